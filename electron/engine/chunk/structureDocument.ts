@@ -1,0 +1,211 @@
+import type { ParsedSource, SourceLine } from '../parse/types.ts';
+
+/** A heading or a run of text, after normalisation, in reading order. */
+export interface DocumentBlock {
+  kind: 'heading' | 'text';
+  text: string;
+  /** For headings: 1 = top level. Clause numbers decide it (8.1.4.1 → 4), else the format's heading level. */
+  level?: number;
+  /** For text blocks: true when the block starts a list item (a）, 1), （1）, •, 注1：). */
+  listItem?: boolean;
+  pageStart: number | null;
+  pageEnd: number | null;
+  /** Headings above this block, outermost first (for a heading: its parents). */
+  headingPath: string[];
+  /** [start, end) of the block in the document text. */
+  charStart: number;
+  charEnd: number;
+}
+
+export interface StructuredDocument {
+  /** The extracted, normalised text: blocks joined by '\n'. Citations' character ranges point into it. */
+  text: string;
+  blocks: DocumentBlock[];
+}
+
+// ───────────────────────── running headers, footers and page numbers (paged formats) ─────────────────────────
+
+const PAGE_NUMBER_LINE =
+  /^[\s\-–—·.]*(?:\d{1,4}|[ivxlcdm]{1,7}|第\s*\d+\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?|\d+\s*\/\s*\d+|page\s+\d+(?:\s+of\s+\d+)?)[\s\-–—·.]*$/i;
+// Lines looked at, at the top and at the bottom of each page, for running headers and footers.
+const EDGE_LINES = 3;
+
+function edgeKey(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/\d+/g, '#').trim();
+}
+
+/**
+ * Drops lines that repeat at the top or bottom of many pages (print date, title, URL, "n/58") and bare page
+ * numbers there. A line counts as running when it (with digits masked) appears on at least half the pages, and on
+ * at least 3.
+ */
+export function dropRunningHeadersAndFooters(lines: SourceLine[]): SourceLine[] {
+  const byPage = new Map<number, number[]>();
+  lines.forEach((line, index) => {
+    if (line.page === undefined || !line.text.trim()) return;
+    const list = byPage.get(line.page) ?? [];
+    list.push(index);
+    byPage.set(line.page, list);
+  });
+  const pageCount = byPage.size;
+  const edgeIndexes = new Set<number>();
+  const pagesWithKey = new Map<string, Set<number>>();
+  for (const [page, indexes] of byPage) {
+    const edges = [...indexes.slice(0, EDGE_LINES), ...indexes.slice(-EDGE_LINES)];
+    for (const index of edges) {
+      edgeIndexes.add(index);
+      const key = edgeKey(lines[index]!.text);
+      const pages = pagesWithKey.get(key) ?? new Set<number>();
+      pages.add(page);
+      pagesWithKey.set(key, pages);
+    }
+  }
+  const threshold = Math.max(3, Math.ceil(pageCount / 2));
+  return lines.filter((line, index) => {
+    if (!edgeIndexes.has(index)) return true;
+    if (PAGE_NUMBER_LINE.test(line.text)) return false;
+    return pageCount < 3 || (pagesWithKey.get(edgeKey(line.text))?.size ?? 0) < threshold;
+  });
+}
+
+// ───────────────────────── headings by clause number ─────────────────────────
+
+const CLAUSE_HEADING = /^(?:(附录\s*[A-Z])|([A-Z](?:\.\d{1,3}){1,5})|(\d{1,2}(?:\.\d{1,3}){0,5}))(?![.\d])\s*(.*)$/;
+// Dot leaders or a trailing page number: a table-of-contents line, not a heading.
+const TABLE_OF_CONTENTS = /(?:\.{3,}|…{2,}|·{3,}|．{3,}|…\s*\.|\s{2,}\d+\s*$|\.\s*[IVX\d]+\s*$)/;
+const SENTENCE_PUNCTUATION = /[，。；！？,;!?]/;
+// After a one-part number ("3 个月"), these mean a quantity, not a clause.
+const QUANTITY_UNIT = /^(?:年|月|日|天|个|次|名|人|种|项|条|款|页|倍|层|级|位|小时|分钟|秒|%|％|k?b\b|mb\b|gb\b|元)/i;
+
+interface ClauseNumber {
+  /** Numeric parts; an annex letter counts as 100 + its index so that annexes sort after chapters. */
+  parts: number[];
+  label: string;
+  title: string;
+}
+
+function parseClauseHeading(text: string): ClauseNumber | null {
+  if (text.length > 80 || TABLE_OF_CONTENTS.test(text)) return null;
+  const match = CLAUSE_HEADING.exec(text);
+  if (!match) return null;
+  const [, annex, lettered, numbered, rawTitle] = match;
+  const title = (rawTitle ?? '').trim();
+  if (annex) {
+    return { parts: [100 + annex.replace(/\s/g, '').charCodeAt(2) - 65], label: annex, title };
+  }
+  if (!title || title.length > 50 || SENTENCE_PUNCTUATION.test(title) || /[、：:]$/.test(title)) return null;
+  if (!/^[\p{L}（(“"《]/u.test(title)) return null;
+  if (lettered) {
+    const [letter, ...rest] = lettered.split('.');
+    return { parts: [100 + letter!.charCodeAt(0) - 65, ...rest.map(Number)], label: lettered, title };
+  }
+  const parts = numbered!.split('.').map(Number);
+  if (parts.length === 1) {
+    // "8 第三级安全要求": a chapter needs a space after its number and must not read as a quantity.
+    if (!/^\d{1,2}\s/.test(text) || QUANTITY_UNIT.test(title) || parts[0]! === 0) return null;
+  }
+  return { parts, label: numbered!, title };
+}
+
+/**
+ * Whether `next` can follow `current` in a standard's numbering: a child, or a following number at the same or a
+ * higher level. Small skips are tolerated (conversions lose headings, excerpts start mid-chapter); big jumps
+ * ("8.1.4" then "57.3") are numbers in running text.
+ */
+function isPlausibleNext(current: number[] | null, next: number[]): boolean {
+  if (!current) return next[0]! <= 20 || next[0]! >= 100;
+  if (next.length === current.length + 1 && next.slice(0, -1).every((part, i) => part === current[i])) {
+    return next[next.length - 1]! <= 9;
+  }
+  for (let level = 0; level < Math.min(current.length, next.length); level++) {
+    const prefixEqual = next.slice(0, level).every((part, i) => part === current[i]);
+    if (!prefixEqual) return false;
+    const step = next[level]! - current[level]!;
+    if (step >= 1 && step <= 5) return next.slice(level + 1).every((part) => part <= 9);
+    if (step !== 0) return level === 0 && next[0]! >= 100 && current[0]! < 100;
+  }
+  return false;
+}
+
+// ───────────────────────── list items and line joining ─────────────────────────
+
+const LIST_ITEM = /^(?:[a-zA-Z][）)]|\d{1,2}[）)]|[（(](?:\d{1,2}|[a-zA-Z]|[一二三四五六七八九十]{1,3})[）)]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、．]|[-*•·●○■□▪]\s|注\s*\d*\s*[:：])/;
+// A line that ends like this ends its sentence (or introduces a list): the next line is not its continuation.
+const LINE_END_STOPS = /[。！？；：.!?;:）)」』”]$/;
+const CJK_END = /[\p{Script=Han}\u3000-\u303f\uff00-\uffef]$/u;
+const CJK_START = /^[\p{Script=Han}\u3000-\u303f\uff00-\uffef]/u;
+
+function joinText(left: string, right: string): string {
+  // Chinese never had a space at a layout break; Latin words did.
+  return CJK_END.test(left) || CJK_START.test(right) ? left + right : `${left} ${right}`;
+}
+
+interface PendingBlock {
+  kind: 'heading' | 'text';
+  text: string;
+  level?: number;
+  listItem?: boolean;
+  pageStart: number | null;
+  pageEnd: number | null;
+}
+
+/**
+ * Turns parsed lines into headings and text blocks: drops running headers/footers of paged sources, joins lines
+ * broken inside a sentence (no separator between Chinese characters), recognises headings by the format's own
+ * marks and by clause numbers (8.1.4.1, A.2, 附录B), and records each block's heading path and character range.
+ */
+export function structureDocument(source: ParsedSource): StructuredDocument {
+  const lines = source.layoutWrapped ? dropRunningHeadersAndFooters(source.lines) : source.lines;
+  const pending: PendingBlock[] = [];
+  let open: PendingBlock | null = null; // the text block a continuation line may join
+  let numbering: number[] | null = null;
+
+  for (const line of lines) {
+    const text = line.text.replace(/[\s\u3000]+/g, ' ').trim();
+    const page = line.page ?? null;
+    if (!text) {
+      open = null;
+      continue;
+    }
+    const startsFresh = open === null || LINE_END_STOPS.test(open.text);
+    // In layout-wrapped text a clause number right after an unfinished sentence is that sentence's continuation
+    // ("每\n3 个月…"); elsewhere line breaks are the author's, and a heading may follow a title line.
+    const headingAllowed = startsFresh || !source.layoutWrapped;
+    const clause = parseClauseHeading(text);
+    const formatHeading = line.headingLevel !== undefined && !TABLE_OF_CONTENTS.test(text);
+    if (formatHeading || (clause && headingAllowed && isPlausibleNext(numbering, clause.parts))) {
+      if (clause) numbering = clause.parts;
+      const level = clause ? clause.parts.length : Math.min(line.headingLevel ?? 1, 6);
+      pending.push({ kind: 'heading', text, level, pageStart: page, pageEnd: page });
+      open = null;
+      continue;
+    }
+    const listItem = LIST_ITEM.test(text);
+    if (open && !listItem && !startsFresh) {
+      open.text = joinText(open.text, text);
+      open.pageEnd = page ?? open.pageEnd;
+    } else {
+      open = { kind: 'text', text, listItem, pageStart: page, pageEnd: page };
+      pending.push(open);
+    }
+    if (line.paragraphEnd) open = null;
+  }
+
+  const blocks: DocumentBlock[] = [];
+  const stack: { level: number; text: string }[] = [];
+  let offset = 0;
+  for (const block of pending) {
+    if (offset > 0) offset += 1; // the '\n' between blocks
+    const charStart = offset;
+    offset += block.text.length;
+    if (block.kind === 'heading') {
+      const level = block.level ?? 1;
+      while (stack.length > 0 && stack[stack.length - 1]!.level >= level) stack.pop();
+      blocks.push({ ...block, headingPath: stack.map((entry) => entry.text), charStart, charEnd: offset });
+      stack.push({ level, text: block.text });
+    } else {
+      blocks.push({ ...block, headingPath: stack.map((entry) => entry.text), charStart, charEnd: offset });
+    }
+  }
+  return { text: pending.map((block) => block.text).join('\n'), blocks };
+}

@@ -1,0 +1,129 @@
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import * as sqliteVec from 'sqlite-vec';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations/index.ts';
+
+// 'KBL1' as a big-endian int: marks a SQLite file as one of our libraries (PRAGMA application_id).
+export const LIBRARY_APPLICATION_ID = 0x4b424c31;
+const SQLITE_HEADER = 'SQLite format 3\0';
+
+export type LibraryErrorCode = 'not-found' | 'not-a-library' | 'newer-version' | 'corrupt' | 'unreadable';
+
+/** A library file that cannot be used. The message says which file, why, and what to do. */
+export class LibraryError extends Error {
+  readonly code: LibraryErrorCode;
+  constructor(code: LibraryErrorCode, message: string) {
+    super(message);
+    this.name = 'LibraryError';
+    this.code = code;
+  }
+}
+
+export interface OpenLibraryOptions {
+  /** Create the library when the file does not exist. Defaults to `false`. */
+  create?: boolean;
+  /** Open read-only (no migrations; WAL readers beside a writer). Defaults to `false`. */
+  readonly?: boolean;
+}
+
+function readHeader(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(16);
+    const n = readSync(fd, buffer, 0, 16, 0);
+    return buffer.subarray(0, n).toString('latin1');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function isSqliteCorruption(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
+}
+
+/**
+ * Opens (or creates) a library database: checks that the file is ours and not from a newer app before anything is
+ * written to it, then sets WAL, loads sqlite-vec and applies pending migrations, each in its own transaction.
+ * A file that is not a library, is corrupt or is newer than this app is refused and left untouched.
+ */
+export function openLibraryDatabase(file: string, options: OpenLibraryOptions = {}): Database.Database {
+  const exists = existsSync(file);
+  if (!exists && !options.create) {
+    throw new LibraryError('not-found', `no library at ${file}: create one with "kb ingest <folder> --library ${file}"`);
+  }
+  if (exists) {
+    let size: number;
+    let header: string;
+    try {
+      size = statSync(file).size;
+      header = size > 0 ? readHeader(file) : '';
+    } catch (error) {
+      throw new LibraryError('unreadable', `cannot read library ${file}: ${(error as Error).message}`);
+    }
+    if (size > 0 && header !== SQLITE_HEADER) {
+      throw new LibraryError('not-a-library', `${file} is not a library: it is not a SQLite database (left untouched)`);
+    }
+  }
+
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: options.readonly === true, fileMustExist: !options.create });
+  } catch (error) {
+    throw new LibraryError('unreadable', `cannot open library ${file}: ${(error as Error).message}`);
+  }
+  try {
+    const applicationId = db.pragma('application_id', { simple: true }) as number;
+    const userVersion = db.pragma('user_version', { simple: true }) as number;
+    if (applicationId !== LIBRARY_APPLICATION_ID) {
+      const tableCount = (db.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number }).n;
+      if (applicationId !== 0 || userVersion !== 0 || tableCount > 0) {
+        throw new LibraryError(
+          'not-a-library',
+          `${file} is not a library: it is a SQLite database of another application (left untouched)`,
+        );
+      }
+      if (options.readonly) {
+        throw new LibraryError('not-a-library', `${file} is an empty database, not a library yet`);
+      }
+    }
+    if (userVersion > LATEST_SCHEMA_VERSION) {
+      throw new LibraryError(
+        'newer-version',
+        `${file} was written by a newer version of this app (schema ${userVersion}, this app knows up to ` +
+          `${LATEST_SCHEMA_VERSION}): update the app to open it; the file was not changed`,
+      );
+    }
+    sqliteVec.load(db);
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      // NORMAL in WAL mode: a power cut may lose the last transaction but never corrupts the library.
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma(`application_id = ${LIBRARY_APPLICATION_ID}`);
+      migrate(db);
+    }
+    // A second process (the app beside a CLI run) waits for the writer instead of failing at once.
+    db.pragma('busy_timeout = 5000');
+    return db;
+  } catch (error) {
+    db.close();
+    if (error instanceof LibraryError) throw error;
+    if (isSqliteCorruption(error)) {
+      throw new LibraryError('corrupt', `${file} is damaged (${(error as Error).message}); restore it from a backup`);
+    }
+    throw error;
+  }
+}
+
+/** Applies every migration newer than the database, each with its version bump in one transaction. */
+export function migrate(db: Database.Database, upTo: number = LATEST_SCHEMA_VERSION): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current || migration.version > upTo) continue;
+    db.transaction(() => {
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}

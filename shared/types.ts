@@ -1,0 +1,95 @@
+// The contract written once: DTOs that cross process boundaries (engine ⇄ main ⇄ renderer ⇄ web bridge).
+// Plain data only: no classes, no Node or DOM types.
+
+export type DocumentStatus = 'pending' | 'indexed' | 'failed' | 'removed';
+
+export type DocumentTypeName = 'pdf' | 'docx' | 'markdown' | 'text' | 'html' | 'csv';
+
+export interface DocumentInfo {
+  id: number;
+  /** Absolute path of the file on the machine that ingested it. */
+  path: string;
+  type: DocumentTypeName | null;
+  title: string | null;
+  sizeBytes: number;
+  /** sha256 of the file's bytes, hex. */
+  contentHash: string | null;
+  status: DocumentStatus;
+  /** For failed documents: the reason, written for a person. */
+  error: string | null;
+  chunkCount: number;
+  pageCount: number | null;
+  encoding: string | null;
+  /** ISO 8601 time of the last successful indexing. */
+  indexedAt: string | null;
+}
+
+export interface SearchHit {
+  chunkId: number;
+  documentId: number;
+  documentPath: string;
+  documentTitle: string | null;
+  /** Heading path from the document root, e.g. ['8 第三级安全要求', '8.1.4 安全计算环境', '8.1.4.1 身份鉴别']. */
+  headingPath: string[];
+  pageStart: number | null;
+  pageEnd: number | null;
+  /** [start, end) character offsets in the document's extracted text. */
+  charStart: number;
+  charEnd: number;
+  text: string;
+  /** Higher is better. For lexical search: -bm25. */
+  score: number;
+  /** Query terms that matched this passage (for highlighting). */
+  matchedTerms: string[];
+}
+
+export type SkipReason = 'hidden' | 'office-lock-file' | 'symlink-loop' | 'too-large' | 'unsupported-extension' | 'unreadable';
+
+export interface SkippedFile {
+  path: string;
+  reason: SkipReason;
+  /** For a person: why the file was not read. */
+  detail: string;
+}
+
+export interface FailedFile {
+  path: string;
+  /** Stable code: corrupt, encrypted, empty, no-text-layer, unsupported, too-large, unreadable, internal. */
+  code: string;
+  /** For a person: what went wrong and what to do. */
+  reason: string;
+}
+
+export interface IngestSummary {
+  filesSeen: number;
+  indexed: number;
+  unchanged: number;
+  skipped: SkippedFile[];
+  failed: FailedFile[];
+  /** Documents removed because their file no longer exists under an ingested folder. */
+  removed: number;
+  chunksWritten: number;
+  bytesRead: number;
+  elapsedMs: number;
+  cancelled: boolean;
+}
+
+export interface IngestProgress {
+  filesDone: number;
+  filesTotal: number;
+  currentFile: string | null;
+  bytesDone: number;
+  bytesTotal: number;
+  /** Files per second since the start. */
+  filesPerSecond: number;
+  /** Estimated milliseconds left, null until it can be estimated. */
+  etaMs: number | null;
+}
+
+export interface LibraryStats {
+  documents: number;
+  indexed: number;
+  failed: number;
+  chunks: number;
+  schemaVersion: number;
+}
