@@ -93,3 +93,59 @@ export interface LibraryStats {
   chunks: number;
   schemaVersion: number;
 }
+
+export type AnswerMode = 'exact' | 'generate';
+
+/** One cited passage: where it is and its exact words. */
+export interface Citation {
+  /** The [n] marker in the answer, from 1. */
+  n: number;
+  documentId: number;
+  documentPath: string;
+  documentTitle: string | null;
+  headingPath: string[];
+  /** First page of the passage (null for formats without pages). */
+  page: number | null;
+  pageEnd: number | null;
+  /** [start, end) in the document's extracted text. */
+  charStart: number;
+  charEnd: number;
+  /** The passage, verbatim. */
+  quote: string;
+  /** The stored chunks the passage was assembled from (neighbours of one clause are merged). */
+  chunkIds: number[];
+}
+
+export interface AnswerEvidence {
+  /** Share (0..1) of the question's content, weighted by rarity (idf), found in the best passage. */
+  coverage: number;
+  /** Coverage below this means not_found. */
+  threshold: number;
+  /** Levels (等级) the question names, e.g. [3] or [2, 3]. */
+  levels: number[];
+  /** Query terms absent from the whole library. */
+  missingTerms: string[];
+}
+
+export interface Answer {
+  question: string;
+  mode: AnswerMode;
+  status: 'answered' | 'not_found';
+  /** The answer text with [n] markers; for exact mode the cited passages themselves. Empty when not_found. */
+  answer: string;
+  citations: Citation[];
+  /** For not_found: why, for a person. */
+  explanation: string | null;
+  evidence: AnswerEvidence;
+}
+
+export interface HistoryEntry {
+  conversationId: number;
+  messageId: number;
+  question: string;
+  answer: Answer;
+  /** ISO 8601. */
+  askedAt: string;
+  /** Settings in force (mode, retrieval, thresholds, engine version). */
+  settings: Record<string, string | number | boolean | null>;
+}

@@ -84,27 +84,36 @@ interface ClauseNumber {
   title: string;
 }
 
-function parseClauseHeading(text: string): ClauseNumber | null {
-  if (text.length > 80 || TABLE_OF_CONTENTS.test(text)) return null;
+/** The clause number at the start of a line, if any: 8.1.4.1 → [8, 1, 4, 1]; A.2 → [100, 2]; 附录B → [101]. */
+function parseClauseNumber(text: string): ClauseNumber | null {
   const match = CLAUSE_HEADING.exec(text);
   if (!match) return null;
   const [, annex, lettered, numbered, rawTitle] = match;
   const title = (rawTitle ?? '').trim();
-  if (annex) {
-    return { parts: [100 + annex.replace(/\s/g, '').charCodeAt(2) - 65], label: annex, title };
-  }
-  if (!title || title.length > 50 || SENTENCE_PUNCTUATION.test(title) || /[、：:]$/.test(title)) return null;
-  if (!/^[\p{L}（(“"《]/u.test(title)) return null;
+  if (annex) return { parts: [100 + annex.replace(/\s/g, '').charCodeAt(2) - 65], label: annex, title };
   if (lettered) {
     const [letter, ...rest] = lettered.split('.');
     return { parts: [100 + letter!.charCodeAt(0) - 65, ...rest.map(Number)], label: lettered, title };
   }
-  const parts = numbered!.split('.').map(Number);
-  if (parts.length === 1) {
-    // "8 第三级安全要求": a chapter needs a space after its number and must not read as a quantity.
-    if (!/^\d{1,2}\s/.test(text) || QUANTITY_UNIT.test(title) || parts[0]! === 0) return null;
-  }
-  return { parts, label: numbered!, title };
+  return { parts: numbered!.split('.').map(Number), label: numbered!, title };
+}
+
+/** A line of plain text that reads as a numbered heading ("8.1.4.1 身份鉴别"), not a numbered sentence. */
+function parseClauseHeading(text: string): ClauseNumber | null {
+  if (text.length > 80 || TABLE_OF_CONTENTS.test(text)) return null;
+  const clause = parseClauseNumber(text);
+  if (!clause) return null;
+  if (clause.label.startsWith('附录')) return clause; // "附录A（规范性附录）…": the annex mark makes the heading
+  // "8 第三级安全要求": a chapter needs a space after its number and must not read as a quantity ("3 个月").
+  const chapter = clause.parts.length === 1;
+  if (chapter && (!/^\d{1,2}\s/.test(text) || QUANTITY_UNIT.test(clause.title) || clause.parts[0]! === 0)) return null;
+  return checkTitle(clause);
+}
+
+function checkTitle(clause: ClauseNumber): ClauseNumber | null {
+  const title = clause.title;
+  if (!title || title.length > 50 || SENTENCE_PUNCTUATION.test(title) || /[、：:]$/.test(title)) return null;
+  return /^[\p{L}（(“"《]/u.test(title) ? clause : null;
 }
 
 /**
@@ -171,8 +180,10 @@ export function structureDocument(source: ParsedSource): StructuredDocument {
     // In layout-wrapped text a clause number right after an unfinished sentence is that sentence's continuation
     // ("每\n3 个月…"); elsewhere line breaks are the author's, and a heading may follow a title line.
     const headingAllowed = startsFresh || !source.layoutWrapped;
-    const clause = parseClauseHeading(text);
     const formatHeading = line.headingLevel !== undefined && !TABLE_OF_CONTENTS.test(text);
+    // The format's own heading marks are trusted; its level is still taken from the clause number when there is one,
+    // so that Markdown's arbitrary # counts and Word's styles give the same paths.
+    const clause = formatHeading ? parseClauseNumber(text) : parseClauseHeading(text);
     if (formatHeading || (clause && headingAllowed && isPlausibleNext(numbering, clause.parts))) {
       if (clause) numbering = clause.parts;
       const level = clause ? clause.parts.length : Math.min(line.headingLevel ?? 1, 6);

@@ -1,5 +1,5 @@
 import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict';
+import { dict } from '@node-rs/jieba/dict.js';
 
 // Clause numbers (8.1.4.1, A.2) must stay one token: jieba would split them at the dots, and FTS5's unicode61
 // would too unless '.' is a token character (it is, in the chunks_fts tokenizer; other dots are removed here).

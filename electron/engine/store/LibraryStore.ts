@@ -139,8 +139,8 @@ export class LibraryStore {
       markRemoved: db.prepare(
         "UPDATE documents SET status = 'removed', text = NULL, error_code = NULL, error = NULL WHERE id = ?",
       ),
-      documentsUnder: db.prepare<[string], { id: number; path: string }>(
-        "SELECT id, path FROM documents WHERE status != 'removed' AND substr(path, 1, length(?1)) = ?1",
+      documentsUnder: db.prepare<[{ prefix: string }], { id: number; path: string }>(
+        "SELECT id, path FROM documents WHERE status != 'removed' AND substr(path, 1, length(@prefix)) = @prefix",
       ),
       listDocuments: db.prepare<[], DocumentRow>(`
         SELECT d.id, d.path, d.type, d.title, d.size_bytes, d.mtime_ms, d.content_hash, d.status, d.error, d.page_count,
@@ -212,7 +212,7 @@ export class LibraryStore {
   /** Records a new size/mtime for a file whose content did not change, so the next run needs no read. */
   touchDocument(id: number, sizeBytes: number, mtimeMs: number): void {
     this.#live();
-    this.#statements.touchDocument.run(sizeBytes, mtimeMs, id);
+    this.#statements.touchDocument.run(sizeBytes, Math.trunc(mtimeMs), id);
   }
 
   /** Replaces a document and all its chunks and index rows in one transaction: all of the new version or none. */
@@ -282,7 +282,7 @@ export class LibraryStore {
   /** Documents (not yet removed) whose path starts with `prefix`. */
   documentsUnder(prefix: string): { id: number; path: string }[] {
     this.#live();
-    return this.#statements.documentsUnder.all(prefix);
+    return this.#statements.documentsUnder.all({ prefix });
   }
 
   markRemoved(ids: number[]): void {

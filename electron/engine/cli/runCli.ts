@@ -1,0 +1,233 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { IngestProgress, SearchHit } from '../../../shared/types.ts';
+import { createEngine, type Engine } from '../createEngine.ts';
+import { IngestInputError } from '../ingest/walkInputs.ts';
+import { LibraryError } from '../store/openLibraryDatabase.ts';
+
+/** Where the CLI writes. Injected so tests can run it in-process. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Whether stderr is a terminal (progress redraws one line) or a log (a line every few seconds). */
+  stderrIsTty: boolean;
+  env: Record<string, string | undefined>;
+}
+
+/** A mistake in how the CLI was called: one line on stderr, exit code 2. */
+class UsageError extends Error {}
+
+const USAGE = `kb — offline knowledge base
+
+Usage:
+  kb ingest <path…> --library <file> [--json] [--max-file-mb N] [--tokenizer <dir>]
+  kb search "<query>" --library <file> [--k 10] [--json]
+  kb search --batch <queries.jsonl> --library <file>      one {"id","query"} per line in, one JSON line per query out
+  kb docs --library <file> [--json]
+
+Options:
+  --library <file>   the library (*.kb.sqlite); ingest creates it
+  --tokenizer <dir>  folder with the embedding model's vocab.txt for sizing chunks (or KB_TOKENIZER_DIR);
+                     without it chunk sizes are estimated
+  --json             machine-readable output on stdout
+`;
+
+const OPTIONS = {
+  library: { type: 'string' },
+  json: { type: 'boolean' },
+  k: { type: 'string' },
+  batch: { type: 'string' },
+  tokenizer: { type: 'string' },
+  'max-file-mb': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
+type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+
+function requireLibrary(values: Values): string {
+  if (!values.library) throw new UsageError('missing --library <file>');
+  return values.library;
+}
+
+function positiveInteger(raw: string | undefined, name: string, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new UsageError(`--${name} must be a positive whole number, got "${raw}"`);
+  return value;
+}
+
+function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
+}
+
+function progressPrinter(io: CliIo): (progress: IngestProgress) => void {
+  let lastPrinted = 0;
+  return (progress) => {
+    const now = Date.now();
+    const finished = progress.currentFile === null;
+    // A log file gets a line every 2 s; a terminal redraws at most 10 times a second.
+    if (!finished && now - lastPrinted < (io.stderrIsTty ? 100 : 2000)) return;
+    lastPrinted = now;
+    const percent = progress.bytesTotal > 0 ? Math.floor((progress.bytesDone / progress.bytesTotal) * 100) : 100;
+    const eta = progress.etaMs === null ? '' : ` ETA ${formatDuration(progress.etaMs)}`;
+    const current = progress.currentFile ? `  ${path.basename(progress.currentFile)}` : '';
+    const line = `[${progress.filesDone}/${progress.filesTotal}] ${percent}% ${progress.filesPerSecond.toFixed(1)} files/s${eta}${current}`;
+    io.stderr(io.stderrIsTty ? `\r\x1b[K${line}${finished ? '\n' : ''}` : `${line}\n`);
+  };
+}
+
+function formatHit(hit: SearchHit, rank: number): string {
+  const pages = hit.pageStart === null ? '' : hit.pageStart === hit.pageEnd ? `  p.${hit.pageStart}` : `  pp.${hit.pageStart}-${hit.pageEnd}`;
+  const text = hit.text.length > 240 ? `${hit.text.slice(0, 240)}…` : hit.text;
+  return [
+    `${rank}. [${hit.score.toFixed(3)}] ${hit.documentPath}${pages}`,
+    `   ${hit.headingPath.join(' › ') || '(no heading)'}`,
+    `   ${text.replace(/\n/g, '\n   ')}`,
+  ].join('\n');
+}
+
+async function withEngine<T>(values: Values, io: CliIo, run: (engine: Engine) => Promise<T>): Promise<T> {
+  const tokenizerDir = values.tokenizer ?? io.env.KB_TOKENIZER_DIR ?? null;
+  const maxFileMb = positiveInteger(values['max-file-mb'], 'max-file-mb', 100);
+  const engine = await createEngine({ tokenizerDir, ingest: { maxFileBytes: maxFileMb * 1024 * 1024 } });
+  try {
+    return await run(engine);
+  } finally {
+    engine.dispose();
+  }
+}
+
+async function commandIngest(inputs: string[], values: Values, io: CliIo): Promise<number> {
+  if (inputs.length === 0) throw new UsageError('kb ingest needs at least one folder or file');
+  const libraryFile = requireLibrary(values);
+  // Before the library file is created: a mistyped folder must not leave an empty library behind.
+  const missing = inputs.find((input) => !existsSync(input));
+  if (missing !== undefined) throw new UsageError(`no such file or folder: ${missing}`);
+  return withEngine(values, io, async (engine) => {
+    const library = engine.openLibrary(libraryFile, { create: true });
+    const controller = new AbortController();
+    // Ctrl-C stops after the file in progress: everything committed so far stays valid.
+    const onSigint = (): void => controller.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      const summary = await library.ingest(inputs, { signal: controller.signal, onProgress: progressPrinter(io) });
+      if (values.json) {
+        io.stdout(`${JSON.stringify(summary)}\n`);
+      } else {
+        const mb = summary.bytesRead / 1024 / 1024;
+        io.stderr(
+          `${summary.cancelled ? 'Cancelled' : 'Done'} in ${formatDuration(summary.elapsedMs)}: ${summary.indexed} indexed, ` +
+            `${summary.unchanged} unchanged, ${summary.skipped.length} skipped, ${summary.failed.length} failed, ` +
+            `${summary.removed} removed; ${summary.chunksWritten} chunks, ${mb.toFixed(1)} MB read\n`,
+        );
+        for (const file of summary.skipped) io.stderr(`  skipped  ${file.path}: ${file.detail}\n`);
+        for (const file of summary.failed) io.stderr(`  failed   ${file.path}: ${file.reason}\n`);
+      }
+      return summary.cancelled ? 130 : 0;
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+    }
+  });
+}
+
+interface BatchQuery {
+  id: string;
+  query: string;
+}
+
+function readBatch(file: string): { line: number; query?: BatchQuery; error?: string }[] {
+  let content: string;
+  try {
+    content = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read --batch file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  return content
+    .split(/\r?\n/)
+    .map((text, index) => ({ text, line: index + 1 }))
+    .filter(({ text }) => text.trim())
+    .map(({ text, line }) => {
+      try {
+        const value = JSON.parse(text) as Partial<BatchQuery>;
+        if (typeof value.query !== 'string') return { line, error: `line ${line}: "query" must be a string` };
+        return { line, query: { id: String(value.id ?? line), query: value.query } };
+      } catch {
+        return { line, error: `line ${line}: not valid JSON` };
+      }
+    });
+}
+
+async function commandSearch(args: string[], values: Values, io: CliIo): Promise<number> {
+  const libraryFile = requireLibrary(values);
+  const k = positiveInteger(values.k, 'k', 10);
+  if (!values.batch && args.length !== 1) throw new UsageError('kb search needs one quoted query, or --batch <file>');
+  const batch = values.batch ? readBatch(values.batch) : null;
+  return withEngine(values, io, async (engine) => {
+    const library = engine.openLibrary(libraryFile);
+    if (batch) {
+      for (const entry of batch) {
+        const line = entry.query
+          ? { id: entry.query.id, query: entry.query.query, hits: library.search(entry.query.query, { k }) }
+          : { line: entry.line, error: entry.error };
+        io.stdout(`${JSON.stringify(line)}\n`);
+      }
+      return 0;
+    }
+    const hits = library.search(args[0]!, { k });
+    if (values.json) io.stdout(`${JSON.stringify(hits)}\n`);
+    else io.stdout(hits.length === 0 ? 'No passage matches.\n' : `${hits.map((hit, i) => formatHit(hit, i + 1)).join('\n\n')}\n`);
+    return 0;
+  });
+}
+
+async function commandDocs(values: Values, io: CliIo): Promise<number> {
+  const libraryFile = requireLibrary(values);
+  return withEngine(values, io, async (engine) => {
+    const library = engine.openLibrary(libraryFile);
+    const documents = library.listDocuments();
+    if (values.json) {
+      io.stdout(`${JSON.stringify({ stats: library.stats(), documents })}\n`);
+      return 0;
+    }
+    for (const doc of documents) {
+      const detail = doc.status === 'failed' ? `  — ${doc.error}` : `  ${doc.chunkCount} chunks${doc.pageCount ? `, ${doc.pageCount} pages` : ''}`;
+      io.stdout(`${doc.status.padEnd(8)} ${(doc.type ?? '?').padEnd(8)} ${doc.path}${detail}\n`);
+    }
+    const stats = library.stats();
+    io.stdout(`${stats.documents} documents (${stats.indexed} indexed, ${stats.failed} failed), ${stats.chunks} chunks. Search: lexical only (semantic search is not set up in this version).\n`);
+    return 0;
+  });
+}
+
+/** Runs the `kb` command line. Returns the exit code; never throws for a mistake a person can fix. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    const [command, ...rest] = positionals;
+    if (values.help || command === undefined || command === 'help') {
+      io.stdout(USAGE);
+      return command === undefined && !values.help ? 2 : 0;
+    }
+    switch (command) {
+      case 'ingest':
+        return await commandIngest(rest, values, io);
+      case 'search':
+        return await commandSearch(rest, values, io);
+      case 'docs':
+        return await commandDocs(values, io);
+      default:
+        throw new UsageError(`unknown command "${command}" (try: kb help)`);
+    }
+  } catch (error) {
+    const usage =
+      error instanceof UsageError ||
+      error instanceof LibraryError ||
+      error instanceof IngestInputError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    io.stderr(`kb: ${(error as Error).message}\n`);
+    if (!usage && io.env.KB_DEBUG) io.stderr(`${(error as Error).stack}\n`);
+    return usage ? 2 : 1;
+  }
+}

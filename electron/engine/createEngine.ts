@@ -1,0 +1,67 @@
+import { EstimatingTokenCounter, WordPieceTokenCounter, type TokenCounter } from './chunk/WordPieceTokenCounter.ts';
+import type { IngestOptions } from './ingest/ingestFiles.ts';
+import { Library } from './Library.ts';
+import { ChineseSegmenter } from './search/ChineseSegmenter.ts';
+import { LibraryStore } from './store/LibraryStore.ts';
+
+export interface EngineConfig {
+  /**
+   * Folder holding the embedding model's tokenizer (`vocab.txt`, as in bge-small-zh-v1.5), used to size chunks in
+   * the model's own tokens. Defaults to `null`: chunks are sized by an estimate that over-counts slightly.
+   */
+  tokenizerDir?: string | null;
+  /** Default ingestion options (size limits, chunk size) for every library opened by this engine. */
+  ingest?: Omit<IngestOptions, 'signal' | 'onProgress'>;
+}
+
+export interface OpenOptions {
+  /** Create the library file when it does not exist. Defaults to `false`. */
+  create?: boolean;
+}
+
+/**
+ * The engine: shared, expensive resources (jieba's dictionary, the tokenizer) loaded once, and libraries opened on
+ * them. Runs on plain Node: in Electron's utility process, in the CLI, in tests and behind `kb serve`.
+ */
+export class Engine {
+  readonly #segmenter: ChineseSegmenter;
+  readonly #tokenCounter: TokenCounter;
+  readonly #config: EngineConfig;
+  readonly #open = new Set<Library>();
+  #disposed = false;
+
+  constructor(config: EngineConfig, segmenter: ChineseSegmenter, tokenCounter: TokenCounter) {
+    this.#config = config;
+    this.#segmenter = segmenter;
+    this.#tokenCounter = tokenCounter;
+  }
+
+  /** Opens a library file; refuses files that are not libraries, corrupt, or from a newer app (LibraryError). */
+  openLibrary(file: string, options: OpenOptions = {}): Library {
+    if (this.#disposed) throw new Error('the engine has been disposed');
+    const library = new Library(LibraryStore.open(file, { create: options.create }), this.#segmenter, this.#tokenCounter, this.#config.ingest ?? {});
+    this.#open.add(library);
+    return library;
+  }
+
+  get tokenCounterId(): string {
+    return this.#tokenCounter.id;
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const library of this.#open) library.dispose();
+    this.#open.clear();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.dispose();
+  }
+}
+
+/** Builds an engine. Everything it needs comes from `config`: it never asks Electron for a path. */
+export async function createEngine(config: EngineConfig = {}): Promise<Engine> {
+  const tokenCounter = config.tokenizerDir ? WordPieceTokenCounter.fromDirectory(config.tokenizerDir) : new EstimatingTokenCounter();
+  return new Engine(config, new ChineseSegmenter(), tokenCounter);
+}

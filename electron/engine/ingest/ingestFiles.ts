@@ -1,0 +1,184 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { FailedFile, IngestProgress, IngestSummary } from '../../../shared/types.ts';
+import { chunkDocument, DEFAULT_MAX_CHUNK_TOKENS } from '../chunk/chunkDocument.ts';
+import { structureDocument } from '../chunk/structureDocument.ts';
+import type { TokenCounter } from '../chunk/WordPieceTokenCounter.ts';
+import { parseSource } from '../parse/parseSource.ts';
+import { ParseError } from '../parse/types.ts';
+import type { ChineseSegmenter } from '../search/ChineseSegmenter.ts';
+import type { LibraryStore } from '../store/LibraryStore.ts';
+import { walkInputs } from './walkInputs.ts';
+
+/**
+ * Version of parsing + normalising + chunking. Bump it when any of them changes what is stored: documents indexed
+ * by an older pipeline are then re-indexed on the next ingestion even though their files did not change.
+ */
+export const PIPELINE_VERSION = 1;
+
+export interface IngestOptions {
+  /** Skip files larger than this. Defaults to 100 MiB. */
+  maxFileBytes?: number;
+  /** Largest chunk in tokens. Defaults to `DEFAULT_MAX_CHUNK_TOKENS`. */
+  maxChunkTokens?: number;
+  /** Refuse .docx files whose XML inflates beyond this. Defaults to the parser's 200 MiB. */
+  maxDecompressedBytes?: number;
+  /** Stops after the file in progress; what was committed stays. */
+  signal?: AbortSignal;
+  /** Called before each file and once at the end. */
+  onProgress?: (progress: IngestProgress) => void;
+}
+
+export interface IngestContext {
+  store: LibraryStore;
+  segmenter: ChineseSegmenter;
+  tokenCounter: TokenCounter;
+}
+
+function describeUnexpected(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied: the file cannot be read by this user';
+  if (code === 'ENOENT') return 'the file disappeared while it was being read';
+  if (code === 'EISDIR') return 'this is a folder, not a file';
+  return `could not be indexed: ${(error as Error).message}`;
+}
+
+/**
+ * Ingests folders and files into a library: walks them, skips files whose content is unchanged, and indexes the rest
+ * one document per transaction. A file that fails is recorded with its reason and the run goes on. Documents under
+ * an ingested folder whose files are gone are removed (unless the run was cancelled).
+ */
+export async function ingestFiles(context: IngestContext, inputs: string[], options: IngestOptions = {}): Promise<IngestSummary> {
+  const { store, segmenter, tokenCounter } = context;
+  const started = performance.now();
+  const walk = await walkInputs(inputs, { maxFileBytes: options.maxFileBytes, signal: options.signal });
+  for (const input of inputs) store.addSource(path.resolve(input));
+
+  // Recorded per document: a new pipeline version, tokenizer or chunk size re-indexes documents made with the old.
+  const pipeline = JSON.stringify({ version: PIPELINE_VERSION, tokenizer: tokenCounter.id, maxTokens: options.maxChunkTokens ?? DEFAULT_MAX_CHUNK_TOKENS });
+
+  const summary: IngestSummary = {
+    filesSeen: walk.files.length + walk.skipped.length,
+    indexed: 0,
+    unchanged: 0,
+    skipped: walk.skipped,
+    failed: [],
+    removed: 0,
+    chunksWritten: 0,
+    bytesRead: 0,
+    elapsedMs: 0,
+    cancelled: false,
+  };
+  const bytesTotal = walk.files.reduce((sum, file) => sum + file.sizeBytes, 0);
+  let bytesDone = 0;
+  const report = (filesDone: number, currentFile: string | null): void => {
+    if (!options.onProgress) return;
+    const seconds = (performance.now() - started) / 1000;
+    const rate = seconds > 0 ? filesDone / seconds : 0;
+    const bytesRate = seconds > 0 ? bytesDone / seconds : 0;
+    options.onProgress({
+      filesDone,
+      filesTotal: walk.files.length,
+      currentFile,
+      bytesDone,
+      bytesTotal,
+      filesPerSecond: rate,
+      // By bytes rather than files: one 80-page PDF takes longer than ten notes.
+      etaMs: filesDone > 0 && bytesRate > 0 ? ((bytesTotal - bytesDone) / bytesRate) * 1000 : null,
+    });
+  };
+
+  for (const [index, file] of walk.files.entries()) {
+    if (options.signal?.aborted) {
+      summary.cancelled = true;
+      break;
+    }
+    report(index, file.path);
+    const previous = store.documentState(file.path);
+    const current = previous?.status === 'indexed' && previous.pipeline === pipeline;
+    const sameFile = previous?.sizeBytes === file.sizeBytes && previous.mtimeMs === Math.trunc(file.mtimeMs);
+    if (current && sameFile) {
+      summary.unchanged++;
+      bytesDone += file.sizeBytes;
+      continue;
+    }
+    if (previous?.status === 'failed' && previous.errorCode !== 'unreadable' && previous.pipeline === pipeline && sameFile) {
+      // The same file failed before with the same pipeline: it would fail again. Report it without re-reading.
+      summary.failed.push({ path: file.path, code: previous.errorCode ?? 'internal', reason: previous.error ?? 'failed before' });
+      bytesDone += file.sizeBytes;
+      continue;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await fs.readFile(file.path);
+    } catch (error) {
+      const failure: FailedFile = { path: file.path, code: 'unreadable', reason: describeUnexpected(error) };
+      summary.failed.push(failure);
+      store.writeFailedDocument({ ...failure, sizeBytes: file.sizeBytes, mtimeMs: file.mtimeMs, contentHash: null, type: null, pipeline });
+      bytesDone += file.sizeBytes;
+      continue;
+    }
+    summary.bytesRead += bytes.length;
+    bytesDone += file.sizeBytes;
+    const contentHash = createHash('sha256').update(bytes).digest('hex');
+    if (current && previous.contentHash === contentHash) {
+      store.touchDocument(previous.id, file.sizeBytes, file.mtimeMs);
+      summary.unchanged++;
+      continue;
+    }
+    try {
+      const parsed = await parseSource(bytes, file.path, { maxDecompressedBytes: options.maxDecompressedBytes });
+      const structured = structureDocument(parsed);
+      const chunks = chunkDocument(structured, tokenCounter, { maxTokens: options.maxChunkTokens });
+      if (chunks.length === 0) {
+        throw new ParseError('empty', 'no text to index: the file holds headings or markup only');
+      }
+      store.writeIndexedDocument({
+        path: file.path,
+        type: parsed.type,
+        title: parsed.title ?? null,
+        sizeBytes: file.sizeBytes,
+        mtimeMs: file.mtimeMs,
+        contentHash,
+        pageCount: parsed.pageCount ?? null,
+        encoding: parsed.encoding ?? null,
+        text: structured.text,
+        pipeline,
+        chunks,
+        ftsRows: chunks.map((chunk) => ({
+          heading: segmenter.indexTokens(chunk.headingPath.join(' ')).join(' '),
+          body: segmenter.indexTokens(chunk.text).join(' '),
+        })),
+      });
+      summary.indexed++;
+      summary.chunksWritten += chunks.length;
+    } catch (error) {
+      const failure: FailedFile =
+        error instanceof ParseError
+          ? { path: file.path, code: error.code, reason: error.message }
+          : { path: file.path, code: 'internal', reason: describeUnexpected(error) };
+      summary.failed.push(failure);
+      store.writeFailedDocument({ ...failure, sizeBytes: file.sizeBytes, mtimeMs: file.mtimeMs, contentHash, type: null, pipeline });
+    }
+  }
+
+  if (!summary.cancelled) {
+    // Gone = under an ingested folder but not found now. Files skipped this time (too large, unsupported) go too:
+    // the library must not answer from a version it no longer reads; unreadable folders keep what they had.
+    const seen = new Set(walk.files.map((file) => file.path));
+    const unreadable = walk.skipped.filter((file) => file.reason === 'unreadable').map((file) => file.path + path.sep);
+    const gone: number[] = [];
+    for (const folder of walk.folders) {
+      for (const document of store.documentsUnder(folder + path.sep)) {
+        if (seen.has(document.path) || unreadable.some((prefix) => document.path.startsWith(prefix))) continue;
+        gone.push(document.id);
+      }
+    }
+    store.markRemoved(gone);
+    summary.removed = gone.length;
+  }
+  report(summary.cancelled ? summary.indexed + summary.unchanged + summary.failed.length : walk.files.length, null);
+  summary.elapsedMs = Math.round(performance.now() - started);
+  return summary;
+}

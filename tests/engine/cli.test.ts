@@ -1,0 +1,97 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir, TOKENIZER_DIR } from './helpers.ts';
+
+const KB = path.resolve(import.meta.dirname, '../../bin/kb.js');
+const run = promisify(execFile);
+
+/** Runs the real `kb` in its own Node process; never throws, returns code and output. */
+async function kb(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [KB, ...args], { env: { ...process.env, KB_TOKENIZER_DIR: TOKENIZER_DIR } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('kb CLI', () => {
+  let dir: string;
+  let cleanup: () => void;
+  let library: string;
+
+  beforeAll(() => {
+    ({ dir, cleanup } = tempDir());
+    library = path.join(dir, 'cli.kb.sqlite');
+    mkdirSync(path.join(dir, 'docs'));
+    writeFileSync(path.join(dir, 'docs', 'std.md'), '# 8 第三级安全要求\n\n#### 8.1.4.1 身份鉴别\n\na）应对登录的用户进行身份标识和鉴别；\nb）应具有登录失败处理功能。\n');
+    writeFileSync(path.join(dir, 'docs', 'broken.pdf'), 'not really a pdf');
+    writeFileSync(path.join(dir, 'queries.jsonl'), '{"id":"q1","query":"登录失败"}\nnot json\n{"id":"q2","query":"身份鉴别"}\n');
+  });
+  afterAll(() => cleanup());
+
+  it('ingest --json prints the summary; failures carry their reasons', async () => {
+    const result = await kb('ingest', path.join(dir, 'docs'), '--library', library, '--json');
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.indexed).toBe(1);
+    expect(summary.failed).toEqual([expect.objectContaining({ code: 'corrupt', path: expect.stringMatching(/broken\.pdf$/) })]);
+  });
+
+  it('ingest prints progress and a readable summary on stderr', async () => {
+    const result = await kb('ingest', path.join(dir, 'docs'), '--library', library);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/\[\d+\/2\]/);
+    expect(result.stderr).toMatch(/0 indexed, 1 unchanged, 0 skipped, 1 failed/);
+    expect(result.stderr).toMatch(/failed +.*broken\.pdf: /);
+  });
+
+  it('search prints ranked passages with heading path; --json and --batch are machine-readable', async () => {
+    const text = await kb('search', '登录失败处理', '--library', library);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('8 第三级安全要求 › 8.1.4.1 身份鉴别');
+    const json = JSON.parse((await kb('search', '登录失败处理', '--library', library, '--json', '--k', '3')).stdout);
+    expect(json[0]).toMatchObject({ headingPath: ['8 第三级安全要求', '8.1.4.1 身份鉴别'], pageStart: null });
+    const batch = (await kb('search', '--batch', path.join(dir, 'queries.jsonl'), '--library', library)).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(batch).toHaveLength(3);
+    expect(batch[0]).toMatchObject({ id: 'q1' });
+    expect(batch[0].hits.length).toBeGreaterThan(0);
+    expect(batch[1]).toEqual({ line: 2, error: 'line 2: not valid JSON' });
+    expect(batch[2]).toMatchObject({ id: 'q2' });
+  });
+
+  it('docs lists documents with status and failure reasons', async () => {
+    const result = await kb('docs', '--library', library, '--json');
+    const { documents, stats } = JSON.parse(result.stdout);
+    expect(stats).toMatchObject({ documents: 2, indexed: 1, failed: 1 });
+    expect(documents.find((d: { status: string }) => d.status === 'failed').error).toMatch(/PDF/);
+    const text = await kb('docs', '--library', library);
+    expect(text.stdout).toMatch(/failed +\? +.*broken\.pdf +— /);
+  });
+
+  it.each([
+    [['search', 'x', '--library', '/nonexistent/x.kb.sqlite'], /^kb: no library at/],
+    [['docs'], /^kb: missing --library/],
+    [['frobnicate'], /^kb: unknown command "frobnicate"/],
+    [['search', 'x', '--library', 'lib', '--k', 'ten'], /^kb: --k must be a positive whole number/],
+    [['search', 'x', '--nope'], /^kb: Unknown option '--nope'/],
+    [['ingest', '/nonexistent/folder', '--library', 'x.kb.sqlite'], /^kb: no such file or folder/],
+  ])('bad arguments %j: one line, exit code 2, no stack trace', async (args, message) => {
+    const result = await kb(...args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a file that is not a library is refused with exit code 2 and left untouched', async () => {
+    const notLibrary = path.join(dir, 'notes.txt');
+    writeFileSync(notLibrary, 'hello');
+    const result = await kb('docs', '--library', notLibrary);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/is not a library/);
+  });
+});
