@@ -1,0 +1,192 @@
+// HTML → lines, shared by the HTML parser and the DOCX parser (mammoth produces HTML).
+
+import { Parser } from 'htmlparser2';
+import type { SourceLine } from './types.ts';
+
+export interface HtmlLines {
+  lines: SourceLine[];
+  /** Text of the first <title>, whitespace collapsed. */
+  title?: string;
+}
+
+/** Elements whose content is not document text. `head` is skipped too, except its <title>. */
+const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'head', 'svg', 'math', 'iframe', 'object', 'canvas']);
+
+/** Elements that start and end a line of their own. */
+const BLOCKS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'body', 'caption', 'center', 'dd', 'details', 'dialog', 'dir', 'div',
+  'dl', 'dt', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header',
+  'hgroup', 'hr', 'html', 'legend', 'li', 'main', 'menu', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table',
+  'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul',
+]);
+
+const HEADING = /^h([1-6])$/;
+
+interface OpenElement {
+  name: string;
+  skip: boolean;
+}
+
+/** HTML whitespace collapsed to single spaces, trimmed. */
+function collapse(text: string): string {
+  return text.replace(/[ \t\n\f\r]+/g, ' ').trim();
+}
+
+/**
+ * Convert HTML to lines: headings (h1–h6) get `headingLevel`; block elements and <br> end lines; the end of a block
+ * (</p>, </li>, </h2>, …) ends a paragraph; each table row is one line with its cells joined by ' | '; <pre> keeps its
+ * line breaks; script/style/head (except <title>) are dropped; entities are decoded; inline whitespace is collapsed.
+ */
+export function htmlToLines(html: string): HtmlLines {
+  const lines: SourceLine[] = [];
+  const stack: OpenElement[] = [];
+  let skipDepth = 0;
+  let headingLevel: number | undefined;
+  let preDepth = 0;
+  let tableDepth = 0;
+  let buf = '';
+  let row: string[] | undefined;
+  let cell: string | undefined;
+  let title: string | undefined;
+  let titleBuf: string | undefined;
+
+  const push = (text: string, paragraphEnd: boolean): void => {
+    const line: SourceLine = { text };
+    if (headingLevel !== undefined) line.headingLevel = headingLevel;
+    if (paragraphEnd) line.paragraphEnd = true;
+    lines.push(line);
+  };
+
+  const markParagraphEnd = (): void => {
+    const last = lines[lines.length - 1];
+    if (last) last.paragraphEnd = true;
+  };
+
+  /** End the current line (if any text); `paragraphEnd` also ends the paragraph. */
+  const flush = (paragraphEnd: boolean): void => {
+    if (preDepth > 0) {
+      const pre = buf.split(/\r\n|\r|\n/).map((l) => l.trimEnd());
+      while (pre.length > 0 && pre[0] === '') pre.shift();
+      while (pre.length > 0 && pre[pre.length - 1] === '') pre.pop();
+      buf = '';
+      pre.forEach((l, i) => push(l, paragraphEnd && i === pre.length - 1));
+      if (pre.length === 0 && paragraphEnd) markParagraphEnd();
+      return;
+    }
+    const text = collapse(buf);
+    buf = '';
+    if (text) push(text, paragraphEnd);
+    else if (paragraphEnd) markParagraphEnd();
+  };
+
+  const inCell = (): boolean => cell !== undefined;
+
+  /** Emit the current table row as one line, cells joined by ' | '. */
+  const endRow = (): void => {
+    if (cell !== undefined) row?.push(collapse(cell));
+    cell = undefined;
+    const text = (row ?? []).filter((c) => c !== '').join(' | ');
+    row = undefined;
+    if (text) push(text, true);
+  };
+
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        const skip = SKIPPED.has(name) || attribs.hidden !== undefined;
+        stack.push({ name, skip });
+        if (name === 'title' && title === undefined && titleBuf === undefined) titleBuf = '';
+        if (skip) skipDepth++;
+        if (skipDepth > 0) return;
+
+        if (tableDepth === 1 && (name === 'td' || name === 'th')) {
+          row ??= [];
+          if (cell !== undefined) row.push(collapse(cell));
+          cell = '';
+          return;
+        }
+        if (tableDepth === 1 && name === 'tr') {
+          endRow();
+          row = [];
+          return;
+        }
+        if (name === 'table') {
+          tableDepth++;
+          if (tableDepth === 1) flush(true);
+          else if (inCell()) cell += ' ';
+          return;
+        }
+        if (inCell()) {
+          if (BLOCKS.has(name) || name === 'br') cell += ' ';
+          return;
+        }
+        if (name === 'br') {
+          if (preDepth > 0) buf += '\n';
+          else flush(false);
+          return;
+        }
+        if (BLOCKS.has(name)) {
+          flush(true);
+          const h = HEADING.exec(name);
+          if (h) headingLevel = Number(h[1]);
+          if (name === 'pre') preDepth++;
+        }
+      },
+      ontext(text) {
+        if (titleBuf !== undefined) {
+          titleBuf += text;
+          return;
+        }
+        if (skipDepth > 0) return;
+        if (cell !== undefined) cell += text;
+        else if (tableDepth === 1 && row !== undefined) return; // whitespace between cells
+        else buf += text;
+      },
+      onclosetag(name) {
+        const open = stack.pop();
+        if (name === 'title' && titleBuf !== undefined) {
+          const t = collapse(titleBuf);
+          titleBuf = undefined;
+          title = t || undefined;
+        }
+        if (open?.skip) {
+          skipDepth--;
+          return;
+        }
+        if (skipDepth > 0) return;
+
+        if (tableDepth === 1 && (name === 'td' || name === 'th')) {
+          if (cell !== undefined) row?.push(collapse(cell));
+          cell = undefined;
+          return;
+        }
+        if (tableDepth === 1 && name === 'tr') {
+          endRow();
+          return;
+        }
+        if (name === 'table') {
+          if (tableDepth === 1) endRow();
+          tableDepth = Math.max(0, tableDepth - 1);
+          if (tableDepth > 0 && inCell()) cell += ' ';
+          return;
+        }
+        if (inCell()) {
+          if (BLOCKS.has(name)) cell += ' ';
+          return;
+        }
+        if (BLOCKS.has(name)) {
+          flush(true);
+          if (HEADING.test(name)) headingLevel = undefined;
+          if (name === 'pre') preDepth = Math.max(0, preDepth - 1);
+        }
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+  );
+  parser.write(html);
+  parser.end();
+  flush(true);
+  const result: HtmlLines = { lines };
+  if (title !== undefined) result.title = title;
+  return result;
+}
