@@ -98,6 +98,22 @@ interface ChunkRow {
 const BM25_WEIGHT_HEADING = 2.0;
 const BM25_WEIGHT_BODY = 1.0;
 
+function toStoredChunk(row: ChunkRow): StoredChunk {
+  return {
+    chunkId: row.id,
+    documentId: row.document_id,
+    ord: row.ord,
+    text: row.text,
+    headingPath: JSON.parse(row.heading_path) as string[],
+    pageStart: row.page_start,
+    pageEnd: row.page_end,
+    charStart: row.char_start,
+    charEnd: row.char_end,
+    documentPath: row.path,
+    documentTitle: row.title,
+  };
+}
+
 /**
  * The typed boundary over one library's SQLite file: every SQL statement of the engine lives here, prepared once.
  * Owns the database connection; `dispose()` closes it and any later use throws.
@@ -155,6 +171,16 @@ export class LibraryStore {
         SELECT c.id, c.document_id, c.ord, c.text, c.heading_path, c.page_start, c.page_end, c.char_start, c.char_end,
                d.path, d.title
         FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id = ? AND d.status = 'indexed'`),
+      documentFrequency: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?'),
+      chunkCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM chunks'),
+      clauseChunks: db.prepare<[number, string], ChunkRow>(`
+        SELECT c.id, c.document_id, c.ord, c.text, c.heading_path, c.page_start, c.page_end, c.char_start, c.char_end,
+               d.path, d.title
+        FROM chunks c JOIN documents d ON d.id = c.document_id
+        WHERE c.document_id = ? AND c.heading_path = ? AND d.status = 'indexed' ORDER BY c.ord`),
+      documentSlice: db.prepare<[number, number, number], { text: string | null }>(
+        'SELECT substr(text, ? + 1, ?) AS text FROM documents WHERE id = ?',
+      ),
       stats: db.prepare<[], { documents: number; indexed: number; failed: number; chunks: number }>(`
         SELECT (SELECT count(*) FROM documents WHERE status != 'removed') AS documents,
                (SELECT count(*) FROM documents WHERE status = 'indexed') AS indexed,
@@ -323,20 +349,30 @@ export class LibraryStore {
   chunk(chunkId: number): StoredChunk | null {
     this.#live();
     const row = this.#statements.chunkById.get(chunkId);
-    if (!row) return null;
-    return {
-      chunkId: row.id,
-      documentId: row.document_id,
-      ord: row.ord,
-      text: row.text,
-      headingPath: JSON.parse(row.heading_path) as string[],
-      pageStart: row.page_start,
-      pageEnd: row.page_end,
-      charStart: row.char_start,
-      charEnd: row.char_end,
-      documentPath: row.path,
-      documentTitle: row.title,
-    };
+    return row ? toStoredChunk(row) : null;
+  }
+
+  /** Number of chunks whose index row holds `term` (one segmenter token), for idf. */
+  documentFrequency(term: string): number {
+    this.#live();
+    return this.#statements.documentFrequency.get(`"${term.replace(/"/g, '""')}"`)!.n;
+  }
+
+  chunkCount(): number {
+    this.#live();
+    return this.#statements.chunkCount.get()!.n;
+  }
+
+  /** All chunks of one clause (same document, same heading path), in document order. */
+  clauseChunks(documentId: number, headingPath: string[]): StoredChunk[] {
+    this.#live();
+    return this.#statements.clauseChunks.all(documentId, JSON.stringify(headingPath)).map(toStoredChunk);
+  }
+
+  /** A slice [start, end) of a document's extracted text. */
+  documentSlice(documentId: number, charStart: number, charEnd: number): string {
+    this.#live();
+    return this.#statements.documentSlice.get(charStart, charEnd - charStart, documentId)?.text ?? '';
   }
 
   stats(): LibraryStats {

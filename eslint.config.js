@@ -1,0 +1,98 @@
+// Lint = recommended rules + the layering of ARCHITECTURE.md ("the folder says where code runs", as in VS Code's
+// code-layering rule). Each layer gets one `no-restricted-imports` (static imports and re-exports) and one
+// `no-restricted-syntax` (dynamic `import()` and `require()`), built from the same list so they cannot drift.
+// No type-aware rules: they would make `eslint .` slow, and tsc already type-checks every runtime.
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = builtinModules.filter((name) => !name.includes('/'));
+const NODE_BUILTIN = `^(node:.*|(${nodeBuiltins.join('|')})(/.*)?)$`;
+const ELECTRON_PACKAGE = '^electron(/.*)?$';
+// Packages that only load in Node: native addons and the parsers that need the file system.
+const NODE_ONLY_PACKAGES = '^(better-sqlite3|sqlite-vec|node-llama-cpp|@node-rs/jieba|pdf-parse|pdfjs-dist|mammoth)(/.*)?$';
+
+/**
+ * One layer of the architecture: which files it covers and which import specifiers it refuses.
+ * @param {string[]} files globs of the layer
+ * @param {{ regex: string, message: string }[]} forbidden specifiers (JS regex source) and the policy they break
+ */
+function layer(files, forbidden) {
+  // esquery's /regex/ cannot contain a slash, even escaped; \x2F is the same character to RegExp.
+  const esquery = (regex) => `/${regex.replaceAll('/', '\\x2F')}/`;
+  return {
+    files,
+    rules: {
+      'no-restricted-imports': ['error', { patterns: forbidden.map(({ regex, message }) => ({ regex, message })) }],
+      'no-restricted-syntax': [
+        'error',
+        ...forbidden.flatMap(({ regex, message }) => [
+          { selector: `ImportExpression[source.value=${esquery(regex)}]`, message },
+          { selector: `CallExpression[callee.name='require'][arguments.0.value=${esquery(regex)}]`, message },
+        ]),
+      ],
+    },
+  };
+}
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'out/', 'dist/', '.tmp/', 'test-results/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  {
+    files: ['renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+
+  layer(
+    ['shared/**'],
+    [
+      { regex: '^[^.]', message: "NOT allowed here: shared/ runs everywhere (no Node, no DOM), so it imports nothing but shared/" },
+      {
+        regex: '(^|/)(electron|renderer|scripts|bin|tests|node_modules)(/|$)',
+        message: 'NOT allowed here: shared/ imports nothing but shared/',
+      },
+    ],
+  ),
+  layer(
+    ['renderer/**'],
+    [
+      { regex: NODE_BUILTIN, message: 'NOT allowed here: the renderer has no Node (ask the engine through window.kb)' },
+      { regex: ELECTRON_PACKAGE, message: 'NOT allowed here: the renderer is a sandboxed web page; use window.kb from the preload' },
+      { regex: '(^|/)electron/(engine|main|preload)(/|$)', message: 'NOT allowed here: the renderer reaches the engine only through window.kb' },
+      { regex: NODE_ONLY_PACKAGES, message: 'NOT allowed here: native and file-system packages belong to the engine' },
+    ],
+  ),
+  layer(
+    ['electron/preload/**'],
+    [
+      { regex: NODE_BUILTIN, message: 'NOT allowed here: the preload is sandboxed and has no Node' },
+      { regex: '(^|/)engine(/|$)', message: 'NOT allowed here: the preload talks to main over IPC, never to the engine' },
+      { regex: NODE_ONLY_PACKAGES, message: 'NOT allowed here: native and file-system packages belong to the engine' },
+    ],
+  ),
+  layer(
+    ['electron/main/**'],
+    [
+      {
+        regex: '(^|/)engine/(?!index\\.ts$)',
+        message: "NOT allowed here: main uses the engine only through its public entry 'electron/engine/index.ts'",
+      },
+      { regex: '(^|/)renderer(/|$)', message: 'NOT allowed here: main never imports renderer code' },
+    ],
+  ),
+  layer(
+    ['electron/engine/**'],
+    [
+      { regex: ELECTRON_PACKAGE, message: 'NOT allowed here: the engine runs on plain Node (CLI, tests, kb serve) and gets everything from createEngine(config)' },
+      { regex: '(^|/)renderer(/|$)', message: 'NOT allowed here: the engine never imports renderer code' },
+    ],
+  ),
+);
