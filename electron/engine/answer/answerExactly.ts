@@ -10,7 +10,7 @@ import type { LibraryStore } from '../store/LibraryStore.ts';
  * not to answer the question. Calibrated by scripts/calibrate-not-found.ts: MLPS questions that the corpus answers
  * against general-knowledge questions (cmrc2018) and MLPS questions it does not answer, asked of the MLPS library.
  */
-export const DEFAULT_COVERAGE_THRESHOLD = 0.6;
+export const DEFAULT_COVERAGE_THRESHOLD = 0.66;
 
 export interface ExactAnswerOptions {
   /** Minimum evidence coverage for an answer. Defaults to `DEFAULT_COVERAGE_THRESHOLD`. */

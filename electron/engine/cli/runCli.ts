@@ -1,8 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { IngestProgress, SearchHit } from '../../../shared/types.ts';
+import { formatAnswerText, formatConversationMarkdown } from '../answer/formatAnswer.ts';
 import { createEngine, type Engine } from '../createEngine.ts';
+import { evaluateAnswers } from '../eval/evaluateAnswers.ts';
+import { evaluateRetrieval, type QaItem } from '../eval/evaluateRetrieval.ts';
 import { IngestInputError } from '../ingest/walkInputs.ts';
 import { LibraryError } from '../store/openLibraryDatabase.ts';
 
@@ -25,6 +28,11 @@ Usage:
   kb search "<query>" --library <file> [--k 10] [--json]
   kb search --batch <queries.jsonl> --library <file>      one {"id","query"} per line in, one JSON line per query out
   kb docs --library <file> [--json]
+  kb ask "<question>" --library <file> [--mode exact] [--json] [--conversation N]
+  kb ask --batch <questions.jsonl> --library <file> --json   one {"id","question"} per line in, one JSON line out
+  kb history --library <file> [--conversation N] [--json]
+  kb export --library <file> --format md [--conversation N] [--output <file.md>]   (default: the latest conversation)
+  kb eval --library <file> --qa <qa.jsonl> [--k 10] [--json]
 
 Options:
   --library <file>   the library (*.kb.sqlite); ingest creates it
@@ -40,6 +48,11 @@ const OPTIONS = {
   batch: { type: 'string' },
   tokenizer: { type: 'string' },
   'max-file-mb': { type: 'string' },
+  mode: { type: 'string' },
+  conversation: { type: 'string' },
+  format: { type: 'string' },
+  output: { type: 'string' },
+  qa: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
@@ -132,12 +145,15 @@ async function commandIngest(inputs: string[], values: Values, io: CliIo): Promi
   });
 }
 
-interface BatchQuery {
-  id: string;
-  query: string;
+interface BatchLine {
+  line: number;
+  id?: string;
+  text?: string;
+  error?: string;
 }
 
-function readBatch(file: string): { line: number; query?: BatchQuery; error?: string }[] {
+/** Reads a JSONL file of {"id", <field>} lines; a bad line becomes an error entry, the rest still run. */
+function readBatch(file: string, field: 'query' | 'question'): BatchLine[] {
   let content: string;
   try {
     content = readFileSync(file, 'utf8');
@@ -150,26 +166,51 @@ function readBatch(file: string): { line: number; query?: BatchQuery; error?: st
     .filter(({ text }) => text.trim())
     .map(({ text, line }) => {
       try {
-        const value = JSON.parse(text) as Partial<BatchQuery>;
-        if (typeof value.query !== 'string') return { line, error: `line ${line}: "query" must be a string` };
-        return { line, query: { id: String(value.id ?? line), query: value.query } };
+        const value = JSON.parse(text) as Record<string, unknown>;
+        if (typeof value[field] !== 'string') return { line, error: `line ${line}: "${field}" must be a string` };
+        return { line, id: String(value.id ?? line), text: value[field] as string };
       } catch {
         return { line, error: `line ${line}: not valid JSON` };
       }
     });
 }
 
+function readQaFile(file: string): QaItem[] {
+  let content: string;
+  try {
+    content = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read --qa file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  return content
+    .split(/\r?\n/)
+    .filter((line) => line.trim())
+    .map((line, index) => {
+      try {
+        const item = JSON.parse(line) as QaItem;
+        if (typeof item.question !== 'string') throw new Error('no question');
+        return { ...item, id: String(item.id ?? index + 1) };
+      } catch {
+        throw new UsageError(`--qa file ${file}, line ${index + 1}: expected {"id","question","evidence_parts":[…]}`);
+      }
+    });
+}
+
+function optionalInteger(raw: string | undefined, name: string): number | undefined {
+  return raw === undefined ? undefined : positiveInteger(raw, name, 0);
+}
+
 async function commandSearch(args: string[], values: Values, io: CliIo): Promise<number> {
   const libraryFile = requireLibrary(values);
   const k = positiveInteger(values.k, 'k', 10);
   if (!values.batch && args.length !== 1) throw new UsageError('kb search needs one quoted query, or --batch <file>');
-  const batch = values.batch ? readBatch(values.batch) : null;
+  const batch = values.batch ? readBatch(values.batch, 'query') : null;
   return withEngine(values, io, async (engine) => {
     const library = engine.openLibrary(libraryFile);
     if (batch) {
       for (const entry of batch) {
-        const line = entry.query
-          ? { id: entry.query.id, query: entry.query.query, hits: library.search(entry.query.query, { k }) }
+        const line = entry.text !== undefined
+          ? { id: entry.id, query: entry.text, hits: library.search(entry.text, { k }) }
           : { line: entry.line, error: entry.error };
         io.stdout(`${JSON.stringify(line)}\n`);
       }
@@ -201,6 +242,102 @@ async function commandDocs(values: Values, io: CliIo): Promise<number> {
   });
 }
 
+async function commandAsk(args: string[], values: Values, io: CliIo): Promise<number> {
+  const libraryFile = requireLibrary(values);
+  const mode = values.mode ?? 'exact';
+  if (mode !== 'exact' && mode !== 'generate') throw new UsageError(`--mode must be exact or generate, got "${mode}"`);
+  if (mode === 'generate') throw new UsageError('--mode generate needs a local LLM, which this version cannot load yet: use --mode exact');
+  if (!values.batch && args.length !== 1) throw new UsageError('kb ask needs one quoted question, or --batch <file>');
+  const batch = values.batch ? readBatch(values.batch, 'question') : null;
+  const conversation = optionalInteger(values.conversation, 'conversation');
+  return withEngine(values, io, async (engine) => {
+    const library = engine.openLibrary(libraryFile);
+    if (batch) {
+      // One conversation for the whole batch, so that it exports as one working paper.
+      let conversationId = conversation;
+      for (const entry of batch) {
+        if (entry.text === undefined) {
+          io.stdout(`${JSON.stringify({ line: entry.line, error: entry.error })}\n`);
+          continue;
+        }
+        const result = library.ask(entry.text, { mode, conversationId });
+        conversationId = result.conversationId ?? undefined;
+        io.stdout(`${JSON.stringify({ id: entry.id, ...result.answer })}\n`);
+      }
+      return 0;
+    }
+    const result = library.ask(args[0]!, { mode, conversationId: conversation });
+    io.stdout(values.json ? `${JSON.stringify(result.answer)}\n` : formatAnswerText(result.answer));
+    if (!values.json) io.stderr(`(recorded as conversation ${result.conversationId}: kb export --library ${libraryFile} --format md --conversation ${result.conversationId})\n`);
+    return 0;
+  });
+}
+
+async function commandHistory(values: Values, io: CliIo): Promise<number> {
+  const libraryFile = requireLibrary(values);
+  const conversation = optionalInteger(values.conversation, 'conversation') ?? null;
+  return withEngine(values, io, async (engine) => {
+    const entries = engine.openLibrary(libraryFile).history(conversation);
+    if (values.json) {
+      io.stdout(`${JSON.stringify(entries)}\n`);
+      return 0;
+    }
+    if (entries.length === 0) io.stdout('No questions asked yet.\n');
+    for (const entry of entries) {
+      const cited = entry.answer.citations.map((c) => `[${c.n}] ${c.headingPath.at(-1) ?? c.documentPath}`).join('; ');
+      io.stdout(`${entry.askedAt}  #${entry.conversationId}  ${entry.answer.status.padEnd(9)} ${entry.question}${cited ? `\n    ${cited}` : ''}\n`);
+    }
+    return 0;
+  });
+}
+
+async function commandExport(values: Values, io: CliIo): Promise<number> {
+  const libraryFile = requireLibrary(values);
+  if ((values.format ?? 'md') !== 'md') throw new UsageError(`--format must be md, got "${values.format}"`);
+  const requested = optionalInteger(values.conversation, 'conversation');
+  return withEngine(values, io, async (engine) => {
+    const library = engine.openLibrary(libraryFile);
+    const conversationId = requested ?? library.conversations().at(-1)?.id;
+    if (conversationId === undefined) throw new UsageError(`no conversation to export in ${libraryFile}: ask a question first`);
+    const entries = library.history(conversationId);
+    if (entries.length === 0) throw new UsageError(`no conversation ${conversationId} in ${libraryFile}`);
+    const markdown = formatConversationMarkdown(libraryFile, entries, new Date().toISOString());
+    if (values.output) {
+      writeFileSync(values.output, markdown);
+      io.stderr(`wrote ${values.output}\n`);
+    } else {
+      io.stdout(markdown);
+    }
+    return 0;
+  });
+}
+
+async function commandEval(values: Values, io: CliIo): Promise<number> {
+  const libraryFile = requireLibrary(values);
+  if (!values.qa) throw new UsageError('missing --qa <qa.jsonl>');
+  const items = readQaFile(values.qa);
+  const k = positiveInteger(values.k, 'k', 10);
+  return withEngine(values, io, async (engine) => {
+    const library = engine.openLibrary(libraryFile);
+    const retrieval = evaluateRetrieval(items, (question, limit) => library.search(question, { k: limit }), k);
+    const answers = evaluateAnswers(items, (question) => library.ask(question, { record: false }).answer);
+    if (values.json) {
+      io.stdout(`${JSON.stringify({ retrieval, answers })}\n`);
+      return 0;
+    }
+    const out = [
+      `Retrieval (${retrieval.questions} answerable questions): recall@1 ${retrieval.recallAt1}  recall@5 ${retrieval.recallAt5}  MRR@${k} ${retrieval.mrr}`,
+      ...Object.entries(retrieval.byType).map(([type, f]) => `  ${type.padEnd(18)} n=${f.questions}  recall@1 ${f.recallAt1}  recall@5 ${f.recallAt5}  MRR ${f.mrr}`),
+      `Answers (exact mode, ${answers.questions} questions, ${answers.unanswerable} unanswerable): not-found precision ${answers.notFoundPrecision}  recall ${answers.notFoundRecall}  answered with evidence ${answers.answeredWithEvidence}`,
+      ...Object.entries(answers.byType).map(([type, f]) => `  ${type.padEnd(18)} ${f.correct}/${f.questions} correct`),
+      ...answers.items.map((r) => `  ${r.id.padEnd(18)} ${r.status.padEnd(9)} ${r.answerable ? (r.citesEvidence ? 'cites evidence' : r.status === 'answered' ? 'MISSES evidence' : 'MISSED (not_found)') : r.status === 'not_found' ? 'correctly not_found' : 'WRONGLY answered'}`),
+      `Matching: ${retrieval.method}.`,
+    ];
+    io.stdout(`${out.join('\n')}\n`);
+    return 0;
+  });
+}
+
 /** Runs the `kb` command line. Returns the exit code; never throws for a mistake a person can fix. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
@@ -217,6 +354,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await commandSearch(rest, values, io);
       case 'docs':
         return await commandDocs(values, io);
+      case 'ask':
+        return await commandAsk(rest, values, io);
+      case 'history':
+        return await commandHistory(values, io);
+      case 'export':
+        return await commandExport(values, io);
+      case 'eval':
+        return await commandEval(values, io);
       default:
         throw new UsageError(`unknown command "${command}" (try: kb help)`);
     }

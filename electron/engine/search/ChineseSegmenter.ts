@@ -1,5 +1,6 @@
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
+import { DOMAIN_DICTIONARY } from './domainDictionary.ts';
 
 // Clause numbers (8.1.4.1, A.2) must stay one token: jieba would split them at the dots, and FTS5's unicode61
 // would too unless '.' is a token character (it is, in the chunks_fts tokenizer; other dots are removed here).
@@ -13,6 +14,9 @@ const QUERY_STOP_WORDS = new Set([
   '的', '了', '是', '在', '和', '与', '或', '及', '对', '有', '中', '为', '将', '被', '把', '让', '从', '由', '于', '等',
   '哪些', '什么', '哪个', '哪种', '如何', '怎么', '怎样', '多少', '是否', '吗', '呢', '吧', '啊', '请问', '请', '一下',
   '有何', '何', '应', '应当', '应该', '需要', '要', '能', '可以', '进行', '相关', '方面', '包括', '具体', '主要',
+  // The form of a question, not its subject: comparisons, "what does X mean", "in terms of".
+  '特别', '上', '不同', '区别', '差异', '差别', '比', '比较', '相比', '多', '少', '多了', '少了', '指', '含义', '意思',
+  '分别', '一些', '哪里', '何种', '标准', '规定', '里', '其中',
   'the', 'a', 'an', 'of', 'to', 'in', 'on', 'for', 'and', 'or', 'is', 'are', 'be', 'what', 'which', 'how', 'does',
   'do', 'should', 'must', 'with', 'by', 'as', 'at', 'from', 'that', 'this', 'it',
 ]);
@@ -31,6 +35,7 @@ export class ChineseSegmenter {
 
   constructor() {
     this.#jieba = Jieba.withDict(dict);
+    this.#jieba.loadDict(DOMAIN_DICTIONARY);
   }
 
   /**

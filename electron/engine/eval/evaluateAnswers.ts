@@ -1,0 +1,68 @@
+import type { Answer } from '../../../shared/types.ts';
+import { passageContainsEvidence } from './evidenceMatch.ts';
+import type { QaItem } from './evaluateRetrieval.ts';
+
+export interface AnswerItemResult {
+  id: string;
+  type: string;
+  answerable: boolean;
+  status: Answer['status'];
+  /** For answerable questions answered: whether a cited passage contains the evidence. */
+  citesEvidence: boolean | null;
+}
+
+export interface AnswerReport {
+  questions: number;
+  answerable: number;
+  unanswerable: number;
+  /** Of the questions answered not_found, the share the corpus indeed cannot answer (1 when none was). */
+  notFoundPrecision: number;
+  /** Of the questions the corpus cannot answer, the share answered not_found (1 when there are none). */
+  notFoundRecall: number;
+  /** Of the answerable questions, the share answered with a citation that contains the evidence. */
+  answeredWithEvidence: number;
+  byType: Record<string, { questions: number; correct: number }>;
+  items: AnswerItemResult[];
+}
+
+function ratio(part: number, whole: number): number {
+  return whole === 0 ? 1 : Math.round((part / whole) * 1000) / 1000;
+}
+
+/**
+ * Answer-level quality: not_found for the questions the corpus cannot answer (no evidence given) and, for the others,
+ * an answer whose citations contain the evidence. "Correct" per type counts both.
+ */
+export function evaluateAnswers(items: QaItem[], ask: (question: string) => Answer): AnswerReport {
+  const results: AnswerItemResult[] = items.map((item) => {
+    const evidence = item.evidence_parts ?? [];
+    const answer = ask(item.question);
+    const answerable = evidence.length > 0;
+    return {
+      id: item.id,
+      type: item.type ?? 'unknown',
+      answerable,
+      status: answer.status,
+      citesEvidence: answerable && answer.status === 'answered' ? answer.citations.some((c) => passageContainsEvidence(c.quote, evidence)) : null,
+    };
+  });
+  const predictedNotFound = results.filter((r) => r.status === 'not_found');
+  const unanswerable = results.filter((r) => !r.answerable);
+  const answerable = results.filter((r) => r.answerable);
+  const byType: AnswerReport['byType'] = {};
+  for (const r of results) {
+    const entry = (byType[r.type] ??= { questions: 0, correct: 0 });
+    entry.questions++;
+    if (r.answerable ? r.citesEvidence === true : r.status === 'not_found') entry.correct++;
+  }
+  return {
+    questions: results.length,
+    answerable: answerable.length,
+    unanswerable: unanswerable.length,
+    notFoundPrecision: ratio(predictedNotFound.filter((r) => !r.answerable).length, predictedNotFound.length),
+    notFoundRecall: ratio(unanswerable.filter((r) => r.status === 'not_found').length, unanswerable.length),
+    answeredWithEvidence: ratio(answerable.filter((r) => r.citesEvidence === true).length, answerable.length),
+    byType,
+    items: results,
+  };
+}
