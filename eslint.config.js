@@ -4,6 +4,7 @@
 // No type-aware rules: they would make `eslint .` slow, and tsc already type-checks every runtime.
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -28,18 +29,18 @@ function layer(files, forbidden) {
       'no-restricted-syntax': [
         'error',
         ...forbidden.flatMap(({ regex, message }) => [
-          { selector: `ImportExpression[source.value=${esquery(regex)}]`, message },
-          { selector: `CallExpression[callee.name='require'][arguments.0.value=${esquery(regex)}]`, message },
+          { selector: `ImportExpression[source.value=${esquery(regex)}]`, message: `import() of this module is ${message}` },
+          { selector: `CallExpression[callee.name='require'][arguments.0.value=${esquery(regex)}]`, message: `require() of this module is ${message}` },
         ]),
       ],
     },
   };
 }
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ['node_modules/', 'out/', 'dist/', '.tmp/', 'test-results/'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  tseslint.configs.recommended,
   {
     languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { ...globals.node } },
     rules: {

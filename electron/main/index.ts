@@ -1,58 +1,39 @@
+// Electron main: lifecycle, the window, the security policy and IPC. Each piece lives in its own small module.
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
-import { APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, isTrustedSender, secureWebPreferences, shouldBlockRequest } from './securityPolicy.ts';
+import { app, ipcMain, protocol, session, type BrowserWindow } from 'electron';
+import { APP_SCHEME_PRIVILEGES, handleAppProtocol } from './appProtocol.ts';
+import { createMainWindow } from './createMainWindow.ts';
+import { registerIpcHandlers } from './ipcHandlers.ts';
+import { applySessionPolicy, createSecurityPolicy, hardenWebContents, startUrl } from './securityPolicy.ts';
 
-const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+// Built layout (electron-vite): out/main/index.js, out/preload/index.cjs, out/renderer/index.html.
+const PRELOAD_PATH = path.join(import.meta.dirname, '../preload/index.cjs');
+const RENDERER_DIR = path.join(import.meta.dirname, '../renderer');
 
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 if (!app.requestSingleInstanceLock()) {
+  // Another instance owns the library files (single writer): hand over to it and leave.
   app.quit();
-}
+} else {
+  const policy = createSecurityPolicy({ isPackaged: app.isPackaged, devServerUrl: process.env['ELECTRON_RENDERER_URL'] });
+  let mainWindow: BrowserWindow | null = null;
 
-function createMainWindow(): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 1200,
-    height: 800,
-    title: '离线知识库 Offline KB',
-    show: false,
-    webPreferences: secureWebPreferences(path.join(import.meta.dirname, '../preload/index.cjs')),
-  });
-  window.once('ready-to-show', () => window.show());
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
-  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  void window.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
-  return window;
-}
-
-void app.whenReady().then(() => {
-  const rendererRoot = path.join(import.meta.dirname, '../renderer');
-  protocol.handle(APP_SCHEME, async (request) => {
-    const { pathname } = new URL(request.url);
-    const file = path.normalize(path.join(rendererRoot, decodeURIComponent(pathname)));
-    if (!file.startsWith(rendererRoot + path.sep)) return new Response('not found', { status: 404 });
-    const response = await net.fetch(`file://${file}`);
-    const headers = new Headers(response.headers);
-    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    return new Response(response.body, { status: response.status, headers });
-  });
-  session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
-    callback({ cancel: shouldBlockRequest(details.url, devServerUrl) });
-  });
-  session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
-  ipcMain.handle('kb:version', (event) => {
-    if (!isTrustedSender(event.senderFrame?.url, devServerUrl)) throw new Error('refused: IPC from a frame that is not the app');
-    return app.getVersion();
-  });
-  const window = createMainWindow();
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
   app.on('second-instance', () => {
-    if (window.isMinimized()) window.restore();
-    window.focus();
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
   });
-  app.on('web-contents-created', (_event, contents) => {
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  });
-  void shell; // shell.openExternal is never called: the app opens nothing outside itself.
-});
+  app.on('window-all-closed', () => app.quit());
 
-app.on('window-all-closed', () => app.quit());
+  void app.whenReady().then(() => {
+    applySessionPolicy(session.defaultSession, policy);
+    handleAppProtocol(protocol, RENDERER_DIR);
+    registerIpcHandlers(ipcMain, policy, { version: () => app.getVersion() });
+    mainWindow = createMainWindow({ preloadPath: PRELOAD_PATH, url: startUrl(policy) });
+    mainWindow.on('closed', () => {
+      mainWindow = null;
+    });
+  });
+}

@@ -1,16 +1,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './App.tsx';
+import './styles.css';
 
-function App(): React.JSX.Element {
-  return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', padding: 32 }}>
-      <h1>离线知识库 Offline KB</h1>
-      <p>资料库界面即将推出；现在请使用命令行 kb。 The library UI is coming; use the kb command line for now.</p>
-    </main>
-  );
-}
+const root = document.getElementById('root');
+if (!root) throw new Error('renderer/index.html has no #root element');
 
-createRoot(document.getElementById('root')!).render(
+createRoot(root).render(
   <StrictMode>
     <App />
   </StrictMode>,
