@@ -38,9 +38,9 @@ if (values.corpus === undefined) {
   for (let run = 0; run < runs; run++) {
     const temp = mkdtempSync(path.join(os.tmpdir(), 'kb-bench-'));
     try {
-      const library = engine.openLibrary(path.join(temp, 'bench.kb.sqlite'), { create: true });
+      const library = await engine.openLibrary(path.join(temp, 'bench.kb.sqlite'), { create: true });
       const summary = await library.ingest(corpus.inputs);
-      library.dispose();
+      await library.dispose();
       if (summary.failed.length > 0) throw new Error(`bench corpus failed to ingest: ${JSON.stringify(summary.failed)}`);
       seconds.push(summary.elapsedMs / 1000);
       last = { files: summary.indexed, mb: summary.bytesRead / 1024 / 1024, chunks: summary.chunksWritten };
@@ -48,7 +48,7 @@ if (values.corpus === undefined) {
       rmSync(temp, { recursive: true, force: true });
     }
   }
-  engine.dispose();
+  await engine.dispose();
   const s = median(seconds);
   const peakMb = process.resourceUsage().maxRSS / 1024;
   console.log(

@@ -25,9 +25,9 @@ const ABSENT_TOPICS = ['区块链', '量子通信', '5G网络切片', '边缘计
 const engine = await createEngine({ tokenizerDir: path.join(SHARED, 'models/bge-small-zh-v1.5-tokenizer') });
 const temp = mkdtempSync(path.join(os.tmpdir(), 'kb-calibrate-'));
 try {
-  const library = engine.openLibrary(path.join(temp, 'mlps.kb.sqlite'), { create: true });
+  const library = await engine.openLibrary(path.join(temp, 'mlps.kb.sqlite'), { create: true });
   await library.ingest([path.join(SHARED, 'corpus/mlps')]);
-  const coverage = (question: string): number => library.ask(question, { record: false, coverageThreshold: 0 }).answer.evidence.coverage;
+  const coverage = async (question: string): Promise<number> => (await library.ask(question, { record: false, coverageThreshold: 0 })).answer.evidence.coverage;
 
   const dev = readFileSync(path.join(SHARED, 'eval/qa_mlps_dev.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { question: string; evidence_parts?: string[] });
   const clauseQuestions = new Set<string>();
@@ -45,12 +45,17 @@ try {
   };
   const cmrcQuestions = cmrc.data.flatMap((d) => d.paragraphs.flatMap((p) => p.qas.map((q) => q.question)));
 
+  const coverages = async (questions: string[]): Promise<number[]> => {
+    const values: number[] = [];
+    for (const question of questions) values.push(await coverage(question));
+    return values;
+  };
   const groups = [
-    { name: 'dev answerable', answerable: true, values: dev.filter((q) => q.evidence_parts?.length).map((q) => coverage(q.question)) },
-    { name: 'clause questions (22239 headings)', answerable: true, values: [...clauseQuestions].map(coverage) },
-    { name: 'dev unanswerable', answerable: false, values: dev.filter((q) => !q.evidence_parts?.length).map((q) => coverage(q.question)) },
-    { name: 'cmrc2018 questions', answerable: false, values: cmrcQuestions.map(coverage) },
-    { name: 'absent MLPS topics', answerable: false, values: [...absentQuestions].map(coverage) },
+    { name: 'dev answerable', answerable: true, values: await coverages(dev.filter((q) => q.evidence_parts?.length).map((q) => q.question)) },
+    { name: 'clause questions (22239 headings)', answerable: true, values: await coverages([...clauseQuestions]) },
+    { name: 'dev unanswerable', answerable: false, values: await coverages(dev.filter((q) => !q.evidence_parts?.length).map((q) => q.question)) },
+    { name: 'cmrc2018 questions', answerable: false, values: await coverages(cmrcQuestions) },
+    { name: 'absent MLPS topics', answerable: false, values: await coverages([...absentQuestions]) },
   ];
   const quantile = (values: number[], q: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] ?? 0;
   console.log('group                               n      p5    p25    p50    p75    p95');
@@ -77,6 +82,6 @@ try {
     console.log(`  ${g.name.padEnd(34)} ${ok}/${g.values.length} ${g.answerable ? 'answered' : 'not_found'}`);
   }
 } finally {
-  engine.dispose();
+  await engine.dispose();
   rmSync(temp, { recursive: true, force: true });
 }

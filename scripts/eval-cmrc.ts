@@ -28,15 +28,16 @@ try {
       for (const qa of paragraph.qas) questions.push({ question: qa.question, gold: file });
     }
   }
-  const library = engine.openLibrary(path.join(temp, 'cmrc.kb.sqlite'), { create: true });
+  const library = await engine.openLibrary(path.join(temp, 'cmrc.kb.sqlite'), { create: true });
   const summary = await library.ingest([folder]);
   const started = performance.now();
-  const ranks = questions.map(({ question, gold }) => {
+  const ranks: (number | null)[] = [];
+  for (const { question, gold } of questions) {
     const documents: string[] = [];
-    for (const hit of library.search(question, { k: 10 })) if (!documents.includes(hit.documentPath)) documents.push(hit.documentPath);
+    for (const hit of await library.search(question, { k: 10 })) if (!documents.includes(hit.documentPath)) documents.push(hit.documentPath);
     const rank = documents.indexOf(gold);
-    return rank === -1 ? null : rank + 1;
-  });
+    ranks.push(rank === -1 ? null : rank + 1);
+  }
   const seconds = (performance.now() - started) / 1000;
   const n = ranks.length;
   const round = (v: number): number => Math.round(v * 1000) / 1000;
@@ -55,6 +56,6 @@ try {
     console.log(`recall@1 ${report.recallAt1}  recall@5 ${report.recallAt5}  MRR@10 ${report.mrrAt10}  (${report.queriesPerSecond} queries/s)`);
   }
 } finally {
-  engine.dispose();
+  await engine.dispose();
   rmSync(temp, { recursive: true, force: true });
 }

@@ -18,9 +18,9 @@ const items = readFileSync(qaFile, 'utf8').split('\n').filter((l) => l.trim()).m
 const engine = await createEngine({ tokenizerDir: path.join(SHARED, 'models/bge-small-zh-v1.5-tokenizer') });
 const temp = values.library ? null : mkdtempSync(path.join(os.tmpdir(), 'kb-eval-'));
 try {
-  const library = engine.openLibrary(values.library ?? path.join(temp!, 'mlps.kb.sqlite'), { create: !values.library });
+  const library = await engine.openLibrary(values.library ?? path.join(temp!, 'mlps.kb.sqlite'), { create: !values.library });
   if (!values.library) await library.ingest([path.join(SHARED, 'corpus/mlps')]);
-  const report = evaluateRetrieval(items, (question, k) => library.search(question, { k }), Number(values.k ?? 10));
+  const report = await evaluateRetrieval(items, async (question, k) => await library.search(question, { k }), Number(values.k ?? 10));
   if (values.json) {
     console.log(JSON.stringify(report, null, 2));
   } else {
@@ -33,6 +33,6 @@ try {
     console.log(`Method: ${report.method}`);
   }
 } finally {
-  engine.dispose();
+  await engine.dispose();
   if (temp) rmSync(temp, { recursive: true, force: true });
 }

@@ -69,6 +69,8 @@ export interface IngestSummary {
   /** Documents removed because their file no longer exists under an ingested folder. */
   removed: number;
   chunksWritten: number;
+  /** Chunks embedded for semantic search in this run (0 when the library has no embedding model). */
+  chunksEmbedded: number;
   bytesRead: number;
   elapsedMs: number;
   cancelled: boolean;
@@ -92,6 +94,23 @@ export interface LibraryStats {
   failed: number;
   chunks: number;
   schemaVersion: number;
+}
+
+/** Whether semantic (vector) search is available, and if not, why and how to turn it on. */
+export interface SemanticSearchStatus {
+  state: 'on' | 'off' | 'error';
+  modelId: string | null;
+  modelPath: string | null;
+  dimension: number | null;
+  embeddedChunks: number;
+  /** For a person: what is going on and what to do. */
+  message: string;
+}
+
+export interface EmbeddingProgress {
+  embedded: number;
+  total: number;
+  chunksPerSecond: number;
 }
 
 export type AnswerMode = 'exact' | 'generate';

@@ -1,14 +1,30 @@
-import type { Answer, AnswerMode, DocumentInfo, HistoryEntry, IngestSummary, LibraryStats, SearchHit } from '../../shared/types.ts';
+import { existsSync } from 'node:fs';
+import type {
+  Answer,
+  AnswerMode,
+  DocumentInfo,
+  EmbeddingProgress,
+  HistoryEntry,
+  IngestSummary,
+  LibraryStats,
+  SearchHit,
+  SemanticSearchStatus,
+} from '../../shared/types.ts';
 import { answerExactly, DEFAULT_COVERAGE_THRESHOLD } from './answer/answerExactly.ts';
 import type { TokenCounter } from './chunk/WordPieceTokenCounter.ts';
+import { TransformersEmbedder, type Embedder } from './embed/TransformersEmbedder.ts';
 import { ingestFiles, type IngestOptions } from './ingest/ingestFiles.ts';
 import type { ChineseSegmenter } from './search/ChineseSegmenter.ts';
-import { lexicalSearch, type LexicalSearchOptions } from './search/lexicalSearch.ts';
+import { searchPassages, type RetrievalMode } from './search/searchPassages.ts';
 import { AuditTrail, type ConversationInfo } from './store/AuditTrail.ts';
-import { LibraryStore } from './store/LibraryStore.ts';
+import type { LibraryStore } from './store/LibraryStore.ts';
+import { passageForEmbedding, VectorIndex } from './store/VectorIndex.ts';
 
 /** Version of the answering logic, recorded with every answer in the audit trail. */
 export const ANSWER_ENGINE_VERSION = 'exact-1';
+
+// Chunks embedded per step when (re-)embedding a library: progress is reported after each.
+const EMBED_STEP = 64;
 
 export interface AskOptions {
   /** Defaults to `'exact'`. `'generate'` needs a loaded LLM (not available in this version). */
@@ -19,6 +35,8 @@ export interface AskOptions {
   record?: boolean;
   /** Override of the not-found threshold (0..1). Defaults to the calibrated value. */
   coverageThreshold?: number;
+  /** Defaults to `'hybrid'` with an embedding model, else `'lexical'`. */
+  retrieval?: RetrievalMode;
 }
 
 export interface AskResult {
@@ -28,7 +46,24 @@ export interface AskResult {
   messageId: number | null;
 }
 
-/** One open library: ingest into it, search it, list its documents. Holds the SQLite connection until disposed. */
+export interface LibrarySearchOptions {
+  /** Number of passages. Defaults to `10`. */
+  k?: number;
+  /** Defaults to `'hybrid'` with an embedding model, else `'lexical'`. Vector modes without a model are refused. */
+  retrieval?: RetrievalMode;
+}
+
+export interface EmbeddingOptions {
+  onProgress?: (progress: EmbeddingProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface SetEmbeddingModelOptions extends EmbeddingOptions {
+  /** Pooling override (see TransformersEmbedderOptions.pooling); recorded with the model. */
+  pooling?: 'cls' | 'mean';
+}
+
+/** One open library: ingest into it, search it, ask it. Holds the SQLite connection (and embedder) until disposed. */
 export class Library {
   readonly file: string;
   readonly #store: LibraryStore;
@@ -36,6 +71,9 @@ export class Library {
   readonly #tokenCounter: TokenCounter;
   readonly #defaults: IngestOptions;
   readonly #audit: AuditTrail;
+  readonly #vectors: VectorIndex;
+  #embedder: Embedder | null = null;
+  #semanticProblem: string | null = null;
   #ingesting = false;
 
   constructor(store: LibraryStore, segmenter: ChineseSegmenter, tokenCounter: TokenCounter, defaults: IngestOptions) {
@@ -45,6 +83,79 @@ export class Library {
     this.#tokenCounter = tokenCounter;
     this.#defaults = defaults;
     this.#audit = new AuditTrail(store.database);
+    this.#vectors = new VectorIndex(store.database);
+  }
+
+  /**
+   * Loads the embedding model recorded in the library, if any. A model that is gone or changed leaves semantic search
+   * off, with the reason in `semanticStatus()`; lexical search still works.
+   */
+  async loadRecordedEmbeddingModel(): Promise<void> {
+    const recorded = this.#vectors.model();
+    if (!recorded) return;
+    if (!existsSync(recorded.modelPath)) {
+      this.#semanticProblem = `the embedding model folder ${recorded.modelPath} is gone: choose it again (kb ingest … --embedding-model <dir>)`;
+      return;
+    }
+    try {
+      const pooling = recorded.modelId.split(':')[1] === 'mean' ? 'mean' : 'cls';
+      const embedder = await TransformersEmbedder.load(recorded.modelPath, { pooling });
+      if (embedder.modelId !== recorded.modelId || embedder.dimension !== recorded.dimension) {
+        await embedder.dispose();
+        this.#semanticProblem = `the model in ${recorded.modelPath} is not the one this library was embedded with (${recorded.modelId}): set it again to re-embed`;
+        return;
+      }
+      this.#embedder = embedder;
+    } catch (error) {
+      this.#semanticProblem = (error as Error).message;
+    }
+  }
+
+  /**
+   * Sets the library's embedding model. A different model than before drops the old vectors and re-embeds every
+   * chunk (with progress); vectors of two models are never mixed.
+   */
+  async setEmbeddingModel(modelDir: string, options: SetEmbeddingModelOptions = {}): Promise<{ reembedded: number }> {
+    const embedder = await TransformersEmbedder.load(modelDir, { pooling: options.pooling });
+    await this.#embedder?.dispose();
+    this.#embedder = embedder;
+    this.#semanticProblem = null;
+    this.#vectors.setModel({ modelId: embedder.modelId, dimension: embedder.dimension, modelPath: modelDir });
+    return { reembedded: await this.embedMissingChunks(options) };
+  }
+
+  /** Embeds chunks that have no vector yet (after a model change, or chunks indexed before the model was set). */
+  async embedMissingChunks(options: EmbeddingOptions = {}): Promise<number> {
+    const embedder = this.#embedder;
+    if (!embedder) return 0;
+    const total = this.#store.chunkCount() - this.#vectors.embeddedCount();
+    const started = performance.now();
+    let embedded = 0;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const batch = this.#vectors.chunksWithoutVectors(EMBED_STEP);
+      if (batch.length === 0) break;
+      const vectors = await embedder.embedPassages(batch.map((c) => passageForEmbedding(c.headingPath, c.text)));
+      this.#vectors.write(batch.map((c, i) => ({ chunkId: c.chunkId, vector: vectors[i]! })));
+      embedded += batch.length;
+      const seconds = (performance.now() - started) / 1000;
+      options.onProgress?.({ embedded, total, chunksPerSecond: seconds > 0 ? embedded / seconds : 0 });
+    }
+    return embedded;
+  }
+
+  semanticStatus(): SemanticSearchStatus {
+    const model = this.#vectors.model();
+    const base = { modelId: model?.modelId ?? null, modelPath: model?.modelPath ?? null, dimension: model?.dimension ?? null, embeddedChunks: this.#vectors.embeddedCount() };
+    if (this.#embedder) {
+      return { ...base, state: 'on', message: `semantic search on: ${base.modelId}, ${base.dimension} dimensions, ${base.embeddedChunks} of ${this.#store.chunkCount()} chunks embedded` };
+    }
+    if (this.#semanticProblem) return { ...base, state: 'error', message: `semantic search off: ${this.#semanticProblem}` };
+    return {
+      ...base,
+      state: 'off',
+      message: 'semantic search off: no embedding model set (lexical search only). Turn it on with kb ingest <folder> --library <file> --embedding-model <bge-small-zh-v1.5 folder>',
+    };
   }
 
   /** Ingests folders and files. One ingestion at a time per library (SQLite has a single writer). */
@@ -52,34 +163,55 @@ export class Library {
     if (this.#ingesting) throw new Error(`an ingestion into ${this.file} is already running`);
     this.#ingesting = true;
     try {
-      return await ingestFiles(
-        { store: this.#store, segmenter: this.#segmenter, tokenCounter: this.#tokenCounter },
-        inputs,
-        { ...this.#defaults, ...options },
-      );
+      const embedding = this.#embedder ? { embedder: this.#embedder, vectors: this.#vectors } : null;
+      const summary = await ingestFiles({ store: this.#store, segmenter: this.#segmenter, tokenCounter: this.#tokenCounter, embedding }, inputs, {
+        ...this.#defaults,
+        ...options,
+      });
+      if (!summary.cancelled) summary.chunksEmbedded += await this.embedMissingChunks({ signal: options.signal });
+      return summary;
     } finally {
       this.#ingesting = false;
     }
   }
 
-  search(query: string, options: LexicalSearchOptions = {}): SearchHit[] {
-    return lexicalSearch(this.#store, this.#segmenter, query, options);
+  #retrieval(requested: RetrievalMode | undefined): RetrievalMode {
+    const retrieval = requested ?? (this.#embedder ? 'hybrid' : 'lexical');
+    if (retrieval !== 'lexical' && !this.#embedder) {
+      throw new Error(`${retrieval} retrieval is not available: ${this.semanticStatus().message}`);
+    }
+    return retrieval;
+  }
+
+  async search(query: string, options: LibrarySearchOptions = {}): Promise<SearchHit[]> {
+    const retrieval = this.#retrieval(options.retrieval);
+    const queryVector = retrieval === 'lexical' ? undefined : await this.#embedder!.embedQuery(query);
+    return searchPassages(this.#store, this.#vectors, this.#segmenter, query, { k: options.k, retrieval, queryVector });
   }
 
   /** Answers a question from the library's passages and records the exchange in the audit trail. */
-  ask(question: string, options: AskOptions = {}): AskResult {
+  async ask(question: string, options: AskOptions = {}): Promise<AskResult> {
     const mode = options.mode ?? 'exact';
     if (mode !== 'exact') {
       throw new Error('generated answers need a local LLM, which this version cannot load yet: use mode "exact"');
     }
+    const retrieval = this.#retrieval(options.retrieval);
     const threshold = options.coverageThreshold ?? DEFAULT_COVERAGE_THRESHOLD;
-    const answer = answerExactly(this.#store, this.#segmenter, question, { coverageThreshold: threshold });
+    const hits = await this.search(question, { k: 10, retrieval });
+    const answer = answerExactly(this.#store, this.#segmenter, question, { coverageThreshold: threshold, hits });
     if (options.record === false) return { answer, conversationId: null, messageId: null };
     if (options.conversationId !== undefined && !this.#audit.hasConversation(options.conversationId)) {
       throw new Error(`no conversation ${options.conversationId} in ${this.file}`);
     }
     const conversationId = options.conversationId ?? this.#audit.startConversation(question);
-    const settings = { mode, retrieval: 'lexical', coverageThreshold: threshold, engine: ANSWER_ENGINE_VERSION, chunking: this.#tokenCounter.id };
+    const settings = {
+      mode,
+      retrieval,
+      embeddingModel: retrieval === 'lexical' ? null : this.#embedder!.modelId,
+      coverageThreshold: threshold,
+      engine: ANSWER_ENGINE_VERSION,
+      chunking: this.#tokenCounter.id,
+    };
     const messageId = this.#audit.record(conversationId, answer, settings);
     return { answer, conversationId, messageId };
   }
@@ -111,11 +243,13 @@ export class Library {
     return this.#store;
   }
 
-  dispose(): void {
+  async dispose(): Promise<void> {
+    await this.#embedder?.dispose();
+    this.#embedder = null;
     this.#store.dispose();
   }
 
-  [Symbol.dispose](): void {
-    this.dispose();
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
   }
 }

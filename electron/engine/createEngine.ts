@@ -36,11 +36,15 @@ export class Engine {
     this.#tokenCounter = tokenCounter;
   }
 
-  /** Opens a library file; refuses files that are not libraries, corrupt, or from a newer app (LibraryError). */
-  openLibrary(file: string, options: OpenOptions = {}): Library {
+  /**
+   * Opens a library file and loads the embedding model it records (if still present); refuses files that are not
+   * libraries, corrupt, or from a newer app (LibraryError).
+   */
+  async openLibrary(file: string, options: OpenOptions = {}): Promise<Library> {
     if (this.#disposed) throw new Error('the engine has been disposed');
     const library = new Library(LibraryStore.open(file, { create: options.create }), this.#segmenter, this.#tokenCounter, this.#config.ingest ?? {});
     this.#open.add(library);
+    await library.loadRecordedEmbeddingModel();
     return library;
   }
 
@@ -48,15 +52,15 @@ export class Engine {
     return this.#tokenCounter.id;
   }
 
-  dispose(): void {
+  async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    for (const library of this.#open) library.dispose();
+    for (const library of this.#open) await library.dispose();
     this.#open.clear();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    this.dispose();
+    await this.dispose();
   }
 }
 

@@ -35,16 +35,16 @@ describe('exact answers', () => {
     ({ dir, cleanup } = tempDir());
     libraryFile = path.join(dir, 'mlps.kb.sqlite');
     engine = await createEngine({ tokenizerDir: TOKENIZER_DIR });
-    library = engine.openLibrary(libraryFile, { create: true });
+    library = await engine.openLibrary(libraryFile, { create: true });
     await library.ingest([path.join(CORPUS, 'mlps')]);
   });
-  afterAll(() => {
-    engine.dispose();
+  afterAll(async () => {
+    await engine.dispose();
     cleanup();
   });
 
-  it('answers a list question with the whole clause, verbatim, cited to 8.1.4.1', () => {
-    const { answer } = library.ask('三级系统在安全计算环境中对身份鉴别有哪些要求？', { record: false });
+  it('answers a list question with the whole clause, verbatim, cited to 8.1.4.1', async () => {
+    const { answer } = await library.ask('三级系统在安全计算环境中对身份鉴别有哪些要求？', { record: false });
     expect(answer.status).toBe('answered');
     const first = answer.citations[0]!;
     expect(first.n).toBe(1);
@@ -57,35 +57,35 @@ describe('exact answers', () => {
     expect(text.slice(first.charStart, first.charEnd)).toBe(first.quote);
   });
 
-  it('a comparison question returns both levels, in the order asked', () => {
-    const { answer } = library.ask('二级与三级系统在机房物理访问控制上有何不同？', { record: false });
+  it('a comparison question returns both levels, in the order asked', async () => {
+    const { answer } = await library.ask('二级与三级系统在机房物理访问控制上有何不同？', { record: false });
     expect(answer.status).toBe('answered');
     expect(answer.citations.map((c) => c.headingPath[0])).toEqual(['7 第二级安全要求', '8 第三级安全要求']);
     expect(answer.citations.every((c) => c.headingPath.at(-1)!.endsWith('物理访问控制'))).toBe(true);
   });
 
-  it('a named level ranks its own chapter first', () => {
-    const { answer } = library.ask('四级系统在数据备份恢复方面比三级多了什么要求？', { record: false });
+  it('a named level ranks its own chapter first', async () => {
+    const { answer } = await library.ask('四级系统在数据备份恢复方面比三级多了什么要求？', { record: false });
     expect(answer.citations[0]!.headingPath).toEqual(expect.arrayContaining(['9 第四级安全要求']));
     expect(answer.citations[0]!.quote).toContain('应建立异地灾难备份中心，提供业务应用的实时切换');
   });
 
-  it('says not_found, with the reason, for what the library does not hold', () => {
+  it('says not_found, with the reason, for what the library does not hold', async () => {
     for (const question of ['等保2.0基本要求针对5G网络和边缘计算场景提出了哪些安全扩展要求？', '三级系统的区块链节点有哪些要求？', '《红楼梦》的作者是谁？']) {
-      const { answer } = library.ask(question, { record: false });
+      const { answer } = await library.ask(question, { record: false });
       expect(answer.status, question).toBe('not_found');
       expect(answer.citations).toEqual([]);
       expect(answer.answer).toBe('');
       expect(answer.explanation).toMatch(/below the 66% needed|No passage in the library shares any word/);
     }
-    expect(library.ask('等保2.0基本要求针对5G网络和边缘计算场景提出了哪些安全扩展要求？', { record: false }).answer.evidence.missingTerms).toEqual(
+    expect((await library.ask('等保2.0基本要求针对5G网络和边缘计算场景提出了哪些安全扩展要求？', { record: false })).answer.evidence.missingTerms).toEqual(
       expect.arrayContaining(['5g', '边缘']),
     );
   });
 
   it('records every exchange in the audit trail and exports it as a Markdown working paper', async () => {
-    const first = library.ask(QUESTIONS[0]!);
-    const second = library.ask(QUESTIONS[7]!, { conversationId: first.conversationId! });
+    const first = await library.ask(QUESTIONS[0]!);
+    const second = await library.ask(QUESTIONS[7]!, { conversationId: first.conversationId! });
     const history = library.history(first.conversationId);
     expect(history.map((h) => [h.question, h.answer.status])).toEqual([
       [QUESTIONS[0], 'answered'],

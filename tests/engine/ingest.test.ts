@@ -27,10 +27,10 @@ describe('ingestion into a library', () => {
     root = path.join(temp.dir, 'docs');
     mkdirSync(root);
     engine = await createEngine({ tokenizerDir: TOKENIZER_DIR });
-    library = engine.openLibrary(path.join(temp.dir, 'test.kb.sqlite'), { create: true });
+    library = await engine.openLibrary(path.join(temp.dir, 'test.kb.sqlite'), { create: true });
   });
-  afterAll(() => {
-    engine.dispose();
+  afterAll(async () => {
+    await engine.dispose();
     cleanup();
   });
 
@@ -60,8 +60,8 @@ describe('ingestion into a library', () => {
     expect(failed.error).toMatch(/PDF/);
   });
 
-  it('finds a clause by its words and returns its heading path and character range', () => {
-    const [hit] = library.search('登录失败处理');
+  it('finds a clause by its words and returns its heading path and character range', async () => {
+    const [hit] = await library.search('登录失败处理');
     expect(hit).toBeDefined();
     expect(hit!.headingPath).toEqual(['8 第三级安全要求', '8.1 安全通用要求', '8.1.4.1 身份鉴别']);
     expect(hit!.text).toContain('b）应具有登录失败处理功能');
@@ -85,8 +85,8 @@ describe('ingestion into a library', () => {
     const changed = await library.ingest([root]);
     expect(changed.indexed).toBe(1);
     expect(changed.removed).toBe(1);
-    expect(library.search('授权主体')).toHaveLength(0);
-    expect(library.search('本地数据备份')[0]!.documentPath).toMatch(/notes\.txt$/);
+    expect(await library.search('授权主体')).toHaveLength(0);
+    expect((await library.search('本地数据备份'))[0]!.documentPath).toMatch(/notes\.txt$/);
 
     renameSync(path.join(root, 'notes.txt'), path.join(root, 'renamed.txt'));
     const renamed = await library.ingest([root]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChineseSegmenter, foldForIndex } from '../../electron/engine/search/ChineseSegmenter.ts';
-import { buildMatchExpression } from '../../electron/engine/search/lexicalSearch.ts';
+import { buildMatchExpression } from '../../electron/engine/search/searchPassages.ts';
 
 const segmenter = new ChineseSegmenter();
 

@@ -1,7 +1,7 @@
 import type { Answer, Citation, SearchHit } from '../../../shared/types.ts';
 import { evidenceCoverage } from '../eval/evidenceMatch.ts';
 import type { ChineseSegmenter } from '../search/ChineseSegmenter.ts';
-import { lexicalSearch } from '../search/lexicalSearch.ts';
+import { searchPassages } from '../search/searchPassages.ts';
 import { LEVEL_TOKEN, questionLevels } from '../search/questionLevels.ts';
 import type { LibraryStore } from '../store/LibraryStore.ts';
 
@@ -17,6 +17,8 @@ export interface ExactAnswerOptions {
   coverageThreshold?: number;
   /** Most passages quoted in one answer. Defaults to `3`. */
   maxPassages?: number;
+  /** Ranked passages to answer from (the Library passes its hybrid search). Defaults to a lexical search. */
+  hits?: SearchHit[];
 }
 
 /** How much of a passage's text another passage already quotes before it counts as the same (copies across standards). */
@@ -110,7 +112,7 @@ export function answerExactly(store: LibraryStore, segmenter: ChineseSegmenter, 
   const maxPassages = options.maxPassages ?? 3;
   const { levels, comparison } = questionLevels(question);
   const meter = new EvidenceMeter(store, segmenter, question);
-  const hits = lexicalSearch(store, segmenter, question, { k: CANDIDATES });
+  const hits = (options.hits ?? searchPassages(store, null, segmenter, question, { k: CANDIDATES })).slice(0, CANDIDATES);
   const measured = hits.map((hit) => ({ hit, ...meter.measure(hit.headingPath, hit.text) }));
   const best = measured[0];
   const base = { question, mode: 'exact' as const };

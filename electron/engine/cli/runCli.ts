@@ -6,7 +6,9 @@ import { formatAnswerText, formatConversationMarkdown } from '../answer/formatAn
 import { createEngine, type Engine } from '../createEngine.ts';
 import { evaluateAnswers } from '../eval/evaluateAnswers.ts';
 import { evaluateRetrieval, type QaItem } from '../eval/evaluateRetrieval.ts';
+import { EmbeddingModelError } from '../embed/TransformersEmbedder.ts';
 import { IngestInputError } from '../ingest/walkInputs.ts';
+import type { RetrievalMode } from '../search/searchPassages.ts';
 import { LibraryError } from '../store/openLibraryDatabase.ts';
 
 /** Where the CLI writes. Injected so tests can run it in-process. */
@@ -24,11 +26,11 @@ class UsageError extends Error {}
 const USAGE = `kb — offline knowledge base
 
 Usage:
-  kb ingest <path…> --library <file> [--json] [--max-file-mb N] [--tokenizer <dir>]
-  kb search "<query>" --library <file> [--k 10] [--json]
+  kb ingest <path…> --library <file> [--json] [--max-file-mb N] [--tokenizer <dir>] [--embedding-model <dir>]
+  kb search "<query>" --library <file> [--k 10] [--json] [--retrieval lexical|vector|hybrid]
   kb search --batch <queries.jsonl> --library <file>      one {"id","query"} per line in, one JSON line per query out
   kb docs --library <file> [--json]
-  kb ask "<question>" --library <file> [--mode exact] [--json] [--conversation N]
+  kb ask "<question>" --library <file> [--mode exact] [--json] [--conversation N] [--retrieval …]
   kb ask --batch <questions.jsonl> --library <file> --json   one {"id","question"} per line in, one JSON line out
   kb history --library <file> [--conversation N] [--json]
   kb export --library <file> --format md [--conversation N] [--output <file.md>]   (default: the latest conversation)
@@ -38,6 +40,10 @@ Options:
   --library <file>   the library (*.kb.sqlite); ingest creates it
   --tokenizer <dir>  folder with the embedding model's vocab.txt for sizing chunks (or KB_TOKENIZER_DIR);
                      without it chunk sizes are estimated
+  --embedding-model <dir>  a transformers.js embedding model folder (bge-small-zh-v1.5 ONNX): turns on semantic
+                     search; recorded in the library, later commands use it; a different model re-embeds everything
+  --embedding-pooling cls|mean  override how the model pools (default: from the model folder; cls for bge)
+  --retrieval        lexical | vector | hybrid (default: hybrid when the library has an embedding model)
   --json             machine-readable output on stdout
 `;
 
@@ -53,6 +59,9 @@ const OPTIONS = {
   format: { type: 'string' },
   output: { type: 'string' },
   qa: { type: 'string' },
+  'embedding-model': { type: 'string' },
+  'embedding-pooling': { type: 'string' },
+  retrieval: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
@@ -67,6 +76,13 @@ function positiveInteger(raw: string | undefined, name: string, fallback: number
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) throw new UsageError(`--${name} must be a positive whole number, got "${raw}"`);
+  return value;
+}
+
+function retrievalOption(values: Values): RetrievalMode | undefined {
+  const value = values.retrieval;
+  if (value === undefined) return undefined;
+  if (value !== 'lexical' && value !== 'vector' && value !== 'hybrid') throw new UsageError(`--retrieval must be lexical, vector or hybrid, got "${value}"`);
   return value;
 }
 
@@ -108,7 +124,7 @@ async function withEngine<T>(values: Values, io: CliIo, run: (engine: Engine) =>
   try {
     return await run(engine);
   } finally {
-    engine.dispose();
+    await engine.dispose();
   }
 }
 
@@ -119,7 +135,20 @@ async function commandIngest(inputs: string[], values: Values, io: CliIo): Promi
   const missing = inputs.find((input) => !existsSync(input));
   if (missing !== undefined) throw new UsageError(`no such file or folder: ${missing}`);
   return withEngine(values, io, async (engine) => {
-    const library = engine.openLibrary(libraryFile, { create: true });
+    const library = await engine.openLibrary(libraryFile, { create: true });
+    if (values['embedding-model']) {
+      const modelDir = path.resolve(values['embedding-model']);
+      io.stderr(`loading embedding model ${modelDir}\n`);
+      const pooling = values['embedding-pooling'];
+      if (pooling !== undefined && pooling !== 'cls' && pooling !== 'mean') throw new UsageError(`--embedding-pooling must be cls or mean, got "${pooling}"`);
+      const { reembedded } = await library.setEmbeddingModel(modelDir, {
+        pooling,
+        onProgress: (p) => io.stderr(`${io.stderrIsTty ? '\r\x1b[K' : ''}embedding existing chunks ${p.embedded}/${p.total} (${p.chunksPerSecond.toFixed(0)} chunks/s)${io.stderrIsTty ? '' : '\n'}`),
+      });
+      if (reembedded > 0 && io.stderrIsTty) io.stderr('\n');
+    }
+    const status = library.semanticStatus();
+    if (status.state !== 'on' && !values.json) io.stderr(`${status.message}\n`);
     const controller = new AbortController();
     // Ctrl-C stops after the file in progress: everything committed so far stays valid.
     const onSigint = (): void => controller.abort();
@@ -133,7 +162,7 @@ async function commandIngest(inputs: string[], values: Values, io: CliIo): Promi
         io.stderr(
           `${summary.cancelled ? 'Cancelled' : 'Done'} in ${formatDuration(summary.elapsedMs)}: ${summary.indexed} indexed, ` +
             `${summary.unchanged} unchanged, ${summary.skipped.length} skipped, ${summary.failed.length} failed, ` +
-            `${summary.removed} removed; ${summary.chunksWritten} chunks, ${mb.toFixed(1)} MB read\n`,
+            `${summary.removed} removed; ${summary.chunksWritten} chunks (${summary.chunksEmbedded} embedded), ${mb.toFixed(1)} MB read\n`,
         );
         for (const file of summary.skipped) io.stderr(`  skipped  ${file.path}: ${file.detail}\n`);
         for (const file of summary.failed) io.stderr(`  failed   ${file.path}: ${file.reason}\n`);
@@ -203,20 +232,21 @@ function optionalInteger(raw: string | undefined, name: string): number | undefi
 async function commandSearch(args: string[], values: Values, io: CliIo): Promise<number> {
   const libraryFile = requireLibrary(values);
   const k = positiveInteger(values.k, 'k', 10);
+  const retrieval = retrievalOption(values);
   if (!values.batch && args.length !== 1) throw new UsageError('kb search needs one quoted query, or --batch <file>');
   const batch = values.batch ? readBatch(values.batch, 'query') : null;
   return withEngine(values, io, async (engine) => {
-    const library = engine.openLibrary(libraryFile);
+    const library = await engine.openLibrary(libraryFile);
     if (batch) {
       for (const entry of batch) {
         const line = entry.text !== undefined
-          ? { id: entry.id, query: entry.text, hits: library.search(entry.text, { k }) }
+          ? { id: entry.id, query: entry.text, hits: await library.search(entry.text, { k, retrieval }) }
           : { line: entry.line, error: entry.error };
         io.stdout(`${JSON.stringify(line)}\n`);
       }
       return 0;
     }
-    const hits = library.search(args[0]!, { k });
+    const hits = await library.search(args[0]!, { k, retrieval });
     if (values.json) io.stdout(`${JSON.stringify(hits)}\n`);
     else io.stdout(hits.length === 0 ? 'No passage matches.\n' : `${hits.map((hit, i) => formatHit(hit, i + 1)).join('\n\n')}\n`);
     return 0;
@@ -226,10 +256,10 @@ async function commandSearch(args: string[], values: Values, io: CliIo): Promise
 async function commandDocs(values: Values, io: CliIo): Promise<number> {
   const libraryFile = requireLibrary(values);
   return withEngine(values, io, async (engine) => {
-    const library = engine.openLibrary(libraryFile);
+    const library = await engine.openLibrary(libraryFile);
     const documents = library.listDocuments();
     if (values.json) {
-      io.stdout(`${JSON.stringify({ stats: library.stats(), documents })}\n`);
+      io.stdout(`${JSON.stringify({ stats: library.stats(), semanticSearch: library.semanticStatus(), documents })}\n`);
       return 0;
     }
     for (const doc of documents) {
@@ -237,7 +267,7 @@ async function commandDocs(values: Values, io: CliIo): Promise<number> {
       io.stdout(`${doc.status.padEnd(8)} ${(doc.type ?? '?').padEnd(8)} ${doc.path}${detail}\n`);
     }
     const stats = library.stats();
-    io.stdout(`${stats.documents} documents (${stats.indexed} indexed, ${stats.failed} failed), ${stats.chunks} chunks. Search: lexical only (semantic search is not set up in this version).\n`);
+    io.stdout(`${stats.documents} documents (${stats.indexed} indexed, ${stats.failed} failed), ${stats.chunks} chunks.\n${library.semanticStatus().message}\n`);
     return 0;
   });
 }
@@ -250,8 +280,9 @@ async function commandAsk(args: string[], values: Values, io: CliIo): Promise<nu
   if (!values.batch && args.length !== 1) throw new UsageError('kb ask needs one quoted question, or --batch <file>');
   const batch = values.batch ? readBatch(values.batch, 'question') : null;
   const conversation = optionalInteger(values.conversation, 'conversation');
+  const retrieval = retrievalOption(values);
   return withEngine(values, io, async (engine) => {
-    const library = engine.openLibrary(libraryFile);
+    const library = await engine.openLibrary(libraryFile);
     if (batch) {
       // One conversation for the whole batch, so that it exports as one working paper.
       let conversationId = conversation;
@@ -260,13 +291,13 @@ async function commandAsk(args: string[], values: Values, io: CliIo): Promise<nu
           io.stdout(`${JSON.stringify({ line: entry.line, error: entry.error })}\n`);
           continue;
         }
-        const result = library.ask(entry.text, { mode, conversationId });
+        const result = await library.ask(entry.text, { mode, conversationId, retrieval });
         conversationId = result.conversationId ?? undefined;
         io.stdout(`${JSON.stringify({ id: entry.id, ...result.answer })}\n`);
       }
       return 0;
     }
-    const result = library.ask(args[0]!, { mode, conversationId: conversation });
+    const result = await library.ask(args[0]!, { mode, conversationId: conversation, retrieval });
     io.stdout(values.json ? `${JSON.stringify(result.answer)}\n` : formatAnswerText(result.answer));
     if (!values.json) io.stderr(`(recorded as conversation ${result.conversationId}: kb export --library ${libraryFile} --format md --conversation ${result.conversationId})\n`);
     return 0;
@@ -277,7 +308,7 @@ async function commandHistory(values: Values, io: CliIo): Promise<number> {
   const libraryFile = requireLibrary(values);
   const conversation = optionalInteger(values.conversation, 'conversation') ?? null;
   return withEngine(values, io, async (engine) => {
-    const entries = engine.openLibrary(libraryFile).history(conversation);
+    const entries = (await engine.openLibrary(libraryFile)).history(conversation);
     if (values.json) {
       io.stdout(`${JSON.stringify(entries)}\n`);
       return 0;
@@ -296,7 +327,7 @@ async function commandExport(values: Values, io: CliIo): Promise<number> {
   if ((values.format ?? 'md') !== 'md') throw new UsageError(`--format must be md, got "${values.format}"`);
   const requested = optionalInteger(values.conversation, 'conversation');
   return withEngine(values, io, async (engine) => {
-    const library = engine.openLibrary(libraryFile);
+    const library = await engine.openLibrary(libraryFile);
     const conversationId = requested ?? library.conversations().at(-1)?.id;
     if (conversationId === undefined) throw new UsageError(`no conversation to export in ${libraryFile}: ask a question first`);
     const entries = library.history(conversationId);
@@ -318,9 +349,9 @@ async function commandEval(values: Values, io: CliIo): Promise<number> {
   const items = readQaFile(values.qa);
   const k = positiveInteger(values.k, 'k', 10);
   return withEngine(values, io, async (engine) => {
-    const library = engine.openLibrary(libraryFile);
-    const retrieval = evaluateRetrieval(items, (question, limit) => library.search(question, { k: limit }), k);
-    const answers = evaluateAnswers(items, (question) => library.ask(question, { record: false }).answer);
+    const library = await engine.openLibrary(libraryFile);
+    const retrieval = await evaluateRetrieval(items, async (question, limit) => await library.search(question, { k: limit }), k);
+    const answers = await evaluateAnswers(items, async (question) => (await library.ask(question, { record: false })).answer);
     if (values.json) {
       io.stdout(`${JSON.stringify({ retrieval, answers })}\n`);
       return 0;
@@ -370,6 +401,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       error instanceof UsageError ||
       error instanceof LibraryError ||
       error instanceof IngestInputError ||
+      error instanceof EmbeddingModelError ||
       (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     io.stderr(`kb: ${(error as Error).message}\n`);
     if (!usage && io.env.KB_DEBUG) io.stderr(`${(error as Error).stack}\n`);

@@ -33,19 +33,20 @@ function ratio(part: number, whole: number): number {
  * Answer-level quality: not_found for the questions the corpus cannot answer (no evidence given) and, for the others,
  * an answer whose citations contain the evidence. "Correct" per type counts both.
  */
-export function evaluateAnswers(items: QaItem[], ask: (question: string) => Answer): AnswerReport {
-  const results: AnswerItemResult[] = items.map((item) => {
+export async function evaluateAnswers(items: QaItem[], ask: (question: string) => Promise<Answer>): Promise<AnswerReport> {
+  const results: AnswerItemResult[] = [];
+  for (const item of items) {
     const evidence = item.evidence_parts ?? [];
-    const answer = ask(item.question);
+    const answer = await ask(item.question);
     const answerable = evidence.length > 0;
-    return {
+    results.push({
       id: item.id,
       type: item.type ?? 'unknown',
       answerable,
       status: answer.status,
       citesEvidence: answerable && answer.status === 'answered' ? answer.citations.some((c) => passageContainsEvidence(c.quote, evidence)) : null,
-    };
-  });
+    });
+  }
   const predictedNotFound = results.filter((r) => r.status === 'not_found');
   const unanswerable = results.filter((r) => !r.answerable);
   const answerable = results.filter((r) => r.answerable);

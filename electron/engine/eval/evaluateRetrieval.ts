@@ -47,12 +47,12 @@ function summarise(items: RetrievalItemResult[]): { recallAt1: number; recallAt5
  * Retrieval quality on the answerable questions of a QA set: for each question, the rank of the first retrieved
  * passage that contains one of its evidence quotes (text overlap), then recall@1, recall@5 and MRR over the top k.
  */
-export function evaluateRetrieval(items: QaItem[], search: (question: string, k: number) => SearchHit[], k = 10): RetrievalReport {
+export async function evaluateRetrieval(items: QaItem[], search: (question: string, k: number) => Promise<SearchHit[]>, k = 10): Promise<RetrievalReport> {
   const results: RetrievalItemResult[] = [];
   for (const item of items) {
     const evidence = item.evidence_parts ?? [];
     if (evidence.length === 0) continue;
-    const hits = search(item.question, k);
+    const hits = await search(item.question, k);
     const rankOf = (accept: (hit: SearchHit) => boolean): number | null => {
       const index = hits.findIndex((hit) => accept(hit) && passageContainsEvidence(hit.text, evidence));
       return index === -1 ? null : index + 1;

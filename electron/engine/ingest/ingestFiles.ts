@@ -8,7 +8,9 @@ import type { TokenCounter } from '../chunk/WordPieceTokenCounter.ts';
 import { parseSource } from '../parse/parseSource.ts';
 import { ParseError } from '../parse/types.ts';
 import type { ChineseSegmenter } from '../search/ChineseSegmenter.ts';
+import type { Embedder } from '../embed/TransformersEmbedder.ts';
 import type { LibraryStore } from '../store/LibraryStore.ts';
+import { passageForEmbedding, type VectorIndex } from '../store/VectorIndex.ts';
 import { walkInputs } from './walkInputs.ts';
 
 /**
@@ -34,6 +36,8 @@ export interface IngestContext {
   store: LibraryStore;
   segmenter: ChineseSegmenter;
   tokenCounter: TokenCounter;
+  /** When the library has an embedding model: chunks are embedded and their vectors written with them. */
+  embedding: { embedder: Embedder; vectors: VectorIndex } | null;
 }
 
 function describeUnexpected(error: unknown): string {
@@ -50,7 +54,7 @@ function describeUnexpected(error: unknown): string {
  * an ingested folder whose files are gone are removed (unless the run was cancelled).
  */
 export async function ingestFiles(context: IngestContext, inputs: string[], options: IngestOptions = {}): Promise<IngestSummary> {
-  const { store, segmenter, tokenCounter } = context;
+  const { store, segmenter, tokenCounter, embedding } = context;
   const started = performance.now();
   const walk = await walkInputs(inputs, { maxFileBytes: options.maxFileBytes, signal: options.signal });
   for (const input of inputs) store.addSource(path.resolve(input));
@@ -66,6 +70,7 @@ export async function ingestFiles(context: IngestContext, inputs: string[], opti
     failed: [],
     removed: 0,
     chunksWritten: 0,
+    chunksEmbedded: 0,
     bytesRead: 0,
     elapsedMs: 0,
     cancelled: false,
@@ -134,6 +139,9 @@ export async function ingestFiles(context: IngestContext, inputs: string[], opti
       if (chunks.length === 0) {
         throw new ParseError('empty', 'no text to index: the file holds headings or markup only');
       }
+      // Embedded before the transaction (it is slow and async); written inside it, with the chunks.
+      const vectors = embedding ? await embedding.embedder.embedPassages(chunks.map((c) => passageForEmbedding(c.headingPath, c.text))) : null;
+      summary.chunksEmbedded += vectors?.length ?? 0;
       store.writeIndexedDocument({
         path: file.path,
         type: parsed.type,
@@ -150,6 +158,8 @@ export async function ingestFiles(context: IngestContext, inputs: string[], opti
           heading: segmenter.indexTokens(chunk.headingPath.join(' ')).join(' '),
           body: segmenter.indexTokens(chunk.text).join(' '),
         })),
+      }, (chunkIds) => {
+        if (vectors && embedding) embedding.vectors.write(chunkIds.map((chunkId, i) => ({ chunkId, vector: vectors[i]! })));
       });
       summary.indexed++;
       summary.chunksWritten += chunks.length;

@@ -241,8 +241,11 @@ export class LibraryStore {
     this.#statements.touchDocument.run(sizeBytes, Math.trunc(mtimeMs), id);
   }
 
-  /** Replaces a document and all its chunks and index rows in one transaction: all of the new version or none. */
-  writeIndexedDocument(input: IndexedDocumentInput): number {
+  /**
+   * Replaces a document and all its chunks and index rows in one transaction: all of the new version or none.
+   * `withChunkIds` runs inside that transaction with the new chunk ids (the vectors are written there).
+   */
+  writeIndexedDocument(input: IndexedDocumentInput, withChunkIds?: (chunkIds: number[]) => void): number {
     this.#live();
     return this.#db.transaction(() => {
       const { id } = this.#statements.upsertDocument.get({
@@ -262,6 +265,7 @@ export class LibraryStore {
         indexedAt: new Date().toISOString(),
       })!;
       this.#statements.deleteChunksOfDocument.run(id);
+      const chunkIds: number[] = [];
       input.chunks.forEach((chunk, index) => {
         const { id: chunkId } = this.#statements.insertChunk.get(
           id,
@@ -276,7 +280,9 @@ export class LibraryStore {
         )!;
         const fts = input.ftsRows[index]!;
         this.#statements.insertFts.run(BigInt(chunkId), fts.heading, fts.body);
+        chunkIds.push(chunkId);
       });
+      withChunkIds?.(chunkIds);
       return id;
     })();
   }

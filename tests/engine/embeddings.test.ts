@@ -1,0 +1,109 @@
+// Semantic retrieval plumbing with ../shared/models/synthetic-zh-embedder: the real bge-small-zh tokenizer and a
+// random-weight ONNX lookup. It exercises loading, batching, pooling, storage and fusion; its similarities mean
+// nothing, so no quality is asserted here.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine, type Engine, type Library } from '../../electron/engine/index.ts';
+import { TransformersEmbedder } from '../../electron/engine/embed/TransformersEmbedder.ts';
+import { VectorIndex } from '../../electron/engine/store/VectorIndex.ts';
+import { SHARED, tempDir, TOKENIZER_DIR } from './helpers.ts';
+
+const SYNTHETIC = path.join(SHARED, 'models/synthetic-zh-embedder');
+
+function vecCount(library: Library): number {
+  return (library.store.database.prepare('SELECT count(*) AS n FROM chunks_vec').get() as { n: number }).n;
+}
+
+describe('embeddings in sqlite-vec, fused with lexical search', () => {
+  let engine: Engine;
+  let library: Library;
+  let dir: string;
+  let docs: string;
+  let cleanup: () => void;
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = tempDir());
+    docs = path.join(dir, 'docs');
+    mkdirSync(docs);
+    writeFileSync(path.join(docs, 'a.md'), '# 8 第三级安全要求\n\n#### 8.1.4.1 身份鉴别\n\na）应对登录的用户进行身份标识和鉴别；\nb）应具有登录失败处理功能。\n\n#### 8.1.4.2 访问控制\n\na）应对登录的用户分配账户和权限。\n');
+    engine = await createEngine({ tokenizerDir: TOKENIZER_DIR });
+    library = await engine.openLibrary(path.join(dir, 'emb.kb.sqlite'), { create: true });
+    await library.ingest([docs]);
+  });
+  afterAll(async () => {
+    await engine.dispose();
+    cleanup();
+  });
+
+  it('without a model: lexical works, semantic search says it is off and how to turn it on, vector search is refused', async () => {
+    expect(library.semanticStatus()).toMatchObject({ state: 'off', embeddedChunks: 0 });
+    expect(library.semanticStatus().message).toMatch(/--embedding-model/);
+    expect((await library.search('登录失败')).length).toBeGreaterThan(0);
+    await expect(library.search('登录失败', { retrieval: 'vector' })).rejects.toThrow(/semantic search off/);
+  });
+
+  it('setting a model embeds the existing chunks with progress and records model id and dimension', async () => {
+    const progress: number[] = [];
+    const { reembedded } = await library.setEmbeddingModel(SYNTHETIC, { pooling: 'mean', onProgress: (p) => progress.push(p.embedded) });
+    const chunks = library.stats().chunks;
+    expect(reembedded).toBe(chunks);
+    expect(progress.at(-1)).toBe(chunks);
+    expect(vecCount(library)).toBe(chunks);
+    expect(library.semanticStatus()).toMatchObject({ state: 'on', dimension: 32, embeddedChunks: chunks });
+  });
+
+  it('new documents get their vectors in the same ingestion, and removed ones lose them', async () => {
+    writeFileSync(path.join(docs, 'b.md'), '# 附录\n\n数据备份恢复：应提供重要数据的本地数据备份与恢复功能。\n');
+    const summary = await library.ingest([docs]);
+    expect(summary.chunksEmbedded).toBe(summary.chunksWritten);
+    expect(vecCount(library)).toBe(library.stats().chunks);
+    (await import('node:fs')).rmSync(path.join(docs, 'b.md'));
+    await library.ingest([docs]);
+    expect(vecCount(library)).toBe(library.stats().chunks);
+  });
+
+  it('vector and hybrid search return passages, deterministically', async () => {
+    const vector = await library.search('登录失败怎么处理', { retrieval: 'vector', k: 3 });
+    expect(vector.length).toBeGreaterThan(0);
+    const hybrid1 = await library.search('登录失败怎么处理', { k: 3 });
+    const hybrid2 = await library.search('登录失败怎么处理', { k: 3 });
+    expect(hybrid1).toEqual(hybrid2);
+    expect(hybrid1[0]!.score).toBeLessThanOrEqual(0.0328); // an RRF score: at most 1/61 from each list (2/61, rounded)
+  });
+
+  it('a reopened library loads its recorded model', async () => {
+    const again = await engine.openLibrary(library.file);
+    expect(again.semanticStatus().state).toBe('on');
+    expect((await again.search('身份鉴别', { retrieval: 'vector' })).length).toBeGreaterThan(0);
+    await again.dispose();
+  });
+
+  it('changing the model re-embeds everything; a query vector of the wrong dimension cannot reach the index', async () => {
+    const before = library.semanticStatus().modelId;
+    const { reembedded } = await library.setEmbeddingModel(SYNTHETIC, { pooling: 'cls' });
+    expect(library.semanticStatus().modelId).not.toBe(before);
+    expect(reembedded).toBe(library.stats().chunks);
+    expect(vecCount(library)).toBe(library.stats().chunks);
+    const vectors = new VectorIndex(library.store.database);
+    expect(() => vectors.nearest(new Float32Array(512), 3)).toThrow(/dimension 512 for a library embedded at 32/);
+    expect(() => vectors.write([{ chunkId: 1, vector: new Float32Array(8) }])).toThrow(/dimension 8/);
+  });
+
+  it('lowercases Latin before embedding (the bge vocabulary has no uppercase)', async () => {
+    const embedder = await TransformersEmbedder.load(SYNTHETIC, { pooling: 'mean' });
+    try {
+      expect(Array.from(await embedder.embedQuery('GB/T 22239'))).toEqual(Array.from(await embedder.embedQuery('gb/t 22239')));
+      const [a, b] = await embedder.embedPassages(['身份鉴别', '访问控制']);
+      expect(a!.length).toBe(32);
+      expect(Math.hypot(...a!)).toBeCloseTo(1, 5); // normalised
+      expect(Array.from(a!)).not.toEqual(Array.from(b!));
+    } finally {
+      await embedder.dispose();
+    }
+  });
+
+  it('refuses a folder that is not an embedding model, saying what is missing', async () => {
+    await expect(TransformersEmbedder.load(TOKENIZER_DIR)).rejects.toThrow(/missing onnx\/model\.onnx/);
+  });
+});
