@@ -107,3 +107,40 @@ describe('embeddings in sqlite-vec, fused with lexical search', () => {
     await expect(TransformersEmbedder.load(TOKENIZER_DIR)).rejects.toThrow(/missing onnx\/model\.onnx/);
   });
 });
+
+describe('the optional reranking stage', () => {
+  it('is off by default and, when set, re-orders the head of the ranking by its scores', async () => {
+    const { dir, cleanup } = tempDir();
+    const engine = await createEngine({ tokenizerDir: TOKENIZER_DIR });
+    try {
+      const docs = path.join(dir, 'docs');
+      mkdirSync(docs);
+      writeFileSync(path.join(docs, 'a.md'), '# 一\n\n访问控制：应对登录的用户分配账户和权限。\n\n# 二\n\n访问控制：应授予管理用户所需的最小权限。\n\n# 三\n\n访问控制：应删除多余或无效的访问控制规则。\n');
+      const library = await engine.openLibrary(path.join(dir, 'r.kb.sqlite'), { create: true });
+      await library.ingest([docs]);
+      const plain = await library.search('访问控制', { k: 3 });
+      expect(plain).toHaveLength(3);
+      // A stand-in cross-encoder (no reranker model exists on these machines): it prefers passages naming 最小权限.
+      const calls: number[] = [];
+      library.setReranker({
+        modelId: 'test-reranker',
+        score: async (_question, passages) => {
+          calls.push(passages.length);
+          return passages.map((p) => (p.includes('最小权限') ? 1 : 0));
+        },
+        dispose: async () => {},
+      });
+      const reranked = await library.search('访问控制', { k: 2 });
+      expect(calls).toEqual([3]);
+      expect(reranked).toHaveLength(2);
+      expect(reranked[0]!.text).toContain('最小权限');
+      expect(reranked[0]!.score).toBe(1);
+      const answer = (await library.ask('管理用户的最小权限', { record: false })).answer;
+      expect(answer.status, answer.explanation ?? '').toBe('answered');
+      expect(answer.citations[0]!.quote).toContain('最小权限');
+    } finally {
+      await engine.dispose();
+      cleanup();
+    }
+  });
+});

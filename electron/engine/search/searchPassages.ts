@@ -28,6 +28,11 @@ export interface SearchOptions {
  */
 const CANDIDATES = 100;
 /**
+ * Vector candidates: 50. Past rank 50 a passage adds under 1/110 to an RRF score, and every extra candidate costs
+ * time in quantised search (bench:search: the bit scan grows with k).
+ */
+const VECTOR_CANDIDATES = 50;
+/**
  * Reciprocal-rank fusion constant: score = Σ 1 / (RRF_K + rank). 60 is the value of Cormack et al. (SIGIR 2009),
  * robust across collections; it lets a passage ranked well by both retrievers beat one ranked first by only one.
  */
@@ -59,14 +64,14 @@ interface Ranked {
 }
 
 /** Base scores by chunk id, higher is better, from the chosen retriever(s). */
-function baseScores(store: LibraryStore, vectors: VectorIndex | null, terms: string[], options: SearchOptions, limit: number): Map<number, number> {
+function baseScores(store: LibraryStore, vectors: VectorIndex | null, terms: string[], options: SearchOptions, k: number): Map<number, number> {
   const retrieval = options.retrieval ?? 'lexical';
   const match = buildMatchExpression(terms);
-  const lexical = retrieval === 'vector' || !match ? [] : store.lexicalCandidates(match, limit);
+  const lexical = retrieval === 'vector' || !match ? [] : store.lexicalCandidates(match, Math.max(k, CANDIDATES));
   let nearest: { chunkId: number; distance: number }[] = [];
   if (retrieval !== 'lexical') {
     if (!vectors || !options.queryVector) throw new Error(`${retrieval} retrieval needs an embedding model and a query vector`);
-    nearest = vectors.nearest(options.queryVector, limit);
+    nearest = vectors.nearest(options.queryVector, Math.max(k, VECTOR_CANDIDATES));
   }
   const scores = new Map<number, number>();
   if (retrieval === 'lexical') for (const c of lexical) scores.set(c.chunkId, -c.bm25); // bm25() is lower-is-better
@@ -99,7 +104,7 @@ export function searchPassages(
   const terms = levelFree.length > 0 ? levelFree : allTerms;
 
   const ranked: Ranked[] = [];
-  for (const [chunkId, base] of baseScores(store, vectors, terms, options, Math.max(k, CANDIDATES))) {
+  for (const [chunkId, base] of baseScores(store, vectors, terms, options, k)) {
     const chunk = store.chunk(chunkId);
     if (!chunk) continue;
     const level = headingLevel(chunk.headingPath);
