@@ -146,6 +146,39 @@ export interface AnswerEvidence {
   missingTerms: string[];
 }
 
+/** Why generation stopped: the model finished, hit a stop string, reached the token cap, or was cancelled. */
+export type StopReason = 'eos' | 'stopString' | 'maxTokens' | 'abort';
+
+/** How a generated answer came about (mode 'generate'). */
+export interface GenerationReport {
+  /** The model that wrote the answer, e.g. 'chatglm3-6b.Q4_0.gguf (chatglm, Q4_0)'. */
+  model: string;
+  stopReason: StopReason;
+  /** Tokens of the prompt (instructions, passages, question) in the model's own tokenizer. */
+  promptTokens: number;
+  /** Tokens the model wrote. */
+  tokens: number;
+  /** Time to the first token (prompt processing), ms; null when none came. */
+  firstTokenMs: number | null;
+  totalMs: number;
+  /** Passages given to the model, numbered 1..n in the prompt. */
+  passagesGiven: number;
+  /** Retrieved passages left out so that the prompt fits the context (the lowest-ranked go first). */
+  passagesDropped: number;
+  /** Whether the last passage given was cut short to fit. */
+  passageTrimmed: boolean;
+  /** [n] numbers the model wrote that match no passage given; removed from the answer. */
+  droppedCitations: number[];
+  /** Answer sentences that share too little text with every passage given: possibly not from the library. */
+  unsupportedSentences: string[];
+  /** Sentences whose [n] markers were added or corrected from their text overlap with the passages. */
+  repairedSentences: number;
+  /** Share (0..1) of a sentence's character bigrams a passage must hold for the sentence to count as drawn from it. */
+  supportThreshold: number;
+  /** The model's text as it wrote it, before citations were checked (for the audit trail). */
+  rawText: string;
+}
+
 export interface Answer {
   question: string;
   mode: AnswerMode;
@@ -153,9 +186,11 @@ export interface Answer {
   /** The answer text with [n] markers; for exact mode the cited passages themselves. Empty when not_found. */
   answer: string;
   citations: Citation[];
-  /** For not_found: why, for a person. */
+  /** For not_found: why, for a person (for a cancelled or capped generated answer: that it is partial). */
   explanation: string | null;
   evidence: AnswerEvidence;
+  /** For mode 'generate' when the model was asked. */
+  generation?: GenerationReport;
 }
 
 export interface HistoryEntry {

@@ -11,10 +11,13 @@ import type {
   SemanticSearchStatus,
 } from '../../shared/types.ts';
 import { answerExactly, DEFAULT_COVERAGE_THRESHOLD } from './answer/answerExactly.ts';
+import { answerGenerated } from './answer/answerGenerated.ts';
+import type { ChatModel } from './llm/ChatModel.ts';
 import type { TokenCounter } from './chunk/WordPieceTokenCounter.ts';
 import { TransformersEmbedder, type Embedder } from './embed/TransformersEmbedder.ts';
 import { ingestFiles, type IngestOptions } from './ingest/ingestFiles.ts';
 import type { ChineseSegmenter } from './search/ChineseSegmenter.ts';
+import { RERANK_DEPTH, rerankHits, type Reranker } from './search/Reranker.ts';
 import { searchPassages, type RetrievalMode } from './search/searchPassages.ts';
 import { AuditTrail, type ConversationInfo } from './store/AuditTrail.ts';
 import type { LibraryStore } from './store/LibraryStore.ts';
@@ -22,13 +25,23 @@ import { passageForEmbedding, VectorIndex } from './store/VectorIndex.ts';
 
 /** Version of the answering logic, recorded with every answer in the audit trail. */
 export const ANSWER_ENGINE_VERSION = 'exact-1';
+/** Version of the generated-answer logic (prompt, citation checks), recorded with every generated answer. */
+export const GENERATED_ENGINE_VERSION = 'generate-1';
 
 // Chunks embedded per step when (re-)embedding a library: progress is reported after each.
 const EMBED_STEP = 64;
 
 export interface AskOptions {
-  /** Defaults to `'exact'`. `'generate'` needs a loaded LLM (not available in this version). */
+  /** Defaults to `'exact'`. `'generate'` needs `llm`. */
   mode?: AnswerMode;
+  /** The LLM that writes generated answers: the engine's host with a model loaded (`await engine.llm()`). */
+  llm?: ChatModel;
+  /** Receives a generated answer's text as the model writes it. */
+  onToken?: (text: string) => void;
+  /** Cancels a generated answer (the partial answer is returned and recorded). */
+  signal?: AbortSignal;
+  /** Token cap of a generated answer. Defaults to `512`. */
+  maxAnswerTokens?: number;
   /** Conversation to add the exchange to; a new one is started when absent. */
   conversationId?: number;
   /** Store the exchange in the audit trail. Defaults to `true`; evaluations turn it off. */
@@ -73,6 +86,7 @@ export class Library {
   readonly #audit: AuditTrail;
   readonly #vectors: VectorIndex;
   #embedder: Embedder | null = null;
+  #reranker: Reranker | null = null;
   #semanticProblem: string | null = null;
   #ingesting = false;
 
@@ -183,22 +197,40 @@ export class Library {
     return retrieval;
   }
 
+  /** Adds (or, with null, removes) a reranking stage after retrieval. The library does not own the reranker. */
+  setReranker(reranker: Reranker | null): void {
+    this.#reranker = reranker;
+  }
+
   async search(query: string, options: LibrarySearchOptions = {}): Promise<SearchHit[]> {
+    const k = options.k ?? 10;
     const retrieval = this.#retrieval(options.retrieval);
     const queryVector = retrieval === 'lexical' ? undefined : await this.#embedder!.embedQuery(query);
-    return searchPassages(this.#store, this.#vectors, this.#segmenter, query, { k: options.k, retrieval, queryVector });
+    const depth = this.#reranker ? Math.max(k, RERANK_DEPTH) : k;
+    const hits = searchPassages(this.#store, this.#vectors, this.#segmenter, query, { k: depth, retrieval, queryVector });
+    return this.#reranker ? (await rerankHits(this.#reranker, query, hits)).slice(0, k) : hits;
   }
 
   /** Answers a question from the library's passages and records the exchange in the audit trail. */
   async ask(question: string, options: AskOptions = {}): Promise<AskResult> {
     const mode = options.mode ?? 'exact';
-    if (mode !== 'exact') {
-      throw new Error('generated answers need a local LLM, which this version cannot load yet: use mode "exact"');
+    const llm = options.llm;
+    if (mode === 'generate' && !llm) {
+      throw new Error('generated answers need a local LLM: load a .gguf model first, or use mode "exact"');
     }
     const retrieval = this.#retrieval(options.retrieval);
     const threshold = options.coverageThreshold ?? DEFAULT_COVERAGE_THRESHOLD;
     const hits = await this.search(question, { k: 10, retrieval });
-    const answer = answerExactly(this.#store, this.#segmenter, question, { coverageThreshold: threshold, hits });
+    const answer: Answer =
+      mode === 'generate'
+        ? await answerGenerated(this.#store, this.#segmenter, question, llm!, {
+            coverageThreshold: threshold,
+            hits,
+            ...(options.onToken ? { onToken: options.onToken } : {}),
+            ...(options.signal ? { signal: options.signal } : {}),
+            ...(options.maxAnswerTokens ? { maxAnswerTokens: options.maxAnswerTokens } : {}),
+          })
+        : answerExactly(this.#store, this.#segmenter, question, { coverageThreshold: threshold, hits });
     if (options.record === false) return { answer, conversationId: null, messageId: null };
     if (options.conversationId !== undefined && !this.#audit.hasConversation(options.conversationId)) {
       throw new Error(`no conversation ${options.conversationId} in ${this.file}`);
@@ -208,8 +240,10 @@ export class Library {
       mode,
       retrieval,
       embeddingModel: retrieval === 'lexical' ? null : this.#embedder!.modelId,
+      reranker: this.#reranker?.modelId ?? null,
       coverageThreshold: threshold,
-      engine: ANSWER_ENGINE_VERSION,
+      engine: mode === 'generate' ? GENERATED_ENGINE_VERSION : ANSWER_ENGINE_VERSION,
+      llm: mode === 'generate' ? llm!.modelId : null,
       chunking: this.#tokenCounter.id,
     };
     const messageId = this.#audit.record(conversationId, answer, settings);

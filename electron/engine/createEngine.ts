@@ -1,6 +1,8 @@
 import { EstimatingTokenCounter, WordPieceTokenCounter, type TokenCounter } from './chunk/WordPieceTokenCounter.ts';
 import type { IngestOptions } from './ingest/ingestFiles.ts';
 import { Library } from './Library.ts';
+import type { GgufModelInfo } from './llm/readGgufInfo.ts';
+import type { GpuChoice, LlamaModelHost } from './llm/LlamaModelHost.ts';
 import { ChineseSegmenter } from './search/ChineseSegmenter.ts';
 import { LibraryStore } from './store/LibraryStore.ts';
 
@@ -12,6 +14,8 @@ export interface EngineConfig {
   tokenizerDir?: string | null;
   /** Default ingestion options (size limits, chunk size) for every library opened by this engine. */
   ingest?: Omit<IngestOptions, 'signal' | 'onProgress'>;
+  /** The local LLM's backend (see LlamaModelHostOptions.gpu; CUDA_VISIBLE_DEVICES picks GPUs). Defaults to `'auto'`. */
+  llmGpu?: GpuChoice;
 }
 
 export interface OpenOptions {
@@ -28,6 +32,7 @@ export class Engine {
   readonly #tokenCounter: TokenCounter;
   readonly #config: EngineConfig;
   readonly #open = new Set<Library>();
+  #llm: Promise<LlamaModelHost> | null = null;
   #disposed = false;
 
   constructor(config: EngineConfig, segmenter: ChineseSegmenter, tokenCounter: TokenCounter) {
@@ -52,9 +57,31 @@ export class Engine {
     return this.#tokenCounter.id;
   }
 
+  /**
+   * The engine's LLM host (one model at a time, shared by all libraries), started on first use: llama.cpp is only
+   * loaded when someone asks for a generated answer. Load a model with `(await engine.llm()).load(file, options)`.
+   */
+  llm(): Promise<LlamaModelHost> {
+    if (this.#disposed) return Promise.reject(new Error('the engine has been disposed'));
+    // node-llama-cpp takes ~0.5 s to import: only those who ask for a generated answer pay for it.
+    this.#llm ??= import('./llm/LlamaModelHost.ts').then(({ LlamaModelHost }) => LlamaModelHost.create({ gpu: this.#config.llmGpu ?? 'auto' }));
+    // A failed start (LlmBackendError) is not cached: a later call may choose another backend.
+    this.#llm.catch(() => (this.#llm = null));
+    return this.#llm;
+  }
+
+  /** A .gguf file's metadata, read without loading it or starting llama.cpp's backend (ModelFileError when unusable). */
+  async readModelInfo(file: string): Promise<GgufModelInfo> {
+    const { readGgufInfo } = await import('./llm/readGgufInfo.ts');
+    return readGgufInfo(file);
+  }
+
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
+    const llm = this.#llm;
+    this.#llm = null;
+    if (llm) await (await llm.catch(() => null))?.dispose();
     for (const library of this.#open) await library.dispose();
     this.#open.clear();
   }

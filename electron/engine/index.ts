@@ -4,3 +4,10 @@ export { Library } from './Library.ts';
 export { LibraryError } from './store/openLibraryDatabase.ts';
 export { IngestInputError } from './ingest/walkInputs.ts';
 export type { IngestOptions } from './ingest/ingestFiles.ts';
+// Types only from llm/: node-llama-cpp is imported when Engine.llm() is first called, not with the engine.
+export type { LlamaModelHost, GpuChoice, LoadOptions, LoadProgress, LoadedModelInfo, GpuInfo } from './llm/LlamaModelHost.ts';
+export type { GgufModelInfo } from './llm/readGgufInfo.ts';
+export type { ChatModel, StopReason } from './llm/ChatModel.ts';
+export { ModelFileError } from './llm/ModelFileError.ts';
+export { LlmBackendError } from './llm/LlmBackendError.ts';
+export type { GeneratedAnswer, GenerationReport } from './answer/GenerationReport.ts';

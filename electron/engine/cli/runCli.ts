@@ -10,6 +10,10 @@ import { EmbeddingModelError } from '../embed/TransformersEmbedder.ts';
 import { IngestInputError } from '../ingest/walkInputs.ts';
 import type { RetrievalMode } from '../search/searchPassages.ts';
 import { LibraryError } from '../store/openLibraryDatabase.ts';
+import { LlmBackendError } from '../llm/LlmBackendError.ts';
+import type { GpuChoice, LlamaModelHost } from '../llm/LlamaModelHost.ts';
+import { ModelFileError } from '../llm/ModelFileError.ts';
+import type { GeneratedAnswer } from '../answer/GenerationReport.ts';
 
 /** Where the CLI writes. Injected so tests can run it in-process. */
 export interface CliIo {
@@ -32,11 +36,16 @@ Usage:
   kb docs --library <file> [--json]
   kb ask "<question>" --library <file> [--mode exact] [--json] [--conversation N] [--retrieval …]
   kb ask --batch <questions.jsonl> --library <file> --json   one {"id","question"} per line in, one JSON line out
+  kb ask "<question>" --library <file> --mode generate --model <file.gguf> [--gpu auto|cpu|metal|cuda|vulkan]
+         [--gpu-layers auto|N] [--context-size N] [--threads N] [--max-tokens N] [--json]
+                     a local LLM writes the answer from the passages, streamed; citations are checked after
   kb history --library <file> [--conversation N] [--json]
   kb export --library <file> --format md [--conversation N] [--output <file.md>]   (default: the latest conversation)
   kb eval --library <file> --qa <qa.jsonl> [--k 10] [--json]
 
 Options:
+  --model <file>     a .gguf model for --mode generate (e.g. chatglm3-6b.Q4_0.gguf); several CUDA GPUs share the
+                     layers; CUDA_VISIBLE_DEVICES chooses which
   --library <file>   the library (*.kb.sqlite); ingest creates it
   --tokenizer <dir>  folder with the embedding model's vocab.txt for sizing chunks (or KB_TOKENIZER_DIR);
                      without it chunk sizes are estimated
@@ -62,6 +71,12 @@ const OPTIONS = {
   'embedding-model': { type: 'string' },
   'embedding-pooling': { type: 'string' },
   retrieval: { type: 'string' },
+  model: { type: 'string' },
+  gpu: { type: 'string' },
+  'gpu-layers': { type: 'string' },
+  'context-size': { type: 'string' },
+  threads: { type: 'string' },
+  'max-tokens': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
@@ -117,10 +132,40 @@ function formatHit(hit: SearchHit, rank: number): string {
   ].join('\n');
 }
 
+const GPU_CHOICES: Record<string, GpuChoice> = { auto: 'auto', cpu: false, metal: 'metal', cuda: 'cuda', vulkan: 'vulkan' };
+
+function gpuOption(values: Values): GpuChoice {
+  const choice = GPU_CHOICES[values.gpu ?? 'auto'];
+  if (choice === undefined) throw new UsageError(`--gpu must be one of ${Object.keys(GPU_CHOICES).join(', ')}, got "${values.gpu}"`);
+  return choice;
+}
+
+/** Loads --model into the engine's LLM host, with progress on stderr. */
+async function loadCliModel(engine: Engine, values: Values, io: CliIo): Promise<LlamaModelHost> {
+  const rawLayers = values['gpu-layers'] ?? 'auto';
+  const gpuLayers = rawLayers === 'auto' ? 'auto' : Number(rawLayers);
+  if (gpuLayers !== 'auto' && (!Number.isInteger(gpuLayers) || gpuLayers < 0)) throw new UsageError(`--gpu-layers must be auto or a whole number, got "${rawLayers}"`);
+  const host = await engine.llm();
+  const loaded = await host.load(values.model!, {
+    gpuLayers,
+    ...(values['context-size'] === undefined ? {} : { contextSize: positiveInteger(values['context-size'], 'context-size', 4096) }),
+    ...(values.threads === undefined ? {} : { threads: positiveInteger(values.threads, 'threads', 1) }),
+    onProgress: (p) => {
+      if (io.stderrIsTty) io.stderr(`\r\x1b[KLoading model: ${Math.round(p.fraction * 100)}%${p.stage === 'ready' ? '\n' : ''}`);
+    },
+  });
+  const { info } = loaded;
+  io.stderr(
+    `Model ${info.fileName} (${info.architecture}, ${info.quantization ?? '?'}) loaded in ${(loaded.loadMs / 1000).toFixed(1)}s: ` +
+      `${loaded.gpuLayers} layers on the GPU, ${loaded.contextSize}-token context, ${loaded.threads} threads, prompt format ${loaded.chatWrapper}\n`,
+  );
+  return host;
+}
+
 async function withEngine<T>(values: Values, io: CliIo, run: (engine: Engine) => Promise<T>): Promise<T> {
   const tokenizerDir = values.tokenizer ?? io.env.KB_TOKENIZER_DIR ?? null;
   const maxFileMb = positiveInteger(values['max-file-mb'], 'max-file-mb', 100);
-  const engine = await createEngine({ tokenizerDir, ingest: { maxFileBytes: maxFileMb * 1024 * 1024 } });
+  const engine = await createEngine({ tokenizerDir, ingest: { maxFileBytes: maxFileMb * 1024 * 1024 }, llmGpu: gpuOption(values) });
   try {
     return await run(engine);
   } finally {
@@ -276,13 +321,16 @@ async function commandAsk(args: string[], values: Values, io: CliIo): Promise<nu
   const libraryFile = requireLibrary(values);
   const mode = values.mode ?? 'exact';
   if (mode !== 'exact' && mode !== 'generate') throw new UsageError(`--mode must be exact or generate, got "${mode}"`);
-  if (mode === 'generate') throw new UsageError('--mode generate needs a local LLM, which this version cannot load yet: use --mode exact');
+  if (mode === 'generate' && !values.model) throw new UsageError('--mode generate needs --model <file.gguf>');
   if (!values.batch && args.length !== 1) throw new UsageError('kb ask needs one quoted question, or --batch <file>');
   const batch = values.batch ? readBatch(values.batch, 'question') : null;
   const conversation = optionalInteger(values.conversation, 'conversation');
   const retrieval = retrievalOption(values);
+  const maxAnswerTokens = values['max-tokens'] === undefined ? undefined : positiveInteger(values['max-tokens'], 'max-tokens', 512);
   return withEngine(values, io, async (engine) => {
     const library = await engine.openLibrary(libraryFile);
+    const llm = mode === 'generate' ? await loadCliModel(engine, values, io) : undefined;
+    const generation = { ...(llm ? { llm } : {}), ...(maxAnswerTokens ? { maxAnswerTokens } : {}) };
     if (batch) {
       // One conversation for the whole batch, so that it exports as one working paper.
       let conversationId = conversation;
@@ -291,16 +339,45 @@ async function commandAsk(args: string[], values: Values, io: CliIo): Promise<nu
           io.stdout(`${JSON.stringify({ line: entry.line, error: entry.error })}\n`);
           continue;
         }
-        const result = await library.ask(entry.text, { mode, conversationId, retrieval });
+        const result = await library.ask(entry.text, { mode, conversationId, retrieval, ...generation });
         conversationId = result.conversationId ?? undefined;
         io.stdout(`${JSON.stringify({ id: entry.id, ...result.answer })}\n`);
       }
       return 0;
     }
-    const result = await library.ask(args[0]!, { mode, conversationId: conversation, retrieval });
-    io.stdout(values.json ? `${JSON.stringify(result.answer)}\n` : formatAnswerText(result.answer));
-    if (!values.json) io.stderr(`(recorded as conversation ${result.conversationId}: kb export --library ${libraryFile} --format md --conversation ${result.conversationId})\n`);
-    return 0;
+    // Ctrl-C stops a generated answer: what was written so far is kept, checked and recorded.
+    const controller = new AbortController();
+    const onSigint = (): void => controller.abort();
+    if (llm) process.once('SIGINT', onSigint);
+    const streaming = Boolean(llm) && !values.json;
+    try {
+      const result = await library.ask(args[0]!, {
+        mode,
+        conversationId: conversation,
+        retrieval,
+        ...generation,
+        ...(llm ? { signal: controller.signal } : {}),
+        ...(streaming ? { onToken: (text: string) => io.stdout(text) } : {}),
+      });
+      const answer: GeneratedAnswer = result.answer;
+      if (values.json) {
+        io.stdout(`${JSON.stringify(answer)}\n`);
+      } else {
+        // After the stream, the answer again with its checked citations, then the sources.
+        if (streaming && answer.generation) io.stdout('\n\n── with checked citations ──\n');
+        io.stdout(formatAnswerText(answer));
+        const report = answer.generation;
+        if (report) {
+          if (report.droppedCitations.length) io.stderr(`Removed citations of no passage given: ${report.droppedCitations.map((n) => `[${n}]`).join(' ')}\n`);
+          for (const sentence of report.unsupportedSentences) io.stderr(`Not supported by any passage: ${sentence}\n`);
+          io.stderr(`${report.tokens} tokens in ${(report.totalMs / 1000).toFixed(1)}s (stop: ${report.stopReason})\n`);
+        }
+        io.stderr(`(recorded as conversation ${result.conversationId}: kb export --library ${libraryFile} --format md --conversation ${result.conversationId})\n`);
+      }
+      return controller.signal.aborted ? 130 : 0;
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+    }
   });
 }
 
@@ -402,6 +479,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       error instanceof LibraryError ||
       error instanceof IngestInputError ||
       error instanceof EmbeddingModelError ||
+      error instanceof ModelFileError ||
+      error instanceof LlmBackendError ||
       (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     io.stderr(`kb: ${(error as Error).message}\n`);
     if (!usage && io.env.KB_DEBUG) io.stderr(`${(error as Error).stack}\n`);
