@@ -9,6 +9,11 @@ if (major < 22 || (major === 22 && minor < 18)) {
   );
   process.exit(2);
 }
+// `kb … | head`: a reader that goes away is not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 const { runCli } = await import('../electron/engine/cli/runCli.ts');
 const code = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),

@@ -62,7 +62,7 @@ for (const size of sizes) {
     const file = path.join(dir, 'bench.kb.sqlite');
     const store = LibraryStore.open(file, { create: true });
     const db = store.database;
-    const vectors = new VectorIndex(db);
+    const vectors = new VectorIndex(store);
     vectors.setModel({ modelId: `random-${dimension}`, dimension, modelPath: dir });
     const fillStarted = performance.now();
     const next = random(42);

@@ -97,7 +97,7 @@ export class Library {
     this.#tokenCounter = tokenCounter;
     this.#defaults = defaults;
     this.#audit = new AuditTrail(store.database);
-    this.#vectors = new VectorIndex(store.database);
+    this.#vectors = new VectorIndex(store);
   }
 
   /**
@@ -267,10 +267,6 @@ export class Library {
     return this.#store.stats();
   }
 
-  /** The tokenizer that sizes chunks ('wordpiece:…' or 'estimate:…'). */
-  get tokenCounterId(): string {
-    return this.#tokenCounter.id;
-  }
 
   /** For the engine's own modules and tests. */
   get store(): LibraryStore {

@@ -53,9 +53,6 @@ export class Engine {
     return library;
   }
 
-  get tokenCounterId(): string {
-    return this.#tokenCounter.id;
-  }
 
   /**
    * The engine's LLM host (one model at a time, shared by all libraries), started on first use: llama.cpp is only

@@ -85,7 +85,7 @@ describe('embeddings in sqlite-vec, fused with lexical search', () => {
     expect(library.semanticStatus().modelId).not.toBe(before);
     expect(reembedded).toBe(library.stats().chunks);
     expect(vecCount(library)).toBe(library.stats().chunks);
-    const vectors = new VectorIndex(library.store.database);
+    const vectors = new VectorIndex(library.store);
     expect(() => vectors.nearest(new Float32Array(512), 3)).toThrow(/dimension 512 for a library embedded at 32/);
     expect(() => vectors.write([{ chunkId: 1, vector: new Float32Array(8) }])).toThrow(/dimension 8/);
   });

@@ -226,48 +226,44 @@ interface BatchLine {
   error?: string;
 }
 
-/** Reads a JSONL file of {"id", <field>} lines; a bad line becomes an error entry, the rest still run. */
-function readBatch(file: string, field: 'query' | 'question'): BatchLine[] {
+/** Non-blank lines of a JSONL file given as `--<option>`, with their 1-based line numbers. */
+function readJsonLines(file: string, option: string): { text: string; line: number }[] {
   let content: string;
   try {
     content = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read --batch file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(`cannot read --${option} file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   return content
     .split(/\r?\n/)
     .map((text, index) => ({ text, line: index + 1 }))
-    .filter(({ text }) => text.trim())
-    .map(({ text, line }) => {
-      try {
-        const value = JSON.parse(text) as Record<string, unknown>;
-        if (typeof value[field] !== 'string') return { line, error: `line ${line}: "${field}" must be a string` };
-        return { line, id: String(value.id ?? line), text: value[field] as string };
-      } catch {
-        return { line, error: `line ${line}: not valid JSON` };
-      }
-    });
+    .filter(({ text }) => text.trim());
 }
 
+/** Reads a JSONL file of {"id", <field>} lines; a bad line becomes an error entry, the rest still run. */
+function readBatch(file: string, field: 'query' | 'question'): BatchLine[] {
+  return readJsonLines(file, 'batch').map(({ text, line }) => {
+    try {
+      const value = JSON.parse(text) as Record<string, unknown>;
+      if (typeof value[field] !== 'string') return { line, error: `line ${line}: "${field}" must be a string` };
+      return { line, id: String(value.id ?? line), text: value[field] as string };
+    } catch {
+      return { line, error: `line ${line}: not valid JSON` };
+    }
+  });
+}
+
+/** A QA file in the format of ../shared/eval/qa_mlps_dev.jsonl; any bad line stops the evaluation. */
 function readQaFile(file: string): QaItem[] {
-  let content: string;
-  try {
-    content = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read --qa file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  return content
-    .split(/\r?\n/)
-    .filter((line) => line.trim())
-    .map((line, index) => {
-      try {
-        const item = JSON.parse(line) as QaItem;
-        if (typeof item.question !== 'string') throw new Error('no question');
-        return { ...item, id: String(item.id ?? index + 1) };
-      } catch {
-        throw new UsageError(`--qa file ${file}, line ${index + 1}: expected {"id","question","evidence_parts":[…]}`);
-      }
-    });
+  return readJsonLines(file, 'qa').map(({ text, line }) => {
+    try {
+      const item = JSON.parse(text) as QaItem;
+      if (typeof item.question !== 'string') throw new Error('no question');
+      return { ...item, id: String(item.id ?? line) };
+    } catch {
+      throw new UsageError(`--qa file ${file}, line ${line}: expected {"id","question","evidence_parts":[…]}`);
+    }
+  });
 }
 
 function optionalInteger(raw: string | undefined, name: string): number | undefined {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { LibraryStore } from './LibraryStore.ts';
 
 export interface VectorModelInfo {
   modelId: string;
@@ -34,25 +35,19 @@ const MIN_CANDIDATES = 100;
  * before it reaches SQLite.
  */
 export class VectorIndex {
+  readonly #store: LibraryStore;
   readonly #db: Database.Database;
 
-  constructor(db: Database.Database) {
-    this.#db = db;
-  }
-
-  #meta(key: string): string | null {
-    return (this.#db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
-  }
-
-  #setMeta(key: string, value: string): void {
-    this.#db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  constructor(store: LibraryStore) {
+    this.#store = store;
+    this.#db = store.database;
   }
 
   /** The model the library's vectors belong to, or null when semantic search is not set up. */
   model(): VectorModelInfo | null {
-    const modelId = this.#meta('embedding_model_id');
-    const dimension = Number(this.#meta('embedding_dimension'));
-    const modelPath = this.#meta('embedding_model_path');
+    const modelId = this.#store.getMeta('embedding_model_id');
+    const dimension = Number(this.#store.getMeta('embedding_dimension'));
+    const modelPath = this.#store.getMeta('embedding_model_path');
     return modelId && dimension > 0 && modelPath ? { modelId, dimension, modelPath } : null;
   }
 
@@ -63,7 +58,7 @@ export class VectorIndex {
   setModel(info: VectorModelInfo): boolean {
     const current = this.model();
     return this.#db.transaction(() => {
-      this.#setMeta('embedding_model_path', info.modelPath);
+      this.#store.setMeta('embedding_model_path', info.modelPath);
       if (current && current.modelId === info.modelId && current.dimension === info.dimension) return false;
       this.#db.exec('DROP TRIGGER IF EXISTS chunks_vec_delete; DROP TABLE IF EXISTS chunks_vec; DROP TABLE IF EXISTS chunks_vec_bit;');
       // Multiples of 8: the binary quantisation packs 8 dimensions a byte.
@@ -82,8 +77,8 @@ export class VectorIndex {
           DELETE FROM chunks_vec_bit WHERE rowid = old.id;
         END;
       `);
-      this.#setMeta('embedding_model_id', info.modelId);
-      this.#setMeta('embedding_dimension', String(info.dimension));
+      this.#store.setMeta('embedding_model_id', info.modelId);
+      this.#store.setMeta('embedding_dimension', String(info.dimension));
       return true;
     })();
   }
