@@ -101,6 +101,19 @@ function retrievalOption(values: Values): RetrievalMode | undefined {
   return value;
 }
 
+/**
+ * Where the default embedding model is looked for: $KB_MODELS_DIR, then resources/models/ beside the app (the folder a
+ * packaged build ships and `npm run fetch-models` fills).
+ */
+function defaultEmbeddingModelDir(io: CliIo): string | null {
+  const roots = [io.env.KB_MODELS_DIR, path.resolve(import.meta.dirname, '../../../resources/models')].filter((r): r is string => !!r);
+  for (const root of roots) {
+    const dir = path.join(root, 'bge-small-zh-v1.5');
+    if (existsSync(path.join(dir, 'config.json'))) return dir;
+  }
+  return null;
+}
+
 function formatDuration(ms: number): string {
   const seconds = Math.round(ms / 1000);
   return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
@@ -181,8 +194,11 @@ async function commandIngest(inputs: string[], values: Values, io: CliIo): Promi
   if (missing !== undefined) throw new UsageError(`no such file or folder: ${missing}`);
   return withEngine(values, io, async (engine) => {
     const library = await engine.openLibrary(libraryFile, { create: true });
-    if (values['embedding-model']) {
-      const modelDir = path.resolve(values['embedding-model']);
+    // The default model (bge-small-zh-v1.5) is used for a new library when it is installed in the models folder.
+    const defaultModel = defaultEmbeddingModelDir(io);
+    const modelArgument = values['embedding-model'] ?? (library.semanticStatus().modelId === null && defaultModel ? defaultModel : undefined);
+    if (modelArgument) {
+      const modelDir = path.resolve(modelArgument);
       io.stderr(`loading embedding model ${modelDir}\n`);
       const pooling = values['embedding-pooling'];
       if (pooling !== undefined && pooling !== 'cls' && pooling !== 'mean') throw new UsageError(`--embedding-pooling must be cls or mean, got "${pooling}"`);

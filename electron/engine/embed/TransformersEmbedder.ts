@@ -92,17 +92,21 @@ export class TransformersEmbedder implements Embedder {
   /** Loads a model folder; resolves once the model has produced a first vector (so its dimension is known). */
   static async load(modelDir: string, options: TransformersEmbedderOptions = {}): Promise<TransformersEmbedder> {
     const dir = path.resolve(modelDir);
-    const missing = ['config.json', 'tokenizer.json', path.join('onnx', 'model.onnx')].filter((file) => !existsSync(path.join(dir, file)));
-    if (missing.length > 0) {
+    // Full-precision weights if present, else the int8-quantised export that npm run fetch-models installs.
+    const weights = ['model.onnx', 'model_quantized.onnx'].find((file) => existsSync(path.join(dir, 'onnx', file)));
+    const missing = ['config.json', 'tokenizer.json'].filter((file) => !existsSync(path.join(dir, file)));
+    if (!weights) missing.push(path.join('onnx', 'model.onnx'));
+    if (missing.length > 0 || !weights) {
       throw new EmbeddingModelError(
         `${dir} is not a transformers.js embedding model folder: missing ${missing.join(', ')} ` +
-          '(expected the ONNX export of e.g. bge-small-zh-v1.5: config.json, tokenizer.json, onnx/model.onnx)',
+          '(expected the ONNX export of e.g. bge-small-zh-v1.5: config.json, tokenizer.json, onnx/model.onnx or onnx/model_quantized.onnx)',
       );
     }
     const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as { _name_or_path?: string; model_type?: string };
     const nameOrPath = `${config._name_or_path ?? ''} ${path.basename(dir)}`;
     const pooling = options.pooling ?? detectPooling(dir, nameOrPath);
-    const workerData: EmbeddingWorkerData = { modelRoot: path.dirname(dir), modelName: path.basename(dir), pooling };
+    const dtype = weights === 'model.onnx' ? 'fp32' : 'q8';
+    const workerData: EmbeddingWorkerData = { modelRoot: path.dirname(dir), modelName: path.basename(dir), pooling, dtype };
     const worker = new Worker(new URL('./embeddingWorker.ts', import.meta.url), { workerData });
     const dimension = await new Promise<number>((resolve, reject) => {
       worker.once('message', (message: EmbeddingWorkerResponse) => {
@@ -115,7 +119,7 @@ export class TransformersEmbedder implements Embedder {
       throw error;
     });
     // The same model copied elsewhere keeps its id; different weights under the same folder name do not.
-    const modelId = `${path.basename(dir)}:${pooling}:${dimension}:${statSync(path.join(dir, 'onnx', 'model.onnx')).size}`;
+    const modelId = `${path.basename(dir)}:${pooling}:${dimension}:${statSync(path.join(dir, 'onnx', weights)).size}`;
     const queryInstruction = options.queryInstruction ?? (/bge/i.test(nameOrPath) && /zh/i.test(nameOrPath) ? BGE_ZH_QUERY_INSTRUCTION : '');
     return new TransformersEmbedder(modelId, dimension, worker, queryInstruction, options.batchSize ?? 16);
   }

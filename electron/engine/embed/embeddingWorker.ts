@@ -9,6 +9,8 @@ export interface EmbeddingWorkerData {
   /** Name of the model folder inside modelRoot. */
   modelName: string;
   pooling: 'cls' | 'mean';
+  /** 'fp32' loads onnx/model.onnx, 'q8' onnx/model_quantized.onnx. */
+  dtype: 'fp32' | 'q8';
 }
 
 export type EmbeddingWorkerRequest = { id: number; texts: string[] };
@@ -26,7 +28,7 @@ env.localModelPath = data.modelRoot;
 
 let extractor: FeatureExtractionPipeline;
 try {
-  extractor = await pipeline('feature-extraction', data.modelName, { dtype: 'fp32' });
+  extractor = await pipeline('feature-extraction', data.modelName, { dtype: data.dtype });
   const probe = await extractor('探测', { pooling: data.pooling, normalize: true });
   parentPort!.postMessage({ ready: true, dimension: probe.dims.at(-1)! } satisfies EmbeddingWorkerResponse);
 } catch (error) {
