@@ -1,4 +1,5 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
+import { ENGINE_METHODS, validateEngineArgs, type EngineApi } from '../../shared/engineApi.ts';
 import { KB_CHANNELS } from '../preload/kbBridge.ts';
 import { isTrustedSender, type SecurityPolicy } from './securityPolicy.ts';
 
@@ -34,4 +35,22 @@ export interface KbHandlers {
 /** The main side of `window.kb`. */
 export function registerIpcHandlers(ipcMain: IpcMain, policy: SecurityPolicy, handlers: KbHandlers): void {
   handleTrusted(ipcMain, KB_CHANNELS.version, policy, () => handlers.version());
+}
+
+/** The IPC channel of an EngineApi method: `kb:engine:<method>`. */
+export function engineChannel(method: keyof EngineApi): string {
+  return `kb:engine:${method}`;
+}
+
+/**
+ * The main side of the engine's methods: each channel checks the sender frame, then the arguments against the
+ * contract in shared/engineApi.ts, then delegates to `engine` (the utility-process client once it exists).
+ */
+export function registerEngineHandlers(ipcMain: IpcMain, policy: SecurityPolicy, engine: EngineApi): void {
+  for (const method of ENGINE_METHODS) {
+    handleTrusted(ipcMain, engineChannel(method), policy, (...args: unknown[]) => {
+      const checked = validateEngineArgs(method, args) as unknown[];
+      return (engine[method] as (...a: unknown[]) => Promise<unknown>).apply(engine, checked);
+    });
+  }
 }

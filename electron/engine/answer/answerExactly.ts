@@ -10,7 +10,7 @@ import type { LibraryStore } from '../store/LibraryStore.ts';
  * not to answer the question. Calibrated by scripts/calibrate-not-found.ts: MLPS questions that the corpus answers
  * against general-knowledge questions (cmrc2018) and MLPS questions it does not answer, asked of the MLPS library.
  */
-export const DEFAULT_COVERAGE_THRESHOLD = 0.66;
+export const DEFAULT_COVERAGE_THRESHOLD = 0.64;
 
 export interface ExactAnswerOptions {
   /** Minimum evidence coverage for an answer. Defaults to `DEFAULT_COVERAGE_THRESHOLD`. */
@@ -97,6 +97,28 @@ function wholeClause(store: LibraryStore, hit: SearchHit): Omit<Citation, 'n'> {
   };
 }
 
+/** Why there is no answer, in the question's language (Chinese unless the question has no Chinese in it). */
+function explainNotFound(question: string, closest: { heading: string; coverage: number } | null, threshold: number, missing: string[], absent: string[]): string {
+  const percent = (value: number): string => `${Math.round(value * 100)}%`;
+  if (/\p{Script=Han}/u.test(question)) {
+    if (!closest) return '资料库中没有任何段落与问题有共同的词语。';
+    return (
+      `最接近的段落（${closest.heading}）只包含问题内容的 ${percent(closest.coverage)}，低于作答所需的 ${percent(threshold)}` +
+      (missing.length ? `；该段落中没有：${missing.join('、')}` : '') +
+      (absent.length ? `。整个资料库中都没有：${absent.join('、')}` : '') +
+      '。'
+    );
+  }
+  if (!closest) return 'No passage in the library shares any word with the question.';
+  return (
+    `The closest passage (${closest.heading}) holds ${percent(closest.coverage)} of the question's content, below the ` +
+    `${percent(threshold)} needed for an answer` +
+    (missing.length ? `; not found there: ${missing.join(', ')}` : '') +
+    (absent.length ? `. Not in the library at all: ${absent.join(', ')}` : '') +
+    '.'
+  );
+}
+
 function formatPassage(citation: Citation): string {
   const heading = citation.headingPath.at(-1) ?? citation.documentTitle ?? citation.documentPath.split(/[\\/]/).pop()!;
   return `${heading} [${citation.n}]\n${citation.quote}`;
@@ -120,12 +142,7 @@ export function answerExactly(store: LibraryStore, segmenter: ChineseSegmenter, 
 
   if (!best || best.coverage < threshold) {
     const missing = best ? best.missingTerms : meter.absentTerms;
-    const explanation = !best
-      ? 'No passage in the library shares any word with the question.'
-      : `The closest passage (${best.hit.headingPath.at(-1) ?? best.hit.documentPath}) holds ${Math.round(best.coverage * 100)}% of the ` +
-        `question's content, below the ${Math.round(threshold * 100)}% needed for an answer` +
-        (missing.length ? `; not found there: ${missing.join('、')}` : '') +
-        (meter.absentTerms.length ? `. Not in the library at all: ${meter.absentTerms.join('、')}` : '') + '.';
+    const explanation = explainNotFound(question, best ? { heading: best.hit.headingPath.at(-1) ?? best.hit.documentPath, coverage: best.coverage } : null, threshold, missing, meter.absentTerms);
     return { ...base, status: 'not_found', answer: '', citations: [], explanation, evidence };
   }
 

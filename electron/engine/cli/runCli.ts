@@ -8,6 +8,7 @@ import { evaluateAnswers } from '../eval/evaluateAnswers.ts';
 import { evaluateRetrieval, type QaItem } from '../eval/evaluateRetrieval.ts';
 import { EmbeddingModelError } from '../embed/TransformersEmbedder.ts';
 import { IngestInputError } from '../ingest/walkInputs.ts';
+import { runServeCommand, ServeUsageError } from '../serve/runServeCommand.ts';
 import type { RetrievalMode } from '../search/searchPassages.ts';
 import { LibraryError } from '../store/openLibraryDatabase.ts';
 import { LlmBackendError } from '../llm/LlmBackendError.ts';
@@ -42,6 +43,7 @@ Usage:
   kb history --library <file> [--conversation N] [--json]
   kb export --library <file> --format md [--conversation N] [--output <file.md>]   (default: the latest conversation)
   kb eval --library <file> --qa <qa.jsonl> [--k 10] [--json]
+  kb serve --library <file> [--port N] [--renderer <dir>]   the app in a browser on 127.0.0.1 (prints the URL with its token)
 
 Options:
   --model <file>     a .gguf model for --mode generate (e.g. chatglm3-6b.Q4_0.gguf); several CUDA GPUs share the
@@ -71,6 +73,8 @@ const OPTIONS = {
   'embedding-model': { type: 'string' },
   'embedding-pooling': { type: 'string' },
   retrieval: { type: 'string' },
+  port: { type: 'string' },
+  renderer: { type: 'string' },
   model: { type: 'string' },
   gpu: { type: 'string' },
   'gpu-layers': { type: 'string' },
@@ -482,6 +486,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await commandExport(values, io);
       case 'eval':
         return await commandEval(values, io);
+      case 'serve':
+        return await runServeCommand(values, io);
       default:
         throw new UsageError(`unknown command "${command}" (try: kb help)`);
     }
@@ -491,6 +497,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       error instanceof LibraryError ||
       error instanceof IngestInputError ||
       error instanceof EmbeddingModelError ||
+      error instanceof ServeUsageError ||
       error instanceof ModelFileError ||
       error instanceof LlmBackendError ||
       (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');

@@ -21,6 +21,10 @@ const QUERY_STOP_WORDS = new Set([
   'do', 'should', 'must', 'with', 'by', 'as', 'at', 'from', 'that', 'this', 'it',
 ]);
 
+// jieba's HMM glues a function character onto the word before it when the pair is unknown ("系统对", "运维有"):
+// such a token is in no document. Splitting it off again keeps the word.
+const GLUED_FUNCTION_CHARACTER = /^(\p{Script=Han}{2,})([对的有在是和与及把被让从向])$/u;
+
 /** Full-width ASCII (Ａ，１) to ASCII and lowercase, so 'ＧＢ／Ｔ' and 'gb/t' index alike. */
 export function foldForIndex(text: string): string {
   return text.replace(/[\uff01-\uff5e]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ').toLowerCase();
@@ -81,7 +85,9 @@ export class ChineseSegmenter {
       if (token.includes(' ')) {
         for (const part of token.split(/\s+/)) if (part && !NO_WORD_CHARACTER.test(part)) out.push(part);
       } else {
-        out.push(token);
+        const glued = GLUED_FUNCTION_CHARACTER.exec(token);
+        if (glued) out.push(glued[1]!, glued[2]!);
+        else out.push(token);
       }
     }
   }

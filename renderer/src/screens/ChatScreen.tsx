@@ -1,0 +1,132 @@
+import { useState, type FormEvent } from 'react';
+import type { Answer, Citation } from '../../../shared/types.ts';
+import { EmptyState } from '../components/EmptyState.tsx';
+import { baseName, pageLabel } from '../components/pageLabel.ts';
+import { useAppStore, type Exchange } from '../store/appStore.ts';
+import { useT } from '../useT.ts';
+
+function citationRef(c: Citation) {
+  return { documentId: c.documentId, charStart: c.charStart, charEnd: c.charEnd };
+}
+
+/** The answer text with each [n] turned into a button that opens citation n. */
+function AnswerText({ answer }: { answer: Answer }) {
+  const open = useAppStore((s) => s.openPassage);
+  const parts = answer.answer.split(/(\[\d+\])/);
+  return (
+    <div className="answer-text">
+      {parts.map((part, i) => {
+        const n = /^\[(\d+)\]$/.exec(part)?.[1];
+        const citation = n === undefined ? undefined : answer.citations.find((c) => c.n === Number(n));
+        if (!citation) return part;
+        return (
+          <button key={i} type="button" className="marker" data-testid={`marker-${citation.n}`} onClick={() => void open(citationRef(citation))}>
+            [{citation.n}]
+          </button>
+        );
+      })}
+    </div>
+  );
+}
+
+function SourceCard({ citation }: { citation: Citation }) {
+  const t = useT();
+  const open = useAppStore((s) => s.openPassage);
+  const quote = citation.quote.length > 220 ? `${citation.quote.slice(0, 220)}…` : citation.quote;
+  return (
+    <li className="source-card" data-testid="source-card">
+      <button type="button" className="source-open" onClick={() => void open(citationRef(citation))} aria-label={t('openPassage')}>
+        <span className="source-n">[{citation.n}]</span>
+        <span className="source-doc">{citation.documentTitle ?? baseName(citation.documentPath)}</span>
+        <span className="muted"> {baseName(citation.documentPath)} {pageLabel(t, citation.page, citation.pageEnd)}</span>
+        <span className="heading-path" data-testid="source-heading">{citation.headingPath.join(' › ')}</span>
+        <span className="quote">{quote}</span>
+      </button>
+    </li>
+  );
+}
+
+function ExchangeView({ exchange }: { exchange: Exchange }) {
+  const t = useT();
+  const answer = exchange.reply?.answer;
+  return (
+    <article className="exchange" data-testid="exchange">
+      <p className="question">{exchange.question}</p>
+      {exchange.error ? <p className="error">{exchange.error}</p> : null}
+      {answer?.status === 'not_found' ? (
+        <div className="not-found" data-testid="not-found">
+          <strong>{t('notFound')}</strong>
+          <p>{t('notFoundBody')}</p>
+          {answer.explanation ? <p className="muted">{answer.explanation}</p> : null}
+        </div>
+      ) : null}
+      {answer?.status === 'answered' ? (
+        <div className="answer" data-testid="answer">
+          <AnswerText answer={answer} />
+          <h4>{t('sources')}</h4>
+          <ol className="sources">
+            {answer.citations.map((c) => (
+              <SourceCard key={c.n} citation={c} />
+            ))}
+          </ol>
+        </div>
+      ) : null}
+    </article>
+  );
+}
+
+export function ChatScreen() {
+  const t = useT();
+  const exchanges = useAppStore((s) => s.exchanges);
+  const asking = useAppStore((s) => s.asking);
+  const ask = useAppStore((s) => s.ask);
+  const mode = useAppStore((s) => s.mode);
+  const setMode = useAppStore((s) => s.setMode);
+  const llm = useAppStore((s) => s.info?.llm);
+  const hasDocuments = useAppStore((s) => s.documents.some((d) => d.status === 'indexed'));
+  const [question, setQuestion] = useState('');
+  const generateAvailable = llm?.state === 'loaded';
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void ask(question);
+  };
+  return (
+    <section className="screen chat" data-testid="chat-screen">
+      <h2>{t('chatTitle')}</h2>
+      <div className="exchanges">
+        {exchanges.length === 0 ? (
+          <EmptyState title={t('chatEmptyTitle')}>{hasDocuments ? t('chatEmptyBody') : t('chatNeedsDocuments')}</EmptyState>
+        ) : (
+          exchanges.map((e, i) => <ExchangeView key={i} exchange={e} />)
+        )}
+      </div>
+      <form className="ask-form" onSubmit={submit}>
+        <div className="modes" role="radiogroup">
+          <label>
+            <input type="radio" name="mode" checked={mode === 'exact'} onChange={() => setMode('exact')} /> {t('modeExact')}
+          </label>
+          <label title={generateAvailable ? '' : t('generateUnavailable', { reason: llm?.message ?? '' })}>
+            <input type="radio" name="mode" checked={mode === 'generate'} disabled={!generateAvailable} onChange={() => setMode('generate')} /> {t('modeGenerate')}
+          </label>
+          {!generateAvailable && llm ? <span className="muted small">{t('generateUnavailable', { reason: llm.message })}</span> : null}
+        </div>
+        <div className="ask-row">
+          <textarea
+            data-testid="question"
+            value={question}
+            placeholder={t('questionPlaceholder')}
+            rows={2}
+            onChange={(e) => setQuestion(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) submit(e);
+            }}
+          />
+          <button type="submit" data-testid="ask" disabled={asking || question.trim() === ''}>
+            {asking ? t('asking') : t('ask')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,187 @@
+import { useRef, useState, type DragEvent } from 'react';
+import type { DocumentInfo } from '../../../shared/types.ts';
+import { EmptyState } from '../components/EmptyState.tsx';
+import { baseName } from '../components/pageLabel.ts';
+import { formatDuration, type MessageKey } from '../i18n.ts';
+import { useAppStore } from '../store/appStore.ts';
+import { useT } from '../useT.ts';
+
+const STATUS_KEY: Record<DocumentInfo['status'], MessageKey> = {
+  indexed: 'statusIndexed',
+  failed: 'statusFailed',
+  pending: 'statusPending',
+  removed: 'statusRemoved',
+};
+
+function DropZone() {
+  const t = useT();
+  const upload = useAppStore((s) => s.uploadFiles);
+  const busy = useAppStore((s) => s.job !== null);
+  const input = useRef<HTMLInputElement>(null);
+  const [over, setOver] = useState(false);
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setOver(false);
+    void upload([...event.dataTransfer.files]);
+  };
+  return (
+    <div
+      className={`drop-zone${over ? ' over' : ''}${busy ? ' busy' : ''}`}
+      data-testid="drop-zone"
+      role="button"
+      tabIndex={0}
+      onClick={() => !busy && input.current?.click()}
+      onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && !busy && input.current?.click()}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={onDrop}
+    >
+      <strong>{t('dropTitle')}</strong>
+      <span className="muted">{t('dropHint')}</span>
+      <input
+        ref={input}
+        type="file"
+        multiple
+        hidden
+        data-testid="file-input"
+        accept=".pdf,.docx,.md,.markdown,.txt,.html,.htm,.csv"
+        onChange={(e) => {
+          void upload([...(e.target.files ?? [])]);
+          e.target.value = '';
+        }}
+      />
+    </div>
+  );
+}
+
+function IngestStatus() {
+  const t = useT();
+  const language = useAppStore((s) => s.language);
+  const job = useAppStore((s) => s.job);
+  const lastJob = useAppStore((s) => s.lastJob);
+  const cancel = useAppStore((s) => s.cancelIngest);
+
+  if (job) {
+    const p = job.progress;
+    const percent = p && p.filesTotal > 0 ? Math.round((p.filesDone / p.filesTotal) * 100) : 0;
+    return (
+      <div className="ingest" data-testid="ingest-progress">
+        <div className="ingest-line">
+          <strong>{t('ingesting')}</strong>
+          <span data-testid="ingest-files">{p ? t('filesProgress', { done: p.filesDone, total: p.filesTotal }) : '…'}</span>
+          <span data-testid="ingest-percent">{percent} %</span>
+          {p ? <span className="muted">{t('rate', { rate: p.filesPerSecond.toFixed(1) })}</span> : null}
+          {p?.etaMs != null ? <span className="muted">{t('eta', { eta: formatDuration(language, p.etaMs) })}</span> : null}
+          <button type="button" onClick={() => void cancel()} disabled={!job.jobId}>
+            {t('cancel')}
+          </button>
+        </div>
+        <progress max={100} value={percent} aria-label={t('ingesting')} />
+        {p?.currentFile ? <div className="muted">{t('currentFile', { file: baseName(p.currentFile) })}</div> : null}
+      </div>
+    );
+  }
+  if (!lastJob) return null;
+  const s = lastJob.summary;
+  return (
+    <div className={`ingest done${lastJob.error ? ' error' : ''}`} data-testid="ingest-done">
+      {s && !s.cancelled ? <progress max={100} value={100} /> : null}
+      <span>
+        {lastJob.error
+          ? t('ingestFailed', { error: lastJob.error })
+          : s?.cancelled
+            ? t('ingestCancelled')
+            : t('ingestDone', { indexed: s?.indexed ?? 0, unchanged: s?.unchanged ?? 0, failed: s?.failed.length ?? 0, skipped: s?.skipped.length ?? 0 })}
+      </span>
+      {s && s.skipped.length > 0 ? (
+        <ul className="reasons">
+          {s.skipped.map((f) => (
+            <li key={f.path}>
+              {baseName(f.path)}: {f.detail}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+function SemanticStatus() {
+  const t = useT();
+  const semantic = useAppStore((s) => s.info?.semantic);
+  if (!semantic) return null;
+  const label = semantic.state === 'on' ? t('semanticOn') : semantic.state === 'error' ? t('semanticError') : t('semanticOff');
+  return (
+    <p className={`semantic ${semantic.state}`} data-testid="semantic-status" title={semantic.message}>
+      {label}
+    </p>
+  );
+}
+
+function DocumentList() {
+  const t = useT();
+  const documents = useAppStore((s) => s.documents);
+  const remove = useAppStore((s) => s.removeDocument);
+  const busy = useAppStore((s) => s.job !== null);
+  if (documents.length === 0) {
+    return (
+      <EmptyState title={t('noDocumentsTitle')} testId="library-empty">
+        {t('noDocumentsBody')}
+      </EmptyState>
+    );
+  }
+  return (
+    <table className="documents" data-testid="document-list">
+      <thead>
+        <tr>
+          <th>{t('colDocument')}</th>
+          <th>{t('colStatus')}</th>
+          <th>{t('colPassages')}</th>
+          <th>{t('colPages')}</th>
+          <th />
+        </tr>
+      </thead>
+      <tbody>
+        {documents.map((d) => (
+          <tr key={d.id} className={d.status}>
+            <td>
+              <div>{baseName(d.path)}</div>
+              {d.title ? <div className="muted">{d.title}</div> : null}
+              {d.error ? <div className="error">{d.error}</div> : null}
+            </td>
+            <td>
+              <span className={`badge ${d.status}`}>{t(STATUS_KEY[d.status])}</span>
+            </td>
+            <td>{d.chunkCount}</td>
+            <td>{d.pageCount ?? '—'}</td>
+            <td>
+              <button type="button" className="link" disabled={busy} onClick={() => void remove(d.id)}>
+                {t('remove')}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function LibraryScreen() {
+  const t = useT();
+  const error = useAppStore((s) => s.libraryError);
+  return (
+    <section className="screen" data-testid="library-screen">
+      <h2>{t('libraryTitle')}</h2>
+      <DropZone />
+      <IngestStatus />
+      {error ? <p className="error">{error}</p> : null}
+      <SemanticStatus />
+      <h3>{t('documents')}</h3>
+      <DocumentList />
+    </section>
+  );
+}

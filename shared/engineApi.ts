@@ -1,0 +1,318 @@
+// The contract between the engine and its faces, written once: the methods and events of `EngineApi`, the DTOs they
+// carry (from ./types.ts), and a validator for every method's arguments. Electron main (IPC handlers), the preload
+// (window.kb), the renderer and the web bridge (`kb serve`) are all typed against this file.
+// Plain data only: whatever crosses a process boundary here is JSON-safe (uploads travel as base64 text).
+import type {
+  AnswerMode,
+  Citation,
+  DocumentInfo,
+  HistoryEntry,
+  IngestProgress,
+  IngestSummary,
+  LibraryStats,
+  SearchHit,
+  SemanticSearchStatus,
+  Answer,
+} from './types.ts';
+
+/** Whether generated answers are possible, and if not, why (for a person). */
+export interface LlmStatus {
+  state: 'loaded' | 'absent' | 'error';
+  /** The loaded model, e.g. 'chatglm3-6b.Q4_0.gguf'. */
+  model: string | null;
+  message: string;
+}
+
+/** The library this face is bound to, and the state of its optional parts. */
+export interface LibraryInfo {
+  /** Absolute path of the library file. */
+  file: string;
+  stats: LibraryStats;
+  semantic: SemanticSearchStatus;
+  llm: LlmStatus;
+  /** How files reach the engine: as paths on this machine (Electron), or as uploaded bytes (the web bridge). */
+  transport: 'ipc' | 'web';
+  /** Version of the app or server, e.g. "0.1.0". */
+  version: string;
+}
+
+/** A file sent by the web bridge: its name (no folders) and its bytes as base64. */
+export interface UploadedFile {
+  name: string;
+  dataBase64: string;
+}
+
+/** A started ingestion: progress and the end arrive as `ingestProgress` / `jobDone` events with this id. */
+export interface JobStarted {
+  jobId: string;
+}
+
+export interface SearchOptions {
+  /** Number of passages, 1..50. Defaults to `10`. */
+  k?: number;
+}
+
+export interface AskOptions {
+  /** Defaults to `'exact'`; `'generate'` needs a loaded LLM (see LibraryInfo.llm). */
+  mode?: AnswerMode;
+  /** Add the exchange to this conversation; a new one is started when absent. */
+  conversationId?: number;
+}
+
+export interface AskReply {
+  answer: Answer;
+  conversationId: number | null;
+  messageId: number | null;
+}
+
+/** What `passageContext` needs of a citation or search hit: the document and the character range. */
+export type PassageRef = Pick<Citation, 'documentId' | 'charStart' | 'charEnd'>;
+
+/** A passage in its surroundings: the text before it, the passage itself, the text after it. */
+export interface PassageContext {
+  documentId: number;
+  documentPath: string;
+  documentTitle: string | null;
+  documentType: DocumentInfo['type'];
+  before: string;
+  quote: string;
+  after: string;
+  /** Whether the document goes on before `before` / after `after`. */
+  moreBefore: boolean;
+  moreAfter: boolean;
+}
+
+/** The engine as its faces see it. Every method is async: it crosses a process or a network boundary. */
+export interface EngineApi {
+  libraryInfo(): Promise<LibraryInfo>;
+  listDocuments(): Promise<DocumentInfo[]>;
+  /** Ingests files and folders by path (Electron: dropped files' paths). One ingestion at a time. */
+  ingestPaths(paths: string[]): Promise<JobStarted>;
+  /** Ingests uploaded files (the web bridge): written beside the library, then ingested. */
+  uploadFiles(files: UploadedFile[]): Promise<JobStarted>;
+  /** Stops a job after the file in progress; false when no such job is running. */
+  cancelJob(jobId: string): Promise<boolean>;
+  /** Removes a document and its passages from the library (the file itself is left alone). */
+  removeDocument(documentId: number): Promise<void>;
+  search(query: string, options?: SearchOptions): Promise<SearchHit[]>;
+  ask(question: string, options?: AskOptions): Promise<AskReply>;
+  /** Every recorded exchange, oldest first. */
+  history(): Promise<HistoryEntry[]>;
+  /** A conversation as a Markdown working paper. */
+  exportConversation(conversationId: number): Promise<string>;
+  passageContext(ref: PassageRef): Promise<PassageContext>;
+}
+
+export interface JobDone {
+  jobId: string;
+  /** Null when the job failed before it could summarise (see `error`). */
+  summary: IngestSummary | null;
+  error: string | null;
+}
+
+/** Events the engine pushes to its faces. */
+export interface EngineEvents {
+  ingestProgress: { jobId: string; progress: IngestProgress };
+  jobDone: JobDone;
+}
+
+export type EngineMethod = keyof EngineApi;
+export type EngineEventName = keyof EngineEvents;
+
+export const ENGINE_METHODS = [
+  'libraryInfo',
+  'listDocuments',
+  'ingestPaths',
+  'uploadFiles',
+  'cancelJob',
+  'removeDocument',
+  'search',
+  'ask',
+  'history',
+  'exportConversation',
+  'passageContext',
+] as const satisfies readonly EngineMethod[];
+
+export const ENGINE_EVENTS = ['ingestProgress', 'jobDone'] as const satisfies readonly EngineEventName[];
+
+// A test checks that ENGINE_METHODS names every method exactly once; this line makes a missing one a type error.
+type _AllMethodsListed = Exclude<EngineMethod, (typeof ENGINE_METHODS)[number]> extends never ? true : never;
+export const ALL_METHODS_LISTED: _AllMethodsListed = true;
+
+// ——— Input validation: every face checks what it receives before the engine sees it. ———
+
+/** Arguments that do not fit a method's signature. The message says which argument and why, for a developer. */
+export class InvalidArgumentsError extends Error {
+  constructor(method: string, problem: string) {
+    super(`${method}: ${problem}`);
+    this.name = 'InvalidArgumentsError';
+  }
+}
+
+// Limits that keep one message from exhausting memory or the engine's patience.
+const MAX_TEXT = 2_000; // a question or query longer than this is not a question
+const MAX_PATHS = 10_000;
+const MAX_PATH_LENGTH = 4_096; // PATH_MAX on Linux
+const MAX_UPLOAD_FILES = 1_000;
+const MAX_FILE_NAME = 255;
+
+type Check<T> = (value: unknown, what: string) => T;
+
+const fail = (what: string, expected: string, value: unknown): never => {
+  const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+  throw new TypeError(`${what} must be ${expected}, got ${got}`);
+};
+
+const text =
+  (max: number): Check<string> =>
+  (value, what) => {
+    if (typeof value !== 'string') return fail(what, 'a string', value);
+    if (value.trim() === '') throw new TypeError(`${what} must not be empty`);
+    if (value.length > max) throw new TypeError(`${what} is longer than ${max} characters`);
+    return value;
+  };
+
+const id: Check<number> = (value, what) => {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) return fail(what, 'a whole number ≥ 0', value);
+  return value;
+};
+
+const list =
+  <T>(item: Check<T>, max: number): Check<T[]> =>
+  (value, what) => {
+    if (!Array.isArray(value)) return fail(what, 'an array', value);
+    if (value.length === 0) throw new TypeError(`${what} must not be empty`);
+    if (value.length > max) throw new TypeError(`${what} has more than ${max} items`);
+    return value.map((v, i) => item(v, `${what}[${i}]`));
+  };
+
+function plainObject(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(what, 'an object', value);
+  return value as Record<string, unknown>;
+}
+
+function onlyKeys(value: Record<string, unknown>, allowed: string[], what: string): void {
+  const extra = Object.keys(value).find((key) => !allowed.includes(key));
+  if (extra !== undefined) throw new TypeError(`${what} has an unknown field "${extra}"`);
+}
+
+const fileName: Check<string> = (value, what) => {
+  const name = text(MAX_FILE_NAME)(value, what);
+  // A name, never a path: uploads are written into one folder and must stay there.
+  if (/[/\\\0]/.test(name) || name === '.' || name === '..') throw new TypeError(`${what} must be a file name without folders`);
+  return name;
+};
+
+const base64: Check<string> = (value, what) => {
+  if (typeof value !== 'string') return fail(what, 'a base64 string', value);
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value) || value.length % 4 !== 0) throw new TypeError(`${what} is not base64`);
+  return value;
+};
+
+const uploadedFile: Check<UploadedFile> = (value, what) => {
+  const record = plainObject(value, what);
+  onlyKeys(record, ['name', 'dataBase64'], what);
+  return { name: fileName(record.name, `${what}.name`), dataBase64: base64(record.dataBase64, `${what}.dataBase64`) };
+};
+
+function optionalObject(value: unknown, what: string): Record<string, unknown> | null {
+  return value === undefined || value === null ? null : plainObject(value, what);
+}
+
+function searchOptions(value: unknown, what: string): SearchOptions {
+  const record = optionalObject(value, what);
+  if (!record) return {};
+  onlyKeys(record, ['k'], what);
+  if (record.k === undefined) return {};
+  const k = id(record.k, `${what}.k`);
+  if (k < 1 || k > 50) throw new TypeError(`${what}.k must be between 1 and 50`);
+  return { k };
+}
+
+function askOptions(value: unknown, what: string): AskOptions {
+  const record = optionalObject(value, what);
+  if (!record) return {};
+  onlyKeys(record, ['mode', 'conversationId'], what);
+  const options: AskOptions = {};
+  if (record.mode !== undefined) {
+    if (record.mode !== 'exact' && record.mode !== 'generate') throw new TypeError(`${what}.mode must be "exact" or "generate"`);
+    options.mode = record.mode;
+  }
+  if (record.conversationId !== undefined) options.conversationId = id(record.conversationId, `${what}.conversationId`);
+  return options;
+}
+
+function passageRef(value: unknown, what: string): PassageRef {
+  const record = plainObject(value, what);
+  const ref = { documentId: id(record.documentId, `${what}.documentId`), charStart: id(record.charStart, `${what}.charStart`), charEnd: id(record.charEnd, `${what}.charEnd`) };
+  if (ref.charEnd < ref.charStart) throw new TypeError(`${what}.charEnd must not be before charStart`);
+  return ref;
+}
+
+/** The checked arguments of each method, as a tuple. */
+export type EngineArgs = { [M in EngineMethod]: Parameters<EngineApi[M]> };
+
+const VALIDATORS: { [M in EngineMethod]: (args: unknown[]) => EngineArgs[M] } = {
+  libraryInfo: () => [],
+  listDocuments: () => [],
+  ingestPaths: (args) => [list(text(MAX_PATH_LENGTH), MAX_PATHS)(args[0], 'paths')],
+  uploadFiles: (args) => [list(uploadedFile, MAX_UPLOAD_FILES)(args[0], 'files')],
+  cancelJob: (args) => [text(100)(args[0], 'jobId')],
+  removeDocument: (args) => [id(args[0], 'documentId')],
+  search: (args) => [text(MAX_TEXT)(args[0], 'query'), searchOptions(args[1], 'options')],
+  ask: (args) => [text(MAX_TEXT)(args[0], 'question'), askOptions(args[1], 'options')],
+  history: () => [],
+  exportConversation: (args) => [id(args[0], 'conversationId')],
+  passageContext: (args) => [passageRef(args[0], 'ref')],
+};
+
+const MAX_ARITY: { [M in EngineMethod]: number } = {
+  libraryInfo: 0,
+  listDocuments: 0,
+  ingestPaths: 1,
+  uploadFiles: 1,
+  cancelJob: 1,
+  removeDocument: 1,
+  search: 2,
+  ask: 2,
+  history: 0,
+  exportConversation: 1,
+  passageContext: 1,
+};
+
+export function isEngineMethod(name: unknown): name is EngineMethod {
+  return typeof name === 'string' && (ENGINE_METHODS as readonly string[]).includes(name);
+}
+
+/**
+ * Checks the arguments of a call that arrived from another process (IPC, WebSocket): returns them typed, or throws
+ * InvalidArgumentsError. Extra arguments are refused, not ignored.
+ */
+export function validateEngineArgs<M extends EngineMethod>(method: M, args: unknown): EngineArgs[M] {
+  if (!isEngineMethod(method)) throw new InvalidArgumentsError(String(method), 'no such method');
+  if (!Array.isArray(args)) throw new InvalidArgumentsError(method, 'arguments must be an array');
+  if (args.length > MAX_ARITY[method]) throw new InvalidArgumentsError(method, `takes at most ${MAX_ARITY[method]} arguments, got ${args.length}`);
+  try {
+    return VALIDATORS[method](args) as EngineArgs[M];
+  } catch (error) {
+    throw new InvalidArgumentsError(method, (error as Error).message);
+  }
+}
+
+// ——— The web bridge's wire format (kb serve): JSON text frames over one WebSocket. ———
+
+export interface RpcRequest {
+  id: number;
+  method: EngineMethod;
+  args: unknown[];
+}
+
+export type RpcResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { name: string; message: string } };
+
+export interface RpcEvent<E extends EngineEventName = EngineEventName> {
+  event: E;
+  payload: EngineEvents[E];
+}
+
+/** The path of the bridge's WebSocket; the token goes in its query (`?token=…`), as in the page's URL. */
+export const RPC_PATH = '/rpc';

@@ -1,0 +1,51 @@
+// shared/engineApi.ts: every method is listed, and arguments from another process are checked before the engine
+// sees them (main's IPC handlers and kb serve both call validateEngineArgs).
+import { describe, expect, it } from 'vitest';
+import { ENGINE_METHODS, InvalidArgumentsError, isEngineMethod, validateEngineArgs } from '../../shared/engineApi.ts';
+
+describe('validateEngineArgs', () => {
+  it('knows each method once', () => {
+    expect(new Set(ENGINE_METHODS).size).toBe(ENGINE_METHODS.length);
+    expect(isEngineMethod('ask')).toBe(true);
+    expect(isEngineMethod('constructor')).toBe(false);
+    expect(isEngineMethod('__proto__')).toBe(false);
+  });
+
+  it('passes good arguments through, typed', () => {
+    expect(validateEngineArgs('ask', ['三级系统的身份鉴别有哪些要求？', { mode: 'exact' }])).toEqual(['三级系统的身份鉴别有哪些要求？', { mode: 'exact' }]);
+    expect(validateEngineArgs('search', ['身份鉴别'])).toEqual(['身份鉴别', {}]);
+    expect(validateEngineArgs('search', ['身份鉴别', { k: 5 }])).toEqual(['身份鉴别', { k: 5 }]);
+    expect(validateEngineArgs('passageContext', [{ documentId: 1, charStart: 10, charEnd: 20, quote: 'extra fields of a Citation are dropped' }])).toEqual([
+      { documentId: 1, charStart: 10, charEnd: 20 },
+    ]);
+    expect(validateEngineArgs('uploadFiles', [[{ name: '基本要求.pdf', dataBase64: 'JVBERg==' }]])).toEqual([[{ name: '基本要求.pdf', dataBase64: 'JVBERg==' }]]);
+    expect(validateEngineArgs('libraryInfo', [])).toEqual([]);
+  });
+
+  it.each([
+    ['libraryInfo', ['extra'], /at most 0 arguments/],
+    ['ask', [''], /question must not be empty/],
+    ['ask', [42], /question must be a string, got number/],
+    ['ask', ['q', { mode: 'creative' }], /mode must be "exact" or "generate"/],
+    ['ask', ['q', { conversationId: -1 }], /conversationId must be a whole number/],
+    ['ask', ['q', { temperature: 1 }], /unknown field "temperature"/],
+    ['ask', ['x'.repeat(2001)], /longer than 2000/],
+    ['search', ['q', { k: 0 }], /between 1 and 50/],
+    ['ingestPaths', [[]], /paths must not be empty/],
+    ['ingestPaths', ['/home/a'], /paths must be an array/],
+    ['uploadFiles', [[{ name: '../../etc/passwd', dataBase64: '' }]], /without folders/],
+    ['uploadFiles', [[{ name: 'a\\b.pdf', dataBase64: '' }]], /without folders/],
+    ['uploadFiles', [[{ name: 'a.pdf', dataBase64: 'not base64!' }]], /not base64/],
+    ['removeDocument', [1.5], /whole number/],
+    ['passageContext', [{ documentId: 1, charStart: 20, charEnd: 10 }], /charEnd must not be before charStart/],
+    ['exportConversation', [null], /got null/],
+  ] as const)('%s(%j) is refused', (method, args, message) => {
+    expect(() => validateEngineArgs(method, args)).toThrow(InvalidArgumentsError);
+    expect(() => validateEngineArgs(method, args)).toThrow(message);
+  });
+
+  it('refuses unknown methods and non-array arguments', () => {
+    expect(() => validateEngineArgs('dropTables' as 'ask', [])).toThrow(/no such method/);
+    expect(() => validateEngineArgs('ask', 'q' as unknown)).toThrow(/arguments must be an array/);
+  });
+});
