@@ -12,7 +12,8 @@ import { runServeCommand } from '../../electron/engine/serve/runServeCommand.ts'
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CORPUS = path.resolve(ROOT, '../shared/corpus/mlps-office');
 const CHROMIUM = process.env.KB_CHROMIUM ?? '/usr/bin/chromium';
-const SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
+// Screenshots go to test-results/ (ignored by git); to refresh the README's: KB_SCREENSHOTS_DIR=docs/screenshots npm run test:e2e
+const SCREENSHOTS = path.resolve(ROOT, process.env.KB_SCREENSHOTS_DIR ?? 'test-results/screenshots');
 // The question (jieba's "系统对" is split back into 系统 + 对 by the segmenter, so it is answered).
 const QUESTION = '三级系统对身份鉴别有哪些要求？';
 // A topic GB/T 22239 does not cover.
