@@ -1,5 +1,6 @@
-// Three build entries (electron-vite): main (ES module), preload (CommonJS: a sandboxed preload cannot be an ES
-// module), renderer (React page served from app://). Output: out/main/index.js, out/preload/index.cjs, out/renderer/.
+// Three build entries (electron-vite): main (ES module) with the engine's utility-process entry beside it, preload
+// (CommonJS: a sandboxed preload cannot be an ES module), renderer (React page served from app://).
+// Output: out/main/index.js, out/main/engineHost.js, out/preload/index.cjs, out/renderer/.
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
@@ -14,6 +15,8 @@ const fromRoot = (relative: string): string => fileURLToPath(new URL(relative, i
  * "dependencies" entry; this list also covers transitive ones (pdfjs-dist) and survives a move to devDependencies.
  */
 export const NODE_EXTERNALS = ['better-sqlite3', 'sqlite-vec', 'node-llama-cpp', '@node-rs/jieba', 'pdf-parse', 'pdfjs-dist', 'mammoth'];
+/** Modules main and the engine host share: the RPC over the MessagePort and shared/ (the contract). */
+export const ENGINE_RPC_MODULES = /[\\/](electron[\\/]engine[\\/]rpc|shared)[\\/]/;
 const externalPattern = new RegExp(`^(${NODE_EXTERNALS.join('|')})(/.*)?$`);
 
 /** On the dev server only, relaxes the page's CSP just enough for Vite's HMR and React Fast Refresh. */
@@ -34,8 +37,18 @@ export default defineConfig({
     build: {
       externalizeDeps: true,
       rolldownOptions: {
-        input: { index: fromRoot('./electron/main/index.ts') },
+        // engineHost: the engine in Electron's utility process (forked by main; see electron/main/EngineProcess.ts).
+        input: {
+          index: fromRoot('./electron/main/index.ts'),
+          engineHost: fromRoot('./electron/engine/utilityMain.ts'),
+          // The embedder's worker thread is started from its own file, next to the chunk that starts it.
+          embeddingWorker: fromRoot('./electron/engine/embed/embeddingWorker.ts'),
+        },
         external: [externalPattern],
+        // Main needs only the engine's RPC client and the contract: give them a chunk of their own, or the chunk shared
+        // with engineHost would load the whole engine (SQLite, jieba, parsers) into the main process.
+        // Chunks flat beside the entries (out/main/*.js): tests/packaging reads every file of out/main.
+        output: { chunkFileNames: '[name]-[hash].js', codeSplitting: { groups: [{ name: 'engineRpc', test: ENGINE_RPC_MODULES }] } },
       },
     },
   },

@@ -11,3 +11,8 @@ export type { ChatModel, StopReason } from './llm/ChatModel.ts';
 export { ModelFileError } from './llm/ModelFileError.ts';
 export { LlmBackendError } from './llm/LlmBackendError.ts';
 export type { GeneratedAnswer, GenerationReport } from './answer/GenerationReport.ts';
+// The engine's RPC over a MessagePort (electron/main ↔ the utility process running ./utilityMain.ts).
+export { EngineRpcClient, EngineRpcError } from './rpc/EngineRpcClient.ts';
+export { rpcPortFromEventPort, type RpcPort, type EventMessagePortLike } from './rpc/rpcPort.ts';
+export type { EngineHostStart, EngineHostStop, EngineHostStopped, EngineHostMessage } from './host/runEngineHost.ts';
+export type { EngineEventListener } from './serve/LibraryService.ts';

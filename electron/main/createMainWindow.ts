@@ -1,4 +1,5 @@
 import { BrowserWindow, type BrowserWindowConstructorOptions, type WebPreferences } from 'electron';
+import type { WindowBounds } from './appState.ts';
 
 export const WINDOW_TITLE = '离线知识库 Offline KB';
 
@@ -24,11 +25,12 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
   };
 }
 
-/** Options of the main window. */
-export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+/** Options of the main window; `bounds` is where the user last left it (see appState.ts), if still on a screen. */
+export function mainWindowOptions(preloadPath: string, bounds: WindowBounds | null = null): BrowserWindowConstructorOptions {
   return {
     width: 1200,
     height: 800,
+    ...(bounds ?? {}),
     minWidth: 720,
     minHeight: 480,
     title: WINDOW_TITLE,
@@ -39,9 +41,12 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
 }
 
 /** Creates the main window and loads the app into it. Navigation and pop-ups are denied by hardenWebContents. */
-export function createMainWindow(options: { preloadPath: string; url: string }): BrowserWindow {
-  const window = new BrowserWindow(mainWindowOptions(options.preloadPath));
-  window.once('ready-to-show', () => window.show());
+export function createMainWindow(options: { preloadPath: string; url: string; bounds?: WindowBounds | null; maximized?: boolean }): BrowserWindow {
+  const window = new BrowserWindow(mainWindowOptions(options.preloadPath, options.bounds ?? null));
+  window.once('ready-to-show', () => {
+    if (options.maximized) window.maximize();
+    window.show();
+  });
   void window.loadURL(options.url);
   return window;
 }

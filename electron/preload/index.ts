@@ -1,10 +1,40 @@
 // The sandboxed preload: the only code that sees ipcRenderer. It exposes named functions as `window.kb`; the
 // renderer never gets ipcRenderer itself, an IPC event, or a way to pick the channel.
-import { contextBridge, ipcRenderer } from 'electron';
-import { KB_CHANNELS, type KbBridge } from './kbBridge.ts';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
+import type { EngineApi, EngineMethod } from '../../shared/engineApi.ts';
+import { engineChannel, isDesktopEventMessage, KB_CHANNELS, readableIpcError, type KbBridge } from './kbBridge.ts';
+
+/** One EngineApi method as an invoke on its own channel (main checks the sender and the arguments). */
+const invoke =
+  <M extends EngineMethod>(method: M) =>
+  (...args: Parameters<EngineApi[M]>): ReturnType<EngineApi[M]> =>
+    ipcRenderer.invoke(engineChannel(method), ...args).catch((error: unknown) => {
+      throw readableIpcError(error);
+    }) as ReturnType<EngineApi[M]>;
 
 const kb: KbBridge = {
-  version: () => ipcRenderer.invoke(KB_CHANNELS.version) as Promise<string>,
+  libraryInfo: invoke('libraryInfo'),
+  listDocuments: invoke('listDocuments'),
+  ingestPaths: invoke('ingestPaths'),
+  uploadFiles: invoke('uploadFiles'),
+  cancelJob: invoke('cancelJob'),
+  removeDocument: invoke('removeDocument'),
+  search: invoke('search'),
+  ask: invoke('ask'),
+  history: invoke('history'),
+  exportConversation: invoke('exportConversation'),
+  passageContext: invoke('passageContext'),
+  onEvent(listener) {
+    // The IPC event stays here: the page gets the event's name and payload only.
+    const forward = (_event: IpcRendererEvent, message: unknown): void => {
+      if (isDesktopEventMessage(message)) (listener as (event: string, payload: unknown) => void)(message.event, message.payload);
+    };
+    ipcRenderer.on(KB_CHANNELS.event, forward);
+    return () => {
+      ipcRenderer.removeListener(KB_CHANNELS.event, forward);
+    };
+  },
+  pathForFile: (file) => webUtils.getPathForFile(file),
 };
 
 contextBridge.exposeInMainWorld('kb', kb);

@@ -1,6 +1,6 @@
 // electron.vite.config.ts: three entries, a CommonJS preload, and native packages kept out of the main bundle.
 import { describe, expect, it } from 'vitest';
-import config, { NODE_EXTERNALS } from '../../electron.vite.config.ts';
+import config, { ENGINE_RPC_MODULES, NODE_EXTERNALS } from '../../electron.vite.config.ts';
 import type { UserConfig } from 'electron-vite';
 
 const resolved = config as UserConfig;
@@ -10,6 +10,13 @@ describe('electron-vite config', () => {
     expect(JSON.stringify(resolved.main?.build?.rolldownOptions?.input)).toMatch(/electron\/main\/index\.ts/);
     expect(JSON.stringify(resolved.preload?.build?.rolldownOptions?.input)).toMatch(/electron\/preload\/index\.ts/);
     expect(JSON.stringify(resolved.renderer?.build?.rolldownOptions?.input)).toMatch(/renderer\/index\.html/);
+  });
+
+  it('builds the engine host for the utility process beside main, with only the RPC shared with main', () => {
+    expect(JSON.stringify(resolved.main?.build?.rolldownOptions?.input)).toMatch(/"engineHost":"[^"]*electron\/engine\/utilityMain\.ts"/);
+    expect(ENGINE_RPC_MODULES.test('/repo/electron/engine/rpc/EngineRpcClient.ts')).toBe(true);
+    expect(ENGINE_RPC_MODULES.test('/repo/shared/engineApi.ts')).toBe(true);
+    expect(ENGINE_RPC_MODULES.test('/repo/electron/engine/createEngine.ts')).toBe(false);
   });
 
   it('emits the sandboxed preload as CommonJS', () => {

@@ -1,64 +1,68 @@
-// main's IPC handlers answer the app's own page and refuse any other frame, with electron mocked.
-import { describe, expect, it, vi } from 'vitest';
+// main's engine IPC handlers, with electron mocked: the sender frame is checked, then the arguments, then the call
+// goes over the engine's RPC (a real MessageChannel, served by a recording EngineApi on the other end).
+import { MessageChannel } from 'node:worker_threads';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { ENGINE_METHODS } from '../../shared/engineApi.ts';
 
 vi.mock('electron', () => ({}));
 
-const { registerIpcHandlers, UntrustedSenderError } = await import('../../electron/main/ipcHandlers.ts');
+const { registerEngineHandlers, engineChannel, UntrustedSenderError } = await import('../../electron/main/ipcHandlers.ts');
 const { createSecurityPolicy } = await import('../../electron/main/securityPolicy.ts');
+const { EngineRpcClient } = await import('../../electron/engine/index.ts');
+const { rpcPortFromNode } = await import('../../electron/engine/rpc/rpcPort.ts');
+const { serveEngineRpc } = await import('../../electron/engine/rpc/serveEngineRpc.ts');
 
 type Handler = (event: { senderFrame: { url: string; parent: unknown } | null }, ...args: unknown[]) => unknown;
 
-function registered() {
-  const handlers = new Map<string, Handler>();
-  const ipcMain = { handle: vi.fn((channel: string, handler: Handler) => handlers.set(channel, handler)) };
-  const policy = createSecurityPolicy({ isPackaged: true, devServerUrl: undefined });
-  registerIpcHandlers(ipcMain as unknown as Parameters<typeof registerIpcHandlers>[0], policy, { version: () => '0.1.0' });
-  return handlers;
-}
+// The engine side: records what reaches it.
+const calls: [string, unknown[]][] = [];
+const served = Object.fromEntries(
+  ENGINE_METHODS.map((method) => [method, async (...args: unknown[]) => (calls.push([method, args]), { method, args })]),
+) as unknown as Parameters<typeof serveEngineRpc>[1];
+(served as unknown as { onEvent: () => () => void }).onEvent = () => () => undefined;
+const { port1, port2 } = new MessageChannel();
+serveEngineRpc(rpcPortFromNode(port2), served);
+const rpc = new EngineRpcClient(rpcPortFromNode(port1));
+afterAll(() => rpc.dispose());
 
-describe('kb:version', () => {
-  it('answers the app page', async () => {
-    const version = registered().get('kb:version')!;
-    expect(await version({ senderFrame: { url: 'app://kb/index.html', parent: null } })).toBe('0.1.0');
-  });
+const handlers = new Map<string, Handler>();
+const ipcMain = { handle: vi.fn((channel: string, handler: Handler) => handlers.set(channel, handler)) };
+registerEngineHandlers(ipcMain as unknown as Parameters<typeof registerEngineHandlers>[0], createSecurityPolicy({ isPackaged: true, devServerUrl: undefined }), rpc);
 
-  it('refuses a foreign frame, a sub-frame and a closed frame', () => {
-    const version = registered().get('kb:version')!;
-    expect(() => version({ senderFrame: { url: 'https://example.com/', parent: null } })).toThrow(UntrustedSenderError);
-    expect(() => version({ senderFrame: { url: 'https://example.com/', parent: null } })).toThrow(/https:\/\/example\.com/);
-    expect(() => version({ senderFrame: { url: 'app://kb/index.html', parent: {} } })).toThrow(UntrustedSenderError);
-    expect(() => version({ senderFrame: null })).toThrow(/closed frame/);
-  });
-});
+const app = { senderFrame: { url: 'app://kb/index.html', parent: null } };
+const foreign = { senderFrame: { url: 'https://example.com/', parent: null } };
 
 describe('engine channels', () => {
-  async function engineHandlers() {
-    const { registerEngineHandlers, engineChannel } = await import('../../electron/main/ipcHandlers.ts');
-    const handlers = new Map<string, Handler>();
-    const ipcMain = { handle: vi.fn((channel: string, handler: Handler) => handlers.set(channel, handler)) };
-    const policy = createSecurityPolicy({ isPackaged: true, devServerUrl: undefined });
-    const engine = { ask: vi.fn(async (question: string) => ({ question })), search: vi.fn(async () => []) };
-    registerEngineHandlers(ipcMain as unknown as Parameters<typeof registerEngineHandlers>[0], policy, engine as unknown as Parameters<typeof registerEngineHandlers>[2]);
-    return { handlers, engine, engineChannel };
-  }
-  const app = { senderFrame: { url: 'app://kb/index.html', parent: null } };
-
-  it('registers one channel per EngineApi method', async () => {
-    const { handlers } = await engineHandlers();
-    expect([...handlers.keys()]).toContain('kb:engine:ask');
-    expect([...handlers.keys()]).toContain('kb:engine:uploadFiles');
-    expect(handlers.size).toBe(11);
+  it('registers one channel per EngineApi method', () => {
+    expect([...handlers.keys()].sort()).toEqual(ENGINE_METHODS.map((m) => `kb:engine:${m}`).sort());
+    expect(engineChannel('ask')).toBe('kb:engine:ask');
   });
 
-  it('delegates checked arguments from the app page only', async () => {
-    const { handlers, engine, engineChannel } = await engineHandlers();
+  it('forwards checked arguments over the RPC to the engine, and its answer back', async () => {
     const ask = handlers.get(engineChannel('ask'))!;
-    await expect(ask(app, '三级系统的身份鉴别有哪些要求？')).resolves.toEqual({ question: '三级系统的身份鉴别有哪些要求？' });
-    expect(engine.ask).toHaveBeenCalledWith('三级系统的身份鉴别有哪些要求？', {});
-    expect(() => ask({ senderFrame: { url: 'https://example.com/', parent: null } }, 'q')).toThrow(UntrustedSenderError);
-    expect(() => ask(app, { toString: () => 'q' })).toThrow(/question must be a string/);
+    await expect(ask(app, '三级系统的身份鉴别有哪些要求？')).resolves.toEqual({ method: 'ask', args: ['三级系统的身份鉴别有哪些要求？', {}] });
+    await expect(handlers.get(engineChannel('ingestPaths'))!(app, ['/home/auditor/资料'])).resolves.toMatchObject({ args: [['/home/auditor/资料']] });
+    // Extra fields of a Citation are dropped before they leave main.
+    await handlers.get(engineChannel('passageContext'))!(app, { documentId: 1, charStart: 2, charEnd: 3, quote: 'x' });
+    expect(calls.at(-1)).toEqual(['passageContext', [{ documentId: 1, charStart: 2, charEnd: 3 }]]);
+  });
+
+  it('refuses foreign frames, sub-frames and closed frames before anything is sent', () => {
+    const before = calls.length;
+    const ask = handlers.get(engineChannel('ask'))!;
+    expect(() => ask(foreign, 'q')).toThrow(UntrustedSenderError);
+    expect(() => ask(foreign, 'q')).toThrow(/https:\/\/example\.com/);
+    expect(() => ask({ senderFrame: { url: 'app://kb/index.html', parent: {} } }, 'q')).toThrow(UntrustedSenderError);
+    expect(() => ask({ senderFrame: null }, 'q')).toThrow(/closed frame/);
+    expect(calls.length).toBe(before);
+  });
+
+  it('refuses invalid arguments before anything is sent', () => {
+    const before = calls.length;
+    expect(() => handlers.get(engineChannel('ask'))!(app, { toString: () => 'q' })).toThrow(/question must be a string/);
     expect(() => handlers.get(engineChannel('search'))!(app, 'q', { k: 1e9 })).toThrow(/between 1 and 50/);
-    expect(engine.ask).toHaveBeenCalledTimes(1);
-    expect(engine.search).not.toHaveBeenCalled();
+    expect(() => handlers.get(engineChannel('ingestPaths'))!(app, '/etc')).toThrow(/paths must be an array/);
+    expect(() => handlers.get(engineChannel('libraryInfo'))!(app, 'extra')).toThrow(/at most 0 arguments/);
+    expect(calls.length).toBe(before);
   });
 });

@@ -1,20 +1,24 @@
-// The preload exposes named functions as window.kb, never ipcRenderer or an IPC event.
+// The preload exposes window.kb: exactly the EngineApi methods, onEvent and pathForFile, as named functions; never
+// ipcRenderer, never an IPC event.
 import { describe, expect, it, vi } from 'vitest';
+import { ENGINE_METHODS } from '../../shared/engineApi.ts';
 
 const electron = vi.hoisted(() => ({
   contextBridge: { exposeInMainWorld: vi.fn() },
-  ipcRenderer: { invoke: vi.fn(async () => '0.1.0'), on: vi.fn(), send: vi.fn() },
+  ipcRenderer: { invoke: vi.fn(async (..._args: unknown[]): Promise<unknown> => ({ ok: true })), on: vi.fn(), removeListener: vi.fn(), send: vi.fn() },
+  webUtils: { getPathForFile: vi.fn(() => '/home/auditor/基本要求.pdf') },
 }));
 vi.mock('electron', () => electron);
 
 await import('../../electron/preload/index.ts');
+const { readableIpcError } = await import('../../electron/preload/kbBridge.ts');
+const [name, api] = electron.contextBridge.exposeInMainWorld.mock.calls[0] as [string, Record<string, (...args: unknown[]) => unknown>];
 
 describe('preload', () => {
-  it('exposes window.kb with named functions only', () => {
+  it('exposes window.kb with exactly the EngineApi methods, onEvent and pathForFile', () => {
     expect(electron.contextBridge.exposeInMainWorld).toHaveBeenCalledTimes(1);
-    const [name, api] = electron.contextBridge.exposeInMainWorld.mock.calls[0] as [string, Record<string, unknown>];
     expect(name).toBe('kb');
-    expect(Object.keys(api)).toEqual(['version']);
+    expect(Object.keys(api).sort()).toEqual([...ENGINE_METHODS, 'onEvent', 'pathForFile'].sort());
     for (const value of Object.values(api)) {
       expect(typeof value).toBe('function');
       expect(value).not.toBe(electron.ipcRenderer.invoke);
@@ -22,9 +26,45 @@ describe('preload', () => {
     expect(Object.values(api)).not.toContain(electron.ipcRenderer);
   });
 
-  it('version() invokes kb:version with no arguments', async () => {
-    const [, api] = electron.contextBridge.exposeInMainWorld.mock.calls[0] as [string, { version(): Promise<string> }];
-    await expect(api.version()).resolves.toBe('0.1.0');
-    expect(electron.ipcRenderer.invoke).toHaveBeenCalledWith('kb:version');
+  it('invokes each method on its own channel with its arguments only', async () => {
+    await api.ask!('三级系统对身份鉴别有哪些要求？', { mode: 'exact' });
+    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('kb:engine:ask', '三级系统对身份鉴别有哪些要求？', { mode: 'exact' });
+    await api.libraryInfo!();
+    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('kb:engine:libraryInfo');
+    for (const method of ENGINE_METHODS) {
+      await api[method]!();
+      expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith(`kb:engine:${method}`);
+    }
+  });
+
+  it('rejects with the engine’s message, without Electron’s prefix', async () => {
+    electron.ipcRenderer.invoke.mockRejectedValueOnce(new Error("Error invoking remote method 'kb:engine:removeDocument': ServiceError: no document 7 in this library"));
+    await expect(api.removeDocument!(7)).rejects.toMatchObject({ name: 'ServiceError', message: 'no document 7 in this library' });
+    expect(readableIpcError(new Error("Error invoking remote method 'kb:engine:ask': EngineStopped: the engine was stopped")).message).toBe('the engine was stopped');
+    expect(readableIpcError(new Error('other')).message).toBe('other');
+  });
+
+  it('onEvent passes the event name and payload, never the IPC event, and unsubscribes', () => {
+    const listener = vi.fn();
+    const unsubscribe = api.onEvent!(listener) as () => void;
+    const [channel, forward] = electron.ipcRenderer.on.mock.calls.at(-1) as [string, (event: unknown, message: unknown) => void];
+    expect(channel).toBe('kb:event');
+    const ipcEvent = { sender: electron.ipcRenderer, senderId: 0 };
+    forward(ipcEvent, { event: 'jobDone', payload: { jobId: 'j', summary: null, error: null } });
+    forward(ipcEvent, { event: 'openSettings', payload: null });
+    forward(ipcEvent, { event: 'unknown', payload: 1 });
+    forward(ipcEvent, 'garbage');
+    expect(listener.mock.calls).toEqual([
+      ['jobDone', { jobId: 'j', summary: null, error: null }],
+      ['openSettings', null],
+    ]);
+    unsubscribe();
+    expect(electron.ipcRenderer.removeListener).toHaveBeenCalledWith('kb:event', forward);
+  });
+
+  it('pathForFile gives a dropped file’s path through webUtils', () => {
+    const file = { name: '基本要求.pdf' };
+    expect(api.pathForFile!(file)).toBe('/home/auditor/基本要求.pdf');
+    expect(electron.webUtils.getPathForFile).toHaveBeenCalledWith(file);
   });
 });

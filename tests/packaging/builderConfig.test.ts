@@ -81,7 +81,8 @@ describe('the built app', () => {
     const specifiers = new Set<string>();
     for (const bundle of bundles) {
       const code = readFileSync(bundle, 'utf8');
-      for (const match of code.matchAll(/(?:from\s*|import\(\s*|require\(\s*)["']([^"'./][^"']*)["']/g)) specifiers.add(match[1]!);
+      // A package specifier has no spaces or commas: that keeps out string data such as the engine's stop-word list ("from", "that").
+      for (const match of code.matchAll(/(?:from\s*|import\(\s*|require\(\s*)["']([^"'./\s,][^"'\s,]*)["']/g)) specifiers.add(match[1]!);
     }
     const builtins = new Set(require('node:module').builtinModules as string[]);
     for (const specifier of specifiers) {
@@ -114,4 +115,23 @@ describe('npm run fetch-models', () => {
     expect(() => verifySha256('config.json', bytes, '0'.repeat(64))).toThrow(/does not match the expected/);
     expect(verifySha256('x', new Uint8Array(), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')).toMatch(/^e3b0/);
   });
+});
+
+describe('the bundled embedding worker', () => {
+  it('starts from out/main/embeddingWorker.js and embeds with a model from disk', async () => {
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'pipe' });
+    const { Worker } = await import('node:worker_threads');
+    const worker = new Worker(path.join(ROOT, 'out/main/embeddingWorker.js'), {
+      workerData: { modelRoot: path.resolve(ROOT, '../shared/models'), modelName: 'synthetic-zh-embedder', pooling: 'mean', dtype: 'fp32' },
+    });
+    try {
+      const ready = await new Promise<{ ready: boolean; dimension?: number; error?: string }>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      expect(ready).toEqual({ ready: true, dimension: 32 });
+    } finally {
+      await worker.terminate();
+    }
+  }, 120_000);
 });

@@ -4,22 +4,39 @@
 import {
   RPC_PATH,
   type EngineApi,
-  type EngineEventName,
   type EngineEvents,
   type EngineMethod,
+  type JobStarted,
   type RpcEvent,
   type RpcResponse,
 } from '../../../shared/engineApi.ts';
 
-export type EventHandler<E extends EngineEventName> = (payload: EngineEvents[E]) => void;
+/** Events the desktop shell pushes besides the engine's (see electron/preload/kbBridge.ts: DesktopEvents). */
+export interface KbEvents extends EngineEvents {
+  /** An ingestion started from the app's menu ("Add folder…"): adopt it like one the page started. */
+  jobStarted: JobStarted;
+  /** The menu's "Settings…" item. */
+  openSettings: null;
+}
+export type KbEventName = keyof KbEvents;
+
+export type EventHandler<E extends KbEventName> = (payload: KbEvents[E]) => void;
 
 /** The engine as the renderer sees it: the contract's methods, plus event subscription. */
 export interface KbClient extends EngineApi {
-  on<E extends EngineEventName>(event: E, handler: EventHandler<E>): () => void;
+  on<E extends KbEventName>(event: E, handler: EventHandler<E>): () => void;
+  /**
+   * Ingests dropped or chosen files by the transport's means: their paths on this machine in the desktop app
+   * (nothing copied), their bytes uploaded through the web bridge.
+   */
+  addFiles(files: File[]): Promise<JobStarted>;
 }
 
-/** What the preload exposes as `window.kb` (see electron/preload): the same client. */
-export type KbBridge = KbClient;
+/** What the preload exposes as `window.kb` (electron/preload/kbBridge.ts repeats this until it moves to shared/). */
+export interface KbBridge extends EngineApi {
+  onEvent(listener: (event: KbEventName, payload: unknown) => void): () => void;
+  pathForFile(file: File): string;
+}
 
 declare global {
   interface Window {
@@ -42,7 +59,7 @@ type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => vo
 class WebSocketClient {
   readonly #socket: WebSocket;
   readonly #pending = new Map<number, Pending>();
-  readonly #handlers = new Map<EngineEventName, Set<(payload: never) => void>>();
+  readonly #handlers = new Map<KbEventName, Set<(payload: never) => void>>();
   #nextId = 1;
   #closedReason: string | null = null;
 
@@ -77,7 +94,7 @@ class WebSocketClient {
     });
   }
 
-  on<E extends EngineEventName>(event: E, handler: EventHandler<E>): () => void {
+  on<E extends KbEventName>(event: E, handler: EventHandler<E>): () => void {
     let set = this.#handlers.get(event);
     if (!set) this.#handlers.set(event, (set = new Set()));
     set.add(handler as (payload: never) => void);
@@ -116,15 +133,51 @@ function webSocketClient(socket: WebSocketClient): KbClient {
     exportConversation: call('exportConversation'),
     passageContext: call('passageContext'),
     on: (event, handler) => socket.on(event, handler),
+    addFiles: async (files) => {
+      const uploads = [];
+      for (const file of files) uploads.push({ name: file.name, dataBase64: await fileToBase64(file) });
+      return socket.call('uploadFiles', [uploads]) as Promise<JobStarted>;
+    },
+  };
+}
+
+/** EngineApi through the preload's `window.kb`: IPC to main, which checks and forwards to the engine's process. */
+function desktopClient(bridge: KbBridge): KbClient {
+  const handlers = new Map<KbEventName, Set<(payload: unknown) => void>>();
+  bridge.onEvent((event, payload) => {
+    for (const handler of handlers.get(event) ?? []) handler(payload);
+  });
+  return {
+    libraryInfo: () => bridge.libraryInfo(),
+    listDocuments: () => bridge.listDocuments(),
+    ingestPaths: (paths) => bridge.ingestPaths(paths),
+    uploadFiles: (files) => bridge.uploadFiles(files),
+    cancelJob: (jobId) => bridge.cancelJob(jobId),
+    removeDocument: (documentId) => bridge.removeDocument(documentId),
+    search: (query, options) => bridge.search(query, options),
+    ask: (question, options) => bridge.ask(question, options),
+    history: () => bridge.history(),
+    exportConversation: (conversationId) => bridge.exportConversation(conversationId),
+    passageContext: (ref) => bridge.passageContext(ref),
+    on: (event, handler) => {
+      let set = handlers.get(event);
+      if (!set) handlers.set(event, (set = new Set()));
+      set.add(handler as (payload: unknown) => void);
+      return () => set.delete(handler as (payload: unknown) => void);
+    },
+    addFiles: async (files) => {
+      const paths = files.map((file) => bridge.pathForFile(file));
+      if (paths.some((p) => p === '')) throw new KbCallError('NoPath', 'a dropped item has no file on this disk: drop files or folders from the file manager');
+      return bridge.ingestPaths(paths);
+    },
   };
 }
 
 /** Connects to the engine through whichever transport this page has. */
 export async function connectKb(): Promise<KbClient> {
   if (window.kb) {
-    // The desktop shell exposes the engine only once main hosts it (utility process): say so rather than fail later.
-    if (typeof window.kb.libraryInfo !== 'function') throw new Error('this build of the desktop app does not connect the engine yet: use "kb serve" meanwhile');
-    return window.kb;
+    if (typeof window.kb.libraryInfo !== 'function') throw new Error('this build of the desktop app does not connect the engine: reinstall the app');
+    return desktopClient(window.kb);
   }
   const token = new URLSearchParams(window.location.search).get('token');
   if (!token) {

@@ -1,9 +1,9 @@
 // One bound store made of typed slices (zustand's slices pattern). Engine calls live in slice actions, through the
 // client from api/kb.ts; components select the single fields they use.
 import { create, type StateCreator } from 'zustand';
-import type { AskReply, JobDone, LibraryInfo, PassageContext, PassageRef, UploadedFile } from '../../../shared/engineApi.ts';
+import type { AskReply, JobDone, LibraryInfo, PassageContext, PassageRef } from '../../../shared/engineApi.ts';
 import type { AnswerMode, DocumentInfo, HistoryEntry, IngestProgress, SearchHit } from '../../../shared/types.ts';
-import { connectKb, fileToBase64, type KbClient } from '../api/kb.ts';
+import { connectKb, type KbClient } from '../api/kb.ts';
 import type { Language } from '../i18n.ts';
 
 export type Screen = 'library' | 'chat' | 'search' | 'history' | 'settings';
@@ -114,6 +114,11 @@ const createConnectionSlice: Slice<ConnectionSlice> = (set, get) => ({
         const job = get().job;
         if (job?.jobId === jobId) set({ job: { ...job, progress } });
       });
+      // An ingestion started elsewhere (the desktop menu's "Add folder…") shows its progress here too.
+      client.on('jobStarted', ({ jobId }) => {
+        if (!get().job) set({ job: { jobId, progress: null, startedAt: Date.now() } });
+      });
+      client.on('openSettings', () => get().setScreen('settings'));
       client.on('jobDone', (done) => {
         if (get().job?.jobId !== done.jobId) return;
         set({ job: null, lastJob: done });
@@ -146,12 +151,11 @@ const createLibrarySlice: Slice<LibrarySlice> = (set, get) => ({
     if (!client || files.length === 0 || get().job) return;
     set({ libraryError: null, lastJob: null });
     try {
-      const uploads: UploadedFile[] = [];
-      for (const file of files) uploads.push({ name: file.name, dataBase64: await fileToBase64(file) });
       // The job exists before its first event can arrive: events for an unknown job are ignored.
       const pending: IngestJobState = { jobId: '', progress: null, startedAt: Date.now() };
       set({ job: pending });
-      const { jobId } = await client.uploadFiles(uploads);
+      // In the desktop app dropped files reach the engine as paths; through `kb serve` their bytes are uploaded.
+      const { jobId } = await client.addFiles(files);
       const current = get().job;
       if (current && current.jobId === '') set({ job: { ...current, jobId } });
     } catch (error) {

@@ -1,0 +1,90 @@
+// The engine's side of the desktop app: what runs in Electron's utility process (see ../utilityMain.ts). Main sends
+// one `start` message carrying a MessagePort; the host creates the engine, opens the library and serves EngineApi
+// (LibraryService) on that port until main sends `stop`. Plain Node: the parent port is described structurally, so
+// a worker thread can stand in for the utility process in tests.
+import { createEngine, type Engine } from '../createEngine.ts';
+import { rpcPortFromEventPort, type EventMessagePortLike } from '../rpc/rpcPort.ts';
+import { serveEngineRpc } from '../rpc/serveEngineRpc.ts';
+import { LibraryService } from '../serve/LibraryService.ts';
+
+/** Main → host, first message: which library to serve. The RPC port travels in the message's ports. */
+export interface EngineHostStart {
+  kind: 'start';
+  /** Absolute path of the library file. */
+  libraryFile: string;
+  /** Create the library when the file does not exist (the default library on first run, "New library…"). */
+  create: boolean;
+  /** The app's version, reported by libraryInfo(). */
+  version: string;
+  /** The embedding model's tokenizer folder (vocab.txt), or null to estimate chunk sizes. */
+  tokenizerDir: string | null;
+}
+
+/** Main → host: dispose everything (the running ingestion stops after its current file) and exit. */
+export interface EngineHostStop {
+  kind: 'stop';
+}
+
+/** Host → main: the answer to `stop`, sent just before the process exits. */
+export interface EngineHostStopped {
+  kind: 'stopped';
+}
+
+export type EngineHostMessage = EngineHostStart | EngineHostStop;
+
+/** `process.parentPort` of an Electron utility process, as much of it as the host uses. */
+export interface HostParentPort {
+  on(event: 'message', listener: (event: { data: unknown; ports: readonly EventMessagePortLike[] }) => void): unknown;
+  postMessage(message: EngineHostStopped): void;
+}
+
+export interface EngineHostOptions {
+  /** Ends the process. Defaults to `process.exit`. */
+  exit?: (code: number) => void;
+}
+
+function isStart(data: unknown): data is EngineHostStart {
+  const start = data as Partial<EngineHostStart> | null;
+  return (
+    typeof start === 'object' &&
+    start !== null &&
+    start.kind === 'start' &&
+    typeof start.libraryFile === 'string' &&
+    typeof start.create === 'boolean' &&
+    typeof start.version === 'string' &&
+    (start.tokenizerDir === null || typeof start.tokenizerDir === 'string')
+  );
+}
+
+/** Serves one library on the port main sends, until main says stop. */
+export function runEngineHost(parentPort: HostParentPort, options: EngineHostOptions = {}): void {
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  let engine: Promise<Engine> | null = null;
+  let service: Promise<LibraryService> | null = null;
+  let stopRpc: (() => void) | null = null;
+  let stopping = false;
+
+  parentPort.on('message', ({ data, ports }) => {
+    const kind = (data as { kind?: unknown } | null)?.kind;
+    if (kind === 'stop') {
+      if (stopping) return;
+      stopping = true;
+      void (async () => {
+        stopRpc?.();
+        await service?.then((s) => s.dispose()).catch(() => undefined);
+        await engine?.then((e) => e.dispose()).catch(() => undefined);
+        parentPort.postMessage({ kind: 'stopped' });
+        exit(0);
+      })();
+      return;
+    }
+    const port = ports[0];
+    if (!isStart(data) || !port || engine !== null) return; // one library per process: main restarts us to switch
+    engine = createEngine({ tokenizerDir: data.tokenizerDir });
+    service = engine.then(async (e) => {
+      const library = await e.openLibrary(data.libraryFile, { create: data.create });
+      return new LibraryService(library, { version: data.version, transport: 'ipc' });
+    });
+    stopRpc = serveEngineRpc(rpcPortFromEventPort(port), service);
+  });
+}

@@ -1,0 +1,64 @@
+// The serving end of the engine's RPC: answers calls arriving on an RpcPort with an EngineApi (in the app, the
+// LibraryService of the utility process) and pushes its events. Arguments are checked again here, with the same
+// validators as main's IPC handlers: the port is a process boundary, and only EngineApi methods may be called.
+import { validateEngineArgs, type EngineApi } from '../../../shared/engineApi.ts';
+import type { EngineEventListener } from '../serve/LibraryService.ts';
+import { isRpcMessage, type RpcPort, type RpcReplyMessage } from './rpcPort.ts';
+
+/** An EngineApi that also pushes events (LibraryService is one). */
+export interface ServedEngine extends EngineApi {
+  onEvent(listener: EngineEventListener): () => void;
+}
+
+/** A failure as it travels: its name (ServiceError, LibraryError, InvalidArgumentsError…) and its message. */
+export function rpcError(error: unknown): { name: string; message: string } {
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: String(error) };
+}
+
+/**
+ * Serves `engine` on `port` until the returned function is called or the port closes. `engine` may be a promise
+ * (the library is still opening): calls wait for it, and if it fails every call is answered with that failure —
+ * e.g. "not a library" — so the caller learns why instead of waiting.
+ */
+export function serveEngineRpc(port: RpcPort, engine: ServedEngine | Promise<ServedEngine>): () => void {
+  const ready = Promise.resolve(engine);
+  let stopped = false;
+  let unsubscribeEvents: (() => void) | null = null;
+  ready.then(
+    (served) => {
+      if (stopped) return;
+      unsubscribeEvents = served.onEvent((event, payload) => port.postMessage({ kind: 'event', event, payload }));
+    },
+    () => undefined, // answered per call below
+  );
+
+  const reply = (message: RpcReplyMessage): void => {
+    if (!stopped) port.postMessage(message);
+  };
+
+  const unsubscribeMessages = port.onMessage((message) => {
+    if (!isRpcMessage(message) || message.kind !== 'call' || !Number.isSafeInteger(message.id)) return;
+    const { id } = message;
+    void (async () => {
+      try {
+        const args = validateEngineArgs(message.method, message.args) as unknown[];
+        const served = await ready;
+        const result: unknown = await (served[message.method] as (...a: unknown[]) => Promise<unknown>).apply(served, args);
+        reply({ kind: 'reply', id, ok: true, result });
+      } catch (error) {
+        reply({ kind: 'reply', id, ok: false, error: rpcError(error) });
+      }
+    })();
+  });
+
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    unsubscribeMessages();
+    unsubscribeClose();
+    unsubscribeEvents?.();
+  };
+  const unsubscribeClose = port.onClose(stop);
+  return stop;
+}

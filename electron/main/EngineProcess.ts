@@ -1,0 +1,147 @@
+// The engine as main sees it: an Electron utility process running out/main/engineHost.js (electron/engine/
+// utilityMain.ts), reached over a MessageChannelMain with the engine's RPC. One library per process: switching
+// library restarts the process. Electron itself is injected (fork, channel), so tests can stand in for it.
+import { ENGINE_METHODS, type EngineApi, type EngineEventName, type EngineEvents, type JobStarted } from '../../shared/engineApi.ts';
+import {
+  EngineRpcClient,
+  rpcPortFromEventPort,
+  type EngineEventListener,
+  type EngineHostStart,
+  type EngineHostStop,
+  type EventMessagePortLike,
+} from '../engine/index.ts';
+
+// A stopping engine finishes the file it is indexing (one transaction); after this long it is killed instead.
+const STOP_TIMEOUT_MS = 10_000;
+
+/** What main needs of Electron's UtilityProcess. */
+export interface EngineChildProcess {
+  postMessage(message: EngineHostStart | EngineHostStop, transfer?: EventMessagePortLike[]): void;
+  once(event: 'exit', listener: (code: number) => void): unknown;
+  kill(): boolean;
+}
+
+export interface EngineProcessOptions {
+  /** Starts a utility process running the engine host (`utilityProcess.fork(out/main/engineHost.js)`). */
+  fork(): EngineChildProcess;
+  /** A new pair of connected ports (`new MessageChannelMain()`). */
+  createChannel(): { port1: EventMessagePortLike; port2: EventMessagePortLike };
+  /** Reported by libraryInfo(). */
+  version: string;
+  /** The embedding model's tokenizer folder, or null (chunk sizes estimated). */
+  tokenizerDir: string | null;
+}
+
+/** The library a process serves. */
+export interface EngineLibrary {
+  file: string;
+  /** Create the file if it does not exist. */
+  create: boolean;
+}
+
+interface Running {
+  child: EngineChildProcess;
+  client: EngineRpcClient;
+  exited: Promise<number>;
+  library: EngineLibrary;
+}
+
+export class EngineProcess {
+  readonly #options: EngineProcessOptions;
+  readonly #listeners = new Set<EngineEventListener>();
+  // Jobs started and not yet done: if the process goes away, their jobDone is sent here, so no progress bar waits forever.
+  readonly #jobs = new Set<string>();
+  #running: Running | null = null;
+  #library: EngineLibrary | null = null;
+  #disposed = false;
+
+  /** EngineApi for main's IPC handlers: every call goes to the current process (started again after a crash). */
+  readonly api: EngineApi;
+
+  constructor(options: EngineProcessOptions) {
+    this.#options = options;
+    const api: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+    for (const method of ENGINE_METHODS) {
+      api[method] = async (...args) => {
+        const client = this.#connect();
+        const result = await (client[method] as (...a: unknown[]) => Promise<unknown>).apply(client, args);
+        if (method === 'ingestPaths' || method === 'uploadFiles') this.#jobs.add((result as JobStarted).jobId);
+        return result;
+      };
+    }
+    this.api = api as unknown as EngineApi;
+  }
+
+  /** The library being served, or null before the first start. */
+  get library(): EngineLibrary | null {
+    return this.#library;
+  }
+
+  /** Subscribes to the engine's events (whichever process serves them); returns the unsubscribe function. */
+  onEvent(listener: EngineEventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Serves `library`: stops the current process (if any) and starts one for it. */
+  async start(library: EngineLibrary): Promise<void> {
+    if (this.#disposed) throw new Error('the engine process has been disposed');
+    await this.#stop('the library was switched');
+    this.#library = library;
+    this.#connect();
+  }
+
+  /** Stops the process (the ingestion in progress ends after its current file). Later calls are refused. */
+  async dispose(): Promise<void> {
+    this.#disposed = true;
+    await this.#stop('the app is closing');
+  }
+
+  #emit<E extends EngineEventName>(event: E, payload: EngineEvents[E]): void {
+    if (event === 'jobDone') this.#jobs.delete((payload as EngineEvents['jobDone']).jobId);
+    for (const listener of this.#listeners) listener(event, payload);
+  }
+
+  #connect(): EngineRpcClient {
+    if (this.#running) return this.#running.client;
+    if (this.#disposed) throw new Error('the engine has been stopped: the app is closing');
+    const library = this.#library;
+    if (!library) throw new Error('no library is open yet');
+    const child = this.#options.fork();
+    const { port1, port2 } = this.#options.createChannel();
+    const client = new EngineRpcClient(rpcPortFromEventPort(port1));
+    client.onEvent((event, payload) => this.#emit(event, payload));
+    const exited = new Promise<number>((resolve) => child.once('exit', resolve));
+    const running: Running = { child, client, exited, library };
+    void exited.then((code) => {
+      if (this.#running !== running) return;
+      // A crash: pending calls fail with a reason; the next call starts a new process on the same library.
+      this.#running = null;
+      client.dispose(`the engine stopped unexpectedly (exit code ${code}): try again`);
+      this.#endJobs(`the engine stopped unexpectedly (exit code ${code}); what was indexed before stays`);
+    });
+    child.postMessage(
+      { kind: 'start', libraryFile: library.file, create: library.create, version: this.#options.version, tokenizerDir: this.#options.tokenizerDir },
+      [port2],
+    );
+    this.#running = running;
+    return client;
+  }
+
+  async #stop(reason: string): Promise<void> {
+    const running = this.#running;
+    if (!running) return;
+    this.#running = null;
+    running.child.postMessage({ kind: 'stop' });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS)));
+    if ((await Promise.race([running.exited, timedOut])) === 'timeout') running.child.kill();
+    clearTimeout(timer);
+    running.client.dispose(`${reason}: the call was not answered`);
+    this.#endJobs(`${reason}; what was indexed before stays`);
+  }
+
+  #endJobs(error: string): void {
+    for (const jobId of [...this.#jobs]) this.#emit('jobDone', { jobId, summary: null, error });
+  }
+}

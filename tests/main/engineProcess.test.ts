@@ -1,0 +1,71 @@
+// EngineProcess (main's side of the utility process) with a worker thread running the real engine host in place of
+// utilityProcess.fork, and worker_threads ports in place of MessageChannelMain: start, switch library, events,
+// a crash, dispose.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { JobDone } from '../../shared/engineApi.ts';
+import { EngineProcess } from '../../electron/main/EngineProcess.ts';
+import { asUtilityProcess, eventChannel } from './fixtures/workerPorts.ts';
+
+const MLPS = path.resolve(import.meta.dirname, '../../../shared/corpus/mlps');
+const WORKER = path.join(import.meta.dirname, 'fixtures/engineHostWorker.ts');
+const dir = mkdtempSync(path.join(tmpdir(), 'kb-engine-process-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+writeFileSync(path.join(dir, 'policy.md'), '# 口令策略\n\n口令长度不少于十二位，且每九十天更换一次。\n');
+
+function engineProcess() {
+  const children: ReturnType<typeof asUtilityProcess>[] = [];
+  const engine = new EngineProcess({
+    fork: () => {
+      const child = asUtilityProcess(new Worker(WORKER));
+      children.push(child);
+      return child;
+    },
+    createChannel: eventChannel,
+    version: '0.1.0',
+    tokenizerDir: null,
+  });
+  return { engine, children };
+}
+
+describe('EngineProcess', () => {
+  it('serves a library, switches to another by restarting the process, and stops on dispose', async () => {
+    const { engine, children } = engineProcess();
+    const first = path.join(dir, 'first.kb.sqlite');
+    const second = path.join(dir, 'second.kb.sqlite');
+    await engine.start({ file: first, create: true });
+    expect((await engine.api.libraryInfo()).file).toBe(first);
+
+    const done = new Promise<JobDone>((resolve) => engine.onEvent((event, payload) => event === 'jobDone' && resolve(payload as JobDone)));
+    const { jobId } = await engine.api.ingestPaths([path.join(dir, 'policy.md')]);
+    expect(await done).toMatchObject({ jobId, error: null, summary: { indexed: 1 } });
+
+    const firstExit = new Promise((resolve) => children[0]!.worker.once('exit', resolve));
+    await engine.start({ file: second, create: true });
+    expect(await firstExit).toBe(0);
+    expect(engine.library).toEqual({ file: second, create: true });
+    expect((await engine.api.libraryInfo()).file).toBe(second);
+    expect(await engine.api.listDocuments()).toEqual([]);
+    expect(children).toHaveLength(2);
+
+    await engine.dispose();
+    await expect(engine.api.libraryInfo()).rejects.toThrow(/app is closing/);
+  });
+
+  it('after a crash, ends the running job with a reason and starts again on the next call', async () => {
+    const { engine, children } = engineProcess();
+    await engine.start({ file: path.join(dir, 'crash.kb.sqlite'), create: true });
+    const done = new Promise<JobDone>((resolve) => engine.onEvent((event, payload) => event === 'jobDone' && resolve(payload as JobDone)));
+    // Eleven standards take well over a second to index: the process dies long before the job could end.
+    const { jobId } = await engine.api.ingestPaths([MLPS]);
+    children[0]!.kill();
+    expect(await done).toEqual({ jobId, summary: null, error: expect.stringMatching(/engine stopped unexpectedly \(exit code 1\); what was indexed before stays/) });
+    // The next call starts a new process on the same library, which kept what was committed (one document = one transaction).
+    expect((await engine.api.libraryInfo()).file).toBe(path.join(dir, 'crash.kb.sqlite'));
+    expect(children).toHaveLength(2);
+    await engine.dispose();
+  });
+});
