@@ -6,6 +6,7 @@ import type {
   AnswerMode,
   Citation,
   DocumentInfo,
+  EmbeddingProgress,
   HistoryEntry,
   IngestProgress,
   IngestSummary,
@@ -57,6 +58,69 @@ export interface AskOptions {
   mode?: AnswerMode;
   /** Add the exchange to this conversation; a new one is started when absent. */
   conversationId?: number;
+  /**
+   * Chosen by the caller for a generated answer: its text streams as `answerToken` events with this id, and
+   * `cancelAsk(requestId)` stops it (the partial answer is returned and recorded). Ignored in exact mode.
+   */
+  requestId?: string;
+  /** Token cap of a generated answer, 1..4096. Defaults to the engine's (512). */
+  maxAnswerTokens?: number;
+}
+
+/** GPU backend for the local LLM: `'auto'` picks Metal / CUDA / Vulkan when present, else the CPU. */
+export type GpuMode = 'auto' | 'cpu' | 'metal' | 'cuda' | 'vulkan';
+export const GPU_MODES = ['auto', 'cpu', 'metal', 'cuda', 'vulkan'] as const satisfies readonly GpuMode[];
+
+export interface LoadLlmOptions {
+  /** Defaults to `'auto'`. A named backend that does not work here is refused (never a silent CPU fall-back). */
+  gpu?: GpuMode;
+  /** Layers offloaded to the GPU: `'auto'` (as many as fit) or a number (0 = CPU only). Defaults to `'auto'`. */
+  gpuLayers?: 'auto' | number;
+  /** Context size in tokens (64..131072). Defaults to 4096, or the model's training context when smaller. */
+  contextSize?: number;
+  /** CPU threads (1..256). Defaults to the physical cores. */
+  threads?: number;
+}
+
+/** What a .gguf file says about its model (read from its header before loading). */
+export interface LlmModelInfo {
+  fileName: string;
+  sizeBytes: number;
+  /** `general.architecture`, e.g. 'chatglm', 'llama'. */
+  architecture: string;
+  name: string | null;
+  /** Parameters counted from the tensor table. */
+  parameters: number | null;
+  /** e.g. 'Q4_K_M', 'F16'. */
+  quantization: string | null;
+  /** Training context, tokens. */
+  contextLength: number | null;
+}
+
+/** The local LLM's state: the file, its metadata, the memory estimate, the GPU llama.cpp found. */
+export interface LlmModelStatus {
+  state: 'absent' | 'loaded' | 'error';
+  /** The file loaded (or that failed to load). */
+  path: string | null;
+  info: LlmModelInfo | null;
+  /** The memory estimate made before loading: whether it fits, and in words. */
+  fit: { fits: boolean; summary: string } | null;
+  /** How the model runs, once loaded. */
+  runtime: { gpuLayers: number; contextSize: number; threads: number; chatWrapper: string; loadMs: number } | null;
+  /** The backend llama.cpp runs on and the GPUs it sees; null until llama.cpp has been started. */
+  gpu: { backend: 'metal' | 'cuda' | 'vulkan' | 'cpu'; devices: string[]; vramTotalBytes: number; vramFreeBytes: number } | null;
+  /** For a person: what is loaded, or what went wrong and what to do. */
+  message: string;
+}
+
+/** Every model the app can use, and where its data lives. */
+export interface ModelStatus {
+  llm: LlmModelStatus;
+  embedding: SemanticSearchStatus;
+  /** The folder the libraries live in. */
+  dataFolder: string;
+  /** Absolute path of the library file. */
+  libraryPath: string;
 }
 
 export interface AskReply {
@@ -101,19 +165,38 @@ export interface EngineApi {
   /** A conversation as a Markdown working paper. */
   exportConversation(conversationId: number): Promise<string>;
   passageContext(ref: PassageRef): Promise<PassageContext>;
+  /** The local LLM, the embedding model, the GPU, and where the library lives. */
+  modelStatus(): Promise<ModelStatus>;
+  /** Loads a .gguf (its metadata is read and checked first); replaces the model loaded before. */
+  loadLlm(path: string, options?: LoadLlmOptions): Promise<LlmModelStatus>;
+  /** Frees the loaded LLM (nothing happens when none is loaded). */
+  unloadLlm(): Promise<LlmModelStatus>;
+  /**
+   * Sets the library's embedding model (a transformers.js folder) and (re-)embeds its passages, as a job:
+   * `embeddingProgress` events, then `jobDone` (with `embedded`). Cancelled with cancelJob.
+   */
+  setEmbeddingModel(dir: string): Promise<JobStarted>;
+  /** Stops a generated answer (see AskOptions.requestId); false when no such answer is being written. */
+  cancelAsk(requestId: string): Promise<boolean>;
 }
 
 export interface JobDone {
   jobId: string;
-  /** Null when the job failed before it could summarise (see `error`). */
+  /** Null when the job failed before it could summarise (see `error`), and for an embedding-model job. */
   summary: IngestSummary | null;
   error: string | null;
+  /** An embedding-model job (setEmbeddingModel): passages (re-)embedded; absent for ingestions. */
+  embedded?: number;
 }
 
 /** Events the engine pushes to its faces. */
 export interface EngineEvents {
   ingestProgress: { jobId: string; progress: IngestProgress };
+  /** Progress of a setEmbeddingModel job. */
+  embeddingProgress: { jobId: string; progress: EmbeddingProgress };
   jobDone: JobDone;
+  /** A piece of a generated answer's text, as the model writes it. */
+  answerToken: { requestId: string; text: string };
 }
 
 export type EngineMethod = keyof EngineApi;
@@ -131,9 +214,14 @@ export const ENGINE_METHODS = [
   'history',
   'exportConversation',
   'passageContext',
+  'modelStatus',
+  'loadLlm',
+  'unloadLlm',
+  'setEmbeddingModel',
+  'cancelAsk',
 ] as const satisfies readonly EngineMethod[];
 
-export const ENGINE_EVENTS = ['ingestProgress', 'jobDone'] as const satisfies readonly EngineEventName[];
+export const ENGINE_EVENTS = ['ingestProgress', 'embeddingProgress', 'jobDone', 'answerToken'] as const satisfies readonly EngineEventName[];
 
 // A test checks that ENGINE_METHODS names every method exactly once; this line makes a missing one a type error.
 type _AllMethodsListed = Exclude<EngineMethod, (typeof ENGINE_METHODS)[number]> extends never ? true : never;
@@ -229,16 +317,48 @@ function searchOptions(value: unknown, what: string): SearchOptions {
   return { k };
 }
 
+const whole =
+  (min: number, max: number): Check<number> =>
+  (value, what) => {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) return fail(what, 'a whole number', value);
+    if (value < min || value > max) throw new TypeError(`${what} must be between ${min} and ${max}`);
+    return value;
+  };
+
+// A request id: short, and plain enough to travel in any log line.
+const requestId: Check<string> = (value, what) => {
+  const given = text(100)(value, what);
+  if (!/^[\w.:-]+$/.test(given)) throw new TypeError(`${what} may hold only letters, digits and . _ : -`);
+  return given;
+};
+
 function askOptions(value: unknown, what: string): AskOptions {
   const record = optionalObject(value, what);
   if (!record) return {};
-  onlyKeys(record, ['mode', 'conversationId'], what);
+  onlyKeys(record, ['mode', 'conversationId', 'requestId', 'maxAnswerTokens'], what);
   const options: AskOptions = {};
   if (record.mode !== undefined) {
     if (record.mode !== 'exact' && record.mode !== 'generate') throw new TypeError(`${what}.mode must be "exact" or "generate"`);
     options.mode = record.mode;
   }
   if (record.conversationId !== undefined) options.conversationId = id(record.conversationId, `${what}.conversationId`);
+  if (record.requestId !== undefined) options.requestId = requestId(record.requestId, `${what}.requestId`);
+  if (record.maxAnswerTokens !== undefined) options.maxAnswerTokens = whole(1, 4096)(record.maxAnswerTokens, `${what}.maxAnswerTokens`);
+  return options;
+}
+
+function loadLlmOptions(value: unknown, what: string): LoadLlmOptions {
+  const record = optionalObject(value, what);
+  if (!record) return {};
+  onlyKeys(record, ['gpu', 'gpuLayers', 'contextSize', 'threads'], what);
+  const options: LoadLlmOptions = {};
+  if (record.gpu !== undefined) {
+    if (!(GPU_MODES as readonly unknown[]).includes(record.gpu)) throw new TypeError(`${what}.gpu must be one of ${GPU_MODES.map((m) => `"${m}"`).join(', ')}`);
+    options.gpu = record.gpu as GpuMode;
+  }
+  if (record.gpuLayers !== undefined) options.gpuLayers = record.gpuLayers === 'auto' ? 'auto' : whole(0, 1000)(record.gpuLayers, `${what}.gpuLayers`);
+  if (record.contextSize !== undefined) options.contextSize = whole(64, 131_072)(record.contextSize, `${what}.contextSize`);
+  if (record.threads !== undefined) options.threads = whole(1, 256)(record.threads, `${what}.threads`);
   return options;
 }
 
@@ -264,6 +384,11 @@ const VALIDATORS: { [M in EngineMethod]: (args: unknown[]) => EngineArgs[M] } = 
   history: () => [],
   exportConversation: (args) => [id(args[0], 'conversationId')],
   passageContext: (args) => [passageRef(args[0], 'ref')],
+  modelStatus: () => [],
+  loadLlm: (args) => [text(MAX_PATH_LENGTH)(args[0], 'path'), loadLlmOptions(args[1], 'options')],
+  unloadLlm: () => [],
+  setEmbeddingModel: (args) => [text(MAX_PATH_LENGTH)(args[0], 'dir')],
+  cancelAsk: (args) => [requestId(args[0], 'requestId')],
 };
 
 const MAX_ARITY: { [M in EngineMethod]: number } = {
@@ -278,6 +403,11 @@ const MAX_ARITY: { [M in EngineMethod]: number } = {
   history: 0,
   exportConversation: 1,
   passageContext: 1,
+  modelStatus: 0,
+  loadLlm: 2,
+  unloadLlm: 0,
+  setEmbeddingModel: 1,
+  cancelAsk: 1,
 };
 
 export function isEngineMethod(name: unknown): name is EngineMethod {

@@ -30,6 +30,8 @@ export interface EngineProcessOptions {
   version: string;
   /** The embedding model's tokenizer folder, or null (chunk sizes estimated). */
   tokenizerDir: string | null;
+  /** The folder the libraries live in (reported by modelStatus()). Defaults to `null`: the library's own folder. */
+  dataFolder?: string | null;
 }
 
 /** The library a process serves. */
@@ -65,7 +67,7 @@ export class EngineProcess {
       api[method] = async (...args) => {
         const client = this.#connect();
         const result = await (client[method] as (...a: unknown[]) => Promise<unknown>).apply(client, args);
-        if (method === 'ingestPaths' || method === 'uploadFiles') this.#jobs.add((result as JobStarted).jobId);
+        if (method === 'ingestPaths' || method === 'uploadFiles' || method === 'setEmbeddingModel') this.#jobs.add((result as JobStarted).jobId);
         return result;
       };
     }
@@ -121,7 +123,14 @@ export class EngineProcess {
       this.#endJobs(`the engine stopped unexpectedly (exit code ${code}); what was indexed before stays`);
     });
     child.postMessage(
-      { kind: 'start', libraryFile: library.file, create: library.create, version: this.#options.version, tokenizerDir: this.#options.tokenizerDir },
+      {
+        kind: 'start',
+        libraryFile: library.file,
+        create: library.create,
+        version: this.#options.version,
+        tokenizerDir: this.#options.tokenizerDir,
+        dataFolder: this.#options.dataFolder ?? null,
+      },
       [port2],
     );
     this.#running = running;

@@ -61,6 +61,7 @@ if (!app.requestSingleInstanceLock()) {
       createChannel: () => new MessageChannelMain(),
       version: app.getVersion(),
       tokenizerDir: shippedTokenizerDir(),
+      dataFolder: data.librariesDir,
     });
     const sendToPage = (message: DesktopEventMessage): void => {
       if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(KB_CHANNELS.event, message);

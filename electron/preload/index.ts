@@ -24,6 +24,11 @@ const kb: KbBridge = {
   history: invoke('history'),
   exportConversation: invoke('exportConversation'),
   passageContext: invoke('passageContext'),
+  modelStatus: invoke('modelStatus'),
+  loadLlm: invoke('loadLlm'),
+  unloadLlm: invoke('unloadLlm'),
+  setEmbeddingModel: invoke('setEmbeddingModel'),
+  cancelAsk: invoke('cancelAsk'),
   onEvent(listener) {
     // The IPC event stays here: the page gets the event's name and payload only.
     const forward = (_event: IpcRendererEvent, message: unknown): void => {

@@ -20,6 +20,17 @@ describe('validateEngineArgs', () => {
     ]);
     expect(validateEngineArgs('uploadFiles', [[{ name: '基本要求.pdf', dataBase64: 'JVBERg==' }]])).toEqual([[{ name: '基本要求.pdf', dataBase64: 'JVBERg==' }]]);
     expect(validateEngineArgs('libraryInfo', [])).toEqual([]);
+    expect(validateEngineArgs('ask', ['q', { mode: 'generate', requestId: 'r-1', maxAnswerTokens: 64 }])).toEqual(['q', { mode: 'generate', requestId: 'r-1', maxAnswerTokens: 64 }]);
+    expect(validateEngineArgs('loadLlm', ['/models/chatglm3-6b.Q4_K_M.gguf'])).toEqual(['/models/chatglm3-6b.Q4_K_M.gguf', {}]);
+    expect(validateEngineArgs('loadLlm', ['/m.gguf', { gpu: 'cuda', gpuLayers: 'auto', contextSize: 4096, threads: 1 }])).toEqual([
+      '/m.gguf',
+      { gpu: 'cuda', gpuLayers: 'auto', contextSize: 4096, threads: 1 },
+    ]);
+    expect(validateEngineArgs('loadLlm', ['/m.gguf', { gpuLayers: 0 }])).toEqual(['/m.gguf', { gpuLayers: 0 }]);
+    expect(validateEngineArgs('setEmbeddingModel', ['/models/bge-small-zh-v1.5'])).toEqual(['/models/bge-small-zh-v1.5']);
+    expect(validateEngineArgs('cancelAsk', ['r-1'])).toEqual(['r-1']);
+    expect(validateEngineArgs('modelStatus', [])).toEqual([]);
+    expect(validateEngineArgs('unloadLlm', [])).toEqual([]);
   });
 
   it.each([
@@ -39,6 +50,18 @@ describe('validateEngineArgs', () => {
     ['removeDocument', [1.5], /whole number/],
     ['passageContext', [{ documentId: 1, charStart: 20, charEnd: 10 }], /charEnd must not be before charStart/],
     ['exportConversation', [null], /got null/],
+    ['ask', ['q', { requestId: 'a b' }], /requestId may hold only/],
+    ['ask', ['q', { maxAnswerTokens: 0 }], /maxAnswerTokens must be between 1 and 4096/],
+    ['loadLlm', [''], /path must not be empty/],
+    ['loadLlm', ['/m.gguf', { gpu: 'tpu' }], /gpu must be one of "auto", "cpu", "metal", "cuda", "vulkan"/],
+    ['loadLlm', ['/m.gguf', { gpuLayers: 'all' }], /gpuLayers must be a whole number/],
+    ['loadLlm', ['/m.gguf', { contextSize: 10 }], /contextSize must be between 64 and 131072/],
+    ['loadLlm', ['/m.gguf', { threads: 1.5 }], /threads must be a whole number/],
+    ['loadLlm', ['/m.gguf', { seed: 1 }], /unknown field "seed"/],
+    ['loadLlm', ['/m.gguf', {}, 'extra'], /at most 2 arguments/],
+    ['setEmbeddingModel', [['/a']], /dir must be a string/],
+    ['cancelAsk', [''], /requestId must not be empty/],
+    ['modelStatus', [1], /at most 0 arguments/],
   ] as const)('%s(%j) is refused', (method, args, message) => {
     expect(() => validateEngineArgs(method, args)).toThrow(InvalidArgumentsError);
     expect(() => validateEngineArgs(method, args)).toThrow(message);

@@ -13,6 +13,8 @@ import { serveEngineRpc, type ServedEngine } from '../../electron/engine/rpc/ser
 import { asEventPort } from './fixtures/workerPorts.ts';
 
 const WORKER = path.join(import.meta.dirname, 'fixtures/engineHostWorker.ts');
+// A real 1.2 MB Llama GGUF (English children's stories): the plumbing only.
+const STORIES = path.resolve(import.meta.dirname, '../../../shared/models/stories260K/stories260K.gguf');
 const dir = mkdtempSync(path.join(tmpdir(), 'kb-rpc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -36,10 +38,10 @@ writeFileSync(
 );
 
 /** Starts the host in a worker, as main starts the utility process: a `start` message carrying one port. */
-function startHost(libraryFile: string, create: boolean) {
+function startHost(libraryFile: string, create: boolean, dataFolder?: string) {
   const worker = new Worker(WORKER);
   const { port1, port2 } = new MessageChannel();
-  worker.postMessage({ kind: 'start', libraryFile, create, version: '9.9.9', tokenizerDir: null, port: port2 }, [port2]);
+  worker.postMessage({ kind: 'start', libraryFile, create, version: '9.9.9', tokenizerDir: null, port: port2, ...(dataFolder ? { dataFolder } : {}) }, [port2]);
   const client = new EngineRpcClient(rpcPortFromEventPort(asEventPort(port1)));
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
   const stop = async (): Promise<{ stopped: unknown; code: number }> => {
@@ -104,6 +106,31 @@ describe('engine host over a MessagePort', () => {
       await expect(client.ask('q', { mode: 'generate' })).rejects.toThrow(/need a local LLM/);
     } finally {
       await stop();
+    }
+  });
+
+  it('loads a local LLM in the host and streams a generated answer to the client as events', async () => {
+    const { client, stop } = startHost(path.join(dir, 'llm.kb.sqlite'), true, dir);
+    try {
+      const status = await client.modelStatus();
+      expect(status).toMatchObject({ dataFolder: dir, libraryPath: path.join(dir, 'llm.kb.sqlite'), llm: { state: 'absent' }, embedding: { state: 'off' } });
+      await expect(client.loadLlm(path.join(docs, '基本要求.md'))).rejects.toMatchObject({ name: 'ModelFileError', message: expect.stringMatching(/not a GGUF model file/) });
+      const done = new Promise<JobDone>((resolve) => client.onEvent((event, payload) => event === 'jobDone' && resolve(payload as JobDone)));
+      await client.ingestPaths([docs]);
+      await done;
+      // One thread on the 2-core test machines.
+      expect(await client.loadLlm(STORIES, { gpu: 'cpu', threads: 1 })).toMatchObject({ state: 'loaded', info: { architecture: 'llama' }, fit: { fits: true } });
+      const tokens: EngineEvents['answerToken'][] = [];
+      client.onEvent((event, payload) => event === 'answerToken' && tokens.push(payload as EngineEvents['answerToken']));
+      const reply = await client.ask('对登录用户的身份鉴别有哪些要求？', { mode: 'generate', requestId: 'rpc-1', maxAnswerTokens: 16 });
+      expect(reply.answer.generation).toMatchObject({ stopReason: 'maxTokens', tokens: 16 });
+      expect(tokens.length).toBeGreaterThan(0);
+      expect(tokens.every((t) => t.requestId === 'rpc-1')).toBe(true);
+      expect(tokens.map((t) => t.text).join('')).toBe(reply.answer.generation?.rawText);
+      expect(await client.cancelAsk('rpc-1')).toBe(false);
+      expect((await client.unloadLlm()).state).toBe('absent');
+    } finally {
+      expect((await stop()).code).toBe(0);
     }
   });
 

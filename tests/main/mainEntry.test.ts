@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { ENGINE_METHODS } from '../../shared/engineApi.ts';
 
 const fake = vi.hoisted(() => {
   const appListeners = new Map<string, (...args: unknown[]) => void>();
@@ -141,13 +142,15 @@ describe('electron/main/index.ts', () => {
       create: true,
       version: '0.1.0',
       tokenizerDir: null,
+      // Where libraries live, reported by modelStatus() (the first-run hint and Settings show it).
+      dataFolder: path.join(userData.dir, 'libraries'),
     });
     expect(children[0]!.transfers[0]).toHaveLength(1);
     expect(ports[0]!.started).toBe(true); // main's end of the channel
 
     // Every EngineApi method has its checked channel; nothing else is answered.
     const channels = electron.ipcMain.handle.mock.calls.map(([channel]) => channel);
-    expect(channels).toHaveLength(11);
+    expect(channels).toHaveLength(ENGINE_METHODS.length);
     expect(channels.every((channel) => /^kb:engine:\w+$/.test(channel))).toBe(true);
     expect(electron.Menu.setApplicationMenu).toHaveBeenCalledTimes(1);
 

@@ -52,11 +52,13 @@ describe('preload', () => {
     const ipcEvent = { sender: electron.ipcRenderer, senderId: 0 };
     forward(ipcEvent, { event: 'jobDone', payload: { jobId: 'j', summary: null, error: null } });
     forward(ipcEvent, { event: 'openSettings', payload: null });
+    forward(ipcEvent, { event: 'answerToken', payload: { requestId: 'r-1', text: '应' } });
     forward(ipcEvent, { event: 'unknown', payload: 1 });
     forward(ipcEvent, 'garbage');
     expect(listener.mock.calls).toEqual([
       ['jobDone', { jobId: 'j', summary: null, error: null }],
       ['openSettings', null],
+      ['answerToken', { requestId: 'r-1', text: '应' }],
     ]);
     unsubscribe();
     expect(electron.ipcRenderer.removeListener).toHaveBeenCalledWith('kb:event', forward);

@@ -18,6 +18,8 @@ export interface EngineHostStart {
   version: string;
   /** The embedding model's tokenizer folder (vocab.txt), or null to estimate chunk sizes. */
   tokenizerDir: string | null;
+  /** The folder the libraries live in (reported by modelStatus()); null or absent: the library's own folder. */
+  dataFolder?: string | null;
 }
 
 /** Main → host: dispose everything (the running ingestion stops after its current file) and exit. */
@@ -52,7 +54,8 @@ function isStart(data: unknown): data is EngineHostStart {
     typeof start.libraryFile === 'string' &&
     typeof start.create === 'boolean' &&
     typeof start.version === 'string' &&
-    (start.tokenizerDir === null || typeof start.tokenizerDir === 'string')
+    (start.tokenizerDir === null || typeof start.tokenizerDir === 'string') &&
+    (start.dataFolder === undefined || start.dataFolder === null || typeof start.dataFolder === 'string')
   );
 }
 
@@ -83,7 +86,8 @@ export function runEngineHost(parentPort: HostParentPort, options: EngineHostOpt
     engine = createEngine({ tokenizerDir: data.tokenizerDir });
     service = engine.then(async (e) => {
       const library = await e.openLibrary(data.libraryFile, { create: data.create });
-      return new LibraryService(library, { version: data.version, transport: 'ipc' });
+      // The engine holds the local LLM (loaded from Settings); the service disposes only what it created itself.
+      return new LibraryService(library, { version: data.version, transport: 'ipc', engine: e, ...(data.dataFolder ? { dataFolder: data.dataFolder } : {}) });
     });
     stopRpc = serveEngineRpc(rpcPortFromEventPort(port), service);
   });

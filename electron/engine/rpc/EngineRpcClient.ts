@@ -9,6 +9,9 @@ import type {
   EngineMethod,
   JobStarted,
   LibraryInfo,
+  LlmModelStatus,
+  LoadLlmOptions,
+  ModelStatus,
   PassageContext,
   PassageRef,
   SearchOptions,
@@ -87,6 +90,21 @@ export class EngineRpcClient implements EngineApi {
   }
   passageContext(ref: PassageRef): Promise<PassageContext> {
     return this.#call('passageContext', [ref]);
+  }
+  modelStatus(): Promise<ModelStatus> {
+    return this.#call('modelStatus', []);
+  }
+  loadLlm(path: string, options?: LoadLlmOptions): Promise<LlmModelStatus> {
+    return this.#call('loadLlm', options === undefined ? [path] : [path, options]);
+  }
+  unloadLlm(): Promise<LlmModelStatus> {
+    return this.#call('unloadLlm', []);
+  }
+  setEmbeddingModel(dir: string): Promise<JobStarted> {
+    return this.#call('setEmbeddingModel', [dir]);
+  }
+  cancelAsk(requestId: string): Promise<boolean> {
+    return this.#call('cancelAsk', [requestId]);
   }
 
   /** Rejects the calls still waiting with `reason`, stops listening and closes the port. */

@@ -1,7 +1,8 @@
-// EngineApi over one open Library: the object every face (kb serve's WebSocket, later Electron's utility process)
-// calls after validating its arguments. Turns long work into jobs with ids, progress events and cancellation.
+// EngineApi over one open Library: the object every face (kb serve's WebSocket, Electron's utility process) calls
+// after validating its arguments. Turns long work into jobs with ids, progress events and cancellation, and holds the
+// local LLM (the engine's LlamaModelHost) for generated answers streamed as events.
 import { randomUUID } from 'node:crypto';
-import { mkdir, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type {
   AskOptions,
@@ -9,16 +10,23 @@ import type {
   EngineApi,
   EngineEventName,
   EngineEvents,
+  GpuMode,
   JobStarted,
   LibraryInfo,
+  LlmModelInfo,
+  LlmModelStatus,
+  LoadLlmOptions,
+  ModelStatus,
   PassageContext,
   PassageRef,
   SearchOptions,
   UploadedFile,
 } from '../../../shared/engineApi.ts';
-import type { DocumentInfo, HistoryEntry, IngestProgress, SearchHit } from '../../../shared/types.ts';
+import type { DocumentInfo, EmbeddingProgress, HistoryEntry, IngestProgress, SearchHit } from '../../../shared/types.ts';
 import { formatConversationMarkdown } from '../answer/formatAnswer.ts';
 import type { Library } from '../Library.ts';
+import type { GpuChoice, LlamaModelHost } from '../llm/LlamaModelHost.ts';
+import type { GgufModelInfo } from '../llm/readGgufInfo.ts';
 
 // Characters of document text shown on each side of a cited passage: about a screen of Chinese.
 const CONTEXT_CHARS = 800;
@@ -27,13 +35,48 @@ const PROGRESS_INTERVAL_MS = 100;
 
 export type EngineEventListener = <E extends EngineEventName>(event: E, payload: EngineEvents[E]) => void;
 
+/** What the service needs of the engine for the local LLM (the Engine of createEngine.ts is one). */
+export interface LlmProvider {
+  /** The engine's LLM host, started on first use. */
+  llm(): Promise<LlamaModelHost>;
+  /** A .gguf file's metadata, read without starting llama.cpp (ModelFileError when unusable). */
+  readModelInfo(file: string): Promise<GgufModelInfo>;
+}
+
 export interface LibraryServiceOptions {
   /** Folder where uploaded files are written before they are ingested. Defaults to `<library file>.uploads`. */
   uploadDir?: string;
   /** Reported in `libraryInfo().version`. */
   version: string;
   transport: LibraryInfo['transport'];
+  /** The engine, for the local LLM. Defaults to `undefined`: no LLM can be loaded (exact answers only). */
+  engine?: LlmProvider;
+  /** The backend the engine's own host was created with (EngineConfig.llmGpu). Defaults to `'auto'`. */
+  engineGpu?: GpuChoice;
+  /** Where the libraries live, reported by modelStatus(). Defaults to the library file's folder. */
+  dataFolder?: string;
 }
+
+const NO_LLM_HERE = 'no local LLM can be loaded here: exact answers only (they quote the clauses verbatim)';
+const NO_LLM_LOADED = 'no local LLM loaded: exact answers only (they quote the clauses verbatim). Load a .gguf model in Settings for generated answers';
+
+function toGpuChoice(mode: GpuMode): GpuChoice {
+  return mode === 'cpu' ? false : mode;
+}
+
+function modelInfo(info: GgufModelInfo): LlmModelInfo {
+  return {
+    fileName: info.fileName,
+    sizeBytes: info.sizeBytes,
+    architecture: info.architecture,
+    name: info.name,
+    parameters: info.parameters,
+    quantization: info.quantization,
+    contextLength: info.contextLength,
+  };
+}
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** A person-readable refusal (wrong state, unknown id): sent to the caller as is. */
 export class ServiceError extends Error {
@@ -57,6 +100,14 @@ export class LibraryService implements EngineApi {
   readonly #listeners = new Set<EngineEventListener>();
   readonly #jobs = new Map<string, AbortController>();
   #running: Promise<void> = Promise.resolve();
+  // The local LLM: the host holding the model (the engine's, or one of ours for another GPU backend).
+  #host: LlamaModelHost | null = null;
+  #ownHost: { gpu: GpuChoice; host: LlamaModelHost } | null = null;
+  #llmError: { path: string; message: string; info: GgufModelInfo | null } | null = null;
+  // Loads and unloads one after another.
+  #llmQueue: Promise<unknown> = Promise.resolve();
+  // Generated answers being written, by request id.
+  readonly #asks = new Map<string, AbortController>();
 
   constructor(library: Library, options: LibraryServiceOptions) {
     this.#library = library;
@@ -83,8 +134,7 @@ export class LibraryService implements EngineApi {
       file: this.#library.file,
       stats: this.#library.stats(),
       semantic: this.#library.semanticStatus(),
-      // kb serve loads no LLM: generated answers need the desktop app or `kb ask --mode generate --model …`.
-      llm: { state: 'absent', model: null, message: 'no local LLM loaded: exact answers only (they quote the clauses verbatim)' },
+      llm: this.#llmSummary(),
       transport: this.#options.transport,
       version: this.#options.version,
     };
@@ -111,7 +161,7 @@ export class LibraryService implements EngineApi {
   }
 
   #startIngest(inputs: string[]): JobStarted {
-    if (this.#jobs.size > 0) throw new ServiceError('an ingestion is already running: wait for it to finish or cancel it');
+    if (this.#jobs.size > 0) throw new ServiceError('an ingestion or embedding is already running: wait for it to finish or cancel it');
     const jobId = randomUUID();
     const controller = new AbortController();
     this.#jobs.set(jobId, controller);
@@ -154,8 +204,182 @@ export class LibraryService implements EngineApi {
   }
 
   async ask(question: string, options: AskOptions = {}): Promise<AskReply> {
-    if (options.mode === 'generate') throw new ServiceError('generated answers need a local LLM, and none is loaded here: use exact mode');
-    return this.#library.ask(question, { mode: 'exact', ...(options.conversationId === undefined ? {} : { conversationId: options.conversationId }) });
+    const conversation = options.conversationId === undefined ? {} : { conversationId: options.conversationId };
+    if (options.mode !== 'generate') return this.#library.ask(question, { mode: 'exact', ...conversation });
+    const host = this.#host;
+    if (!host?.loaded) throw new ServiceError(`generated answers need a local LLM: ${this.#options.engine ? NO_LLM_LOADED : NO_LLM_HERE}`);
+    const requestId = options.requestId ?? randomUUID();
+    if (this.#asks.has(requestId)) throw new ServiceError(`an answer with request id ${requestId} is already being written`);
+    const controller = new AbortController();
+    this.#asks.set(requestId, controller);
+    try {
+      // Retrieval and the not_found gate come first: the model is only asked when the library holds evidence.
+      return await this.#library.ask(question, {
+        mode: 'generate',
+        llm: host,
+        signal: controller.signal,
+        onToken: (text) => this.#emit('answerToken', { requestId, text }),
+        ...(options.maxAnswerTokens === undefined ? {} : { maxAnswerTokens: options.maxAnswerTokens }),
+        ...conversation,
+      });
+    } finally {
+      this.#asks.delete(requestId);
+    }
+  }
+
+  async cancelAsk(requestId: string): Promise<boolean> {
+    const controller = this.#asks.get(requestId);
+    if (!controller) return false;
+    controller.abort();
+    return true;
+  }
+
+  async modelStatus(): Promise<ModelStatus> {
+    return {
+      llm: await this.#llmStatus(),
+      embedding: this.#library.semanticStatus(),
+      dataFolder: this.#options.dataFolder ?? path.dirname(this.#library.file),
+      libraryPath: this.#library.file,
+    };
+  }
+
+  loadLlm(file: string, options: LoadLlmOptions = {}): Promise<LlmModelStatus> {
+    return this.#llmExclusive(async () => {
+      const engine = this.#options.engine;
+      if (!engine) throw new ServiceError(NO_LLM_HERE);
+      if (this.#asks.size > 0) throw new ServiceError('an answer is being written: wait for it or cancel it before changing the model');
+      const resolved = path.resolve(file);
+      let info: GgufModelInfo | null = null;
+      try {
+        // The header first: a missing, non-GGUF or truncated file is refused before llama.cpp starts.
+        info = await engine.readModelInfo(resolved);
+        const host = await this.#hostFor(toGpuChoice(options.gpu ?? 'auto'));
+        await host.load(resolved, {
+          ...(options.gpuLayers === undefined ? {} : { gpuLayers: options.gpuLayers }),
+          ...(options.contextSize === undefined ? {} : { contextSize: options.contextSize }),
+          ...(options.threads === undefined ? {} : { threads: options.threads }),
+        });
+        this.#llmError = null;
+      } catch (error) {
+        this.#llmError = { path: resolved, message: errorText(error), info };
+        throw error;
+      }
+      return this.#llmStatus();
+    });
+  }
+
+  unloadLlm(): Promise<LlmModelStatus> {
+    return this.#llmExclusive(async () => {
+      if (this.#asks.size > 0) throw new ServiceError('an answer is being written: wait for it or cancel it before unloading the model');
+      await this.#host?.unload();
+      this.#llmError = null;
+      return this.#llmStatus();
+    });
+  }
+
+  async setEmbeddingModel(dir: string): Promise<JobStarted> {
+    if (this.#jobs.size > 0) throw new ServiceError('an ingestion or embedding is already running: wait for it to finish or cancel it');
+    const folder = path.resolve(dir);
+    const isFolder = await stat(folder).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    if (!isFolder) {
+      throw new ServiceError(`${folder} is not a folder: choose the embedding model's folder (config.json, tokenizer.json, onnx/model.onnx), e.g. bge-small-zh-v1.5`);
+    }
+    const jobId = randomUUID();
+    const controller = new AbortController();
+    this.#jobs.set(jobId, controller);
+    let lastSent = 0;
+    const onProgress = (progress: EmbeddingProgress): void => {
+      const now = Date.now();
+      if (progress.embedded < progress.total && now - lastSent < PROGRESS_INTERVAL_MS) return;
+      lastSent = now;
+      this.#emit('embeddingProgress', { jobId, progress });
+    };
+    this.#running = this.#library
+      .setEmbeddingModel(folder, { signal: controller.signal, onProgress })
+      .then(
+        ({ reembedded }) => this.#emit('jobDone', { jobId, summary: null, error: null, embedded: reembedded }),
+        (error: unknown) =>
+          this.#emit('jobDone', {
+            jobId,
+            summary: null,
+            embedded: 0,
+            error: controller.signal.aborted
+              ? 'cancelled: the model is set; passages not embedded yet are embedded at the next import'
+              : errorText(error),
+          }),
+      )
+      .finally(() => this.#jobs.delete(jobId));
+    return { jobId };
+  }
+
+  #llmExclusive<T>(run: () => Promise<T>): Promise<T> {
+    const result = this.#llmQueue.then(run);
+    this.#llmQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** The host for a backend: the engine's when it is the engine's backend, else one of ours (one model at a time). */
+  async #hostFor(gpu: GpuChoice): Promise<LlamaModelHost> {
+    const useEngine = gpu === (this.#options.engineGpu ?? 'auto');
+    let host: LlamaModelHost;
+    if (useEngine) {
+      host = await this.#options.engine!.llm();
+    } else if (this.#ownHost?.gpu === gpu && !this.#ownHost.host.disposed) {
+      host = this.#ownHost.host;
+    } else {
+      // node-llama-cpp is imported only by those who load a model (as in Engine.llm()).
+      const { LlamaModelHost } = await import('../llm/LlamaModelHost.ts');
+      host = await LlamaModelHost.create({ gpu });
+    }
+    // One model in memory at a time: the one on the other backend goes first.
+    if (this.#host && this.#host !== host && !this.#host.disposed) await this.#host.unload();
+    const previousOwn = this.#ownHost;
+    if (previousOwn && previousOwn.host !== host) {
+      this.#ownHost = null;
+      await previousOwn.host.dispose();
+    }
+    if (!useEngine) this.#ownHost = { gpu, host };
+    this.#host = host;
+    return host;
+  }
+
+  #llmSummary(): LibraryInfo['llm'] {
+    const loaded = this.#host?.loaded ? this.#host : null;
+    if (loaded) return { state: 'loaded', model: loaded.modelId, message: `${loaded.modelId} loaded: generated answers available` };
+    if (this.#llmError) return { state: 'error', model: null, message: this.#llmError.message };
+    return { state: 'absent', model: null, message: this.#options.engine ? NO_LLM_LOADED : NO_LLM_HERE };
+  }
+
+  async #llmStatus(): Promise<LlmModelStatus> {
+    const host = this.#host;
+    const gpu = host && !host.disposed ? await host.gpuInfo().catch(() => null) : null;
+    const gpuStatus = gpu ? { backend: gpu.backend, devices: gpu.devices, vramTotalBytes: gpu.vramTotalBytes, vramFreeBytes: gpu.vramFreeBytes } : null;
+    const loaded = host?.loaded ?? null;
+    const summary = this.#llmSummary();
+    if (loaded) {
+      return {
+        state: 'loaded',
+        path: loaded.info.file,
+        info: modelInfo(loaded.info),
+        fit: { fits: loaded.fit.fits, summary: loaded.fit.summary },
+        runtime: { gpuLayers: loaded.gpuLayers, contextSize: loaded.contextSize, threads: loaded.threads, chatWrapper: loaded.chatWrapper, loadMs: loaded.loadMs },
+        gpu: gpuStatus,
+        message: this.#llmError ? `${summary.message}. The last load failed: ${this.#llmError.message}` : summary.message,
+      };
+    }
+    const failed = this.#llmError;
+    return {
+      state: summary.state,
+      path: failed?.path ?? null,
+      info: failed?.info ? modelInfo(failed.info) : null,
+      fit: null,
+      runtime: null,
+      gpu: gpuStatus,
+      message: summary.message,
+    };
   }
 
   async history(): Promise<HistoryEntry[]> {
@@ -192,7 +416,14 @@ export class LibraryService implements EngineApi {
   /** Cancels the running job and waits for it to stop; the library itself belongs to the caller. */
   async dispose(): Promise<void> {
     for (const controller of this.#jobs.values()) controller.abort();
+    for (const controller of this.#asks.values()) controller.abort();
     await this.#running;
+    await this.#llmQueue;
+    // The engine's host is the engine's to dispose; one we created for another backend is ours.
+    const own = this.#ownHost;
+    this.#ownHost = null;
+    this.#host = null;
+    await own?.host.dispose();
     this.#listeners.clear();
   }
 }

@@ -49,7 +49,7 @@ export async function runServeCommand(values: ServeValues, io: ServeIo, stop?: P
   const engine = await createEngine({ tokenizerDir: values.tokenizer ?? io.env.KB_TOKENIZER_DIR ?? null });
   try {
     const library = await engine.openLibrary(values.library, { create: true });
-    const service = new LibraryService(library, { version: appVersion(), transport: 'web' });
+    const service = new LibraryService(library, { version: appVersion(), transport: 'web', engine });
     const server = await startKbServer({ service, rendererDir, port });
     io.stderr(`kb serve: library ${library.file}, uploads go to ${service.uploadDir}\n`);
     io.stderr('kb serve: listening on 127.0.0.1 only; open this address (the token in it is the key):\n');

@@ -132,6 +132,11 @@ function webSocketClient(socket: WebSocketClient): KbClient {
     history: call('history'),
     exportConversation: call('exportConversation'),
     passageContext: call('passageContext'),
+    modelStatus: call('modelStatus'),
+    loadLlm: call('loadLlm'),
+    unloadLlm: call('unloadLlm'),
+    setEmbeddingModel: call('setEmbeddingModel'),
+    cancelAsk: call('cancelAsk'),
     on: (event, handler) => socket.on(event, handler),
     addFiles: async (files) => {
       const uploads = [];
@@ -159,6 +164,11 @@ function desktopClient(bridge: KbBridge): KbClient {
     history: () => bridge.history(),
     exportConversation: (conversationId) => bridge.exportConversation(conversationId),
     passageContext: (ref) => bridge.passageContext(ref),
+    modelStatus: () => bridge.modelStatus(),
+    loadLlm: (path, options) => bridge.loadLlm(path, options),
+    unloadLlm: () => bridge.unloadLlm(),
+    setEmbeddingModel: (dir) => bridge.setEmbeddingModel(dir),
+    cancelAsk: (requestId) => bridge.cancelAsk(requestId),
     on: (event, handler) => {
       let set = handlers.get(event);
       if (!set) handlers.set(event, (set = new Set()));

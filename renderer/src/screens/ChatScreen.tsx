@@ -9,23 +9,97 @@ function citationRef(c: Citation) {
   return { documentId: c.documentId, charStart: c.charStart, charEnd: c.charEnd };
 }
 
-/** The answer text with each [n] turned into a button that opens citation n. */
-function AnswerText({ answer }: { answer: Answer }) {
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Text with each [n] turned into a button that opens citation n. */
+function WithMarkers({ text, answer, prefix }: { text: string; answer: Answer; prefix: string }) {
   const open = useAppStore((s) => s.openPassage);
-  const parts = answer.answer.split(/(\[\d+\])/);
   return (
-    <div className="answer-text">
-      {parts.map((part, i) => {
+    <>
+      {text.split(/(\[\d+\])/).map((part, i) => {
         const n = /^\[(\d+)\]$/.exec(part)?.[1];
         const citation = n === undefined ? undefined : answer.citations.find((c) => c.n === Number(n));
         if (!citation) return part;
         return (
-          <button key={i} type="button" className="marker" data-testid={`marker-${citation.n}`} onClick={() => void open(citationRef(citation))}>
+          <button key={`${prefix}-${i}`} type="button" className="marker" data-testid={`marker-${citation.n}`} onClick={() => void open(citationRef(citation))}>
             [{citation.n}]
           </button>
         );
       })}
+    </>
+  );
+}
+
+/** The answer text with its [n] markers as buttons; in a generated answer, sentences no passage backs are marked. */
+function AnswerText({ answer }: { answer: Answer }) {
+  const t = useT();
+  const unsupported = (answer.generation?.unsupportedSentences ?? []).filter((sentence) => sentence.trim() !== '');
+  if (unsupported.length === 0) {
+    return (
+      <div className="answer-text">
+        <WithMarkers text={answer.answer} answer={answer} prefix="a" />
+      </div>
+    );
+  }
+  const pattern = new RegExp(`(${unsupported.map(escapeRegExp).join('|')})`);
+  return (
+    <div className="answer-text">
+      {answer.answer.split(pattern).map((part, i) =>
+        unsupported.includes(part) ? (
+          <mark key={i} className="unsupported" data-testid="unsupported-sentence" title={t('unsupportedMark')}>
+            <WithMarkers text={part} answer={answer} prefix={`u${i}`} />
+          </mark>
+        ) : (
+          <WithMarkers key={i} text={part} answer={answer} prefix={`p${i}`} />
+        ),
+      )}
     </div>
+  );
+}
+
+/** How a generated answer came about: the model, tokens, and whether it was cut short. */
+function GenerationNote({ answer }: { answer: Answer }) {
+  const t = useT();
+  const report = answer.generation;
+  if (!report) return null;
+  const partial = report.stopReason === 'abort' ? t('stopAbort') : report.stopReason === 'maxTokens' ? t('stopMaxTokens') : null;
+  return (
+    <div className="generation-note" data-testid="generation-note">
+      {partial ? <p className="warning">{t('partialAnswer', { reason: partial })}</p> : null}
+      {report.unsupportedSentences.length > 0 ? (
+        <div className="unsupported-list">
+          <p className="warning">{t('unsupportedTitle')}</p>
+          <ul>
+            {report.unsupportedSentences.map((sentence, i) => (
+              <li key={i}>{sentence}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <p className="muted small">{t('generatedBy', { model: report.model, tokens: report.tokens })}</p>
+    </div>
+  );
+}
+
+/** A generated answer while the model writes it, with a button that stops it. */
+function StreamingView() {
+  const t = useT();
+  const streaming = useAppStore((s) => s.streaming);
+  const cancel = useAppStore((s) => s.cancelAsk);
+  if (!streaming) return null;
+  return (
+    <article className="exchange streaming" data-testid="streaming">
+      <p className="question">{streaming.question}</p>
+      <div className="answer-text" data-testid="streaming-text">
+        {streaming.text}
+      </div>
+      <div className="streaming-line">
+        <span className="muted small">{t('generating')}</span>
+        <button type="button" data-testid="cancel-ask" disabled={streaming.cancelling} onClick={() => void cancel()}>
+          {streaming.cancelling ? t('stopping') : t('stopGenerating')}
+        </button>
+      </div>
+    </article>
   );
 }
 
@@ -50,7 +124,7 @@ function ExchangeView({ exchange }: { exchange: Exchange }) {
   const t = useT();
   const answer = exchange.reply?.answer;
   return (
-    <article className="exchange" data-testid="exchange">
+    <article className="exchange" data-testid="exchange" data-mode={answer?.mode}>
       <p className="question">{exchange.question}</p>
       {exchange.error ? <p className="error">{exchange.error}</p> : null}
       {answer?.status === 'not_found' ? (
@@ -61,8 +135,9 @@ function ExchangeView({ exchange }: { exchange: Exchange }) {
         </div>
       ) : null}
       {answer?.status === 'answered' ? (
-        <div className="answer" data-testid="answer">
+        <div className={`answer ${answer.mode}`} data-testid="answer" data-mode={answer.mode}>
           <AnswerText answer={answer} />
+          <GenerationNote answer={answer} />
           <h4>{t('sources')}</h4>
           <ol className="sources">
             {answer.citations.map((c) => (
@@ -95,21 +170,34 @@ export function ChatScreen() {
     <section className="screen chat" data-testid="chat-screen">
       <h2>{t('chatTitle')}</h2>
       <div className="exchanges">
-        {exchanges.length === 0 ? (
+        {exchanges.length === 0 && !asking ? (
           <EmptyState title={t('chatEmptyTitle')}>{hasDocuments ? t('chatEmptyBody') : t('chatNeedsDocuments')}</EmptyState>
         ) : (
           exchanges.map((e, i) => <ExchangeView key={i} exchange={e} />)
         )}
+        <StreamingView />
       </div>
       <form className="ask-form" onSubmit={submit}>
         <div className="modes" role="radiogroup">
           <label>
-            <input type="radio" name="mode" checked={mode === 'exact'} onChange={() => setMode('exact')} /> {t('modeExact')}
+            <input type="radio" name="mode" data-testid="mode-exact" checked={mode === 'exact' || !generateAvailable} onChange={() => setMode('exact')} /> {t('modeExact')}
           </label>
           <label title={generateAvailable ? '' : t('generateUnavailable', { reason: llm?.message ?? '' })}>
-            <input type="radio" name="mode" checked={mode === 'generate'} disabled={!generateAvailable} onChange={() => setMode('generate')} /> {t('modeGenerate')}
+            <input
+              type="radio"
+              name="mode"
+              data-testid="mode-generate"
+              checked={mode === 'generate' && generateAvailable}
+              disabled={!generateAvailable}
+              onChange={() => setMode('generate')}
+            />{' '}
+            {t('modeGenerate')}
           </label>
-          {!generateAvailable && llm ? <span className="muted small">{t('generateUnavailable', { reason: llm.message })}</span> : null}
+          {!generateAvailable && llm ? (
+            <span className="muted small" data-testid="generate-unavailable">
+              {t('generateUnavailable', { reason: llm.message })}
+            </span>
+          ) : null}
         </div>
         <div className="ask-row">
           <textarea

@@ -170,12 +170,37 @@ function DocumentList() {
   );
 }
 
+/** First run (an empty library): where the library lives, and that a local model can be imported in Settings. */
+function FirstRunHint() {
+  const t = useT();
+  const file = useAppStore((s) => s.info?.file);
+  const empty = useAppStore((s) => s.documents.length === 0 && s.job === null);
+  const llmLoaded = useAppStore((s) => s.info?.llm.state === 'loaded');
+  const setScreen = useAppStore((s) => s.setScreen);
+  if (!empty || !file) return null;
+  return (
+    <div className="first-run" data-testid="first-run">
+      <strong>{t('firstRunTitle')}</strong>
+      <p>{t('firstRunLibrary', { file })}</p>
+      {llmLoaded ? null : (
+        <p>
+          {t('firstRunModel')}{' '}
+          <button type="button" className="link" data-testid="first-run-settings" onClick={() => setScreen('settings')}>
+            {t('openSettings')}
+          </button>
+        </p>
+      )}
+    </div>
+  );
+}
+
 export function LibraryScreen() {
   const t = useT();
   const error = useAppStore((s) => s.libraryError);
   return (
     <section className="screen" data-testid="library-screen">
       <h2>{t('libraryTitle')}</h2>
+      <FirstRunHint />
       <DropZone />
       <IngestStatus />
       {error ? <p className="error">{error}</p> : null}

@@ -1,9 +1,207 @@
+import { useState, type FormEvent } from 'react';
+import { GPU_MODES, type GpuMode, type LlmModelStatus, type LoadLlmOptions } from '../../../shared/engineApi.ts';
 import { useAppStore } from '../store/appStore.ts';
 import { useT } from '../useT.ts';
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  if (bytes < 1024 * 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(bytes / 1024 / 1024 / 1024).toFixed(1)} GB`;
+}
+
+function formatParameters(count: number | null): string {
+  if (count === null) return '—';
+  if (count >= 1e9) return `${(count / 1e9).toFixed(1)} B`;
+  if (count >= 1e6) return `${(count / 1e6).toFixed(1)} M`;
+  if (count >= 1e3) return `${(count / 1e3).toFixed(0)} K`;
+  return String(count);
+}
+
+/** A whole number typed in a field, or undefined when blank (the engine's default). */
+function optionalWhole(value: string): number | undefined {
+  const trimmed = value.trim();
+  if (trimmed === '') return undefined;
+  const n = Number(trimmed);
+  return Number.isInteger(n) ? n : Number.NaN;
+}
+
+function LlmDetails({ llm }: { llm: LlmModelStatus }) {
+  const t = useT();
+  const info = llm.info;
+  return (
+    <div className="model-details" data-testid="llm-info">
+      {info ? (
+        <dl className="facts">
+          <dt>{t('modelArchitecture')}</dt>
+          <dd data-testid="llm-architecture">{info.architecture}</dd>
+          <dt>{t('modelParameters')}</dt>
+          <dd>{formatParameters(info.parameters)}</dd>
+          <dt>{t('modelQuantization')}</dt>
+          <dd data-testid="llm-quantization">{info.quantization ?? '—'}</dd>
+          <dt>{t('modelSize')}</dt>
+          <dd data-testid="llm-size">{formatBytes(info.sizeBytes)}</dd>
+          <dt>{t('modelContext')}</dt>
+          <dd>{info.contextLength ?? '—'}</dd>
+        </dl>
+      ) : null}
+      {llm.fit ? (
+        <p className={`fit ${llm.fit.fits ? 'ok' : 'bad'}`} data-testid="llm-fit" title={llm.fit.summary}>
+          {t('modelFits', { verdict: llm.fit.fits ? t('fits') : t('doesNotFit') })}
+          <span className="muted small"> {llm.fit.summary}</span>
+        </p>
+      ) : null}
+      <p className="muted small" data-testid="gpu-status">
+        {llm.gpu ? t('gpuFound', { backend: `${llm.gpu.backend}${llm.gpu.devices.length > 0 ? ` (${llm.gpu.devices.join(', ')})` : ''}` }) : t('gpuNotStarted')}
+      </p>
+    </div>
+  );
+}
+
+function LlmSettings() {
+  const t = useT();
+  const llm = useAppStore((s) => s.models?.llm ?? null);
+  const summary = useAppStore((s) => s.info?.llm ?? null);
+  const busy = useAppStore((s) => s.llmBusy);
+  const error = useAppStore((s) => s.llmError);
+  const load = useAppStore((s) => s.loadLlm);
+  const unload = useAppStore((s) => s.unloadLlm);
+  const [path, setPath] = useState(llm?.path ?? '');
+  const [gpu, setGpu] = useState<GpuMode>('auto');
+  const [gpuLayers, setGpuLayers] = useState('auto');
+  const [contextSize, setContextSize] = useState('');
+  const [threads, setThreads] = useState('');
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const layers = gpuLayers.trim() === '' || gpuLayers.trim() === 'auto' ? 'auto' : optionalWhole(gpuLayers);
+    const context = optionalWhole(contextSize);
+    const threadCount = optionalWhole(threads);
+    const options: LoadLlmOptions = {
+      gpu,
+      ...(layers === undefined ? {} : { gpuLayers: layers }),
+      ...(context === undefined ? {} : { contextSize: context }),
+      ...(threadCount === undefined ? {} : { threads: threadCount }),
+    };
+    void load(path, options);
+  };
+
+  const state = llm?.state ?? summary?.state ?? 'absent';
+  const label = state === 'loaded' ? t('llmLoaded', { model: summary?.model ?? llm?.info?.fileName ?? '' }) : state === 'error' ? t('llmError') : t('llmAbsent');
+  return (
+    <>
+      <dt>{t('settingsLlm')}</dt>
+      <dd>
+        <div data-testid="llm-status">
+          <span className={`badge ${state}`}>{label}</span>
+          <div className="muted">{llm?.message ?? summary?.message}</div>
+        </div>
+        <form className="model-form" onSubmit={submit}>
+          <label className="wide">
+            {t('llmPath')}
+            <input type="text" data-testid="llm-path" value={path} placeholder={t('llmPathPlaceholder')} spellCheck={false} onChange={(e) => setPath(e.target.value)} />
+          </label>
+          <label>
+            {t('gpuMode')}
+            <select data-testid="llm-gpu" value={gpu} onChange={(e) => setGpu(e.target.value as GpuMode)}>
+              {GPU_MODES.map((mode) => (
+                <option key={mode} value={mode}>
+                  {mode === 'auto' ? t('gpuAuto') : mode === 'cpu' ? t('gpuCpu') : mode === 'cuda' ? 'CUDA' : mode === 'metal' ? 'Metal' : 'Vulkan'}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('gpuLayers')}
+            <input type="text" data-testid="llm-gpu-layers" value={gpuLayers} placeholder={t('gpuLayersHint')} size={6} onChange={(e) => setGpuLayers(e.target.value)} />
+          </label>
+          <label>
+            {t('contextSize')}
+            <input type="number" data-testid="llm-context" min={64} step={256} value={contextSize} placeholder={t('defaultValue')} onChange={(e) => setContextSize(e.target.value)} />
+          </label>
+          <label>
+            {t('threads')}
+            <input type="number" data-testid="llm-threads" min={1} value={threads} placeholder={t('defaultValue')} onChange={(e) => setThreads(e.target.value)} />
+          </label>
+          <div className="buttons">
+            <button type="submit" data-testid="llm-load" disabled={busy || path.trim() === ''}>
+              {busy ? t('loadingModel') : t('loadModel')}
+            </button>
+            <button type="button" data-testid="llm-unload" disabled={busy || state !== 'loaded'} onClick={() => void unload()}>
+              {t('unloadModel')}
+            </button>
+          </div>
+        </form>
+        {error ? (
+          <p className="error" data-testid="llm-error">
+            {error}
+          </p>
+        ) : null}
+        {llm ? <LlmDetails llm={llm} /> : null}
+      </dd>
+    </>
+  );
+}
+
+function EmbeddingSettings() {
+  const t = useT();
+  const semantic = useAppStore((s) => s.models?.embedding ?? s.info?.semantic ?? null);
+  const job = useAppStore((s) => s.embeddingJob);
+  const done = useAppStore((s) => s.embeddingDone);
+  const error = useAppStore((s) => s.embeddingError);
+  const setModel = useAppStore((s) => s.setEmbeddingModel);
+  const cancel = useAppStore((s) => s.cancelEmbedding);
+  const [dir, setDir] = useState(semantic?.modelPath ?? '');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void setModel(dir);
+  };
+  return (
+    <>
+      <dt>{t('settingsEmbedding')}</dt>
+      <dd>
+        {semantic ? (
+          <div data-testid="embedding-status">
+            <span className={`badge ${semantic.state}`}>{semantic.state === 'on' ? t('semanticOn') : semantic.state === 'error' ? t('semanticError') : t('semanticOff')}</span>
+            <div className="muted">{semantic.message}</div>
+          </div>
+        ) : null}
+        <form className="model-form" onSubmit={submit}>
+          <label className="wide">
+            {t('embeddingDir')}
+            <input type="text" data-testid="embedding-dir" value={dir} placeholder={t('embeddingDirPlaceholder')} spellCheck={false} onChange={(e) => setDir(e.target.value)} />
+          </label>
+          <div className="buttons">
+            <button type="submit" data-testid="embedding-set" disabled={job !== null || dir.trim() === ''}>
+              {t('setEmbedding')}
+            </button>
+            {job ? (
+              <button type="button" onClick={() => void cancel()} disabled={!job.jobId}>
+                {t('cancel')}
+              </button>
+            ) : null}
+          </div>
+        </form>
+        {job ? (
+          <div data-testid="embedding-progress">
+            <progress max={job.progress?.total || 1} value={job.progress?.embedded ?? 0} />
+            <span className="muted small"> {t('embeddingRunning', { done: job.progress?.embedded ?? 0, total: job.progress?.total ?? '…' })}</span>
+          </div>
+        ) : null}
+        {done ? (
+          <p className={done.error ? 'error' : 'muted'} data-testid="embedding-done">
+            {done.error ? t('embeddingFailed', { error: done.error }) : t('embeddingFinished', { embedded: done.embedded ?? 0 })}
+          </p>
+        ) : null}
+        {error ? <p className="error">{t('embeddingFailed', { error })}</p> : null}
+      </dd>
+    </>
+  );
+}
 
 export function SettingsScreen() {
   const t = useT();
   const info = useAppStore((s) => s.info);
+  const models = useAppStore((s) => s.models);
   const language = useAppStore((s) => s.language);
   const setLanguage = useAppStore((s) => s.setLanguage);
   return (
@@ -21,23 +219,23 @@ export function SettingsScreen() {
           <>
             <dt>{t('settingsLibrary')}</dt>
             <dd>
-              <code>{info.file}</code>
+              <code data-testid="library-path">{info.file}</code>
               <div className="muted">{t('settingsStats', { documents: info.stats.documents, chunks: info.stats.chunks, failed: info.stats.failed })}</div>
             </dd>
-            <dt>{t('settingsLlm')}</dt>
-            <dd data-testid="llm-status">
-              <span className={`badge ${info.llm.state}`}>{info.llm.state === 'loaded' ? t('llmLoaded', { model: info.llm.model ?? '' }) : t('llmAbsent')}</span>
-              <div className="muted">{info.llm.message}</div>
-            </dd>
-            <dt>{t('settingsEmbedding')}</dt>
-            <dd data-testid="embedding-status">
-              <span className={`badge ${info.semantic.state}`}>{info.semantic.state === 'on' ? t('semanticOn') : info.semantic.state === 'error' ? t('semanticError') : t('semanticOff')}</span>
-              <div className="muted">{info.semantic.message}</div>
-            </dd>
+            {models ? (
+              <>
+                <dt>{t('dataFolder')}</dt>
+                <dd>
+                  <code data-testid="data-folder">{models.dataFolder}</code>
+                </dd>
+              </>
+            ) : null}
+            <LlmSettings />
+            <EmbeddingSettings />
           </>
         ) : null}
       </dl>
-      <p className="muted">{t('settingsReadOnly')}</p>
+      <p className="muted">{t('settingsModelsHint')}</p>
       {info ? <p className="muted small">{t('version', { version: info.version })}</p> : null}
     </section>
   );

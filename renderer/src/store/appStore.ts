@@ -1,8 +1,8 @@
 // One bound store made of typed slices (zustand's slices pattern). Engine calls live in slice actions, through the
 // client from api/kb.ts; components select the single fields they use.
 import { create, type StateCreator } from 'zustand';
-import type { AskReply, JobDone, LibraryInfo, PassageContext, PassageRef } from '../../../shared/engineApi.ts';
-import type { AnswerMode, DocumentInfo, HistoryEntry, IngestProgress, SearchHit } from '../../../shared/types.ts';
+import type { AskReply, JobDone, LibraryInfo, LoadLlmOptions, ModelStatus, PassageContext, PassageRef } from '../../../shared/engineApi.ts';
+import type { AnswerMode, DocumentInfo, EmbeddingProgress, HistoryEntry, IngestProgress, SearchHit } from '../../../shared/types.ts';
 import { connectKb, type KbClient } from '../api/kb.ts';
 import type { Language } from '../i18n.ts';
 
@@ -46,10 +46,20 @@ export interface Exchange {
   error: string | null;
 }
 
+/** A generated answer being written: its text so far, as the model streams it. */
+export interface StreamingAnswer {
+  requestId: string;
+  question: string;
+  text: string;
+  cancelling: boolean;
+}
+
 export interface ChatSlice {
   mode: AnswerMode;
   exchanges: Exchange[];
   asking: boolean;
+  streaming: StreamingAnswer | null;
+  cancelAsk(): Promise<void>;
   passage: PassageContext | null;
   passageError: string | null;
   setMode(mode: AnswerMode): void;
@@ -73,7 +83,27 @@ export interface HistorySlice {
   exportConversation(conversationId: number): Promise<string | null>;
 }
 
-export type AppState = UiSlice & ConnectionSlice & LibrarySlice & ChatSlice & SearchSlice & HistorySlice;
+export interface EmbeddingJobState {
+  jobId: string;
+  progress: EmbeddingProgress | null;
+}
+
+export interface ModelsSlice {
+  models: ModelStatus | null;
+  /** A load or unload in progress. */
+  llmBusy: boolean;
+  llmError: string | null;
+  embeddingJob: EmbeddingJobState | null;
+  embeddingDone: JobDone | null;
+  embeddingError: string | null;
+  refreshModels(): Promise<void>;
+  loadLlm(path: string, options: LoadLlmOptions): Promise<void>;
+  unloadLlm(): Promise<void>;
+  setEmbeddingModel(dir: string): Promise<void>;
+  cancelEmbedding(): Promise<void>;
+}
+
+export type AppState = UiSlice & ConnectionSlice & LibrarySlice & ChatSlice & SearchSlice & HistorySlice & ModelsSlice;
 type Slice<T> = StateCreator<AppState, [], [], T>;
 
 const LANGUAGE_KEY = 'kb.language';
@@ -87,6 +117,12 @@ function savedLanguage(): Language {
 }
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** An id for a generated answer's events (crypto.randomUUID needs a secure context; 127.0.0.1 and app:// are). */
+function newRequestId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
 
 const createUiSlice: Slice<UiSlice> = (set) => ({
   language: savedLanguage(),
@@ -119,14 +155,28 @@ const createConnectionSlice: Slice<ConnectionSlice> = (set, get) => ({
         if (!get().job) set({ job: { jobId, progress: null, startedAt: Date.now() } });
       });
       client.on('openSettings', () => get().setScreen('settings'));
+      client.on('answerToken', ({ requestId, text }) => {
+        const streaming = get().streaming;
+        if (streaming?.requestId === requestId) set({ streaming: { ...streaming, text: streaming.text + text } });
+      });
+      client.on('embeddingProgress', ({ jobId, progress }) => {
+        const job = get().embeddingJob;
+        if (job?.jobId === jobId) set({ embeddingJob: { ...job, progress } });
+      });
       client.on('jobDone', (done) => {
+        if (get().embeddingJob?.jobId === done.jobId) {
+          set({ embeddingJob: null, embeddingDone: done });
+          void get().refreshModels();
+          void get().refreshInfo();
+          return;
+        }
         if (get().job?.jobId !== done.jobId) return;
         set({ job: null, lastJob: done });
         void get().refreshDocuments();
         void get().refreshInfo();
       });
       set({ client, connectionError: null });
-      await Promise.all([get().refreshInfo(), get().refreshDocuments()]);
+      await Promise.all([get().refreshInfo(), get().refreshDocuments(), get().refreshModels()]);
     } catch (error) {
       set({ connectionError: message(error) });
     }
@@ -182,22 +232,37 @@ const createChatSlice: Slice<ChatSlice> = (set, get) => ({
   mode: 'exact',
   exchanges: [],
   asking: false,
+  streaming: null,
   passage: null,
   passageError: null,
   setMode: (mode) => set({ mode }),
   ask: async (question) => {
     const client = get().client;
     if (!client || question.trim() === '' || get().asking) return;
-    set({ asking: true });
+    // Generated mode only while a model is loaded (the switch is disabled otherwise).
+    const mode = get().mode === 'generate' && get().info?.llm.state === 'loaded' ? 'generate' : 'exact';
+    const requestId = mode === 'generate' ? newRequestId() : null;
+    set({ asking: true, streaming: requestId ? { requestId, question, text: '', cancelling: false } : null });
     const conversationId = get().exchanges.findLast((e) => e.reply?.conversationId != null)?.reply?.conversationId ?? undefined;
     let exchange: Exchange;
     try {
-      const reply = await client.ask(question, { mode: get().mode, ...(conversationId === undefined ? {} : { conversationId }) });
+      const reply = await client.ask(question, {
+        mode,
+        ...(requestId ? { requestId } : {}),
+        ...(conversationId === undefined ? {} : { conversationId }),
+      });
       exchange = { question, reply, error: null };
     } catch (error) {
       exchange = { question, reply: null, error: message(error) };
     }
-    set({ asking: false, exchanges: [...get().exchanges, exchange], history: null });
+    set({ asking: false, streaming: null, exchanges: [...get().exchanges, exchange], history: null });
+  },
+  cancelAsk: async () => {
+    const streaming = get().streaming;
+    const client = get().client;
+    if (!streaming || !client || streaming.cancelling) return;
+    set({ streaming: { ...streaming, cancelling: true } });
+    await client.cancelAsk(streaming.requestId).catch(() => false);
   },
   openPassage: async (ref) => {
     const client = get().client;
@@ -252,6 +317,67 @@ const createHistorySlice: Slice<HistorySlice> = (set, get) => ({
   },
 });
 
+const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
+  models: null,
+  llmBusy: false,
+  llmError: null,
+  embeddingJob: null,
+  embeddingDone: null,
+  embeddingError: null,
+  refreshModels: async () => {
+    const client = get().client;
+    if (!client) return;
+    try {
+      set({ models: await client.modelStatus() });
+    } catch (error) {
+      set({ llmError: message(error) });
+    }
+  },
+  loadLlm: async (path, options) => {
+    const client = get().client;
+    if (!client || path.trim() === '' || get().llmBusy) return;
+    set({ llmBusy: true, llmError: null });
+    try {
+      await client.loadLlm(path.trim(), options);
+    } catch (error) {
+      set({ llmError: message(error) });
+    }
+    set({ llmBusy: false });
+    await Promise.all([get().refreshModels(), get().refreshInfo()]);
+  },
+  unloadLlm: async () => {
+    const client = get().client;
+    if (!client || get().llmBusy) return;
+    set({ llmBusy: true, llmError: null });
+    try {
+      await client.unloadLlm();
+      set({ mode: 'exact' });
+    } catch (error) {
+      set({ llmError: message(error) });
+    }
+    set({ llmBusy: false });
+    await Promise.all([get().refreshModels(), get().refreshInfo()]);
+  },
+  setEmbeddingModel: async (dir) => {
+    const client = get().client;
+    if (!client || dir.trim() === '' || get().embeddingJob) return;
+    set({ embeddingError: null, embeddingDone: null });
+    try {
+      const pending: EmbeddingJobState = { jobId: '', progress: null };
+      set({ embeddingJob: pending });
+      const { jobId } = await client.setEmbeddingModel(dir.trim());
+      const current = get().embeddingJob;
+      if (current && current.jobId === '') set({ embeddingJob: { ...current, jobId } });
+    } catch (error) {
+      set({ embeddingJob: null, embeddingError: message(error) });
+    }
+  },
+  cancelEmbedding: async () => {
+    const job = get().embeddingJob;
+    if (job?.jobId) await get().client?.cancelJob(job.jobId);
+  },
+});
+
 export const useAppStore = create<AppState>()((...a) => ({
   ...createUiSlice(...a),
   ...createConnectionSlice(...a),
@@ -259,4 +385,5 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createChatSlice(...a),
   ...createSearchSlice(...a),
   ...createHistorySlice(...a),
+  ...createModelsSlice(...a),
 }));
