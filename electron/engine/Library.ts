@@ -16,6 +16,7 @@ import type { ChatModel } from './llm/ChatModel.ts';
 import type { TokenCounter } from './chunk/WordPieceTokenCounter.ts';
 import { TransformersEmbedder, type Embedder } from './embed/TransformersEmbedder.ts';
 import { ingestFiles, type IngestOptions } from './ingest/ingestFiles.ts';
+import { watchLibraryFolders, type LibraryFolderWatcher, type WatchLibraryFoldersOptions } from './ingest/watchLibraryFolders.ts';
 import type { ChineseSegmenter } from './search/ChineseSegmenter.ts';
 import { RERANK_DEPTH, rerankHits, type Reranker } from './search/Reranker.ts';
 import { searchPassages, type RetrievalMode } from './search/searchPassages.ts';
@@ -89,6 +90,7 @@ export class Library {
   #reranker: Reranker | null = null;
   #semanticProblem: string | null = null;
   #ingesting = false;
+  readonly #watchers = new Set<LibraryFolderWatcher>();
 
   constructor(store: LibraryStore, segmenter: ChineseSegmenter, tokenCounter: TokenCounter, defaults: IngestOptions) {
     this.file = store.file;
@@ -273,7 +275,16 @@ export class Library {
     return this.#store;
   }
 
+  /** Watches the library's source folders and re-ingests changes, debounced; rescans at start. Closed by dispose(). */
+  watch(options: WatchLibraryFoldersOptions = {}): LibraryFolderWatcher {
+    const watcher = watchLibraryFolders(this, options);
+    this.#watchers.add(watcher);
+    return watcher;
+  }
+
   async dispose(): Promise<void> {
+    for (const watcher of this.#watchers) await watcher.close();
+    this.#watchers.clear();
     await this.#embedder?.dispose();
     this.#embedder = null;
     this.#store.dispose();

@@ -39,9 +39,18 @@ const CONTROL = /[\p{Cc}\p{Cf}]/u;
  */
 export function bertBasicTokens(text: string): string[] {
   const tokens: string[] = [];
+  eachBertBasicToken(text, (token) => tokens.push(token));
+  return tokens;
+}
+
+/**
+ * `bertBasicTokens` without the list: calls `onToken` for each token in order. Counting must not build an array of
+ * one string per character: a line of megabytes without punctuation would take hundreds of MB of heap.
+ */
+function eachBertBasicToken(text: string, onToken: (token: string) => void): void {
   let word = '';
   const flush = (): void => {
-    if (word) tokens.push(word);
+    if (word) onToken(word);
     word = '';
   };
   for (const ch of text.toLowerCase()) {
@@ -51,13 +60,12 @@ export function bertBasicTokens(text: string): string[] {
       flush();
     } else if (isCjkCodePoint(cp) || isPunctuation(cp, ch)) {
       flush();
-      tokens.push(ch);
+      onToken(ch);
     } else {
       word += ch;
     }
   }
   flush();
-  return tokens;
 }
 
 /** Exact WordPiece token counts from a BERT-style `vocab.txt` (bge-small-zh-v1.5's tokenizer). */
@@ -85,7 +93,9 @@ export class WordPieceTokenCounter implements TokenCounter {
   /** Token count without [CLS]/[SEP]. */
   count(text: string): number {
     let total = 0;
-    for (const word of bertBasicTokens(text)) total += this.#countWord(word);
+    eachBertBasicToken(text, (word) => {
+      total += this.#countWord(word);
+    });
     return total;
   }
 
@@ -123,7 +133,9 @@ export class EstimatingTokenCounter implements TokenCounter {
   readonly id = 'estimate:cjk-v1';
   count(text: string): number {
     let total = 0;
-    for (const token of bertBasicTokens(text)) total += token.length <= 1 ? 1 : Math.ceil(token.length / 3);
+    eachBertBasicToken(text, (token) => {
+      total += token.length <= 1 ? 1 : Math.ceil(token.length / 3);
+    });
     return total;
   }
 }

@@ -43,6 +43,7 @@ Usage:
   kb history --library <file> [--conversation N] [--json]
   kb export --library <file> --format md [--conversation N] [--output <file.md>]   (default: the latest conversation)
   kb eval --library <file> --qa <qa.jsonl> [--k 10] [--json]
+  kb watch [<folder>…] --library <file> [--json]     re-index the library's folders as files change (Ctrl-C stops)
   kb serve --library <file> [--port N] [--renderer <dir>]   the app in a browser on 127.0.0.1 (prints the URL with its token)
 
 Options:
@@ -462,6 +463,30 @@ async function commandEval(values: Values, io: CliIo): Promise<number> {
   });
 }
 
+async function commandWatch(inputs: string[], values: Values, io: CliIo): Promise<number> {
+  const libraryFile = requireLibrary(values);
+  const missing = inputs.find((input) => !existsSync(input));
+  if (missing !== undefined) throw new UsageError(`no such file or folder: ${missing}`);
+  return withEngine(values, io, async (engine) => {
+    const library = await engine.openLibrary(libraryFile, { create: inputs.length > 0 });
+    if (inputs.length > 0) await library.ingest(inputs, { onProgress: progressPrinter(io) }); // records them as sources
+    if (library.store.listSources().length === 0) throw new UsageError(`${libraryFile} has no folders yet: kb watch <folder> --library ${libraryFile}`);
+    const stopped = new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+    const watcher = library.watch({
+      onIngested: (summary) => {
+        if (values.json) return io.stdout(`${JSON.stringify(summary)}\n`);
+        io.stderr(`${new Date().toISOString()} ${summary.indexed} indexed, ${summary.removed} removed, ${summary.failed.length} failed, ${summary.unchanged} unchanged\n`);
+        for (const file of summary.failed) io.stderr(`  failed   ${file.path}: ${file.reason}\n`);
+      },
+      onError: (error) => io.stderr(`kb watch: ${error.message}\n`),
+    });
+    io.stderr(`watching ${watcher.sources.join(', ')} (Ctrl-C to stop)\n`);
+    await stopped;
+    await watcher.close();
+    return 0;
+  });
+}
+
 /** Runs the `kb` command line. Returns the exit code; never throws for a mistake a person can fix. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
@@ -486,6 +511,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await commandExport(values, io);
       case 'eval':
         return await commandEval(values, io);
+      case 'watch':
+        return await commandWatch(rest, values, io);
       case 'serve':
         return await runServeCommand(values, io);
       default:
@@ -498,6 +525,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       error instanceof IngestInputError ||
       error instanceof EmbeddingModelError ||
       error instanceof ServeUsageError ||
+      // A library damaged in a way the open-time check did not see (large or read-only files).
+      /^SQLITE_(CORRUPT|NOTADB)/.test(String((error as { code?: unknown }).code ?? '')) ||
       error instanceof ModelFileError ||
       error instanceof LlmBackendError ||
       (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');

@@ -101,7 +101,7 @@ export class TransformersEmbedder implements Embedder {
     const dir = path.resolve(modelDir);
     // Full-precision weights if present, else the int8-quantised export that npm run fetch-models installs.
     const weights = ['model.onnx', 'model_quantized.onnx'].find((file) => existsSync(path.join(dir, 'onnx', file)));
-    const missing = ['config.json', 'tokenizer.json'].filter((file) => !existsSync(path.join(dir, file)));
+    const missing = ['config.json', 'tokenizer.json', 'tokenizer_config.json'].filter((file) => !existsSync(path.join(dir, file)));
     if (!weights) missing.push(path.join('onnx', 'model.onnx'));
     if (missing.length > 0 || !weights) {
       throw new EmbeddingModelError(

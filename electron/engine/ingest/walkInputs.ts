@@ -44,6 +44,14 @@ export class IngestInputError extends Error {
   }
 }
 
+/** An fs error for a person: "permission denied (EACCES)" rather than a bare code. */
+function describeAccessError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return `permission denied for this user (${code})`;
+  if (code === 'ENOENT') return 'it disappeared while the folder was being read (ENOENT)';
+  return code ?? (error as Error).message;
+}
+
 function formatMiB(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
@@ -89,7 +97,7 @@ export async function walkInputs(inputs: string[], options: WalkOptions = {}): P
     try {
       entries = (await fs.readdir(folder)).sort();
     } catch (error) {
-      skipped.push({ path: folder, reason: 'unreadable', detail: `cannot read folder: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+      skipped.push({ path: folder, reason: 'unreadable', detail: `cannot read folder: ${describeAccessError(error)}` });
       return;
     }
     for (const name of entries) {
@@ -106,7 +114,7 @@ export async function walkInputs(inputs: string[], options: WalkOptions = {}): P
         if (code === 'ELOOP') {
           skipped.push({ path: entryPath, reason: 'symlink-loop', detail: 'symbolic link that points to itself' });
         } else {
-          skipped.push({ path: entryPath, reason: 'unreadable', detail: code === 'ENOENT' ? 'broken symbolic link' : `cannot read: ${code ?? (error as Error).message}` });
+          skipped.push({ path: entryPath, reason: 'unreadable', detail: code === 'ENOENT' ? 'broken symbolic link' : `cannot read: ${describeAccessError(error)}` });
         }
         continue;
       }
@@ -122,6 +130,9 @@ export async function walkInputs(inputs: string[], options: WalkOptions = {}): P
         if (seenFiles.has(real)) continue; // the same file reached twice through links: index it once
         seenFiles.add(real);
         considerFile(entryPath, stats);
+      } else {
+        // Never read: a named pipe would block the ingestion forever, a device could be endless.
+        skipped.push({ path: entryPath, reason: 'unreadable', detail: 'not a regular file (named pipe, socket or device): nothing to index' });
       }
     }
   };

@@ -87,7 +87,8 @@ function baseScores(store: LibraryStore, vectors: VectorIndex | null, terms: str
  * Passage search: bm25 over the jieba-segmented FTS5 index (heading path weighted above body), sqlite-vec KNN, or both
  * fused by reciprocal rank. Then, when the query names levels (三级, 第四级…), passages from those levels' chapters
  * rank first, and a comparison (二级与三级…) leads with the best passage of each named level in the order named.
- * Ties are broken by chunk id, so the same query on the same library always gives the same list.
+ * Ties are broken by document path and position, so the same query on libraries of the same documents always gives
+ * the same list.
  */
 export function searchPassages(
   store: LibraryStore,
@@ -112,7 +113,14 @@ export function searchPassages(
     const scenarioFactor = options.levelAware !== false && isUnaskedScenario(chunk.headingPath, query) ? SCENARIO_UNASKED : 1;
     ranked.push({ chunk, level, score: round(base * levelFactor * scenarioFactor) });
   }
-  ranked.sort((a, b) => b.score - a.score || a.chunk.chunkId - b.chunk.chunkId);
+  // Ties by document path and position, not chunk id: ids depend on the order files were indexed, and two libraries
+  // of the same documents must give the same answer.
+  ranked.sort(
+    (a, b) =>
+      b.score - a.score ||
+      (a.chunk.documentPath < b.chunk.documentPath ? -1 : a.chunk.documentPath > b.chunk.documentPath ? 1 : 0) ||
+      a.chunk.ord - b.chunk.ord,
+  );
   if (comparison) {
     // Both sides of the comparison first: the best passage of each named level, in the order the question names them.
     const leaders = levels.map((level) => ranked.find((entry) => entry.level === level)).filter((entry): entry is Ranked => !!entry);
