@@ -52,49 +52,14 @@ async function deflateRepeatedByte(totalBytes: number): Promise<DeflatedPayload>
 
 /**
  * A .docx-looking ZIP whose `name` entry is `payload` (a real zip bomb), declared in its headers as `claimedSize`
- * bytes (the truth by default; a lie to test the inflation limit). Built by hand: makeZip would inflate it in memory.
+ * bytes (the truth by default; a lie to test the inflation limit).
  */
 function zipWithDeflatedEntry(name: string, payload: DeflatedPayload, claimedSize = payload.size): Uint8Array {
-  const head = makeZip([{ name: '[Content_Types].xml', data: '<Types/>' }]);
-  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  const eocd = head.length - 22;
-  const cdOffset = view.getUint32(eocd + 16, true);
-  const firstLocal = head.subarray(0, cdOffset);
-  const firstCentral = head.subarray(cdOffset, eocd);
-  const nameBytes = utf8(name);
   // Sizes over 4 GiB would need ZIP64: saturate (0xFFFFFFFF means "see ZIP64" and would be refused as damaged).
-  const size = Math.min(claimedSize, 0xfffffffe);
-  const local = new Uint8Array(30 + nameBytes.length);
-  const lv = new DataView(local.buffer);
-  lv.setUint32(0, 0x04034b50, true);
-  lv.setUint16(4, 20, true);
-  lv.setUint16(8, 8, true);
-  lv.setUint32(14, payload.crc, true);
-  lv.setUint32(18, payload.body.length, true);
-  lv.setUint32(22, size, true);
-  lv.setUint16(26, nameBytes.length, true);
-  local.set(nameBytes, 30);
-  const central = new Uint8Array(46 + nameBytes.length);
-  const cv = new DataView(central.buffer);
-  cv.setUint32(0, 0x02014b50, true);
-  cv.setUint16(4, 20, true);
-  cv.setUint16(6, 20, true);
-  cv.setUint16(10, 8, true);
-  cv.setUint32(16, payload.crc, true);
-  cv.setUint32(20, payload.body.length, true);
-  cv.setUint32(24, size, true);
-  cv.setUint16(28, nameBytes.length, true);
-  cv.setUint32(42, firstLocal.length, true);
-  central.set(nameBytes, 46);
-  const cd = concat(firstCentral, central);
-  const end = new Uint8Array(22);
-  const ev = new DataView(end.buffer);
-  ev.setUint32(0, 0x06054b50, true);
-  ev.setUint16(8, 2, true);
-  ev.setUint16(10, 2, true);
-  ev.setUint32(12, cd.length, true);
-  ev.setUint32(16, firstLocal.length + local.length + payload.body.length, true);
-  return concat(firstLocal, local, payload.body, cd, end);
+  return makeZip([
+    { name: '[Content_Types].xml', data: '<Types/>' },
+    { name, data: '', deflated: payload, claimedSize: Math.min(claimedSize, 0xfffffffe) },
+  ]);
 }
 
 /** A one-page PDF whose only content is an image (what a scanner produces): no text layer at all. */

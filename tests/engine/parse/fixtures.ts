@@ -89,6 +89,8 @@ export interface ZipInput {
   compress?: boolean;
   /** Override the uncompressed size written in the central directory (to forge a lying directory). */
   claimedSize?: number;
+  /** An entry deflated elsewhere (a zip bomb too large to build in memory); `data` is then ignored. */
+  deflated?: { body: Uint8Array; crc: number; size: number };
 }
 
 /** Build a ZIP archive (local headers, central directory, end record). */
@@ -98,11 +100,11 @@ export function makeZip(files: ZipInput[]): Uint8Array {
   let offset = 0;
   for (const f of files) {
     const raw = typeof f.data === 'string' ? utf8(f.data) : f.data;
-    const compress = f.compress ?? true;
-    const body = compress ? new Uint8Array(deflateRawSync(raw)) : raw;
-    const crc = crc32(raw);
+    const compress = f.deflated !== undefined || (f.compress ?? true);
+    const body = f.deflated?.body ?? (compress ? new Uint8Array(deflateRawSync(raw)) : raw);
+    const crc = f.deflated?.crc ?? crc32(raw);
     const name = utf8(f.name);
-    const size = f.claimedSize ?? raw.length;
+    const size = f.claimedSize ?? f.deflated?.size ?? raw.length;
 
     const local = new Uint8Array(30 + name.length);
     const lv = new DataView(local.buffer);
