@@ -37,10 +37,45 @@ export interface LibraryInfo {
   version: string;
 }
 
-/** A file sent by the web bridge: its name (no folders) and its bytes as base64. */
+/**
+ * A file sent by the web bridge: its name and its bytes as base64. The name may keep the folders of a chosen folder
+ * ("GB/T 22239/附录A.pdf", `/` only, never `..`), so files with one name in two folders stay two files.
+ */
 export interface UploadedFile {
   name: string;
   dataBase64: string;
+}
+
+/** A folder or file the library was fed, which `rescanSources` can read again. */
+export interface SourceInfo {
+  /** Absolute path on the machine that ingested it. */
+  path: string;
+  /** What is there now: a folder, a file, or nothing (moved, deleted, an unplugged drive). */
+  kind: 'folder' | 'file' | 'missing';
+  /** Documents of the library that came from it (not removed). */
+  documents: number;
+  /** ISO 8601 time it was first added. */
+  addedAt: string;
+}
+
+/** The original file of a document, for showing it (a PDF page rendered by pdf.js) or saving a copy. */
+export interface DocumentFile {
+  documentId: number;
+  /** The file's name, without folders. */
+  fileName: string;
+  type: DocumentInfo['type'];
+  sizeBytes: number;
+  dataBase64: string;
+  /** False when the file on disk is no longer the one indexed (its sha256 differs): pages and quotes may not match. */
+  matchesIndex: boolean;
+}
+
+/** A .gguf file's metadata and the memory estimate, read without loading it. */
+export interface LlmInspection {
+  /** Absolute path of the file. */
+  path: string;
+  info: LlmModelInfo;
+  fit: { fits: boolean; summary: string };
 }
 
 /** A started ingestion: progress and the end arrive as `ingestProgress` / `jobDone` events with this id. */
@@ -143,7 +178,9 @@ export interface PassageContext {
   after: string;
   /** Whether the document goes on before `before` / after `after`. */
   moreBefore: boolean;
-  moreAfter: boolean;
+  moreAfter: boolean;  /** The pages the passage is on (1-based; null for formats without pages). */
+  pageStart: number | null;
+  pageEnd: number | null;
 }
 
 /** The engine as its faces see it. Every method is async: it crosses a process or a network boundary. */
@@ -158,6 +195,16 @@ export interface EngineApi {
   cancelJob(jobId: string): Promise<boolean>;
   /** Removes a document and its passages from the library (the file itself is left alone). */
   removeDocument(documentId: number): Promise<void>;
+  /** The folders and files the library was fed, and what is there now. */
+  listSources(): Promise<SourceInfo[]>;
+  /**
+   * Reads sources again (all when `paths` is absent; else each must be one of listSources()): new and changed files
+   * are indexed, deleted ones removed. A missing source is reported as skipped and its documents stay. A job, like
+   * ingestPaths.
+   */
+  rescanSources(paths?: string[]): Promise<JobStarted>;
+  /** The original file of an indexed document (refused above 128 MB, or when it is gone). */
+  documentFile(documentId: number): Promise<DocumentFile>;
   search(query: string, options?: SearchOptions): Promise<SearchHit[]>;
   ask(question: string, options?: AskOptions): Promise<AskReply>;
   /** Every recorded exchange, oldest first. */
@@ -167,7 +214,12 @@ export interface EngineApi {
   passageContext(ref: PassageRef): Promise<PassageContext>;
   /** The local LLM, the embedding model, the GPU, and where the library lives. */
   modelStatus(): Promise<ModelStatus>;
-  /** Loads a .gguf (its metadata is read and checked first); replaces the model loaded before. */
+  /** Reads a .gguf's header and estimates whether it fits, without loading it (ModelFileError when unusable). */
+  inspectLlm(path: string): Promise<LlmInspection>;
+  /**
+   * Loads a .gguf (its metadata is read and checked first); replaces the model loaded before. Progress arrives as
+   * `llmLoadProgress` events.
+   */
   loadLlm(path: string, options?: LoadLlmOptions): Promise<LlmModelStatus>;
   /** Frees the loaded LLM (nothing happens when none is loaded). */
   unloadLlm(): Promise<LlmModelStatus>;
@@ -197,6 +249,8 @@ export interface EngineEvents {
   jobDone: JobDone;
   /** A piece of a generated answer's text, as the model writes it. */
   answerToken: { requestId: string; text: string };
+  /** Loading the local LLM: the file and the share loaded (0..1). */
+  llmLoadProgress: { path: string; progress: number };
 }
 
 export type EngineMethod = keyof EngineApi;
@@ -209,19 +263,23 @@ export const ENGINE_METHODS = [
   'uploadFiles',
   'cancelJob',
   'removeDocument',
+  'listSources',
+  'rescanSources',
+  'documentFile',
   'search',
   'ask',
   'history',
   'exportConversation',
   'passageContext',
   'modelStatus',
+  'inspectLlm',
   'loadLlm',
   'unloadLlm',
   'setEmbeddingModel',
   'cancelAsk',
 ] as const satisfies readonly EngineMethod[];
 
-export const ENGINE_EVENTS = ['ingestProgress', 'embeddingProgress', 'jobDone', 'answerToken'] as const satisfies readonly EngineEventName[];
+export const ENGINE_EVENTS = ['ingestProgress', 'embeddingProgress', 'jobDone', 'answerToken', 'llmLoadProgress'] as const satisfies readonly EngineEventName[];
 
 // A test checks that ENGINE_METHODS names every method exactly once; this line makes a missing one a type error.
 type _AllMethodsListed = Exclude<EngineMethod, (typeof ENGINE_METHODS)[number]> extends never ? true : never;
@@ -243,6 +301,7 @@ const MAX_PATHS = 10_000;
 const MAX_PATH_LENGTH = 4_096; // PATH_MAX on Linux
 const MAX_UPLOAD_FILES = 1_000;
 const MAX_FILE_NAME = 255;
+const MAX_UPLOAD_NAME = 1_024;
 
 type Check<T> = (value: unknown, what: string) => T;
 
@@ -284,10 +343,13 @@ function onlyKeys(value: Record<string, unknown>, allowed: string[], what: strin
   if (extra !== undefined) throw new TypeError(`${what} has an unknown field "${extra}"`);
 }
 
-const fileName: Check<string> = (value, what) => {
-  const name = text(MAX_FILE_NAME)(value, what);
-  // A name, never a path: uploads are written into one folder and must stay there.
-  if (/[/\\\0]/.test(name) || name === '.' || name === '..') throw new TypeError(`${what} must be a file name without folders`);
+const uploadName: Check<string> = (value, what) => {
+  const name = text(MAX_UPLOAD_NAME)(value, what);
+  // A name, or folders below the upload folder: uploads are written into one folder and must stay there.
+  if (/[\\\0]/.test(name) || name.startsWith('/')) throw new TypeError(`${what} must be a file name, or a relative path with / between folders`);
+  const segments = name.split('/');
+  if (segments.some((segment) => segment === '' || segment === '.' || segment === '..')) throw new TypeError(`${what} must not contain empty, "." or ".." folders`);
+  if (segments.some((segment) => segment.length > MAX_FILE_NAME)) throw new TypeError(`${what} has a name longer than ${MAX_FILE_NAME} characters`);
   return name;
 };
 
@@ -300,7 +362,7 @@ const base64: Check<string> = (value, what) => {
 const uploadedFile: Check<UploadedFile> = (value, what) => {
   const record = plainObject(value, what);
   onlyKeys(record, ['name', 'dataBase64'], what);
-  return { name: fileName(record.name, `${what}.name`), dataBase64: base64(record.dataBase64, `${what}.dataBase64`) };
+  return { name: uploadName(record.name, `${what}.name`), dataBase64: base64(record.dataBase64, `${what}.dataBase64`) };
 };
 
 function optionalObject(value: unknown, what: string): Record<string, unknown> | null {
@@ -379,12 +441,16 @@ const VALIDATORS: { [M in EngineMethod]: (args: unknown[]) => EngineArgs[M] } = 
   uploadFiles: (args) => [list(uploadedFile, MAX_UPLOAD_FILES)(args[0], 'files')],
   cancelJob: (args) => [text(100)(args[0], 'jobId')],
   removeDocument: (args) => [id(args[0], 'documentId')],
+  listSources: () => [],
+  rescanSources: (args) => (args[0] === undefined ? [] : [list(text(MAX_PATH_LENGTH), MAX_PATHS)(args[0], 'paths')]),
+  documentFile: (args) => [id(args[0], 'documentId')],
   search: (args) => [text(MAX_TEXT)(args[0], 'query'), searchOptions(args[1], 'options')],
   ask: (args) => [text(MAX_TEXT)(args[0], 'question'), askOptions(args[1], 'options')],
   history: () => [],
   exportConversation: (args) => [id(args[0], 'conversationId')],
   passageContext: (args) => [passageRef(args[0], 'ref')],
   modelStatus: () => [],
+  inspectLlm: (args) => [text(MAX_PATH_LENGTH)(args[0], 'path')],
   loadLlm: (args) => [text(MAX_PATH_LENGTH)(args[0], 'path'), loadLlmOptions(args[1], 'options')],
   unloadLlm: () => [],
   setEmbeddingModel: (args) => [text(MAX_PATH_LENGTH)(args[0], 'dir')],
@@ -398,12 +464,16 @@ const MAX_ARITY: { [M in EngineMethod]: number } = {
   uploadFiles: 1,
   cancelJob: 1,
   removeDocument: 1,
+  listSources: 0,
+  rescanSources: 1,
+  documentFile: 1,
   search: 2,
   ask: 2,
   history: 0,
   exportConversation: 1,
   passageContext: 1,
   modelStatus: 0,
+  inspectLlm: 1,
   loadLlm: 2,
   unloadLlm: 0,
   setEmbeddingModel: 1,

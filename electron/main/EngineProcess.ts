@@ -67,7 +67,7 @@ export class EngineProcess {
       api[method] = async (...args) => {
         const client = this.#connect();
         const result = await (client[method] as (...a: unknown[]) => Promise<unknown>).apply(client, args);
-        if (method === 'ingestPaths' || method === 'uploadFiles' || method === 'setEmbeddingModel') this.#jobs.add((result as JobStarted).jobId);
+        if (method === 'ingestPaths' || method === 'uploadFiles' || method === 'rescanSources' || method === 'setEmbeddingModel') this.#jobs.add((result as JobStarted).jobId);
         return result;
       };
     }

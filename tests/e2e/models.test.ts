@@ -78,8 +78,27 @@ describe('LibraryService: the local LLM', () => {
     expect((await service.libraryInfo()).llm.state).toBe('error');
   });
 
+  it('inspects a .gguf before loading it: metadata and the fit estimate, nothing loaded; bad files refused', async () => {
+    const inspected = await service.inspectLlm(STORIES);
+    expect(inspected).toMatchObject({
+      path: STORIES,
+      info: { fileName: 'stories260K.gguf', architecture: 'llama', quantization: 'F32', contextLength: 2048, sizeBytes: readFileSync(STORIES).length },
+      fit: { fits: true, summary: expect.stringMatching(/Fits\./) },
+    });
+    expect((await service.modelStatus()).llm.state).not.toBe('loaded');
+    await expect(service.inspectLlm(path.join(dir, 'notes.gguf'))).rejects.toMatchObject({ name: 'ModelFileError', message: expect.stringMatching(/not a GGUF model file/) });
+    await expect(service.inspectLlm(dir)).rejects.toMatchObject({ name: 'ModelFileError', code: 'not-a-file' });
+  });
+
   it('loads stories260K after reading its metadata: architecture, size, quantisation, fit, backend', async () => {
+    const progressBefore = eventsOf('llmLoadProgress').length;
     const loaded = await service.loadLlm(STORIES, LOAD);
+    // Load progress arrives as events for the file, rising to 1.
+    const progress = eventsOf('llmLoadProgress').slice(progressBefore);
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress.every((p) => p.path === STORIES)).toBe(true);
+    expect(progress.map((p) => p.progress)).toEqual([...progress.map((p) => p.progress)].sort((a, b) => a - b));
+    expect(progress.at(-1)!.progress).toBe(1);
     expect(loaded).toMatchObject({
       state: 'loaded',
       path: STORIES,

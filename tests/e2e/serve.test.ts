@@ -191,7 +191,7 @@ describe('kb serve: EngineApi over the WebSocket', () => {
   it('writes uploads beside the library, ingests them as a job with progress, then answers from them', async () => {
     const { socket, messages, call } = await client();
     const markdown = '# 8.1.4.1 身份鉴别\n\n应对登录的用户进行身份标识和鉴别，身份标识具有唯一性。\n';
-    expect(await call('uploadFiles', [[{ name: '../escape.md', dataBase64: '' }]])).toMatchObject({ ok: false, error: { message: /without folders/ } });
+    expect(await call('uploadFiles', [[{ name: '../escape.md', dataBase64: '' }]])).toMatchObject({ ok: false, error: { message: /must not contain empty, "\." or "\.\." folders/ } });
     const started = await call('uploadFiles', [[{ name: '要求.md', dataBase64: Buffer.from(markdown).toString('base64') }]]);
     expect(started.ok).toBe(true);
     const jobId = (started as { result: { jobId: string } }).result.jobId;

@@ -211,6 +211,18 @@ export class LlamaModelHost implements ChatModel {
    * Loads a .gguf model, replacing the one loaded before (which is unloaded first, so two never share memory).
    * Reads and checks the metadata, estimates memory, then loads the weights and allocates the context.
    */
+  /**
+   * Reads a .gguf's header and estimates, with this host's llama.cpp, whether it would fit with these settings:
+   * nothing is loaded. ModelFileError when the file is unusable (as `load` would refuse it).
+   */
+  async inspect(file: string, options: Pick<LoadOptions, 'gpuLayers' | 'contextSize'> = {}): Promise<{ info: GgufModelInfo; fit: ModelFitEstimate }> {
+    this.#assertAlive();
+    const { info, insights } = await inspectGgufFile(file, this.#llama);
+    const contextSize = options.contextSize ?? Math.min(DEFAULT_CONTEXT_SIZE, info.contextLength ?? DEFAULT_CONTEXT_SIZE);
+    const fit = await estimateModelFit(insights, this.#llama, { gpuLayers: options.gpuLayers ?? 'auto', contextSize });
+    return { info, fit };
+  }
+
   load(file: string, options: LoadOptions = {}): Promise<LoadedModelInfo> {
     return this.#exclusive(() => this.#load(file, options));
   }

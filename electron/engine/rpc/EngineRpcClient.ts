@@ -3,18 +3,21 @@
 import type {
   AskOptions,
   AskReply,
+  DocumentFile,
   EngineApi,
   EngineEventName,
   EngineEvents,
   EngineMethod,
   JobStarted,
   LibraryInfo,
+  LlmInspection,
   LlmModelStatus,
   LoadLlmOptions,
   ModelStatus,
   PassageContext,
   PassageRef,
   SearchOptions,
+  SourceInfo,
   UploadedFile,
 } from '../../../shared/engineApi.ts';
 import type { DocumentInfo, HistoryEntry, SearchHit } from '../../../shared/types.ts';
@@ -76,6 +79,15 @@ export class EngineRpcClient implements EngineApi {
   removeDocument(documentId: number): Promise<void> {
     return this.#call('removeDocument', [documentId]);
   }
+  listSources(): Promise<SourceInfo[]> {
+    return this.#call('listSources', []);
+  }
+  rescanSources(paths?: string[]): Promise<JobStarted> {
+    return this.#call('rescanSources', paths === undefined ? [] : [paths]);
+  }
+  documentFile(documentId: number): Promise<DocumentFile> {
+    return this.#call('documentFile', [documentId]);
+  }
   search(query: string, options?: SearchOptions): Promise<SearchHit[]> {
     return this.#call('search', options === undefined ? [query] : [query, options]);
   }
@@ -93,6 +105,9 @@ export class EngineRpcClient implements EngineApi {
   }
   modelStatus(): Promise<ModelStatus> {
     return this.#call('modelStatus', []);
+  }
+  inspectLlm(path: string): Promise<LlmInspection> {
+    return this.#call('inspectLlm', [path]);
   }
   loadLlm(path: string, options?: LoadLlmOptions): Promise<LlmModelStatus> {
     return this.#call('loadLlm', options === undefined ? [path] : [path, options]);

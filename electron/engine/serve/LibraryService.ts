@@ -1,18 +1,20 @@
 // EngineApi over one open Library: the object every face (kb serve's WebSocket, Electron's utility process) calls
 // after validating its arguments. Turns long work into jobs with ids, progress events and cancellation, and holds the
 // local LLM (the engine's LlamaModelHost) for generated answers streamed as events.
-import { randomUUID } from 'node:crypto';
-import { mkdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type {
   AskOptions,
   AskReply,
+  DocumentFile,
   EngineApi,
   EngineEventName,
   EngineEvents,
   GpuMode,
   JobStarted,
   LibraryInfo,
+  LlmInspection,
   LlmModelInfo,
   LlmModelStatus,
   LoadLlmOptions,
@@ -20,9 +22,10 @@ import type {
   PassageContext,
   PassageRef,
   SearchOptions,
+  SourceInfo,
   UploadedFile,
 } from '../../../shared/engineApi.ts';
-import type { DocumentInfo, EmbeddingProgress, HistoryEntry, IngestProgress, SearchHit } from '../../../shared/types.ts';
+import type { DocumentInfo, EmbeddingProgress, HistoryEntry, IngestProgress, IngestSummary, SearchHit } from '../../../shared/types.ts';
 import { formatConversationMarkdown } from '../answer/formatAnswer.ts';
 import type { Library } from '../Library.ts';
 import type { GpuChoice, LlamaModelHost } from '../llm/LlamaModelHost.ts';
@@ -30,6 +33,8 @@ import type { GgufModelInfo } from '../llm/readGgufInfo.ts';
 
 // Characters of document text shown on each side of a cited passage: about a screen of Chinese.
 const CONTEXT_CHARS = 800;
+// The largest original file sent to a face (base64 in one message): a PDF page needs the whole file.
+const MAX_DOCUMENT_FILE_BYTES = 128 * 1024 * 1024;
 // Progress events at most every 100 ms: enough for a smooth bar, few enough not to flood a WebSocket.
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -153,14 +158,72 @@ export class LibraryService implements EngineApi {
     await mkdir(this.#uploadDir, { recursive: true });
     const written: string[] = [];
     for (const file of files) {
-      const target = path.join(this.#uploadDir, safeUploadName(file.name));
+      // Each folder of a relative name is cleaned like a file name, so the target stays under the upload folder.
+      const target = path.join(this.#uploadDir, ...file.name.split('/').map(safeUploadName));
+      await mkdir(path.dirname(target), { recursive: true });
       await writeFile(target, Buffer.from(file.dataBase64, 'base64'));
       written.push(target);
     }
     return this.#startIngest([...new Set(written)]);
   }
 
-  #startIngest(inputs: string[]): JobStarted {
+  async listSources(): Promise<SourceInfo[]> {
+    const store = this.#library.store;
+    const sources: SourceInfo[] = [];
+    for (const { path: sourcePath, addedAt } of store.listSourceRecords()) {
+      const kind = await stat(sourcePath).then(
+        (s): SourceInfo['kind'] => (s.isDirectory() ? 'folder' : 'file'),
+        (): SourceInfo['kind'] => 'missing',
+      );
+      // A folder's documents are those under it (the separator keeps /a/b from counting /a/bc); a file is its own.
+      const documents =
+        kind === 'file' ? store.documentsUnder(sourcePath).filter((d) => d.path === sourcePath).length : store.documentsUnder(sourcePath.endsWith(path.sep) ? sourcePath : sourcePath + path.sep).length;
+      sources.push({ path: sourcePath, kind, documents, addedAt });
+    }
+    return sources;
+  }
+
+  async rescanSources(paths?: string[]): Promise<JobStarted> {
+    const sources = await this.listSources();
+    const known = new Map(sources.map((source) => [source.path, source]));
+    // Only what the library was fed can be re-read this way: a path that is not a source is refused, not ingested.
+    const unknown = (paths ?? []).find((p) => !known.has(p));
+    if (unknown !== undefined) throw new ServiceError(`${unknown} is not a source of this library: add it as a folder or file instead`);
+    const chosen = paths ? [...new Set(paths)].map((p) => known.get(p)!) : sources;
+    if (chosen.length === 0) throw new ServiceError('this library has no sources yet: add a folder or files first');
+    const present = chosen.filter((source) => source.kind !== 'missing').map((source) => source.path);
+    // A source that is not there (moved, deleted, an unplugged drive) is reported, and its documents stay.
+    const missing = chosen
+      .filter((source) => source.kind === 'missing')
+      .map((source) => ({ path: source.path, reason: 'unreadable' as const, detail: 'not found (moved, deleted, or on a drive not connected): its documents stay in the library' }));
+    if (present.length === 0) throw new ServiceError(`not found: ${missing.map((m) => m.path).join(', ')} (moved, deleted, or on a drive not connected); the documents from it stay in the library`);
+    return this.#startIngest(present, missing);
+  }
+
+  async documentFile(documentId: number): Promise<DocumentFile> {
+    const document = this.#library.listDocuments().find((d) => d.id === documentId && d.status !== 'removed');
+    if (!document) throw new ServiceError(`document ${documentId} is not in this library any more`);
+    const size = await stat(document.path).then(
+      (s) => (s.isFile() ? s.size : null),
+      () => null,
+    );
+    if (size === null) throw new ServiceError(`${document.path} is not there any more (moved or deleted): re-scan its folder, or add the file again`);
+    if (size > MAX_DOCUMENT_FILE_BYTES) {
+      throw new ServiceError(`${path.basename(document.path)} is ${Math.round(size / 1024 / 1024)} MB, over the ${MAX_DOCUMENT_FILE_BYTES / 1024 / 1024} MB that can be shown here: open the file itself`);
+    }
+    const bytes = await readFile(document.path);
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    return {
+      documentId,
+      fileName: path.basename(document.path),
+      type: document.type,
+      sizeBytes: bytes.length,
+      dataBase64: bytes.toString('base64'),
+      matchesIndex: document.contentHash === hash,
+    };
+  }
+
+  #startIngest(inputs: string[], notFound: IngestSummary['skipped'] = []): JobStarted {
     if (this.#jobs.size > 0) throw new ServiceError('an ingestion or embedding is already running: wait for it to finish or cancel it');
     const jobId = randomUUID();
     const controller = new AbortController();
@@ -176,7 +239,7 @@ export class LibraryService implements EngineApi {
     this.#running = this.#library
       .ingest(inputs, { signal: controller.signal, onProgress })
       .then(
-        (summary) => this.#emit('jobDone', { jobId, summary, error: null }),
+        (summary) => this.#emit('jobDone', { jobId, summary: notFound.length > 0 ? { ...summary, skipped: [...notFound, ...summary.skipped] } : summary, error: null }),
         (error: unknown) => this.#emit('jobDone', { jobId, summary: null, error: (error as Error).message }),
       )
       .finally(() => this.#jobs.delete(jobId));
@@ -243,6 +306,17 @@ export class LibraryService implements EngineApi {
     };
   }
 
+  async inspectLlm(file: string): Promise<LlmInspection> {
+    const engine = this.#options.engine;
+    if (!engine) throw new ServiceError(NO_LLM_HERE);
+    const resolved = path.resolve(file);
+    // The header alone first: a missing or broken file is refused without starting llama.cpp.
+    await engine.readModelInfo(resolved);
+    const host = this.#host && !this.#host.disposed ? this.#host : await engine.llm();
+    const { info, fit } = await host.inspect(resolved);
+    return { path: resolved, info: modelInfo(info), fit: { fits: fit.fits, summary: fit.summary } };
+  }
+
   loadLlm(file: string, options: LoadLlmOptions = {}): Promise<LlmModelStatus> {
     return this.#llmExclusive(async () => {
       const engine = this.#options.engine;
@@ -250,6 +324,7 @@ export class LibraryService implements EngineApi {
       if (this.#asks.size > 0) throw new ServiceError('an answer is being written: wait for it or cancel it before changing the model');
       const resolved = path.resolve(file);
       let info: GgufModelInfo | null = null;
+      let lastSent = 0;
       try {
         // The header first: a missing, non-GGUF or truncated file is refused before llama.cpp starts.
         info = await engine.readModelInfo(resolved);
@@ -258,6 +333,12 @@ export class LibraryService implements EngineApi {
           ...(options.gpuLayers === undefined ? {} : { gpuLayers: options.gpuLayers }),
           ...(options.contextSize === undefined ? {} : { contextSize: options.contextSize }),
           ...(options.threads === undefined ? {} : { threads: options.threads }),
+          onProgress: (progress) => {
+            const now = Date.now();
+            if (progress.stage !== 'ready' && now - lastSent < PROGRESS_INTERVAL_MS) return;
+            lastSent = now;
+            this.#emit('llmLoadProgress', { path: resolved, progress: progress.fraction });
+          },
         });
         this.#llmError = null;
       } catch (error) {
@@ -410,6 +491,7 @@ export class LibraryService implements EngineApi {
       after: after.slice(0, CONTEXT_CHARS),
       moreBefore: start > 0,
       moreAfter: after.length > CONTEXT_CHARS,
+      ...store.pagesOfRange(ref.documentId, ref.charStart, ref.charEnd),
     };
   }
 

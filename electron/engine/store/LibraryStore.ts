@@ -131,7 +131,7 @@ export class LibraryStore {
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       addSource: db.prepare('INSERT INTO sources (path, added_at) VALUES (?, ?) ON CONFLICT (path) DO NOTHING'),
-      listSources: db.prepare<[], { path: string }>('SELECT path FROM sources ORDER BY path'),
+      listSources: db.prepare<[], { path: string; added_at: string }>('SELECT path, added_at FROM sources ORDER BY path'),
       documentState: db.prepare<[string], { id: number; path: string; size_bytes: number; mtime_ms: number; content_hash: string | null; status: DocumentStatus; pipeline: string | null; error_code: string | null; error: string | null }>(
         'SELECT id, path, size_bytes, mtime_ms, content_hash, status, pipeline, error_code, error FROM documents WHERE path = ?',
       ),
@@ -178,6 +178,9 @@ export class LibraryStore {
                d.path, d.title
         FROM chunks c JOIN documents d ON d.id = c.document_id
         WHERE c.document_id = ? AND c.heading_path = ? AND d.status = 'indexed' ORDER BY c.ord`),
+      pagesOfRange: db.prepare<[number, number, number], { page_start: number | null; page_end: number | null }>(
+        'SELECT min(page_start) AS page_start, max(page_end) AS page_end FROM chunks WHERE document_id = ? AND char_start < ? AND char_end > ?',
+      ),
       documentSlice: db.prepare<[number, number, number], { text: string | null }>(
         'SELECT substr(text, ? + 1, ?) AS text FROM documents WHERE id = ?',
       ),
@@ -216,6 +219,12 @@ export class LibraryStore {
   listSources(): string[] {
     this.#live();
     return this.#statements.listSources.all().map((row) => row.path);
+  }
+
+  /** The sources with the time each was first added (ISO 8601). */
+  listSourceRecords(): { path: string; addedAt: string }[] {
+    this.#live();
+    return this.#statements.listSources.all().map((row) => ({ path: row.path, addedAt: row.added_at }));
   }
 
   documentState(documentPath: string): StoredDocumentState | null {
@@ -373,6 +382,13 @@ export class LibraryStore {
   clauseChunks(documentId: number, headingPath: string[]): StoredChunk[] {
     this.#live();
     return this.#statements.clauseChunks.all(documentId, JSON.stringify(headingPath)).map(toStoredChunk);
+  }
+
+  /** The pages (first, last) of the chunks covering [charStart, charEnd) of a document; nulls for formats without pages. */
+  pagesOfRange(documentId: number, charStart: number, charEnd: number): { pageStart: number | null; pageEnd: number | null } {
+    this.#live();
+    const row = this.#statements.pagesOfRange.get(documentId, Math.max(charEnd, charStart + 1), charStart);
+    return { pageStart: row?.page_start ?? null, pageEnd: row?.page_end ?? null };
   }
 
   /** A slice [start, end) of a document's extracted text. */
