@@ -2,13 +2,14 @@
 // (EngineProcess). Each piece lives in its own small module.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { app, dialog, ipcMain, Menu, MessageChannelMain, protocol, screen, session, utilityProcess, type BrowserWindow } from 'electron';
+import { app, dialog, ipcMain, Menu, MessageChannelMain, protocol, screen, session, shell, utilityProcess, type BrowserWindow } from 'electron';
 import type { EngineEventName, EngineEvents } from '../../shared/engineApi.ts';
 import { KB_CHANNELS, type DesktopEventMessage } from '../preload/kbBridge.ts';
 import { appMenuTemplate } from './appMenu.ts';
 import { APP_SCHEME_PRIVILEGES, handleAppProtocol } from './appProtocol.ts';
 import { loadAppState, prepareDataFolder, saveAppState, visibleBounds } from './appState.ts';
 import { createMainWindow } from './createMainWindow.ts';
+import { registerDesktopHandlers } from './desktopHandlers.ts';
 import { EngineProcess, type EngineLibrary } from './EngineProcess.ts';
 import { registerEngineHandlers } from './ipcHandlers.ts';
 import { applySessionPolicy, createSecurityPolicy, hardenWebContents, startUrl } from './securityPolicy.ts';
@@ -152,6 +153,11 @@ if (!app.requestSingleInstanceLock()) {
     applySessionPolicy(session.defaultSession, policy);
     handleAppProtocol(protocol, RENDERER_DIR);
     registerEngineHandlers(ipcMain, policy, engine.api);
+    registerDesktopHandlers(ipcMain, policy, {
+      engine: engine.api,
+      showItemInFolder: (file) => shell.showItemInFolder(file),
+      showOpenDialog: (options) => (mainWindow ? dialog.showOpenDialog(mainWindow, options) : dialog.showOpenDialog(options)),
+    });
 
     // The last library if it is still there, else the default one (created on first run).
     const initial: EngineLibrary = state.lastLibrary && existsSync(state.lastLibrary) ? { file: state.lastLibrary, create: false } : defaultLibrary;

@@ -19,12 +19,16 @@ const kb: KbBridge = {
   uploadFiles: invoke('uploadFiles'),
   cancelJob: invoke('cancelJob'),
   removeDocument: invoke('removeDocument'),
+  listSources: invoke('listSources'),
+  rescanSources: invoke('rescanSources'),
+  documentFile: invoke('documentFile'),
   search: invoke('search'),
   ask: invoke('ask'),
   history: invoke('history'),
   exportConversation: invoke('exportConversation'),
   passageContext: invoke('passageContext'),
   modelStatus: invoke('modelStatus'),
+  inspectLlm: invoke('inspectLlm'),
   loadLlm: invoke('loadLlm'),
   unloadLlm: invoke('unloadLlm'),
   setEmbeddingModel: invoke('setEmbeddingModel'),
@@ -40,6 +44,14 @@ const kb: KbBridge = {
     };
   },
   pathForFile: (file) => webUtils.getPathForFile(file),
+  revealDocument: (documentId) =>
+    ipcRenderer.invoke(KB_CHANNELS.revealDocument, documentId).catch((error: unknown) => {
+      throw readableIpcError(error);
+    }) as Promise<void>,
+  choose: (kind) =>
+    ipcRenderer.invoke(KB_CHANNELS.choose, kind).catch((error: unknown) => {
+      throw readableIpcError(error);
+    }) as Promise<string[]>,
 };
 
 contextBridge.exposeInMainWorld('kb', kb);

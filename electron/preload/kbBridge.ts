@@ -7,7 +7,15 @@ import type { EngineApi, EngineEvents, EngineMethod, JobStarted } from '../../sh
 export const KB_CHANNELS = {
   /** main → page: every DesktopEventMessage. */
   event: 'kb:event',
+  /** page → main: show a document's original in the file manager. By id: main looks the path up in the library. */
+  revealDocument: 'kb:desktop:revealDocument',
+  /** page → main: a native open dialog (see ChooseKind); answers the chosen paths. */
+  choose: 'kb:desktop:choose',
 } as const;
+
+/** What a native open dialog is for: folders (or files) to add, a .gguf model file, an embedding model folder. */
+export type ChooseKind = 'sources' | 'llmFile' | 'embeddingFolder';
+export const CHOOSE_KINDS = ['sources', 'llmFile', 'embeddingFolder'] as const satisfies readonly ChooseKind[];
 
 /** The IPC channel of an EngineApi method: `kb:engine:<method>`. */
 export function engineChannel(method: EngineMethod): string {
@@ -25,7 +33,7 @@ export type DesktopEventName = keyof DesktopEvents;
 export type DesktopEventMessage = { [E in DesktopEventName]: { event: E; payload: DesktopEvents[E] } }[DesktopEventName];
 export type DesktopEventListener = (...args: { [E in DesktopEventName]: [event: E, payload: DesktopEvents[E]] }[DesktopEventName]) => void;
 
-export const DESKTOP_EVENTS = ['ingestProgress', 'embeddingProgress', 'jobDone', 'answerToken', 'jobStarted', 'openSettings'] as const satisfies readonly DesktopEventName[];
+export const DESKTOP_EVENTS = ['ingestProgress', 'embeddingProgress', 'jobDone', 'answerToken', 'llmLoadProgress', 'jobStarted', 'openSettings'] as const satisfies readonly DesktopEventName[];
 
 // Every desktop event is listed (a missing one would be dropped by isDesktopEventMessage): a type error otherwise.
 type _AllDesktopEventsListed = Exclude<DesktopEventName, (typeof DESKTOP_EVENTS)[number]> extends never ? true : never;
@@ -43,6 +51,10 @@ export interface KbBridge extends EngineApi {
   onEvent(listener: DesktopEventListener): () => void;
   /** The absolute path of a dropped or chosen File (webUtils.getPathForFile); '' when it has none. */
   pathForFile(file: File): string;
+  /** Shows a document's original file in the file manager (Finder, Explorer…). */
+  revealDocument(documentId: number): Promise<void>;
+  /** Opens a native dialog; the chosen paths, or [] when cancelled. */
+  choose(kind: ChooseKind): Promise<string[]>;
 }
 
 /**

@@ -97,6 +97,7 @@ const fake = vi.hoisted(() => {
       dialog: { showErrorBox: vi.fn(), showOpenDialog: vi.fn(), showSaveDialog: vi.fn() },
       screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
       ipcMain: { handle: vi.fn() },
+      shell: { showItemInFolder: vi.fn(), openExternal: vi.fn() },
       protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
       session: {
         defaultSession: {
@@ -148,10 +149,11 @@ describe('electron/main/index.ts', () => {
     expect(children[0]!.transfers[0]).toHaveLength(1);
     expect(ports[0]!.started).toBe(true); // main's end of the channel
 
-    // Every EngineApi method has its checked channel; nothing else is answered.
+    // Every EngineApi method has its checked channel, plus the two desktop actions; nothing else is answered.
     const channels = electron.ipcMain.handle.mock.calls.map(([channel]) => channel);
-    expect(channels).toHaveLength(ENGINE_METHODS.length);
-    expect(channels.every((channel) => /^kb:engine:\w+$/.test(channel))).toBe(true);
+    expect(channels).toHaveLength(ENGINE_METHODS.length + 2);
+    expect(channels.filter((channel) => /^kb:engine:\w+$/.test(channel))).toHaveLength(ENGINE_METHODS.length);
+    expect(channels.filter((channel) => !/^kb:engine:\w+$/.test(channel)).sort()).toEqual(['kb:desktop:choose', 'kb:desktop:revealDocument']);
     expect(electron.Menu.setApplicationMenu).toHaveBeenCalledTimes(1);
 
     expect(windows).toHaveLength(1);

@@ -15,10 +15,10 @@ const { readableIpcError } = await import('../../electron/preload/kbBridge.ts');
 const [name, api] = electron.contextBridge.exposeInMainWorld.mock.calls[0] as [string, Record<string, (...args: unknown[]) => unknown>];
 
 describe('preload', () => {
-  it('exposes window.kb with exactly the EngineApi methods, onEvent and pathForFile', () => {
+  it('exposes window.kb with exactly the EngineApi methods, onEvent, pathForFile and the two desktop actions', () => {
     expect(electron.contextBridge.exposeInMainWorld).toHaveBeenCalledTimes(1);
     expect(name).toBe('kb');
-    expect(Object.keys(api).sort()).toEqual([...ENGINE_METHODS, 'onEvent', 'pathForFile'].sort());
+    expect(Object.keys(api).sort()).toEqual([...ENGINE_METHODS, 'onEvent', 'pathForFile', 'revealDocument', 'choose'].sort());
     for (const value of Object.values(api)) {
       expect(typeof value).toBe('function');
       expect(value).not.toBe(electron.ipcRenderer.invoke);
@@ -68,5 +68,14 @@ describe('preload', () => {
     const file = { name: '基本要求.pdf' };
     expect(api.pathForFile!(file)).toBe('/home/auditor/基本要求.pdf');
     expect(electron.webUtils.getPathForFile).toHaveBeenCalledWith(file);
+  });
+
+  it('the desktop actions go to their own channels with the id or kind only', async () => {
+    await api.revealDocument!(7);
+    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('kb:desktop:revealDocument', 7);
+    await api.choose!('llmFile');
+    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('kb:desktop:choose', 'llmFile');
+    electron.ipcRenderer.invoke.mockRejectedValueOnce(new Error("Error invoking remote method 'kb:desktop:revealDocument': DesktopActionError: document 9 is not in this library"));
+    await expect(api.revealDocument!(9)).rejects.toMatchObject({ name: 'DesktopActionError', message: 'document 9 is not in this library' });
   });
 });
