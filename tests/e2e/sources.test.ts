@@ -92,6 +92,9 @@ describe('sources and re-scan', () => {
     const paths = (await service.listDocuments()).map((d) => d.path);
     expect(paths).toContain(path.join(service.uploadDir, '甲单位', '制度.md'));
     expect(paths).toContain(path.join(service.uploadDir, '乙单位', '制度.md'));
+    // Each uploaded folder is one source.
+    const sources = (await service.listSources()).filter((s) => s.path.startsWith(service.uploadDir));
+    expect(sources).toEqual([expect.objectContaining({ path: path.join(service.uploadDir, '乙单位'), kind: 'folder', documents: 1 }), expect.objectContaining({ path: path.join(service.uploadDir, '甲单位'), kind: 'folder', documents: 1 })].sort((a, b) => (a.path < b.path ? -1 : 1)));
   });
 });
 

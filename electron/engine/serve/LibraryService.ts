@@ -156,15 +156,17 @@ export class LibraryService implements EngineApi {
   async uploadFiles(files: UploadedFile[]): Promise<JobStarted> {
     if (this.#jobs.size > 0) throw new ServiceError('an ingestion is already running: wait for it to finish or cancel it');
     await mkdir(this.#uploadDir, { recursive: true });
-    const written: string[] = [];
+    const sources = new Set<string>();
     for (const file of files) {
       // Each folder of a relative name is cleaned like a file name, so the target stays under the upload folder.
-      const target = path.join(this.#uploadDir, ...file.name.split('/').map(safeUploadName));
+      const parts = file.name.split('/').map(safeUploadName);
+      const target = path.join(this.#uploadDir, ...parts);
       await mkdir(path.dirname(target), { recursive: true });
       await writeFile(target, Buffer.from(file.dataBase64, 'base64'));
-      written.push(target);
+      // An uploaded folder becomes one source (re-scanned as a folder); a loose file is its own.
+      sources.add(path.join(this.#uploadDir, parts[0]!));
     }
-    return this.#startIngest([...new Set(written)]);
+    return this.#startIngest([...sources]);
   }
 
   async listSources(): Promise<SourceInfo[]> {

@@ -3,6 +3,7 @@
 // the returned client; components never do, and nothing else in the renderer knows which transport it is.
 import {
   RPC_PATH,
+  type DocumentFile,
   type EngineApi,
   type EngineEvents,
   type EngineMethod,
@@ -22,20 +23,37 @@ export type KbEventName = keyof KbEvents;
 
 export type EventHandler<E extends KbEventName> = (payload: KbEvents[E]) => void;
 
+/** What a native open dialog is for (electron/preload/kbBridge.ts: ChooseKind). */
+export type ChooseKind = 'sources' | 'llmFile' | 'embeddingFolder';
+
 /** The engine as the renderer sees it: the contract's methods, plus event subscription. */
 export interface KbClient extends EngineApi {
   on<E extends KbEventName>(event: E, handler: EventHandler<E>): () => void;
   /**
-   * Ingests dropped or chosen files by the transport's means: their paths on this machine in the desktop app
-   * (nothing copied), their bytes uploaded through the web bridge.
+   * Ingests chosen files by the transport's means: their paths on this machine in the desktop app (nothing
+   * copied), their bytes uploaded through the web bridge (with their folders, for files of a chosen folder).
    */
   addFiles(files: File[]): Promise<JobStarted>;
+  /**
+   * Ingests what was dropped: files and folders as paths in the desktop app (a folder stays a source to re-scan);
+   * in the browser the folders are walked and their files uploaded with their folders. Call it in the drop handler
+   * itself: the browser empties the DataTransfer when the handler returns.
+   */
+  addDropped(data: DataTransfer): Promise<JobStarted>;
+  /** A native open dialog (desktop app); null in the browser, which has none: the chosen paths, [] when cancelled. */
+  readonly choose: ((kind: ChooseKind) => Promise<string[]>) | null;
+  /** The path of a dropped file on this machine (desktop app); null in the browser, which does not tell it. */
+  pathOf(file: File): string | null;
+  /** Shows a document's original: in the file manager (desktop app), or saved as a download (browser). */
+  showOriginal(documentId: number): Promise<'revealed' | 'downloaded'>;
 }
 
 /** What the preload exposes as `window.kb` (electron/preload/kbBridge.ts repeats this until it moves to shared/). */
 export interface KbBridge extends EngineApi {
   onEvent(listener: (event: KbEventName, payload: unknown) => void): () => void;
   pathForFile(file: File): string;
+  revealDocument(documentId: number): Promise<void>;
+  choose(kind: ChooseKind): Promise<string[]>;
 }
 
 declare global {
@@ -142,12 +160,76 @@ function webSocketClient(socket: WebSocketClient): KbClient {
     setEmbeddingModel: call('setEmbeddingModel'),
     cancelAsk: call('cancelAsk'),
     on: (event, handler) => socket.on(event, handler),
-    addFiles: async (files) => {
-      const uploads = [];
-      for (const file of files) uploads.push({ name: file.name, dataBase64: await fileToBase64(file) });
-      return socket.call('uploadFiles', [uploads]) as Promise<JobStarted>;
+    // A file of a chosen folder keeps its folders (webkitRelativePath), so same-named files stay apart.
+    addFiles: (files) => upload(socket, files.map((file) => ({ file, name: file.webkitRelativePath || file.name }))),
+    addDropped: (data) => {
+      // Now, before the handler returns. Items without an entry (made by a script) are taken as plain files.
+      const entries = droppedEntries(data);
+      const plain = entries.length === 0 ? [...data.files].map((file) => ({ file, name: file.name })) : [];
+      return collectFiles(entries).then((files) => upload(socket, [...files, ...plain]));
+    },
+    choose: null,
+    pathOf: () => null,
+    showOriginal: async (documentId) => {
+      const original = (await socket.call('documentFile', [documentId])) as DocumentFile;
+      saveDownload(original);
+      return 'downloaded';
     },
   };
+}
+
+type Upload = { file: File; name: string };
+
+async function upload(socket: WebSocketClient, files: Upload[]): Promise<JobStarted> {
+  if (files.length === 0) throw new KbCallError('NothingToAdd', 'nothing to add: the folder holds no files (hidden files are left out)');
+  const uploads = [];
+  for (const { file, name } of files) uploads.push({ name, dataBase64: await fileToBase64(file) });
+  return socket.call('uploadFiles', [uploads]) as Promise<JobStarted>;
+}
+
+function droppedEntries(data: DataTransfer): FileSystemEntry[] {
+  const entries: FileSystemEntry[] = [];
+  for (const item of data.items) {
+    const entry = item.kind === 'file' ? item.webkitGetAsEntry() : null;
+    if (entry) entries.push(entry);
+  }
+  return entries;
+}
+
+/** The files under dropped entries, each named by its path below the drop ("制度/口令.md"); hidden ones left out. */
+async function collectFiles(entries: FileSystemEntry[]): Promise<Upload[]> {
+  const files: Upload[] = [];
+  const visit = async (entry: FileSystemEntry): Promise<void> => {
+    if (entry.name.startsWith('.')) return;
+    const name = entry.fullPath.replace(/^\/+/, '') || entry.name;
+    if (entry.isFile) {
+      const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
+      files.push({ file, name });
+      return;
+    }
+    const reader = (entry as FileSystemDirectoryEntry).createReader();
+    // readEntries answers in batches (100 in Chromium) until it answers none.
+    for (;;) {
+      const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+      if (batch.length === 0) break;
+      for (const child of batch) await visit(child);
+    }
+  };
+  for (const entry of entries) await visit(entry);
+  return files;
+}
+
+/** Saves a document's original through the browser's download. */
+function saveDownload(original: DocumentFile): void {
+  const binary = atob(original.dataBase64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  const url = URL.createObjectURL(new Blob([bytes]));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = original.fileName;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** EngineApi through the preload's `window.kb`: IPC to main, which checks and forwards to the engine's process. */
@@ -183,12 +265,22 @@ function desktopClient(bridge: KbBridge): KbClient {
       set.add(handler as (payload: unknown) => void);
       return () => set.delete(handler as (payload: unknown) => void);
     },
-    addFiles: async (files) => {
-      const paths = files.map((file) => bridge.pathForFile(file));
-      if (paths.some((p) => p === '')) throw new KbCallError('NoPath', 'a dropped item has no file on this disk: drop files or folders from the file manager');
-      return bridge.ingestPaths(paths);
+    addFiles: (files) => ingestByPath(bridge, files),
+    addDropped: (data) => ingestByPath(bridge, [...data.files]),
+    choose: (kind) => bridge.choose(kind),
+    pathOf: (file) => bridge.pathForFile(file) || null,
+    showOriginal: async (documentId) => {
+      await bridge.revealDocument(documentId);
+      return 'revealed';
     },
   };
+}
+
+/** Dropped or chosen files and folders reach the engine as their paths: nothing is copied, a folder stays a folder. */
+function ingestByPath(bridge: KbBridge, files: File[]): Promise<JobStarted> {
+  const paths = files.map((file) => bridge.pathForFile(file));
+  if (paths.some((p) => p === '')) return Promise.reject(new KbCallError('NoPath', 'a dropped item has no file on this disk: drop files or folders from the file manager'));
+  return bridge.ingestPaths(paths);
 }
 
 /** Connects to the engine through whichever transport this page has. */

@@ -16,6 +16,7 @@ const STATUS_KEY: Record<DocumentInfo['status'], MessageKey> = {
 function DropZone() {
   const t = useT();
   const upload = useAppStore((s) => s.uploadFiles);
+  const addDropped = useAppStore((s) => s.addDropped);
   const busy = useAppStore((s) => s.job !== null);
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
@@ -23,7 +24,8 @@ function DropZone() {
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
     setOver(false);
-    void upload([...event.dataTransfer.files]);
+    // Read now: the browser empties the DataTransfer when this handler returns.
+    if (!busy) void addDropped(event.dataTransfer);
   };
   return (
     <div
@@ -55,6 +57,73 @@ function DropZone() {
         }}
       />
     </div>
+  );
+}
+
+/** "Add folder…": the native dialog in the desktop app; the browser's folder picker (files uploaded) otherwise. */
+function AddFolderButton() {
+  const t = useT();
+  const native = useAppStore((s) => s.client?.choose != null);
+  const chooseAndAdd = useAppStore((s) => s.chooseAndAddFolders);
+  const upload = useAppStore((s) => s.uploadFiles);
+  const busy = useAppStore((s) => s.job !== null);
+  const input = useRef<HTMLInputElement>(null);
+  return (
+    <>
+      <button type="button" data-testid="add-folder" disabled={busy} onClick={() => (native ? void chooseAndAdd() : input.current?.click())}>
+        {t('addFolder')}
+      </button>
+      {native ? null : (
+        <input
+          ref={(element) => {
+            input.current = element;
+            element?.setAttribute('webkitdirectory', '');
+          }}
+          type="file"
+          hidden
+          data-testid="folder-input"
+          onChange={(e) => {
+            // Hidden files of the folder (.git, .DS_Store…) stay behind, as the engine would skip them.
+            const files = [...(e.target.files ?? [])].filter((file) => !file.webkitRelativePath.split('/').some((part) => part.startsWith('.')));
+            void upload(files);
+            e.target.value = '';
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function Sources() {
+  const t = useT();
+  const sources = useAppStore((s) => s.sources);
+  const rescan = useAppStore((s) => s.rescan);
+  const busy = useAppStore((s) => s.job !== null);
+  if (sources.length === 0) return null;
+  return (
+    <section className="library-sources" data-testid="sources">
+      <div className="section-title">
+        <h3>{t('sourcesTitle')}</h3>
+        <button type="button" data-testid="rescan-all" disabled={busy} onClick={() => void rescan()}>
+          {t('rescanAll')}
+        </button>
+      </div>
+      <p className="muted small">{t('sourcesHint')}</p>
+      <ul className="source-list">
+        {sources.map((source) => (
+          <li key={source.path} className={source.kind} data-testid="source">
+            <span className={`badge ${source.kind === 'missing' ? 'failed' : 'indexed'}`} title={source.kind === 'missing' ? t('sourceMissingHint') : undefined}>
+              {source.kind === 'folder' ? t('sourceFolder') : source.kind === 'file' ? t('sourceFile') : t('sourceMissing')}
+            </span>
+            <code title={source.path}>{source.path}</code>
+            <span className="muted small">{t('sourceDocuments', { count: source.documents })}</span>
+            <button type="button" className="link" data-testid="rescan-source" disabled={busy || source.kind === 'missing'} onClick={() => void rescan(source.path)}>
+              {t('rescan')}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -126,7 +195,14 @@ function DocumentList() {
   const t = useT();
   const documents = useAppStore((s) => s.documents);
   const remove = useAppStore((s) => s.removeDocument);
+  const showOriginal = useAppStore((s) => s.showOriginal);
+  const native = useAppStore((s) => s.client?.choose != null);
   const busy = useAppStore((s) => s.job !== null);
+  const [originalError, setOriginalError] = useState<{ id: number; message: string } | null>(null);
+  const show = async (id: number) => {
+    const error = await showOriginal(id);
+    setOriginalError(error ? { id, message: error } : null);
+  };
   if (documents.length === 0) {
     return (
       <EmptyState title={t('noDocumentsTitle')} testId="library-empty">
@@ -149,16 +225,24 @@ function DocumentList() {
         {documents.map((d) => (
           <tr key={d.id} className={d.status}>
             <td>
-              <div>{baseName(d.path)}</div>
+              <div title={d.path}>{baseName(d.path)}</div>
               {d.title ? <div className="muted">{d.title}</div> : null}
               {d.error ? <div className="error">{d.error}</div> : null}
+              {originalError?.id === d.id ? (
+                <div className="error" data-testid="original-error">
+                  {originalError.message}
+                </div>
+              ) : null}
             </td>
             <td>
               <span className={`badge ${d.status}`}>{t(STATUS_KEY[d.status])}</span>
             </td>
             <td>{d.chunkCount}</td>
             <td>{d.pageCount ?? '—'}</td>
-            <td>
+            <td className="row-actions">
+              <button type="button" className="link" data-testid="show-original" onClick={() => void show(d.id)}>
+                {native ? t('showFile') : t('downloadFile')}
+              </button>
               <button type="button" className="link" disabled={busy} onClick={() => void remove(d.id)}>
                 {t('remove')}
               </button>
@@ -202,9 +286,17 @@ export function LibraryScreen() {
       <h2>{t('libraryTitle')}</h2>
       <FirstRunHint />
       <DropZone />
+      <div className="toolbar">
+        <AddFolderButton />
+      </div>
       <IngestStatus />
-      {error ? <p className="error">{error}</p> : null}
+      {error ? (
+        <p className="error" data-testid="library-error">
+          {error}
+        </p>
+      ) : null}
       <SemanticStatus />
+      <Sources />
       <h3>{t('documents')}</h3>
       <DocumentList />
     </section>

@@ -1,5 +1,5 @@
-import { useState, type FormEvent } from 'react';
-import { GPU_MODES, type GpuMode, type LlmModelStatus, type LoadLlmOptions } from '../../../shared/engineApi.ts';
+import { useState, type DragEvent, type FormEvent } from 'react';
+import { GPU_MODES, type GpuMode, type LlmModelInfo, type LlmModelStatus, type LoadLlmOptions } from '../../../shared/engineApi.ts';
 import { useAppStore } from '../store/appStore.ts';
 import { useT } from '../useT.ts';
 
@@ -25,31 +25,40 @@ function optionalWhole(value: string): number | undefined {
   return Number.isInteger(n) ? n : Number.NaN;
 }
 
-function LlmDetails({ llm }: { llm: LlmModelStatus }) {
+/** A model's facts and the fit estimate: of the loaded model, or of a file checked before loading. */
+function ModelFacts({ info, fit, prefix }: { info: LlmModelInfo | null; fit: LlmModelStatus['fit']; prefix: 'llm' | 'inspect' }) {
   const t = useT();
-  const info = llm.info;
   return (
-    <div className="model-details" data-testid="llm-info">
+    <div data-testid={`${prefix}-facts`}>
       {info ? (
         <dl className="facts">
           <dt>{t('modelArchitecture')}</dt>
-          <dd data-testid="llm-architecture">{info.architecture}</dd>
+          <dd data-testid={`${prefix}-architecture`}>{info.architecture}</dd>
           <dt>{t('modelParameters')}</dt>
           <dd>{formatParameters(info.parameters)}</dd>
           <dt>{t('modelQuantization')}</dt>
-          <dd data-testid="llm-quantization">{info.quantization ?? '—'}</dd>
+          <dd data-testid={`${prefix}-quantization`}>{info.quantization ?? '—'}</dd>
           <dt>{t('modelSize')}</dt>
-          <dd data-testid="llm-size">{formatBytes(info.sizeBytes)}</dd>
+          <dd data-testid={`${prefix}-size`}>{formatBytes(info.sizeBytes)}</dd>
           <dt>{t('modelContext')}</dt>
           <dd>{info.contextLength ?? '—'}</dd>
         </dl>
       ) : null}
-      {llm.fit ? (
-        <p className={`fit ${llm.fit.fits ? 'ok' : 'bad'}`} data-testid="llm-fit" title={llm.fit.summary}>
-          {t('modelFits', { verdict: llm.fit.fits ? t('fits') : t('doesNotFit') })}
-          <span className="muted small"> {llm.fit.summary}</span>
+      {fit ? (
+        <p className={`fit ${fit.fits ? 'ok' : 'bad'}`} data-testid={`${prefix}-fit`} title={fit.summary}>
+          {t('modelFits', { verdict: fit.fits ? t('fits') : t('doesNotFit') })}
+          <span className="muted small"> {fit.summary}</span>
         </p>
       ) : null}
+    </div>
+  );
+}
+
+function LlmDetails({ llm }: { llm: LlmModelStatus }) {
+  const t = useT();
+  return (
+    <div className="model-details" data-testid="llm-info">
+      <ModelFacts info={llm.info} fit={llm.fit} prefix="llm" />
       <p className="muted small" data-testid="gpu-status">
         {llm.gpu ? t('gpuFound', { backend: `${llm.gpu.backend}${llm.gpu.devices.length > 0 ? ` (${llm.gpu.devices.join(', ')})` : ''}` }) : t('gpuNotStarted')}
       </p>
@@ -62,10 +71,37 @@ function LlmSettings() {
   const llm = useAppStore((s) => s.models?.llm ?? null);
   const summary = useAppStore((s) => s.info?.llm ?? null);
   const busy = useAppStore((s) => s.llmBusy);
+  const progress = useAppStore((s) => s.llmLoadProgress);
   const error = useAppStore((s) => s.llmError);
   const load = useAppStore((s) => s.loadLlm);
   const unload = useAppStore((s) => s.unloadLlm);
+  const inspection = useAppStore((s) => s.llmInspection);
+  const inspecting = useAppStore((s) => s.llmInspecting);
+  const inspectError = useAppStore((s) => s.llmInspectError);
+  const inspect = useAppStore((s) => s.inspectLlm);
+  const choosePath = useAppStore((s) => s.choosePath);
+  const native = useAppStore((s) => s.client?.choose != null);
+  const pathOf = useAppStore((s) => s.client?.pathOf);
   const [path, setPath] = useState(llm?.path ?? '');
+  const [dropMessage, setDropMessage] = useState<string | null>(null);
+  const [over, setOver] = useState(false);
+
+  /** A new file: shown in the field and checked at once (metadata and fit), before anyone loads it. */
+  const pick = (chosen: string) => {
+    setPath(chosen);
+    setDropMessage(null);
+    void inspect(chosen);
+  };
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setOver(false);
+    const file = event.dataTransfer.files[0];
+    if (!file) return;
+    if (!file.name.toLowerCase().endsWith('.gguf')) return setDropMessage(t('llmDropNotGguf', { file: file.name }));
+    const dropped = pathOf?.(file) ?? null;
+    if (dropped === null) return setDropMessage(t('llmDropNoPath'));
+    pick(dropped);
+  };
   const [gpu, setGpu] = useState<GpuMode>('auto');
   const [gpuLayers, setGpuLayers] = useState('auto');
   const [contextSize, setContextSize] = useState('');
@@ -95,10 +131,39 @@ function LlmSettings() {
           <span className={`badge ${state}`}>{label}</span>
           <div className="muted">{llm?.message ?? summary?.message}</div>
         </div>
-        <form className="model-form" onSubmit={submit}>
+        <form
+          className={`model-form${over ? ' over' : ''}`}
+          data-testid="llm-drop"
+          onSubmit={submit}
+          onDragOver={(e) => {
+            e.preventDefault();
+            setOver(true);
+          }}
+          onDragLeave={() => setOver(false)}
+          onDrop={onDrop}
+        >
           <label className="wide">
             {t('llmPath')}
-            <input type="text" data-testid="llm-path" value={path} placeholder={t('llmPathPlaceholder')} spellCheck={false} onChange={(e) => setPath(e.target.value)} />
+            <span className="path-row">
+              <input
+                type="text"
+                data-testid="llm-path"
+                value={path}
+                placeholder={t('llmPathPlaceholder')}
+                spellCheck={false}
+                onChange={(e) => setPath(e.target.value)}
+                onBlur={() => path.trim() !== '' && path.trim() !== inspection?.path && void inspect(path)}
+              />
+              {native ? (
+                <button type="button" data-testid="llm-choose" disabled={busy} onClick={() => void choosePath('llmFile').then((chosen) => chosen && pick(chosen))}>
+                  {t('chooseFile')}
+                </button>
+              ) : null}
+              <button type="button" data-testid="llm-check" disabled={busy || inspecting || path.trim() === ''} onClick={() => void inspect(path)}>
+                {t('checkModel')}
+              </button>
+            </span>
+            <span className="muted small">{t('llmDropHint')}</span>
           </label>
           <label>
             {t('gpuMode')}
@@ -131,6 +196,31 @@ function LlmSettings() {
             </button>
           </div>
         </form>
+        {busy && progress !== null ? (
+          <div data-testid="llm-load-progress">
+            <progress max={1} value={progress} />
+            <span className="muted small"> {t('loadProgress', { percent: Math.round(progress * 100) })}</span>
+          </div>
+        ) : null}
+        {dropMessage ? (
+          <p className="error" data-testid="llm-drop-message">
+            {dropMessage}
+          </p>
+        ) : null}
+        {inspecting ? <p className="muted small">{t('checkingModel')}</p> : null}
+        {inspectError ? (
+          <p className="error" data-testid="llm-inspect-error">
+            {inspectError}
+          </p>
+        ) : null}
+        {inspection && inspection.path !== llm?.path ? (
+          <div className="model-details inspected">
+            <p className="muted small">
+              {t('llmInspected')} <code>{inspection.path}</code>
+            </p>
+            <ModelFacts info={inspection.info} fit={inspection.fit} prefix="inspect" />
+          </div>
+        ) : null}
         {error ? (
           <p className="error" data-testid="llm-error">
             {error}
@@ -150,6 +240,8 @@ function EmbeddingSettings() {
   const error = useAppStore((s) => s.embeddingError);
   const setModel = useAppStore((s) => s.setEmbeddingModel);
   const cancel = useAppStore((s) => s.cancelEmbedding);
+  const choosePath = useAppStore((s) => s.choosePath);
+  const native = useAppStore((s) => s.client?.choose != null);
   const [dir, setDir] = useState(semantic?.modelPath ?? '');
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -168,7 +260,14 @@ function EmbeddingSettings() {
         <form className="model-form" onSubmit={submit}>
           <label className="wide">
             {t('embeddingDir')}
-            <input type="text" data-testid="embedding-dir" value={dir} placeholder={t('embeddingDirPlaceholder')} spellCheck={false} onChange={(e) => setDir(e.target.value)} />
+            <span className="path-row">
+              <input type="text" data-testid="embedding-dir" value={dir} placeholder={t('embeddingDirPlaceholder')} spellCheck={false} onChange={(e) => setDir(e.target.value)} />
+              {native ? (
+                <button type="button" data-testid="embedding-choose" onClick={() => void choosePath('embeddingFolder').then((chosen) => chosen && setDir(chosen))}>
+                  {t('chooseFolder')}
+                </button>
+              ) : null}
+            </span>
           </label>
           <div className="buttons">
             <button type="submit" data-testid="embedding-set" disabled={job !== null || dir.trim() === ''}>

@@ -1,9 +1,9 @@
 // One bound store made of typed slices (zustand's slices pattern). Engine calls live in slice actions, through the
 // client from api/kb.ts; components select the single fields they use.
 import { create, type StateCreator } from 'zustand';
-import type { AskReply, JobDone, LibraryInfo, LoadLlmOptions, ModelStatus, PassageContext, PassageRef } from '../../../shared/engineApi.ts';
+import type { AskReply, JobDone, JobStarted, LibraryInfo, LlmInspection, LoadLlmOptions, ModelStatus, PassageContext, PassageRef, SourceInfo } from '../../../shared/engineApi.ts';
 import type { AnswerMode, DocumentInfo, EmbeddingProgress, HistoryEntry, IngestProgress, SearchHit } from '../../../shared/types.ts';
-import { connectKb, type KbClient } from '../api/kb.ts';
+import { connectKb, type ChooseKind, type KbClient } from '../api/kb.ts';
 import type { Language } from '../i18n.ts';
 
 export type Screen = 'library' | 'chat' | 'search' | 'history' | 'settings';
@@ -31,13 +31,25 @@ export interface IngestJobState {
 
 export interface LibrarySlice {
   documents: DocumentInfo[];
+  /** The folders and files the library was fed (re-scan works on these). */
+  sources: SourceInfo[];
   job: IngestJobState | null;
   lastJob: JobDone | null;
   libraryError: string | null;
+  /** Documents and sources. */
   refreshDocuments(): Promise<void>;
+  /** Chosen files (or the files of a folder chosen in the browser). */
   uploadFiles(files: File[]): Promise<void>;
+  /** What was dropped; call it in the drop handler itself. */
+  addDropped(data: DataTransfer): Promise<void>;
+  /** "Add folder…" in the desktop app: the native dialog, then an ingestion of the chosen folders. */
+  chooseAndAddFolders(): Promise<void>;
+  /** Re-reads one source, or all of them. */
+  rescan(sourcePath?: string): Promise<void>;
   cancelIngest(): Promise<void>;
   removeDocument(documentId: number): Promise<void>;
+  /** Shows a document's original (file manager, or a download in the browser); resolves to an error message or null. */
+  showOriginal(documentId: number): Promise<string | null>;
 }
 
 export interface Exchange {
@@ -92,7 +104,16 @@ export interface ModelsSlice {
   models: ModelStatus | null;
   /** A load or unload in progress. */
   llmBusy: boolean;
+  /** Share (0..1) of the model loaded so far, while loading. */
+  llmLoadProgress: number | null;
   llmError: string | null;
+  /** What the chosen .gguf says about itself, read before loading. */
+  llmInspection: LlmInspection | null;
+  llmInspecting: boolean;
+  llmInspectError: string | null;
+  inspectLlm(path: string): Promise<void>;
+  /** A native dialog (desktop app only): the chosen path, or null. */
+  choosePath(kind: Exclude<ChooseKind, 'sources'>): Promise<string | null>;
   embeddingJob: EmbeddingJobState | null;
   embeddingDone: JobDone | null;
   embeddingError: string | null;
@@ -159,6 +180,9 @@ const createConnectionSlice: Slice<ConnectionSlice> = (set, get) => ({
         const streaming = get().streaming;
         if (streaming?.requestId === requestId) set({ streaming: { ...streaming, text: streaming.text + text } });
       });
+      client.on('llmLoadProgress', ({ progress }) => {
+        if (get().llmBusy) set({ llmLoadProgress: progress });
+      });
       client.on('embeddingProgress', ({ jobId, progress }) => {
         const job = get().embeddingJob;
         if (job?.jobId === jobId) set({ embeddingJob: { ...job, progress } });
@@ -187,46 +211,75 @@ const createConnectionSlice: Slice<ConnectionSlice> = (set, get) => ({
   },
 });
 
-const createLibrarySlice: Slice<LibrarySlice> = (set, get) => ({
-  documents: [],
-  job: null,
-  lastJob: null,
-  libraryError: null,
-  refreshDocuments: async () => {
+const createLibrarySlice: Slice<LibrarySlice> = (set, get) => {
+  /** Starts an ingestion job. `start` is called before anything is awaited (a drop's DataTransfer lasts no longer). */
+  const startJob = async (start: (client: KbClient) => Promise<JobStarted>): Promise<void> => {
     const client = get().client;
-    if (client) set({ documents: await client.listDocuments() });
-  },
-  uploadFiles: async (files) => {
-    const client = get().client;
-    if (!client || files.length === 0 || get().job) return;
+    if (!client || get().job) return;
     set({ libraryError: null, lastJob: null });
+    // The job exists before its first event can arrive: events for an unknown job are ignored.
+    const pending: IngestJobState = { jobId: '', progress: null, startedAt: Date.now() };
+    set({ job: pending });
     try {
-      // The job exists before its first event can arrive: events for an unknown job are ignored.
-      const pending: IngestJobState = { jobId: '', progress: null, startedAt: Date.now() };
-      set({ job: pending });
-      // In the desktop app dropped files reach the engine as paths; through `kb serve` their bytes are uploaded.
-      const { jobId } = await client.addFiles(files);
+      const { jobId } = await start(client);
       const current = get().job;
       if (current && current.jobId === '') set({ job: { ...current, jobId } });
     } catch (error) {
       set({ job: null, libraryError: message(error) });
     }
-  },
-  cancelIngest: async () => {
-    const job = get().job;
-    if (job?.jobId) await get().client?.cancelJob(job.jobId);
-  },
-  removeDocument: async (documentId) => {
-    const client = get().client;
-    if (!client) return;
-    try {
-      await client.removeDocument(documentId);
-      await Promise.all([get().refreshDocuments(), get().refreshInfo()]);
-    } catch (error) {
-      set({ libraryError: message(error) });
-    }
-  },
-});
+  };
+  return {
+    documents: [],
+    sources: [],
+    job: null,
+    lastJob: null,
+    libraryError: null,
+    refreshDocuments: async () => {
+      const client = get().client;
+      if (!client) return;
+      const [documents, sources] = await Promise.all([client.listDocuments(), client.listSources()]);
+      set({ documents, sources });
+    },
+    // In the desktop app files reach the engine as paths; through `kb serve` their bytes are uploaded.
+    uploadFiles: (files) => (files.length === 0 ? Promise.resolve() : startJob((client) => client.addFiles(files))),
+    addDropped: (data) => startJob((client) => client.addDropped(data)),
+    chooseAndAddFolders: async () => {
+      const client = get().client;
+      if (!client?.choose || get().job) return;
+      try {
+        const paths = await client.choose('sources');
+        if (paths.length > 0) await startJob((c) => c.ingestPaths(paths));
+      } catch (error) {
+        set({ libraryError: message(error) });
+      }
+    },
+    rescan: (sourcePath) => startJob((client) => client.rescanSources(sourcePath === undefined ? undefined : [sourcePath])),
+    showOriginal: async (documentId) => {
+      const client = get().client;
+      if (!client) return null;
+      try {
+        await client.showOriginal(documentId);
+        return null;
+      } catch (error) {
+        return message(error);
+      }
+    },
+    cancelIngest: async () => {
+      const job = get().job;
+      if (job?.jobId) await get().client?.cancelJob(job.jobId);
+    },
+    removeDocument: async (documentId) => {
+      const client = get().client;
+      if (!client) return;
+      try {
+        await client.removeDocument(documentId);
+        await Promise.all([get().refreshDocuments(), get().refreshInfo()]);
+      } catch (error) {
+        set({ libraryError: message(error) });
+      }
+    },
+  };
+};
 
 const createChatSlice: Slice<ChatSlice> = (set, get) => ({
   mode: 'exact',
@@ -320,7 +373,32 @@ const createHistorySlice: Slice<HistorySlice> = (set, get) => ({
 const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
   models: null,
   llmBusy: false,
+  llmLoadProgress: null,
   llmError: null,
+  llmInspection: null,
+  llmInspecting: false,
+  llmInspectError: null,
+  inspectLlm: async (path) => {
+    const client = get().client;
+    if (!client || path.trim() === '') return;
+    set({ llmInspecting: true, llmInspectError: null, llmInspection: null });
+    try {
+      set({ llmInspection: await client.inspectLlm(path.trim()) });
+    } catch (error) {
+      set({ llmInspectError: message(error) });
+    }
+    set({ llmInspecting: false });
+  },
+  choosePath: async (kind) => {
+    const client = get().client;
+    if (!client?.choose) return null;
+    try {
+      return (await client.choose(kind))[0] ?? null;
+    } catch (error) {
+      set(kind === 'llmFile' ? { llmError: message(error) } : { embeddingError: message(error) });
+      return null;
+    }
+  },
   embeddingJob: null,
   embeddingDone: null,
   embeddingError: null,
@@ -336,13 +414,13 @@ const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
   loadLlm: async (path, options) => {
     const client = get().client;
     if (!client || path.trim() === '' || get().llmBusy) return;
-    set({ llmBusy: true, llmError: null });
+    set({ llmBusy: true, llmError: null, llmLoadProgress: 0 });
     try {
       await client.loadLlm(path.trim(), options);
     } catch (error) {
       set({ llmError: message(error) });
     }
-    set({ llmBusy: false });
+    set({ llmBusy: false, llmLoadProgress: null });
     await Promise.all([get().refreshModels(), get().refreshInfo()]);
   },
   unloadLlm: async () => {
