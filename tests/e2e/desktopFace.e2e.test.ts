@@ -11,6 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runServeCommand } from '../../electron/engine/serve/runServeCommand.ts';
 import { ENGINE_METHODS } from '../../shared/engineApi.ts';
 
+// Browser globals used by the functions that run in the page (this file is type-checked for Node, without the DOM).
+declare const DataTransfer: new () => { items: { add(file: File): void } };
+declare const window: { __desktop?: [string, unknown][]; kb: { listDocuments(): Promise<{ id: number; path: string }[]> } };
+
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CHROMIUM = process.env.KB_CHROMIUM ?? '/usr/bin/chromium';
 const STORIES = path.resolve(ROOT, '../shared/models/stories260K/stories260K.gguf');
@@ -45,7 +49,7 @@ function installDesktopBridge(stand: Stand): void {
     if (data.ok) call?.resolve(data.result);
     else call?.reject(Object.assign(new Error(data.error.message), { name: data.error.name }));
   });
-  const record = (what: string, value: unknown) => ((window as unknown as { __desktop: unknown[] }).__desktop ??= []).push([what, value]);
+  const record = (what: string, value: unknown) => (window.__desktop ??= []).push([what, value]);
   const bridge: Record<string, unknown> = {
     onEvent: (listener: (event: string, payload: unknown) => void) => (listeners.add(listener), () => listeners.delete(listener)),
     pathForFile: (file: File) => stand.paths[file.name] ?? '',
@@ -114,7 +118,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const desktopCalls = () => page.evaluate(() => (window as unknown as { __desktop?: [string, unknown][] }).__desktop ?? []);
+const desktopCalls = () => page.evaluate(() => window.__desktop ?? []);
 
 describe('the desktop face of the renderer (window.kb)', () => {
   it('sends a dropped folder to the engine as its path: nothing uploaded, the folder becomes a source', async () => {
@@ -144,7 +148,7 @@ describe('the desktop face of the renderer (window.kb)', () => {
     const row = page.locator('[data-testid="document-list"] tbody tr').filter({ hasText: '口令.md' });
     expect(await row.getByTestId('show-original').textContent()).toBe('Show file');
     await row.getByTestId('show-original').click();
-    const documents = (await page.evaluate(() => (window as unknown as { kb: { listDocuments(): Promise<{ id: number; path: string }[]> } }).kb.listDocuments())) as { id: number; path: string }[];
+    const documents = await page.evaluate(() => window.kb.listDocuments());
     const id = documents.find((d) => d.path.endsWith('口令.md'))!.id;
     await expect.poll(desktopCalls).toContainEqual(['revealDocument', id]);
   });

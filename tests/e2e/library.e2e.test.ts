@@ -9,6 +9,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runServeCommand } from '../../electron/engine/serve/runServeCommand.ts';
 
+// Browser globals used by the functions that run in the page (this file is type-checked for Node, without the DOM).
+declare const DataTransfer: new () => { items: { add(file: File): void } };
+
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CHROMIUM = process.env.KB_CHROMIUM ?? '/usr/bin/chromium';
 const STORIES = path.resolve(ROOT, '../shared/models/stories260K/stories260K.gguf');

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isPackaged, isUnpacked, readBuilderConfig, ROOT, type BuilderPlatform } from '../../scripts/packaging/packagingRules.ts';
 import { verifySha256 } from '../../scripts/fetch-models.ts';
 
@@ -70,11 +70,8 @@ describe('electron-builder.yml', () => {
   });
 });
 
+// out/ is built once for the whole run by tests/buildApp.globalSetup.ts.
 describe('the built app', () => {
-  beforeAll(() => {
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'pipe' });
-  }, 120_000);
-
   it('resolves every package its main and preload bundles import, and every native addon it can load is unpacked', () => {
     const bundles = ['out/main', 'out/preload'].flatMap((dir) => readdirSync(path.join(ROOT, dir)).map((f) => path.join(ROOT, dir, f)));
     const fromMain = createRequire(path.join(ROOT, 'out/main/index.js'));
@@ -119,7 +116,6 @@ describe('npm run fetch-models', () => {
 
 describe('the bundled embedding worker', () => {
   it('starts from out/main/embeddingWorker.js and embeds with a model from disk', async () => {
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: ROOT, stdio: 'pipe' });
     const { Worker } = await import('node:worker_threads');
     const worker = new Worker(path.join(ROOT, 'out/main/embeddingWorker.js'), {
       workerData: { modelRoot: path.resolve(ROOT, '../shared/models'), modelName: 'synthetic-zh-embedder', pooling: 'mean', dtype: 'fp32' },
