@@ -1,6 +1,9 @@
 // Three build entries (electron-vite): main (ES module) with the engine's utility-process entry beside it, preload
 // (CommonJS: a sandboxed preload cannot be an ES module), renderer (React page served from app://).
 // Output: out/main/index.js, out/main/engineHost.js, out/preload/index.cjs, out/renderer/.
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
@@ -28,6 +31,44 @@ function devContentSecurityPolicyPlugin(): Plugin {
       const strict = contentSecurityPolicy();
       if (!html.includes(strict)) throw new Error('renderer/index.html must carry contentSecurityPolicy() in its CSP <meta>');
       return html.replace(strict, devContentSecurityPolicy());
+    },
+  };
+}
+
+/**
+ * What the renderer's pdf.js (the cited-page view) loads besides its code, copied from pdfjs-dist to
+ * out/renderer/pdfjs/: CMaps (CJK text in fonts without their own Unicode table renders as nothing without them),
+ * the standard 14 fonts (PDFs that do not embed them), and OpenJPEG's JavaScript build for JPEG 2000 images (the CSP
+ * allows no WebAssembly). Each folder: the files to take.
+ */
+export const PDFJS_ASSETS: Record<string, RegExp> = {
+  cmaps: /\.bcmap$|^LICENSE$/,
+  standard_fonts: /\.(pfb|ttf)$|^LICENSE/,
+  wasm: /^openjpeg_nowasm_fallback\.js$|^LICENSE_(PDFJS_)?OPENJPEG$/,
+};
+/** Where they are served, relative to the page (renderer/src/components/loadPdfjs.ts asks for the same folder). */
+export const PDFJS_ASSET_DIR = 'pdfjs';
+
+/** Emits PDFJS_ASSETS into the renderer build and serves them on the dev server. */
+function pdfjsAssetsPlugin(): Plugin {
+  const root = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+  const files = Object.entries(PDFJS_ASSETS).flatMap(([folder, take]) =>
+    readdirSync(path.join(root, folder))
+      .filter((name) => take.test(name))
+      .map((name) => `${folder}/${name}`),
+  );
+  return {
+    name: 'offline-kb:pdfjs-assets',
+    configureServer(server) {
+      server.middlewares.use(`/${PDFJS_ASSET_DIR}/`, (request, response, next) => {
+        const file = decodeURIComponent((request.url ?? '').split('?')[0] ?? '').replace(/^\//, '');
+        if (!files.includes(file)) return next();
+        response.setHeader('Content-Type', file.endsWith('.js') ? 'text/javascript' : 'application/octet-stream');
+        response.end(readFileSync(path.join(root, file)));
+      });
+    },
+    generateBundle() {
+      for (const file of files) this.emitFile({ type: 'asset', fileName: `${PDFJS_ASSET_DIR}/${file}`, source: readFileSync(path.join(root, file)) });
     },
   };
 }
@@ -64,7 +105,7 @@ export default defineConfig({
   },
   renderer: {
     root: fromRoot('./renderer'),
-    plugins: [react(), devContentSecurityPolicyPlugin()],
+    plugins: [react(), devContentSecurityPolicyPlugin(), pdfjsAssetsPlugin()],
     build: {
       rolldownOptions: { input: { index: fromRoot('./renderer/index.html') } },
     },

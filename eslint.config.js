@@ -13,6 +13,8 @@ const NODE_BUILTIN = `^(node:.*|(${nodeBuiltins.join('|')})(/.*)?)$`;
 const ELECTRON_PACKAGE = '^electron(/.*)?$';
 // Packages that only load in Node: native addons and the parsers that need the file system.
 const NODE_ONLY_PACKAGES = '^(better-sqlite3|sqlite-vec|node-llama-cpp|@node-rs/jieba|pdf-parse|pdfjs-dist|mammoth)(/.*)?$';
+// The renderer draws cited PDF pages with pdf.js's browser build (pdfjs-dist/build, not pdfjs-dist/legacy: Node's).
+const NOT_FOR_THE_RENDERER = '^(better-sqlite3|sqlite-vec|node-llama-cpp|@node-rs/jieba|pdf-parse|mammoth|pdfjs-dist/legacy)(/.*)?$';
 
 /**
  * One layer of the architecture: which files it covers and which import specifiers it refuses.
@@ -68,7 +70,7 @@ export default defineConfig(
       { regex: NODE_BUILTIN, message: 'NOT allowed here: the renderer has no Node (ask the engine through window.kb)' },
       { regex: ELECTRON_PACKAGE, message: 'NOT allowed here: the renderer is a sandboxed web page; use window.kb from the preload' },
       { regex: '(^|/)electron/(engine|main|preload)(/|$)', message: 'NOT allowed here: the renderer reaches the engine only through window.kb' },
-      { regex: NODE_ONLY_PACKAGES, message: 'NOT allowed here: native and file-system packages belong to the engine' },
+      { regex: NOT_FOR_THE_RENDERER, message: 'NOT allowed here: native and file-system packages belong to the engine' },
     ],
   ),
   layer(

@@ -24,6 +24,10 @@ const CONTENT_TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
   '.wasm': 'application/wasm',
+  // pdf.js's CMaps and standard fonts (out/renderer/pdfjs/), fetched by the cited-page view.
+  '.bcmap': 'application/octet-stream',
+  '.pfb': 'application/x-font-type1',
+  '.ttf': 'font/ttf',
 };
 
 /**

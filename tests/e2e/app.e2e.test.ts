@@ -1,10 +1,11 @@
 // The real renderer in Debian's Chromium (headless, playwright-core) against `kb serve` with a real engine: upload
-// the GB/T 22239 PDF and DOCX, watch the import reach 100 %, ask with citations, open a cited passage, get not_found,
-// switch language; load a local LLM (stories260K) in Settings and get a generated answer streamed, cancelled, and
-// refused (not_found) when the library has no evidence. Takes the README's screenshots (docs/screenshots/).
+// the GB/T 22239 PDF and DOCX, watch the import reach 100 %, ask with citations, open a cited passage, open a PDF
+// passage on its page (pdf.js, the quote highlighted; a changed or missing file), get not_found, switch language;
+// load a local LLM (stories260K) in Settings and get a generated answer streamed, cancelled, and refused (not_found)
+// when the library has no evidence; last, a PDF that pdf.js can draw only with its CMaps. Takes the README's
+// screenshots (docs/screenshots/).
 // Electron itself is not involved.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -31,9 +32,8 @@ let serving: Promise<number>;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set KB_CHROMIUM)`);
-  // The page under test is the production build of the renderer, as `npm run build` makes it (a few seconds).
+  // The page under test is the production build of the renderer (built once for the run: tests/buildApp.globalSetup.ts).
   const rendererDir = path.join(ROOT, 'out/renderer');
-  execFileSync(path.join(ROOT, 'node_modules/.bin/electron-vite'), ['build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
   dir = mkdtempSync(path.join(tmpdir(), 'kb-e2e-'));
   let url!: string;
   const listening = new Promise<void>((resolve) => {
@@ -104,6 +104,9 @@ describe('the renderer against kb serve', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'chat-with-citations.png') });
 
     await answer.getByTestId('marker-1').click();
+    await page.getByTestId('passage-dialog').waitFor();
+    // A PDF passage opens on its page (next test); its extracted text is one click away.
+    if ((await page.getByTestId('passage-view-toggle').count()) > 0) await page.getByTestId('passage-view-text').click();
     const quote = page.getByTestId('passage-quote');
     await quote.waitFor();
     expect(await quote.textContent()).toContain('应对登录的用户进行身份标识和鉴别');
@@ -111,6 +114,126 @@ describe('the renderer against kb serve', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'passage-in-context.png') });
     await page.keyboard.press('Escape');
     await page.getByTestId('passage-dialog').waitFor({ state: 'detached' });
+  });
+
+  it('opens a passage of the PDF on its page, drawn by pdf.js, with the quote highlighted', async () => {
+    const pageErrors: Error[] = [];
+    const consoleProblems: string[] = [];
+    const onPageError = (error: Error) => pageErrors.push(error);
+    // pdf.js reports missing CMaps, fonts or worker as "Warning: …" on console.log; the browser, CSP refusals as errors.
+    const onConsole = (message: { type(): string; text(): string }) => {
+      if (message.type() === 'error' || message.type() === 'warning' || message.text().startsWith('Warning:')) consoleProblems.push(`${message.type()}: ${message.text()}`);
+    };
+    page.on('pageerror', onPageError);
+    page.on('console', onConsole);
+    try {
+      // The answer cites the DOCX's copy of the clause (the same text in both files is cited once); the search hits
+      // list both, and open a passage the same way as a citation.
+      await page.getByTestId('nav-search').click();
+      await page.getByTestId('search-input').fill('应对登录的用户进行身份标识和鉴别');
+      await page.getByTestId('search-input').press('Enter');
+      const pdfHit = page.getByTestId('hits').locator('li').filter({ hasText: '8.1.4.1 身份鉴别' }).filter({ hasText: '.pdf' }).first();
+      const hitText = (await pdfHit.textContent()) ?? '';
+      const citedPage = /第 (\d+)/.exec(hitText)?.[1];
+      expect(citedPage).toBeDefined();
+      await pdfHit.locator('button').click();
+
+      const view = page.getByTestId('pdf-page');
+      await view.waitFor();
+      await expect.poll(() => page.getByTestId('pdf-page-canvas').getAttribute('data-page'), { timeout: 30_000 }).toBe(citedPage);
+      expect(await page.getByTestId('pdf-highlight').count()).toBeGreaterThan(0);
+      expect(await page.getByTestId('pdf-page-label').textContent()).toMatch(new RegExp(`^第 ${citedPage} 页，共 \\d+ 页$`));
+      // The canvas holds the drawn page: count its pixels that are not (near) white. A script as text: these tests
+      // are type-checked for Node, without the DOM's types.
+      const canvas = (await page.evaluate(`(() => {
+        const canvas = document.querySelector('[data-testid="pdf-page-canvas"]');
+        const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let inked = 0;
+        for (let i = 0; i < data.length; i += 4) if (data[i] < 160 && data[i + 1] < 160 && data[i + 2] < 160) inked++;
+        return { width: canvas.width, height: canvas.height, inked };
+      })()`)) as { width: number; height: number; inked: number };
+      expect(canvas.width).toBeGreaterThan(500);
+      expect(canvas.height).toBeGreaterThan(canvas.width);
+      // A page of text: a few percent of its pixels are ink (a blank canvas has none).
+      expect(canvas.inked).toBeGreaterThan(canvas.width * canvas.height * 0.005);
+      // The highlighted runs are the quote: clause 8.1.4.1's first requirement among them, in reading order.
+      const highlighted = await page.getByTestId('pdf-highlight').allTextContents();
+      expect(highlighted.some((text) => text.length >= 2 && '身份标识和鉴别'.includes(text))).toBe(true);
+      expect(highlighted.join('')).toContain('应对登录的用户进行身份标识和鉴别');
+      expect(highlighted.join('')).not.toContain('8.1.4.2');
+      // The highlight is scrolled into view in the page's scroller.
+      expect(await page.getByTestId('pdf-highlight').first().isVisible()).toBe(true);
+      await page.mouse.move(700, 10);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'passage-pdf-page.png') });
+
+      // pdf.js draws in its own worker, a file of the app's (not the main-thread fallback).
+      expect(page.workers().map((worker) => worker.url())).toEqual([expect.stringMatching(/\/assets\/pdf\.worker\.min-[\w-]+\.mjs$/)]);
+
+      // Other pages of the document: the next one has no highlight and a way back to the quote's.
+      await page.getByTestId('pdf-next-page').click();
+      await expect.poll(() => page.getByTestId('pdf-page-label').textContent()).toMatch(new RegExp(`^第 ${Number(citedPage) + 1} 页`));
+      await expect.poll(() => page.getByTestId('pdf-page-canvas').getAttribute('data-page')).toBe(String(Number(citedPage) + 1));
+      expect(await page.getByTestId('pdf-highlight').count()).toBe(0);
+      await page.getByTestId('pdf-back-to-quote').click();
+      await expect.poll(() => page.getByTestId('pdf-page-canvas').getAttribute('data-page')).toBe(citedPage);
+      expect(await page.getByTestId('pdf-highlight').count()).toBeGreaterThan(0);
+      expect(await page.getByTestId('pdf-page-label').textContent()).toMatch(new RegExp(`^第 ${citedPage} 页`));
+
+      // The extracted text is one click away, and the page comes back without opening the document again.
+      await page.getByTestId('passage-view-text').click();
+      expect(await page.getByTestId('passage-quote').textContent()).toContain('应对登录的用户进行身份标识和鉴别');
+      expect(await view.isVisible()).toBe(false);
+      await page.getByTestId('passage-view-page').click();
+      expect(await page.getByTestId('pdf-highlight').count()).toBeGreaterThan(0);
+      expect(await page.getByTestId('pdf-unavailable').count()).toBe(0);
+      expect(await page.getByTestId('pdf-file-changed').count()).toBe(0);
+
+      expect(page.workers()).toHaveLength(1);
+
+      // "Show file" in the browser face saves the original PDF (the desktop app reveals it in the file manager).
+      expect(await page.getByTestId('passage-show-file').textContent()).toBe('下载原文件');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('passage-show-file').click()]);
+      expect(download.suggestedFilename()).toBe('GBT22239-2019_基本要求.pdf');
+
+      // Closing the dialog destroys the document, and with it the worker.
+      await page.keyboard.press('Escape');
+      await page.getByTestId('passage-dialog').waitFor({ state: 'detached' });
+      await expect.poll(() => page.workers().length).toBe(0);
+
+      // The file changed since it was indexed: the page is still shown, with a warning that it may not match.
+      const uploaded = path.join(dir, 'e2e.kb.sqlite.uploads', 'GBT22239-2019_基本要求.pdf');
+      const original = readFileSync(uploaded);
+      try {
+        appendFileSync(uploaded, '\n% edited after indexing\n');
+        await pdfHit.locator('button').click();
+        await page.getByTestId('pdf-file-changed').waitFor();
+        expect(await page.getByTestId('pdf-file-changed').textContent()).toContain('重新扫描');
+        await expect.poll(() => page.getByTestId('pdf-page-canvas').getAttribute('data-page'), { timeout: 30_000 }).toBe(citedPage);
+        await page.keyboard.press('Escape');
+        await page.getByTestId('passage-dialog').waitFor({ state: 'detached' });
+
+        // The file is gone: the extracted text, and why the page is not shown, in one line.
+        renameSync(uploaded, `${uploaded}.away`);
+        await pdfHit.locator('button').click();
+        await page.getByTestId('pdf-unavailable').waitFor();
+        expect(await page.getByTestId('pdf-unavailable').textContent()).toMatch(/^无法显示原文页面（.*not there any more.*）/);
+        expect(await page.getByTestId('passage-quote').textContent()).toContain('应对登录的用户进行身份标识和鉴别');
+        expect(await page.getByTestId('passage-view-toggle').count()).toBe(0);
+        expect(await page.getByTestId('pdf-page').count()).toBe(0);
+        await page.keyboard.press('Escape');
+        await page.getByTestId('passage-dialog').waitFor({ state: 'detached' });
+      } finally {
+        if (existsSync(`${uploaded}.away`)) renameSync(`${uploaded}.away`, uploaded);
+        writeFileSync(uploaded, original);
+      }
+      await page.getByTestId('nav-chat').click();
+      expect(pageErrors).toEqual([]);
+      // Nothing at all: no missing CMap or font, no fake worker, no CSP refusal.
+      expect(consoleProblems).toEqual([]);
+    } finally {
+      page.off('pageerror', onPageError);
+      page.off('console', onConsole);
+    }
   });
 
   it('says plainly when the library does not hold the answer', async () => {
@@ -218,5 +341,51 @@ describe('the renderer against kb serve', () => {
     expect(await exchange.getAttribute('data-mode')).toBe('generate');
     expect(await exchange.getByTestId('generation-note').count()).toBe(0);
     expect(await page.evaluate('window.streamed')).toBe('');
+  });
+
+  // Last: it adds a third document to the library.
+  it('draws a Chinese PDF that needs pdf.js CMaps (no ToUnicode, font not embedded), served by the app itself', async () => {
+    const consoleProblems: string[] = [];
+    const assetRequests: string[] = [];
+    const onConsole = (message: { type(): string; text(): string }) => {
+      if (message.type() === 'error' || message.type() === 'warning' || message.text().startsWith('Warning:')) consoleProblems.push(`${message.type()}: ${message.text()}`);
+    };
+    const onResponse = (response: { url(): string; status(): number }) => {
+      if (response.url().includes('/pdfjs/')) assetRequests.push(`${response.status()} ${new URL(response.url()).pathname}`);
+    };
+    page.on('console', onConsole);
+    page.on('response', onResponse);
+    try {
+      await page.getByTestId('nav-library').click();
+      await page.getByTestId('file-input').setInputFiles([path.resolve(CORPUS, '../pdf-edge/cjk-cmap-no-tounicode.pdf')]);
+      await expect.poll(() => page.getByTestId('ingest-done').textContent(), { timeout: 60_000 }).toContain('1 个已索引');
+      await page.getByTestId('nav-search').click();
+      await page.getByTestId('search-input').fill('人工智能与机器学习');
+      await page.getByTestId('search-input').press('Enter');
+      await page.getByTestId('hits').locator('li').filter({ hasText: 'cjk-cmap-no-tounicode.pdf' }).first().locator('button').click();
+      await expect.poll(() => page.getByTestId('pdf-page-canvas').getAttribute('data-page'), { timeout: 30_000 }).toBe('1');
+      // The text layer has the text only through the CMap (UniGB-UCS2-H): the quote is found and highlighted in it.
+      expect((await page.getByTestId('pdf-highlight').allTextContents()).join('')).toContain('人工智能与机器学习');
+      const inked = await page.evaluate(`(() => {
+        const canvas = document.querySelector('[data-testid="pdf-page-canvas"]');
+        const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let inked = 0;
+        for (let i = 0; i < data.length; i += 4) if (data[i] < 160 && data[i + 1] < 160 && data[i + 2] < 160) inked++;
+        return inked;
+      })()`);
+      expect(inked).toBeGreaterThan(500);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'passage-pdf-cmap.png') });
+      // The CMap came from the app's own files (out/renderer/pdfjs/), nowhere else.
+      expect(assetRequests).toContain('200 /pdfjs/cmaps/UniGB-UCS2-H.bcmap');
+      expect(assetRequests.every((request) => request.startsWith('200 '))).toBe(true);
+      // The PDF names STSong-Light without embedding it; pdf.js says when this machine lacks it and draws with a
+      // fallback font (as above). Nothing else: no CMap or standard font missing.
+      expect(consoleProblems.filter((text) => !text.includes('Cannot load system font: STSong-Light'))).toEqual([]);
+      await page.keyboard.press('Escape');
+      await page.getByTestId('passage-dialog').waitFor({ state: 'detached' });
+    } finally {
+      page.off('console', onConsole);
+      page.off('response', onResponse);
+    }
   });
 });

@@ -25,6 +25,7 @@ describe('import layering (eslint.config.js)', () => {
     ['renderer/src/x.ts', "import { createEngine } from '../../electron/engine/index.ts';\nexport const a = createEngine;", /only through window\.kb/],
     ['renderer/src/x.ts', "import Database from 'better-sqlite3';\nexport const a = Database;", /belong to the engine/],
     ['renderer/src/x.ts', "export const load = () => import('node:path');", /renderer has no Node/],
+    ['renderer/src/x.ts', "export const load = () => import('pdfjs-dist/legacy/build/pdf.mjs');", /belong to the engine/],
     ['electron/engine/x.ts', "import { app } from 'electron';\nexport const a = app;", /plain Node/],
     ['electron/engine/store/x.ts', "export const load = () => import('electron');", /plain Node/],
     ['electron/engine/x.ts', "import { App } from '../../renderer/src/App.tsx';\nexport const a = App;", /never imports renderer/],
@@ -45,6 +46,7 @@ describe('import layering (eslint.config.js)', () => {
     ['electron/engine/x.ts', "import fs from 'node:fs';\nimport Database from 'better-sqlite3';\nimport type { SearchHit } from '../../shared/types.ts';\nexport const a = [fs, Database];\nexport type A = SearchHit;"],
     ['electron/preload/x.ts', "import { contextBridge } from 'electron';\nimport type { SearchHit } from '../../shared/types.ts';\nexport const a = contextBridge;\nexport type A = SearchHit;"],
     ['renderer/src/x.tsx', "import { useState } from 'react';\nimport { create } from 'zustand';\nimport type { SearchHit } from '../../shared/types.ts';\nexport const a = [useState, create];\nexport type A = SearchHit;"],
+    ['renderer/src/x.ts', "import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';\nexport const load = () => import('pdfjs-dist');\nexport const a = workerUrl;"],
     ['shared/x.ts', "import type { SearchHit } from './types.ts';\nexport type A = SearchHit;"],
     ['tests/main/x.test.ts', "import fs from 'node:fs';\nimport { app } from 'electron';\nexport const a = [fs, app];"],
   ])('%s: allowed imports are clean', async (file, code) => {

@@ -26,6 +26,7 @@ const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml',
@@ -33,6 +34,10 @@ const CONTENT_TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
   '.wasm': 'application/wasm',
+  // pdf.js's CMaps and standard fonts (out/renderer/pdfjs/), fetched by the cited-page view.
+  '.bcmap': 'application/octet-stream',
+  '.pfb': 'application/x-font-type1',
+  '.ttf': 'font/ttf',
 };
 
 export interface KbServerOptions {

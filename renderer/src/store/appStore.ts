@@ -1,7 +1,7 @@
 // One bound store made of typed slices (zustand's slices pattern). Engine calls live in slice actions, through the
 // client from api/kb.ts; components select the single fields they use.
 import { create, type StateCreator } from 'zustand';
-import type { AskReply, JobDone, JobStarted, LibraryInfo, LlmInspection, LoadLlmOptions, ModelStatus, PassageContext, PassageRef, SourceInfo } from '../../../shared/engineApi.ts';
+import type { AskReply, DocumentFile, JobDone, JobStarted, LibraryInfo, LlmInspection, LoadLlmOptions, ModelStatus, PassageContext, PassageRef, SourceInfo } from '../../../shared/engineApi.ts';
 import type { AnswerMode, DocumentInfo, EmbeddingProgress, HistoryEntry, IngestProgress, SearchHit } from '../../../shared/types.ts';
 import { connectKb, type ChooseKind, type KbClient } from '../api/kb.ts';
 import type { Language } from '../i18n.ts';
@@ -74,6 +74,10 @@ export interface ChatSlice {
   cancelAsk(): Promise<void>;
   passage: PassageContext | null;
   passageError: string | null;
+  /** The cited PDF's file, for drawing its page; fetched once per opened passage and dropped when it closes. */
+  passageFile: DocumentFile | null;
+  /** Why the cited PDF's file could not be fetched (gone, too large): the dialog shows the extracted text instead. */
+  passageFileError: string | null;
   setMode(mode: AnswerMode): void;
   ask(question: string): Promise<void>;
   openPassage(ref: PassageRef): Promise<void>;
@@ -288,6 +292,8 @@ const createChatSlice: Slice<ChatSlice> = (set, get) => ({
   streaming: null,
   passage: null,
   passageError: null,
+  passageFile: null,
+  passageFileError: null,
   setMode: (mode) => set({ mode }),
   ask: async (question) => {
     const client = get().client;
@@ -320,13 +326,25 @@ const createChatSlice: Slice<ChatSlice> = (set, get) => ({
   openPassage: async (ref) => {
     const client = get().client;
     if (!client) return;
+    let passage: PassageContext;
     try {
-      set({ passage: await client.passageContext(ref), passageError: null });
+      passage = await client.passageContext(ref);
+      set({ passage, passageError: null, passageFile: null, passageFileError: null });
     } catch (error) {
-      set({ passage: null, passageError: message(error) });
+      set({ passage: null, passageError: message(error), passageFile: null, passageFileError: null });
+      return;
+    }
+    // A PDF passage is shown on its page: the file itself, once per opening (the text view needs nothing more).
+    if (passage.documentType !== 'pdf' || passage.pageStart === null) return;
+    try {
+      const file = await client.documentFile(passage.documentId);
+      // Closed or replaced meanwhile: the bytes are not kept.
+      if (get().passage === passage) set({ passageFile: file });
+    } catch (error) {
+      if (get().passage === passage) set({ passageFileError: message(error) });
     }
   },
-  closePassage: () => set({ passage: null, passageError: null }),
+  closePassage: () => set({ passage: null, passageError: null, passageFile: null, passageFileError: null }),
 });
 
 const createSearchSlice: Slice<SearchSlice> = (set, get) => ({
