@@ -253,6 +253,9 @@ describe('the renderer against kb serve', () => {
     expect(await page.getByTestId('embedding-status').textContent()).toContain('Semantic search off');
     await page.getByTestId('language-switch').click();
     expect(await page.getByTestId('settings-screen').locator('h2').textContent()).toBe('设置');
+    // States said in the page's language (the engine's own words are kept for errors, which name the file).
+    expect(await page.getByTestId('llm-status-help').textContent()).toContain('未加载本地大模型：精确模式照常可用');
+    expect(await page.getByTestId('embedding-status-help').textContent()).toContain('未设置嵌入模型');
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
     await page.mouse.move(700, 700);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'settings.png') });
@@ -261,7 +264,7 @@ describe('the renderer against kb serve', () => {
   it('offers generated mode only once a model is loaded, and says why', async () => {
     await page.getByTestId('nav-chat').click();
     expect(await page.getByTestId('mode-generate').isDisabled()).toBe(true);
-    expect(await page.getByTestId('generate-unavailable').textContent()).toContain('生成模式不可用');
+    expect(await page.getByTestId('generate-unavailable').textContent()).toBe('生成模式不可用：尚未加载本地大模型，请在“设置”中选择 .gguf 文件并加载');
   });
 
   it('loads stories260K from a typed path in Settings and shows its architecture and that it fits', async () => {

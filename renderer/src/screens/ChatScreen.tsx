@@ -161,6 +161,8 @@ export function ChatScreen() {
   const hasDocuments = useAppStore((s) => s.documents.some((d) => d.status === 'indexed'));
   const [question, setQuestion] = useState('');
   const generateAvailable = llm?.state === 'loaded';
+  // A failed load has its own reason (the file, what went wrong); no model at all is said in the page's language.
+  const unavailableReason = t('generateUnavailable', { reason: llm?.state === 'error' ? llm.message : t('generateNeedsModel') });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -182,7 +184,7 @@ export function ChatScreen() {
           <label>
             <input type="radio" name="mode" data-testid="mode-exact" checked={mode === 'exact' || !generateAvailable} onChange={() => setMode('exact')} /> {t('modeExact')}
           </label>
-          <label title={generateAvailable ? '' : t('generateUnavailable', { reason: llm?.message ?? '' })}>
+          <label title={generateAvailable ? '' : unavailableReason}>
             <input
               type="radio"
               name="mode"
@@ -195,7 +197,7 @@ export function ChatScreen() {
           </label>
           {!generateAvailable && llm ? (
             <span className="muted small" data-testid="generate-unavailable">
-              {t('generateUnavailable', { reason: llm.message })}
+              {unavailableReason}
             </span>
           ) : null}
         </div>

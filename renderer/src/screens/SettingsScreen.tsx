@@ -129,7 +129,10 @@ function LlmSettings() {
       <dd>
         <div data-testid="llm-status">
           <span className={`badge ${state}`}>{label}</span>
-          <div className="muted">{llm?.message ?? summary?.message}</div>
+          {/* The engine's own words only for an error (they name the file and the reason); the rest is said here. */}
+          <div className="muted" data-testid="llm-status-help">
+            {state === 'error' ? (llm?.message ?? summary?.message) : state === 'loaded' ? t('llmLoadedHelp') : t('llmAbsentHelp')}
+          </div>
         </div>
         <form
           className={`model-form${over ? ' over' : ''}`}
@@ -254,7 +257,13 @@ function EmbeddingSettings() {
         {semantic ? (
           <div data-testid="embedding-status">
             <span className={`badge ${semantic.state}`}>{semantic.state === 'on' ? t('semanticOn') : semantic.state === 'error' ? t('semanticError') : t('semanticOff')}</span>
-            <div className="muted">{semantic.message}</div>
+            <div className="muted" data-testid="embedding-status-help">
+              {semantic.state === 'error'
+                ? semantic.message
+                : semantic.state === 'on'
+                  ? t('semanticOnHelp', { model: semantic.modelPath ?? semantic.modelId ?? '', chunks: semantic.embeddedChunks })
+                  : t('semanticOffHelp')}
+            </div>
           </div>
         ) : null}
         <form className="model-form" onSubmit={submit}>
