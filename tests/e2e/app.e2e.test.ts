@@ -8,13 +8,11 @@
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runServeCommand } from '../../electron/engine/serve/runServeCommand.ts';
+import { ROOT, startServedBrowser, type ServedBrowser } from './servedBrowser.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const CORPUS = path.resolve(ROOT, '../shared/corpus/mlps-office');
-const CHROMIUM = process.env.KB_CHROMIUM ?? '/usr/bin/chromium';
 // A real 1.2 MB Llama GGUF that writes English children's stories: only the plumbing can be asserted.
 const STORIES = path.resolve(ROOT, '../shared/models/stories260K/stories260K.gguf');
 // Screenshots go to test-results/ (ignored by git); to refresh the README's: KB_SCREENSHOTS_DIR=docs/screenshots npm run test:e2e
@@ -25,44 +23,22 @@ const QUESTION = '三级系统对身份鉴别有哪些要求？';
 const ABSENT = '等保2.0针对5G网络提出了哪些要求？';
 
 let dir: string;
+let served: ServedBrowser;
 let browser: Browser;
 let page: Page;
-let stopServer: () => void;
-let serving: Promise<number>;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set KB_CHROMIUM)`);
-  // The page under test is the production build of the renderer (built once for the run: tests/buildApp.globalSetup.ts).
-  const rendererDir = path.join(ROOT, 'out/renderer');
   dir = mkdtempSync(path.join(tmpdir(), 'kb-e2e-'));
-  let url!: string;
-  const listening = new Promise<void>((resolve) => {
-    serving = runServeCommand(
-      { library: path.join(dir, 'e2e.kb.sqlite'), renderer: rendererDir },
-      { stdout: () => undefined, stderr: () => undefined, env: {} },
-      new Promise<void>((stop) => (stopServer = stop)),
-      (printed) => {
-        url = printed;
-        resolve();
-      },
-    );
-    void serving.catch(() => resolve());
-  });
-  await listening;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  served = await startServedBrowser(path.join(dir, 'e2e.kb.sqlite'));
+  browser = served.browser;
   page = await browser.newPage({ viewport: { width: 1200, height: 800 }, locale: 'zh-CN' });
   page.on('pageerror', (error) => console.error('page error:', error));
-  await page.goto(url);
+  await page.goto(served.url);
   mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  stopServer?.();
-  await serving;
+  await served?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

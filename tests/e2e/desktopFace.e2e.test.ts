@@ -6,25 +6,21 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runServeCommand } from '../../electron/engine/serve/runServeCommand.ts';
 import { ENGINE_METHODS } from '../../shared/engineApi.ts';
+import { ROOT, startServedBrowser, type ServedBrowser } from './servedBrowser.ts';
 
 // Browser globals used by the functions that run in the page (this file is type-checked for Node, without the DOM).
 declare const DataTransfer: new () => { items: { add(file: File): void } };
 declare const window: { __desktop?: [string, unknown][]; kb: { listDocuments(): Promise<{ id: number; path: string }[]> } };
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const CHROMIUM = process.env.KB_CHROMIUM ?? '/usr/bin/chromium';
 const STORIES = path.resolve(ROOT, '../shared/models/stories260K/stories260K.gguf');
 
 let dir: string;
 let folder: string;
-let browser: Browser;
+let served: ServedBrowser;
 let page: Page;
-let stopServer: () => void;
-let serving: Promise<number>;
 const pageErrors: string[] = [];
 
 interface Stand {
@@ -70,39 +66,21 @@ function installDesktopBridge(stand: Stand): void {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set KB_CHROMIUM)`);
   dir = mkdtempSync(path.join(tmpdir(), 'kb-e2e-desktop-'));
   folder = path.join(dir, '等保资料');
   mkdirSync(folder);
   writeFileSync(path.join(folder, '口令.md'), '# 口令管理\n\n口令长度不少于8位，每90天更换一次。\n');
   mkdirSync(path.join(dir, '第二批'));
   writeFileSync(path.join(dir, '第二批', '审计.md'), '# 审计管理\n\n审计记录保存不少于六个月。\n');
-  let url!: string;
-  const listening = new Promise<void>((resolve) => {
-    serving = runServeCommand(
-      { library: path.join(dir, 'desktop.kb.sqlite'), renderer: path.join(ROOT, 'out/renderer') },
-      { stdout: () => undefined, stderr: () => undefined, env: {} },
-      new Promise<void>((stop) => (stopServer = stop)),
-      (printed) => {
-        url = printed;
-        resolve();
-      },
-    );
-    void serving.catch(() => resolve());
-  });
-  await listening;
-  const address = new URL(url);
+  served = await startServedBrowser(path.join(dir, 'desktop.kb.sqlite'));
+  const address = new URL(served.url);
   const stand: Stand = {
     rpc: `ws://${address.host}/rpc?token=${address.searchParams.get('token')}`,
     methods: [...ENGINE_METHODS],
     paths: { 等保资料: folder, 'stories260K.gguf': STORIES },
     chosen: { sources: [path.join(dir, '第二批')], llmFile: [STORIES] },
   };
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-  page = await browser.newPage({ viewport: { width: 1200, height: 900 }, locale: 'en-US' });
+  page = await served.browser.newPage({ viewport: { width: 1200, height: 900 }, locale: 'en-US' });
   page.on('pageerror', (error) => pageErrors.push(String(error)));
   await page.addInitScript(installDesktopBridge, stand);
   // The page without its token: only window.kb can connect it.
@@ -112,9 +90,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  stopServer?.();
-  await serving;
+  await served?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

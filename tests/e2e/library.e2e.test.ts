@@ -5,27 +5,22 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runServeCommand } from '../../electron/engine/serve/runServeCommand.ts';
+import { ROOT, startServedBrowser, type ServedBrowser } from './servedBrowser.ts';
 
 // Browser globals used by the functions that run in the page (this file is type-checked for Node, without the DOM).
 declare const DataTransfer: new () => { items: { add(file: File): void } };
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const CHROMIUM = process.env.KB_CHROMIUM ?? '/usr/bin/chromium';
 const STORIES = path.resolve(ROOT, '../shared/models/stories260K/stories260K.gguf');
 
 let dir: string;
 let uploads: string;
-let browser: Browser;
+let served: ServedBrowser;
 let page: Page;
-let stopServer: () => void;
-let serving: Promise<number>;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set KB_CHROMIUM)`);
   dir = mkdtempSync(path.join(tmpdir(), 'kb-e2e-library-'));
   // A client's folder as an auditor receives it: two sub-folders with a file of the same name, and a hidden folder.
   const folder = path.join(dir, '客户资料');
@@ -37,36 +32,17 @@ beforeAll(async () => {
   writeFileSync(path.join(folder, '.git', 'config'), '[core]\n');
   const library = path.join(dir, 'e2e.kb.sqlite');
   uploads = `${library}.uploads`;
-  let url!: string;
-  const listening = new Promise<void>((resolve) => {
-    serving = runServeCommand(
-      { library, renderer: path.join(ROOT, 'out/renderer') },
-      { stdout: () => undefined, stderr: () => undefined, env: {} },
-      new Promise<void>((stop) => (stopServer = stop)),
-      (printed) => {
-        url = printed;
-        resolve();
-      },
-    );
-    void serving.catch(() => resolve());
-  });
-  await listening;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-  page = await browser.newPage({ viewport: { width: 1200, height: 900 }, locale: 'en-US', acceptDownloads: true });
+  served = await startServedBrowser(library);
+  page = await served.browser.newPage({ viewport: { width: 1200, height: 900 }, locale: 'en-US', acceptDownloads: true });
   page.on('pageerror', (error) => pageErrors.push(String(error)));
-  await page.goto(url);
+  await page.goto(served.url);
   await page.getByTestId('library-empty').waitFor();
   // English, so the assertions read as the labels do.
   await page.getByTestId('language-switch').click();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  stopServer?.();
-  await serving;
+  await served?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
