@@ -33,14 +33,15 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** pdf.js's text runs of every page (index 0 = page 1), as its text layer gets them. */
+/** pdf.js's text runs of every page (index 0 = page 1), as the page view's text layer gets them. */
 async function pageRuns(file: string): Promise<string[][]> {
   const { cMapUrl, standardFontDataUrl } = pdfjsAssetDirs();
   const pdf = await getDocument({ data: new Uint8Array(readFileSync(file)), cMapUrl, cMapPacked: true, standardFontDataUrl, isEvalSupported: false, verbosity: 0 }).promise;
   const pages: string[][] = [];
   for (let n = 1; n <= pdf.numPages; n++) {
-    const content = await (await pdf.getPage(n)).getTextContent();
-    pages.push(content.items.map((item) => ('str' in item ? item.str : '')));
+    // The options and filter of PdfPageView's pageTextRuns, so the runs are the ones the view searches.
+    const content = await (await pdf.getPage(n)).getTextContent({ includeMarkedContent: true, disableNormalization: true });
+    pages.push(content.items.flatMap((item) => ('str' in item ? [item.str] : [])));
   }
   await pdf.destroy();
   return pages;
