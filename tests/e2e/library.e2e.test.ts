@@ -131,6 +131,8 @@ describe('settings in the browser face', () => {
     expect(await page.getByTestId('inspect-fit').textContent()).toContain('fits');
     // Checked, not loaded.
     expect(await page.getByTestId('llm-status').textContent()).toContain('Not loaded');
+    // Checking started llama.cpp: the backend it found is shown.
+    await expect.poll(() => page.getByTestId('gpu-status').textContent()).toMatch(/cpu|cuda|metal|vulkan/i);
   });
 
   it('says why a dropped file cannot be used: not a .gguf, or no path in a browser', async () => {

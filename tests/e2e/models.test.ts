@@ -85,7 +85,10 @@ describe('LibraryService: the local LLM', () => {
       info: { fileName: 'stories260K.gguf', architecture: 'llama', quantization: 'F32', contextLength: 2048, sizeBytes: readFileSync(STORIES).length },
       fit: { fits: true, summary: expect.stringMatching(/Fits\./) },
     });
-    expect((await service.modelStatus()).llm.state).not.toBe('loaded');
+    const status = await service.modelStatus();
+    expect(status.llm.state).not.toBe('loaded');
+    // Checking started llama.cpp, so the backend it found is known before anything is loaded.
+    expect(status.llm.gpu).toMatchObject({ backend: expect.stringMatching(/^(cpu|cuda|metal|vulkan)$/) });
     await expect(service.inspectLlm(path.join(dir, 'notes.gguf'))).rejects.toMatchObject({ name: 'ModelFileError', message: expect.stringMatching(/not a GGUF model file/) });
     await expect(service.inspectLlm(dir)).rejects.toMatchObject({ name: 'ModelFileError', code: 'not-a-file' });
   });

@@ -315,6 +315,8 @@ export class LibraryService implements EngineApi {
     // The header alone first: a missing or broken file is refused without starting llama.cpp.
     await engine.readModelInfo(resolved);
     const host = this.#host && !this.#host.disposed ? this.#host : await engine.llm();
+    // llama.cpp is started now: from here on modelStatus() reports the GPU it found.
+    this.#host ??= host;
     const { info, fit } = await host.inspect(resolved);
     return { path: resolved, info: modelInfo(info), fit: { fits: fit.fits, summary: fit.summary } };
   }

@@ -406,6 +406,8 @@ const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
       set({ llmInspectError: message(error) });
     }
     set({ llmInspecting: false });
+    // Checking starts llama.cpp: the GPU it found can be shown now.
+    await get().refreshModels();
   },
   choosePath: async (kind) => {
     const client = get().client;
