@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs';
 import type { IpcMain } from 'electron';
 import type { EngineApi } from '../../shared/engineApi.ts';
-import { CHOOSE_KINDS, KB_CHANNELS, type ChooseKind } from '../preload/kbBridge.ts';
+import { CHOOSE_KINDS, type ChooseKind } from '../../shared/desktopBridge.ts';
+import { KB_CHANNELS } from '../preload/kbBridge.ts';
 import { handleTrusted } from './ipcHandlers.ts';
 import type { SecurityPolicy } from './securityPolicy.ts';
 

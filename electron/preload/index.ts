@@ -2,7 +2,8 @@
 // renderer never gets ipcRenderer itself, an IPC event, or a way to pick the channel.
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { EngineApi, EngineMethod } from '../../shared/engineApi.ts';
-import { engineChannel, isDesktopEventMessage, KB_CHANNELS, readableIpcError, type KbBridge } from './kbBridge.ts';
+import { isDesktopEventMessage, type KbBridge } from '../../shared/desktopBridge.ts';
+import { engineChannel, KB_CHANNELS, readableIpcError } from './kbBridge.ts';
 
 /** One EngineApi method as an invoke on its own channel (main checks the sender and the arguments). */
 const invoke =
@@ -12,7 +13,7 @@ const invoke =
       throw readableIpcError(error);
     }) as ReturnType<EngineApi[M]>;
 
-const kb: KbBridge = {
+const kb: KbBridge<File> = {
   libraryInfo: invoke('libraryInfo'),
   listDocuments: invoke('listDocuments'),
   ingestPaths: invoke('ingestPaths'),

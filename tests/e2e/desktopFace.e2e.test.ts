@@ -1,5 +1,5 @@
 // The renderer's desktop face in Debian's Chromium: the page gets a `window.kb` shaped exactly like the preload's
-// (electron/preload/kbBridge.ts: KbBridge), whose engine methods go to a real engine (`kb serve`'s socket) and whose
+// (shared/desktopBridge.ts: KbBridge), whose engine methods go to a real engine (`kb serve`'s socket) and whose
 // desktop-only parts (native dialogs, file manager, dropped files' paths) are recorded stand-ins, because no Electron
 // window can run here. This checks what the page does with them: a dropped folder goes to the engine as its path (no
 // upload), "Add folder…" and "Choose…" use the native dialog, "Show file" asks main to reveal the document by id.

@@ -1,30 +1,17 @@
 // The renderer's one door to the engine. At start it picks the transport: `window.kb` from the sandboxed preload
 // (the desktop app), else the WebSocket of `kb serve` named by the page's own URL (`?token=…`). Store actions call
 // the returned client; components never do, and nothing else in the renderer knows which transport it is.
-import {
-  RPC_PATH,
-  type DocumentFile,
-  type EngineApi,
-  type EngineEvents,
-  type EngineMethod,
-  type JobStarted,
-  type RpcEvent,
-  type RpcResponse,
-} from '../../../shared/engineApi.ts';
+import type { ChooseKind, DesktopEventName, DesktopEvents, KbBridge } from '../../../shared/desktopBridge.ts';
+import { RPC_PATH, type DocumentFile, type EngineApi, type EngineMethod, type JobStarted, type RpcEvent, type RpcResponse } from '../../../shared/engineApi.ts';
 
-/** Events the desktop shell pushes besides the engine's (see electron/preload/kbBridge.ts: DesktopEvents). */
-export interface KbEvents extends EngineEvents {
-  /** An ingestion started from the app's menu ("Add folder…"): adopt it like one the page started. */
-  jobStarted: JobStarted;
-  /** The menu's "Settings…" item. */
-  openSettings: null;
-}
-export type KbEventName = keyof KbEvents;
+/**
+ * The events the page can subscribe to: the engine's, and the desktop shell's own two (an ingestion started from
+ * the menu's "Add folder…", the menu's "Settings…"), which the browser face never sends.
+ */
+export type KbEvents = DesktopEvents;
+export type KbEventName = DesktopEventName;
 
 export type EventHandler<E extends KbEventName> = (payload: KbEvents[E]) => void;
-
-/** What a native open dialog is for (electron/preload/kbBridge.ts: ChooseKind). */
-export type ChooseKind = 'sources' | 'llmFile' | 'embeddingFolder';
 
 /** The engine as the renderer sees it: the contract's methods, plus event subscription. */
 export interface KbClient extends EngineApi {
@@ -48,18 +35,10 @@ export interface KbClient extends EngineApi {
   showOriginal(documentId: number): Promise<'revealed' | 'downloaded'>;
 }
 
-/** What the preload exposes as `window.kb` (electron/preload/kbBridge.ts repeats this until it moves to shared/). */
-export interface KbBridge extends EngineApi {
-  onEvent(listener: (event: KbEventName, payload: unknown) => void): () => void;
-  pathForFile(file: File): string;
-  revealDocument(documentId: number): Promise<void>;
-  choose(kind: ChooseKind): Promise<string[]>;
-}
-
 declare global {
   interface Window {
     /** Present only in the desktop app, where the preload provides it. */
-    readonly kb?: KbBridge;
+    readonly kb?: KbBridge<File>;
   }
 }
 
@@ -233,7 +212,7 @@ function saveDownload(original: DocumentFile): void {
 }
 
 /** EngineApi through the preload's `window.kb`: IPC to main, which checks and forwards to the engine's process. */
-function desktopClient(bridge: KbBridge): KbClient {
+function desktopClient(bridge: KbBridge<File>): KbClient {
   const handlers = new Map<KbEventName, Set<(payload: unknown) => void>>();
   bridge.onEvent((event, payload) => {
     for (const handler of handlers.get(event) ?? []) handler(payload);
@@ -277,7 +256,7 @@ function desktopClient(bridge: KbBridge): KbClient {
 }
 
 /** Dropped or chosen files and folders reach the engine as their paths: nothing is copied, a folder stays a folder. */
-function ingestByPath(bridge: KbBridge, files: File[]): Promise<JobStarted> {
+function ingestByPath(bridge: KbBridge<File>, files: File[]): Promise<JobStarted> {
   const paths = files.map((file) => bridge.pathForFile(file));
   if (paths.some((p) => p === '')) return Promise.reject(new KbCallError('NoPath', 'a dropped item has no file on this disk: drop files or folders from the file manager'));
   return bridge.ingestPaths(paths);

@@ -3,7 +3,8 @@
 import { create, type StateCreator } from 'zustand';
 import type { AskReply, DocumentFile, JobDone, JobStarted, LibraryInfo, LlmInspection, LoadLlmOptions, ModelStatus, PassageContext, PassageRef, SourceInfo } from '../../../shared/engineApi.ts';
 import type { AnswerMode, DocumentInfo, EmbeddingProgress, HistoryEntry, IngestProgress, SearchHit } from '../../../shared/types.ts';
-import { connectKb, type ChooseKind, type KbClient } from '../api/kb.ts';
+import type { ChooseKind } from '../../../shared/desktopBridge.ts';
+import { connectKb, type KbClient } from '../api/kb.ts';
 import type { Language } from '../i18n.ts';
 
 export type Screen = 'library' | 'chat' | 'search' | 'history' | 'settings';
