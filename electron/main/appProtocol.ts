@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Protocol } from 'electron';
+import { contentTypeOf } from '../../shared/contentTypes.ts';
 import { contentSecurityPolicy } from './contentSecurityPolicy.ts';
 import { APP_HOST, APP_SCHEME } from './securityPolicy.ts';
 
@@ -12,23 +13,6 @@ export const APP_SCHEME_PRIVILEGES = {
   privileges: { standard: true, secure: true, supportFetchAPI: true },
 } as const;
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-  // pdf.js's CMaps and standard fonts (out/renderer/pdfjs/), fetched by the cited-page view.
-  '.bcmap': 'application/octet-stream',
-  '.pfb': 'application/x-font-type1',
-  '.ttf': 'font/ttf',
-};
 
 /**
  * The file under `rootDir` that an app:// URL names, or null when the URL is not ours or would leave `rootDir`
@@ -62,7 +46,7 @@ export async function serveAppRequest(request: Request, rootDir: string): Promis
   return new Response(new Uint8Array(body), {
     status: 200,
     headers: {
-      'Content-Type': CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'Content-Type': contentTypeOf(file),
       'Content-Security-Policy': contentSecurityPolicy(),
       'X-Content-Type-Options': 'nosniff',
     },

@@ -15,6 +15,7 @@ import {
   type RpcEvent,
   type RpcResponse,
 } from '../../../shared/engineApi.ts';
+import { contentTypeOf } from '../../../shared/contentTypes.ts';
 import type { LibraryService } from './LibraryService.ts';
 import { acceptWebSocket, CLOSE_CODE, rejectUpgrade, type WebSocketConnection } from './WebSocketConnection.ts';
 
@@ -23,22 +24,6 @@ export const SERVE_HOST = '127.0.0.1';
 // 256 MiB of base64 per message: a batch of large PDFs fits; anything more is refused before it is buffered whole.
 const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-  // pdf.js's CMaps and standard fonts (out/renderer/pdfjs/), fetched by the cited-page view.
-  '.bcmap': 'application/octet-stream',
-  '.pfb': 'application/x-font-type1',
-  '.ttf': 'font/ttf',
-};
 
 export interface KbServerOptions {
   service: LibraryService;
@@ -98,7 +83,7 @@ async function serveStatic(request: IncomingMessage, response: ServerResponse, r
     return;
   }
   response.writeHead(200, {
-    'Content-Type': CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'Content-Type': contentTypeOf(file),
     'X-Content-Type-Options': 'nosniff',
     // The token is in the page's URL: never send it anywhere as a referrer.
     'Referrer-Policy': 'no-referrer',
