@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../electron/engine/index.ts';
 import { LibraryService, type EngineEventListener } from '../../electron/engine/serve/LibraryService.ts';
 import { startKbServer, type KbServer } from '../../electron/engine/serve/startKbServer.ts';
-import type { EngineEvents, RpcEvent, RpcResponse } from '../../shared/engineApi.ts';
+import type { EngineEvents } from '../../shared/engineApi.ts';
+import { connectRpc } from './rpcSocket.ts';
 
 const SHARED = path.resolve(import.meta.dirname, '../../../shared');
 const STORIES = path.join(SHARED, 'models/stories260K/stories260K.gguf');
@@ -215,20 +216,7 @@ describe('kb serve: the models over the WebSocket', () => {
   });
 
   it('loads a model, streams answer tokens to the socket before the reply, and validates arguments', async () => {
-    const socket = new WebSocket(`ws://127.0.0.1:${server.port}/rpc?token=${server.token}`);
-    const messages: (RpcResponse | RpcEvent)[] = [];
-    socket.addEventListener('message', (e) => messages.push(JSON.parse(String(e.data)) as RpcResponse | RpcEvent));
-    await new Promise((resolve, reject) => {
-      socket.addEventListener('open', resolve, { once: true });
-      socket.addEventListener('error', reject, { once: true });
-    });
-    let nextId = 1;
-    const call = async (method: string, args: unknown[]): Promise<RpcResponse> => {
-      const id = nextId++;
-      socket.send(JSON.stringify({ id, method, args }));
-      await expect.poll(() => messages.some((m) => 'id' in m && m.id === id), { timeout: 60_000 }).toBe(true);
-      return messages.find((m): m is RpcResponse => 'id' in m && m.id === id)!;
-    };
+    const { socket, messages, call } = await connectRpc(`ws://127.0.0.1:${server.port}/rpc?token=${server.token}`);
     try {
       expect(await call('loadLlm', [STORIES, { gpu: 'tpu' }])).toMatchObject({ ok: false, error: { name: 'InvalidArgumentsError', message: expect.stringMatching(/gpu must be one of/) } });
       expect(await call('loadLlm', [STORIES, { threads: 0 }])).toMatchObject({ ok: false, error: { message: expect.stringMatching(/threads must be between 1 and 256/) } });

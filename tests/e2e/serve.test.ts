@@ -10,7 +10,8 @@ import { createEngine, type Engine } from '../../electron/engine/index.ts';
 import { LibraryService } from '../../electron/engine/serve/LibraryService.ts';
 import { startKbServer, type KbServer } from '../../electron/engine/serve/startKbServer.ts';
 import { acceptKey } from '../../electron/engine/serve/WebSocketConnection.ts';
-import type { RpcEvent, RpcResponse } from '../../shared/engineApi.ts';
+import type { RpcEvent } from '../../shared/engineApi.ts';
+import { connectRpc } from './rpcSocket.ts';
 
 let dir: string;
 let engine: Engine;
@@ -73,23 +74,7 @@ function upgradeStatus(pathName: string, headers: Record<string, string>): Promi
 }
 
 /** A connected client that collects replies and events. */
-async function client() {
-  const socket = new WebSocket(wsUrl(server.token));
-  const messages: (RpcResponse | RpcEvent)[] = [];
-  socket.addEventListener('message', (e) => messages.push(JSON.parse(String(e.data)) as RpcResponse | RpcEvent));
-  await new Promise((resolve, reject) => {
-    socket.addEventListener('open', resolve, { once: true });
-    socket.addEventListener('error', reject, { once: true });
-  });
-  let nextId = 1;
-  const call = async (method: string, args: unknown[]): Promise<RpcResponse> => {
-    const id = nextId++;
-    socket.send(JSON.stringify({ id, method, args }));
-    await expect.poll(() => messages.some((m) => 'id' in m && m.id === id), { timeout: 60_000 }).toBe(true);
-    return messages.find((m): m is RpcResponse => 'id' in m && m.id === id)!;
-  };
-  return { socket, messages, call };
-}
+const client = () => connectRpc(wsUrl(server.token));
 
 describe('kb serve: who may connect', () => {
   it('listens on 127.0.0.1 only, with a long random token in its URL', () => {

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, mkdirSync, openSync, symlinkSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
 import path from 'node:path';
 import { constants as zlibConstants, createDeflateRaw, crc32 } from 'node:zlib';
-import { concat, encodeLegacy, encodeUtf16, makeDocx, makePdf, makeZip, utf8, w } from '../engine/parse/fixtures.ts';
+import { concat, encodeLegacy, encodeUtf16, makeDocx, makePdf, makeZip, serializePdf, utf8, w } from '../engine/parse/fixtures.ts';
 
 /** What the ingestion must do with a file (or folder): index it, fail it, or skip it — with a reason matching `reason`. */
 export type Expectation =
@@ -75,17 +75,7 @@ function makeScannedPdf(): Uint8Array {
     `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
     `<< /Type /XObject /Subtype /Image /Width ${side} /Height ${side} /ColorSpace /DeviceGray /BitsPerComponent 8 /Length ${pixels.length} >>\nstream\n${pixels.toString('latin1')}\nendstream`,
   ];
-  let out = '%PDF-1.4\n%\xE2\xE3\xCF\xD3\n';
-  const offsets: number[] = [];
-  objects.forEach((body, i) => {
-    offsets.push(out.length);
-    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
-  });
-  const xref = out.length;
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const o of offsets) out += `${String(o).padStart(10, '0')} 00000 n \n`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return new Uint8Array(Buffer.from(out, 'latin1'));
+  return serializePdf(objects);
 }
 
 /** Chinese prose with sentence ends, `bytes` long (about), each paragraph numbered so that it is distinct. */

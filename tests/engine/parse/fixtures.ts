@@ -249,6 +249,17 @@ export function makePdf(opts: PdfOptions): Uint8Array {
     encryptNum = objects.length;
   }
 
+  let trailer = '';
+  if (infoNum) trailer += ` /Info ${infoNum} 0 R`;
+  if (encryptNum) trailer += ` /Encrypt ${encryptNum} 0 R /ID [<${'01'.repeat(16)}> <${'01'.repeat(16)}>]`;
+  return serializePdf(objects, trailer);
+}
+
+/**
+ * A PDF file of `objects` (object n is objects[n - 1], object 1 the catalog), with its cross-reference table; `trailer`
+ * adds entries to the trailer dictionary. Bodies are latin1 text: one byte per character.
+ */
+export function serializePdf(objects: readonly string[], trailer = ''): Uint8Array {
   let out = '%PDF-1.4\n%\xE2\xE3\xCF\xD3\n';
   const offsets: number[] = [];
   objects.forEach((body, i) => {
@@ -258,10 +269,7 @@ export function makePdf(opts: PdfOptions): Uint8Array {
   const xref = out.length;
   out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
   for (const o of offsets) out += `${String(o).padStart(10, '0')} 00000 n \n`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R`;
-  if (infoNum) out += ` /Info ${infoNum} 0 R`;
-  if (encryptNum) out += ` /Encrypt ${encryptNum} 0 R /ID [<${'01'.repeat(16)}> <${'01'.repeat(16)}>]`;
-  out += ` >>\nstartxref\n${xref}\n%%EOF\n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R${trailer} >>\nstartxref\n${xref}\n%%EOF\n`;
   // latin1: one byte per char, so the offsets above are byte offsets
   return new Uint8Array(Buffer.from(out, 'latin1'));
 }
