@@ -103,6 +103,9 @@ try {
       charEnd: clause.text.length,
       quote: clause.text,
       chunkIds: [citations.length + 1],
+      standard: 'GB/T 22239-2019',
+      level: 3,
+      alsoIn: [],
     });
     prompt = buildAnswerPrompt(QUESTION, citations, { countPromptTokens: (m) => host.countPromptTokens(m), tokenBudget: host.contextSize - answerTokens });
     if (prompt.dropped > 0) break;

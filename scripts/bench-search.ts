@@ -7,7 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ChineseSegmenter } from '../electron/engine/search/ChineseSegmenter.ts';
-import { searchPassages, type RetrievalMode } from '../electron/engine/search/searchPassages.ts';
+import { analyzeQuestion } from '../electron/engine/question/analyzeQuestion.ts';
+import { Thesaurus } from '../electron/engine/question/Thesaurus.ts';
+import { PassageSearch, type RetrievalMode } from '../electron/engine/search/searchPassages.ts';
 import { LibraryStore } from '../electron/engine/store/LibraryStore.ts';
 import { VectorIndex } from '../electron/engine/store/VectorIndex.ts';
 
@@ -51,6 +53,7 @@ const cmrc = JSON.parse(readFileSync(path.join(SHARED, 'corpus/cmrc2018/cmrc2018
 const questions = cmrc.data.flatMap((d) => d.paragraphs.flatMap((p) => p.qas.map((q) => q.question))).slice(0, queryCount);
 
 const segmenter = new ChineseSegmenter();
+const thesaurus = Thesaurus.create();
 // Segmenting each distinct piece once: at 1M chunks the pieces repeat, and jieba would dominate the fill time.
 const segmented = pieces.map((p) => segmenter.indexTokens(p).join(' '));
 console.log(`${pieces.length} distinct news passages (~200 chars), ${dimension}-d vectors, ${questions.length} queries per mode; node ${process.version}, ${os.cpus().length} cores`);
@@ -89,6 +92,7 @@ for (const size of sizes) {
     const fillSeconds = (performance.now() - fillStarted) / 1000;
     const fileMb = statSync(file).size / 1024 / 1024;
     const row = [String(size).padEnd(9), fillSeconds.toFixed(1).padStart(7), fileMb.toFixed(0).padStart(8)];
+    const search = new PassageSearch(store, vectors, segmenter);
     for (const retrieval of ['lexical', 'vector', 'hybrid'] as RetrievalMode[]) {
       const times: number[] = [];
       const qnext = random(7);
@@ -96,7 +100,7 @@ for (const size of sizes) {
         const question = questions[Math.max(0, i)]!;
         const queryVector = unitVector(qnext);
         const started = performance.now();
-        searchPassages(store, vectors, segmenter, question, { k: 10, retrieval, queryVector });
+        search.search(analyzeQuestion(question, { thesaurus, segmenter, documents: search.documents() }), { k: 10, retrieval, queryVector });
         if (i >= 0) times.push(performance.now() - started); // the first 5 warm the caches
       }
       row.push(`${percentile(times, 0.5).toFixed(1).padStart(10)} / ${percentile(times, 0.95).toFixed(1).padEnd(7)}`);

@@ -5,6 +5,27 @@ export type DocumentStatus = 'pending' | 'indexed' | 'failed' | 'removed';
 
 export type DocumentTypeName = 'pdf' | 'docx' | 'markdown' | 'text' | 'html' | 'csv';
 
+/**
+ * What a document is: for a standard, its number and year; its title; its kind; the sector and region it is written
+ * for. Read from the document's cover page at indexing; the user can correct any field.
+ */
+export type DocumentKind = 'requirements' | 'evaluation' | 'evaluation-process' | 'design' | 'grading' | 'guidance' | 'law' | 'other';
+export const DOCUMENT_KINDS = ['requirements', 'evaluation', 'evaluation-process', 'design', 'grading', 'guidance', 'law', 'other'] as const satisfies readonly DocumentKind[];
+
+export interface DocumentProfile {
+  /** The standard's (or official document's) number with its year: 'GB/T 22239-2019', 'NIST SP 800-53 Rev. 5', '公网安〔2025〕1846号'. */
+  standard: string | null;
+  /** The document's own title ('信息安全技术 网络安全等级保护基本要求'), not its first heading. */
+  title: string | null;
+  /** The year of its version ('2019'; a law: the year it was adopted or last amended), or null. */
+  year: string | null;
+  kind: DocumentKind;
+  /** The sector it is written for ('finance', 'securities', …); null for general standards. */
+  sector: string | null;
+  /** The region it applies to ('上海'); null when national. */
+  region: string | null;
+}
+
 export interface DocumentInfo {
   id: number;
   /** Absolute path of the file on the machine that ingested it. */
@@ -22,6 +43,22 @@ export interface DocumentInfo {
   encoding: string | null;
   /** ISO 8601 time of the last successful indexing. */
   indexedAt: string | null;
+  /** What the document is (detected, with the user's corrections applied). */
+  profile: DocumentProfile;
+  /** Fields of `profile` the user set by hand (kept when the document is indexed again). */
+  profileEdited: (keyof DocumentProfile)[];
+}
+
+/** Another copy of the same clause of the same standard (its PDF, DOCX or Markdown), cited once with these listed. */
+export interface PassageCopy {
+  chunkId: number;
+  documentId: number;
+  documentPath: string;
+  documentTitle: string | null;
+  pageStart: number | null;
+  pageEnd: number | null;
+  charStart: number;
+  charEnd: number;
 }
 
 export interface SearchHit {
@@ -41,6 +78,18 @@ export interface SearchHit {
   score: number;
   /** Query terms that matched this passage (for highlighting). */
   matchedTerms: string[];
+  /** The standard (or official document) the passage is from: 'GB/T 22239-2019'; null for other documents. */
+  standard: string | null;
+  /** What kind of document it is from. */
+  documentKind: DocumentKind;
+  /** The protection level whose chapter holds it (第三级 → 3), or null. */
+  level: number | null;
+  /** Share (0..1) of the question's content the passage holds, rare words weighing more (1 for a direct look-up). */
+  coverage: number;
+  /** True when found by the clause number, test-unit code or control id the question names (8.1.4.1, L3-CES1-04, AC-7). */
+  reference: boolean;
+  /** Other copies of this clause in the library (the same standard as PDF, DOCX, Markdown). */
+  alsoIn: PassageCopy[];
 }
 
 export type SkipReason = 'hidden' | 'office-lock-file' | 'symlink-loop' | 'too-large' | 'unsupported-extension' | 'unreadable';
@@ -133,17 +182,45 @@ export interface Citation {
   quote: string;
   /** The stored chunks the passage was assembled from (neighbours of one clause are merged). */
   chunkIds: number[];
+  /** The standard quoted ('GB/T 22239-2019'), or null for documents that are not one. */
+  standard: string | null;
+  /** The protection level whose chapter holds the passage, or null. */
+  level: number | null;
+  /** Other copies of the same clause in the library (the standard's DOCX or Markdown besides its PDF). */
+  alsoIn: PassageCopy[];
+}
+
+/** How two levels' requirements of one control point differ (a comparison question: 二级和三级…区别). */
+export interface LevelComparison {
+  /** The control point compared ('身份鉴别'). */
+  controlPoint: string;
+  /** The lower and the higher level. */
+  levels: [number, number];
+  /** Citation numbers of the lower and the higher level's clause. */
+  citations: [number, number];
+  /** Items of the higher level with nothing like them at the lower level ('d）应采用…'). */
+  added: string[];
+  /** Items of the higher level that reword one of the lower level (the higher level's wording). */
+  changed: string[];
+  /** Items of the lower level that the higher level no longer has. */
+  removed: string[];
 }
 
 export interface AnswerEvidence {
   /** Share (0..1) of the question's content, weighted by rarity (idf), found in the best passage. */
   coverage: number;
-  /** Coverage below this means not_found. */
+  /** Coverage from which the answer is given as sure. */
   threshold: number;
+  /** Coverage from which the closest passages are offered as possibly related (status 'related'). */
+  relatedThreshold: number;
   /** Levels (等级) the question names, e.g. [3] or [2, 3]. */
   levels: number[];
-  /** Query terms absent from the whole library. */
+  /** The question's content words (and known phrases) that no document of the library holds, in any wording. */
   missingTerms: string[];
+  /** What the question was taken to be about: its content words and the other wordings searched for them. */
+  concepts: { label: string; expansions: string[] }[];
+  /** The thesaurus in force ('2026.12.1', with '+user:…' when the library has its own entries). */
+  thesaurusVersion: string;
 }
 
 /** Why generation stopped: the model finished, hit a stop string, reached the token cap, or was cancelled. */
@@ -179,15 +256,28 @@ export interface GenerationReport {
   rawText: string;
 }
 
+export type AnswerStatus = 'answered' | 'related' | 'not_found';
+
 export interface Answer {
   question: string;
   mode: AnswerMode;
-  status: 'answered' | 'not_found';
+  /**
+   * answered: the cited passages answer the question. related: they may (the library holds some of what is asked:
+   * shown as "可能相关的条款", clearly labelled). not_found: the library does not answer it (why: `explanation`).
+   */
+  status: AnswerStatus;
   /** The answer text with [n] markers; for exact mode the cited passages themselves. Empty when not_found. */
   answer: string;
   citations: Citation[];
-  /** For not_found: why, for a person (for a cancelled or capped generated answer: that it is partial). */
+  /**
+   * Why there is no sure answer, for a person (not_found, related; for a cancelled or capped generated answer: that
+   * it is partial).
+   */
   explanation: string | null;
+  /** What the answer was scoped to when the question did not say (the level, the general standard), for a person. */
+  notes: string[];
+  /** For a question comparing two levels: the aligned clauses and their differences. */
+  comparison?: LevelComparison;
   evidence: AnswerEvidence;
   /** For mode 'generate' when the model was asked. */
   generation?: GenerationReport;

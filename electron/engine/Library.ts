@@ -3,6 +3,7 @@ import type {
   Answer,
   AnswerMode,
   DocumentInfo,
+  DocumentProfile,
   EmbeddingProgress,
   HistoryEntry,
   IngestSummary,
@@ -10,7 +11,9 @@ import type {
   SearchHit,
   SemanticSearchStatus,
 } from '../../shared/types.ts';
-import { answerExactly, DEFAULT_COVERAGE_THRESHOLD } from './answer/answerExactly.ts';
+import { answerExactly, DEFAULT_ANSWER_THRESHOLD, DEFAULT_RELATED_THRESHOLD, type ExactAnswerInput } from './answer/answerExactly.ts';
+import { analyzeQuestion, type QuestionAnalysis } from './question/analyzeQuestion.ts';
+import { Thesaurus } from './question/Thesaurus.ts';
 import { answerGenerated } from './answer/answerGenerated.ts';
 import type { ChatModel } from './llm/ChatModel.ts';
 import type { TokenCounter } from './chunk/WordPieceTokenCounter.ts';
@@ -19,15 +22,15 @@ import { ingestFiles, type IngestOptions } from './ingest/ingestFiles.ts';
 import { watchLibraryFolders, type LibraryFolderWatcher, type WatchLibraryFoldersOptions } from './ingest/watchLibraryFolders.ts';
 import type { ChineseSegmenter } from './search/ChineseSegmenter.ts';
 import { RERANK_DEPTH, rerankHits, type Reranker } from './search/Reranker.ts';
-import { searchPassages, type RetrievalMode } from './search/searchPassages.ts';
+import { PassageSearch, type RetrievalMode } from './search/searchPassages.ts';
 import { AuditTrail, type ConversationInfo } from './store/AuditTrail.ts';
-import type { LibraryStore } from './store/LibraryStore.ts';
+import type { LibraryStore, StoredSynonym } from './store/LibraryStore.ts';
 import { passageForEmbedding, VectorIndex } from './store/VectorIndex.ts';
 
 /** Version of the answering logic, recorded with every answer in the audit trail. */
-export const ANSWER_ENGINE_VERSION = 'exact-1';
+export const ANSWER_ENGINE_VERSION = 'exact-2';
 /** Version of the generated-answer logic (prompt, citation checks), recorded with every generated answer. */
-export const GENERATED_ENGINE_VERSION = 'generate-1';
+export const GENERATED_ENGINE_VERSION = 'generate-2';
 
 // Chunks embedded per step when (re-)embedding a library: progress is reported after each.
 const EMBED_STEP = 64;
@@ -47,8 +50,10 @@ export interface AskOptions {
   conversationId?: number;
   /** Store the exchange in the audit trail. Defaults to `true`; evaluations turn it off. */
   record?: boolean;
-  /** Override of the not-found threshold (0..1). Defaults to the calibrated value. */
+  /** Override of the coverage from which an answer is sure (0..1). Defaults to the calibrated value. */
   coverageThreshold?: number;
+  /** Override of the coverage from which related passages are offered (0..1). Defaults to the calibrated value. */
+  relatedThreshold?: number;
   /** Defaults to `'hybrid'` with an embedding model, else `'lexical'`. */
   retrieval?: RetrievalMode;
 }
@@ -86,6 +91,8 @@ export class Library {
   readonly #defaults: IngestOptions;
   readonly #audit: AuditTrail;
   readonly #vectors: VectorIndex;
+  readonly #search: PassageSearch;
+  #thesaurus: Thesaurus;
   #embedder: Embedder | null = null;
   #reranker: Reranker | null = null;
   #semanticProblem: string | null = null;
@@ -100,6 +107,8 @@ export class Library {
     this.#defaults = defaults;
     this.#audit = new AuditTrail(store.database);
     this.#vectors = new VectorIndex(store);
+    this.#search = new PassageSearch(store, this.#vectors, segmenter);
+    this.#thesaurus = Thesaurus.create(store.listSynonyms());
   }
 
   /**
@@ -188,6 +197,7 @@ export class Library {
       return summary;
     } finally {
       this.#ingesting = false;
+      this.#search.invalidate();
     }
   }
 
@@ -204,13 +214,30 @@ export class Library {
     this.#reranker = reranker;
   }
 
+  /**
+   * Reads a question once (language, levels, named standards, sectors, regions, clause numbers, content words and
+   * their expansions): what search, the evidence gate and the audit record all use.
+   */
+  analyze(question: string): QuestionAnalysis {
+    return analyzeQuestion(question, {
+      thesaurus: this.#thesaurus,
+      segmenter: this.#segmenter,
+      documents: this.#search.documents(),
+      libraryHasWord: (word) => this.#search.hasWord(word),
+    });
+  }
+
   async search(query: string, options: LibrarySearchOptions = {}): Promise<SearchHit[]> {
+    return this.#searchAnalysed(this.analyze(query), options);
+  }
+
+  async #searchAnalysed(analysis: QuestionAnalysis, options: LibrarySearchOptions): Promise<SearchHit[]> {
     const k = options.k ?? 10;
     const retrieval = this.#retrieval(options.retrieval);
-    const queryVector = retrieval === 'lexical' ? undefined : await this.#embedder!.embedQuery(query);
+    const queryVector = retrieval === 'lexical' ? undefined : await this.#embedder!.embedQuery(analysis.question);
     const depth = this.#reranker ? Math.max(k, RERANK_DEPTH) : k;
-    const hits = searchPassages(this.#store, this.#vectors, this.#segmenter, query, { k: depth, retrieval, queryVector });
-    return this.#reranker ? (await rerankHits(this.#reranker, query, hits)).slice(0, k) : hits;
+    const hits = this.#search.search(analysis, { k: depth, retrieval, ...(queryVector ? { queryVector } : {}) });
+    return this.#reranker ? (await rerankHits(this.#reranker, analysis.question, hits)).slice(0, k) : hits;
   }
 
   /** Answers a question from the library's passages and records the exchange in the audit trail. */
@@ -221,18 +248,28 @@ export class Library {
       throw new Error('generated answers need a local LLM: load a .gguf model first, or use mode "exact"');
     }
     const retrieval = this.#retrieval(options.retrieval);
-    const threshold = options.coverageThreshold ?? DEFAULT_COVERAGE_THRESHOLD;
-    const hits = await this.search(question, { k: 10, retrieval });
+    const threshold = options.coverageThreshold ?? DEFAULT_ANSWER_THRESHOLD;
+    const relatedThreshold = options.relatedThreshold ?? DEFAULT_RELATED_THRESHOLD;
+    const analysis = this.analyze(question);
+    const hits = await this.#searchAnalysed(analysis, { k: 10, retrieval });
+    const input: ExactAnswerInput = {
+      store: this.#store,
+      analysis,
+      weighed: this.#search.weigh(analysis),
+      hits,
+      documents: new Map(this.#search.documents().map((d) => [d.documentId, d])),
+      singletonIdf: this.#search.singletonIdf(),
+    };
     const answer: Answer =
       mode === 'generate'
-        ? await answerGenerated(this.#store, this.#segmenter, question, llm!, {
+        ? await answerGenerated(input, llm!, {
             coverageThreshold: threshold,
-            hits,
+            relatedThreshold,
             ...(options.onToken ? { onToken: options.onToken } : {}),
             ...(options.signal ? { signal: options.signal } : {}),
             ...(options.maxAnswerTokens ? { maxAnswerTokens: options.maxAnswerTokens } : {}),
           })
-        : answerExactly(this.#store, this.#segmenter, question, { coverageThreshold: threshold, hits });
+        : answerExactly(input, { coverageThreshold: threshold, relatedThreshold });
     if (options.record === false) return { answer, conversationId: null, messageId: null };
     if (options.conversationId !== undefined && !this.#audit.hasConversation(options.conversationId)) {
       throw new Error(`no conversation ${options.conversationId} in ${this.file}`);
@@ -244,12 +281,62 @@ export class Library {
       embeddingModel: retrieval === 'lexical' ? null : this.#embedder!.modelId,
       reranker: this.#reranker?.modelId ?? null,
       coverageThreshold: threshold,
+      relatedThreshold,
       engine: mode === 'generate' ? GENERATED_ENGINE_VERSION : ANSWER_ENGINE_VERSION,
       llm: mode === 'generate' ? llm!.modelId : null,
       chunking: this.#tokenCounter.id,
+      thesaurus: this.#thesaurus.version,
     };
     const messageId = this.#audit.record(conversationId, answer, settings);
     return { answer, conversationId, messageId };
+  }
+
+  /** The library's own thesaurus entries (the built-in ones are in Thesaurus.builtinEntries()). */
+  listSynonyms(): StoredSynonym[] {
+    return this.#store.listSynonyms();
+  }
+
+  /**
+   * Adds a thesaurus entry of the library's own: questions holding `ask` are also searched for each of `means`
+   * (replacing the meanings when `ask` is already there). Returns its id.
+   */
+  addSynonym(ask: string, means: string[]): number {
+    const id = this.#store.addSynonym(ask, means);
+    this.#thesaurus = Thesaurus.create(this.#store.listSynonyms());
+    return id;
+  }
+
+  /** Removes a thesaurus entry of the library's own; false when there is none with that id. */
+  removeSynonym(id: number): boolean {
+    const removed = this.#store.removeSynonym(id);
+    if (removed) this.#thesaurus = Thesaurus.create(this.#store.listSynonyms());
+    return removed;
+  }
+
+  /** The thesaurus in force: built-in version plus a digest of the library's own entries. */
+  get thesaurusVersion(): string {
+    return this.#thesaurus.version;
+  }
+
+  /**
+   * Corrects what a document is (its standard number, title, kind, sector, region); `null` in `clear` fields returns
+   * them to the detected values. The corrections survive re-indexing. False when there is no such document.
+   */
+  setDocumentProfile(documentId: number, changes: Partial<Record<keyof DocumentProfile, string | null>>, clear: (keyof DocumentProfile)[] = []): boolean {
+    const done = this.#store.setProfileOverride(documentId, changes, clear);
+    this.#search.invalidate();
+    return done;
+  }
+
+  /** A document's outline: the heading paths of its passages, in document order. */
+  documentOutline(documentId: number): string[][] {
+    return this.#store.headingPaths(documentId);
+  }
+
+  /** Removes a document from the library (its passages go; the audit trail keeps what was cited). */
+  removeDocument(documentId: number): void {
+    this.#store.markRemoved([documentId]);
+    this.#search.invalidate();
   }
 
   /** Recorded answers, oldest first: of one conversation, or all. */

@@ -103,8 +103,8 @@ describe('the renderer against kb serve', () => {
     page.on('pageerror', onPageError);
     page.on('console', onConsole);
     try {
-      // The answer cites the DOCX's copy of the clause (the same text in both files is cited once); the search hits
-      // list both, and open a passage the same way as a citation.
+      // The clause is one hit, its PDF copy (the one with pages; the DOCX is listed as another copy), and a hit
+      // opens its passage the same way as a citation.
       await page.getByTestId('nav-search').click();
       await page.getByTestId('search-input').fill('应对登录的用户进行身份标识和鉴别');
       await page.getByTestId('search-input').press('Enter');

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine, type Library } from '../../electron/engine/index.ts';
+import { DEFAULT_ANSWER_THRESHOLD, DEFAULT_RELATED_THRESHOLD } from '../../electron/engine/answer/answerExactly.ts';
 import { CORPUS, tempDir, TOKENIZER_DIR } from './helpers.ts';
 
 const KB = path.resolve(import.meta.dirname, '../../bin/kb.js');
@@ -51,23 +52,33 @@ describe('exact answers', () => {
     expect(first.documentPath).toMatch(/GBT22239-2019_基本要求\.md$/);
     expect(first.headingPath).toEqual(['8 第三级安全要求', '8.1 安全通用要求', '8.1.4 安全计算环境', '8.1.4.1 身份鉴别']);
     for (const item of ['a）应对登录的用户', 'b）应具有登录失败处理功能', 'c）当进行远程管理时', 'd）应采用口令']) expect(first.quote).toContain(item);
-    expect(answer.answer).toContain('8.1.4.1 身份鉴别 [1]');
+    // The answer names the standard and the clause it quotes.
+    expect(answer.answer).toContain('GB/T 22239-2019 · 8.1.4.1 身份鉴别 [1]');
+    expect(first.standard).toBe('GB/T 22239-2019');
+    expect(first.level).toBe(3);
     // The quote is the document's own text at the cited range.
     const text = (library.store.database.prepare('SELECT text FROM documents WHERE id = ?').get(first.documentId) as { text: string }).text;
     expect(text.slice(first.charStart, first.charEnd)).toBe(first.quote);
   });
 
-  it('a comparison question returns both levels, in the order asked', async () => {
+  it('a comparison question aligns the control point at both levels of one standard, lower level first', async () => {
     const { answer } = await library.ask('二级与三级系统在机房物理访问控制上有何不同？', { record: false });
     expect(answer.status).toBe('answered');
     expect(answer.citations.map((c) => c.headingPath[0])).toEqual(['7 第二级安全要求', '8 第三级安全要求']);
     expect(answer.citations.every((c) => c.headingPath.at(-1)!.endsWith('物理访问控制'))).toBe(true);
+    expect(new Set(answer.citations.map((c) => c.standard))).toEqual(new Set(['GB/T 22239-2019']));
+    expect(answer.comparison).toMatchObject({ controlPoint: '物理访问控制', levels: [2, 3], citations: [1, 2] });
   });
 
-  it('a named level ranks its own chapter first', async () => {
+  it('a comparison marks what the higher level adds', async () => {
     const { answer } = await library.ask('四级系统在数据备份恢复方面比三级多了什么要求？', { record: false });
-    expect(answer.citations[0]!.headingPath).toEqual(expect.arrayContaining(['9 第四级安全要求']));
-    expect(answer.citations[0]!.quote).toContain('应建立异地灾难备份中心，提供业务应用的实时切换');
+    expect(answer.citations.map((c) => c.headingPath.at(-1))).toEqual(['8.1.4.9 数据备份恢复', '9.1.4.9 数据备份恢复']);
+    expect(answer.comparison!.levels).toEqual([3, 4]);
+    // 9.1.4.9 adds the remote disaster-recovery centre; 8.1.4.9's items recur at level 4.
+    expect(answer.comparison!.added.join('\n')).toContain('应建立异地灾难备份中心，提供业务应用的实时切换');
+    expect(answer.comparison!.added.join('\n')).not.toContain('应提供重要数据的本地数据备份与恢复功能');
+    expect(answer.answer).toContain('第四级比第三级（数据备份恢复）：');
+    expect(answer.answer).toContain('+ ');
   });
 
   it('says not_found, with the reason, for what the library does not hold', async () => {
@@ -76,7 +87,7 @@ describe('exact answers', () => {
       expect(answer.status, question).toBe('not_found');
       expect(answer.citations).toEqual([]);
       expect(answer.answer).toBe('');
-      expect(answer.explanation).toMatch(/低于作答所需的 64%|资料库中没有任何段落与问题有共同的词语/);
+      expect(answer.explanation).toMatch(/在资料库的任何文件中都没有出现|资料库中没有任何段落与问题的内容有共同的词语|低于作答所需的/);
     }
     expect((await library.ask('等保2.0基本要求针对5G网络和边缘计算场景提出了哪些安全扩展要求？', { record: false })).answer.evidence.missingTerms).toEqual(
       expect.arrayContaining(['5g', '边缘']),
@@ -92,7 +103,9 @@ describe('exact answers', () => {
       [QUESTIONS[7], 'not_found'],
     ]);
     expect(history[0]!.answer).toEqual(first.answer);
-    expect(history[0]!.settings).toMatchObject({ mode: 'exact', coverageThreshold: 0.64 });
+    expect(history[0]!.settings).toMatchObject({ mode: 'exact', coverageThreshold: DEFAULT_ANSWER_THRESHOLD, relatedThreshold: DEFAULT_RELATED_THRESHOLD, engine: 'exact-2' });
+    // The thesaurus in force is part of the record.
+    expect(history[0]!.settings.thesaurus).toBe(library.thesaurusVersion);
     expect(second.messageId).toBeGreaterThan(first.messageId!);
     const cited = library.store.database.prepare('SELECT n, quote FROM message_citations WHERE message_id = ?').all(first.messageId) as { n: number; quote: string }[];
     expect(cited.map((c) => c.n)).toEqual(first.answer.citations.map((c) => c.n));

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { ChineseSegmenter, foldForIndex } from '../../electron/engine/search/ChineseSegmenter.ts';
-import { buildMatchExpression } from '../../electron/engine/search/searchPassages.ts';
 
 const segmenter = new ChineseSegmenter();
 
@@ -19,15 +18,4 @@ describe('ChineseSegmenter', () => {
     expect(segmenter.indexTokens('ＧＢ／Ｔ 22239')).toEqual(segmenter.indexTokens('gb/t 22239'));
   });
 
-  it('drops question words from queries, not from documents', () => {
-    const query = segmenter.queryTokens('三级系统对身份鉴别有哪些要求？');
-    expect(query).not.toContain('哪些');
-    expect(query).not.toContain('有');
-    expect(query).toEqual(expect.arrayContaining(['三级', '系统', '身份', '鉴别', '要求']));
-  });
-
-  it('quotes tokens for FTS5 so that query text is never FTS5 syntax', () => {
-    expect(buildMatchExpression(['a"b', 'NEAR', '安全'])).toBe('"a""b" OR "NEAR" OR "安全"');
-    expect(buildMatchExpression([])).toBeNull();
-  });
 });

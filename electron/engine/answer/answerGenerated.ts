@@ -1,8 +1,6 @@
 import type { Citation } from '../../../shared/types.ts';
 import type { ChatModel } from '../llm/ChatModel.ts';
-import type { ChineseSegmenter } from '../search/ChineseSegmenter.ts';
-import type { LibraryStore } from '../store/LibraryStore.ts';
-import { answerExactly, type ExactAnswerOptions } from './answerExactly.ts';
+import { answerExactly, type ExactAnswerInput, type ExactAnswerOptions } from './answerExactly.ts';
 import { buildAnswerPrompt } from './buildAnswerPrompt.ts';
 import type { GeneratedAnswer } from './GenerationReport.ts';
 import { repairCitations, SENTENCE_SUPPORT_THRESHOLD } from './repairCitations.ts';
@@ -33,19 +31,15 @@ const DEFAULT_MAX_ANSWER_TOKENS = 512;
  * the [n] markers are checked against the passages given (see repairCitations), and the answer carries the cited
  * passages, renumbered, exactly as exact mode's citations.
  */
-export async function answerGenerated(
-  store: LibraryStore,
-  segmenter: ChineseSegmenter,
-  question: string,
-  llm: ChatModel,
-  options: GeneratedAnswerOptions = {},
-): Promise<GeneratedAnswer> {
-  const retrieved = answerExactly(store, segmenter, question, {
+export async function answerGenerated(input: ExactAnswerInput, llm: ChatModel, options: GeneratedAnswerOptions = {}): Promise<GeneratedAnswer> {
+  const question = input.analysis.question;
+  const retrieved = answerExactly(input, {
     ...(options.coverageThreshold === undefined ? {} : { coverageThreshold: options.coverageThreshold }),
-    ...(options.hits === undefined ? {} : { hits: options.hits }),
+    ...(options.relatedThreshold === undefined ? {} : { relatedThreshold: options.relatedThreshold }),
     maxPassages: options.maxPassages ?? DEFAULT_MAX_PASSAGES,
   });
-  if (retrieved.status === 'not_found') return { ...retrieved, mode: 'generate' };
+  // The model writes only from passages that answer the question; possibly related ones are shown as they are.
+  if (retrieved.status !== 'answered') return { ...retrieved, mode: 'generate' };
 
   const maxAnswerTokens = options.maxAnswerTokens ?? DEFAULT_MAX_ANSWER_TOKENS;
   const supportThreshold = options.supportThreshold ?? SENTENCE_SUPPORT_THRESHOLD;
@@ -80,7 +74,7 @@ export async function answerGenerated(
     supportThreshold,
     rawText: generated.text,
   };
-  const base = { question, mode: 'generate' as const, evidence: retrieved.evidence, generation };
+  const base = { question, mode: 'generate' as const, evidence: retrieved.evidence, notes: retrieved.notes, generation };
 
   if (repaired.declined) {
     return {
@@ -88,16 +82,23 @@ export async function answerGenerated(
       status: 'not_found',
       answer: '',
       citations: [],
-      explanation: `The model read the ${prompt.passages.length} passage(s) retrieved and said they do not contain the answer.`,
+      explanation:
+        input.analysis.language === 'zh'
+          ? `模型读了检索到的 ${prompt.passages.length} 个段落，认为其中没有答案。`
+          : `The model read the ${prompt.passages.length} passage(s) retrieved and said they do not contain the answer.`,
     };
   }
   const byNumber = new Map(prompt.passages.map((p) => [p.n, p.citation]));
   const citations: Citation[] = repaired.cited.map((promptNumber, index) => ({ ...byNumber.get(promptNumber)!, n: index + 1 }));
   const explanation =
     generated.stopReason === 'abort'
-      ? 'Generation was cancelled: the answer is incomplete.'
+      ? input.analysis.language === 'zh'
+        ? '生成已取消：回答不完整。'
+        : 'Generation was cancelled: the answer is incomplete.'
       : generated.stopReason === 'maxTokens'
-        ? `The answer reached the ${maxAnswerTokens}-token cap and is cut short.`
+        ? input.analysis.language === 'zh'
+          ? `回答达到 ${maxAnswerTokens} 个词元的上限，被截断。`
+          : `The answer reached the ${maxAnswerTokens}-token cap and is cut short.`
         : null;
   return { ...base, status: 'answered', answer: repaired.text, citations, explanation };
 }

@@ -81,7 +81,8 @@ function attributeValue(text: string): string {
 }
 
 function passageSource(citation: Citation): string {
-  const document = citation.documentTitle ?? citation.documentPath.split(/[\\/]/).pop() ?? citation.documentPath;
+  // The standard's number says which standard the passage is from in the fewest tokens (GB/T 22239-2019).
+  const document = citation.standard ?? citation.documentTitle ?? citation.documentPath.split(/[\\/]/).pop() ?? citation.documentPath;
   const pages = citation.page === null ? [] : [citation.pageEnd !== null && citation.pageEnd !== citation.page ? `pp. ${citation.page}-${citation.pageEnd}` : `p. ${citation.page}`];
   return [document, ...citation.headingPath, ...pages].join(' › ');
 }

@@ -136,6 +136,28 @@ function isPlausibleNext(current: number[] | null, next: number[]): boolean {
   return false;
 }
 
+// ───────────────────────── headings of laws and Q&A letters ─────────────────────────
+
+// Laws are numbered 第一章 › 第一节 › 第二十一条 whatever marks the format gives them; an official Q&A letter's
+// answers are headed 问题三、… ？ (some with a Markdown mark, some as plain lines).
+const LEGAL_OUTLINE = /^第\s*[一二三四五六七八九十百零〇\d]+\s*(章|节|条)(?![^\s\p{Script=Han}])/u;
+const NUMBERED_QUESTION = /^问题\s*[一二三四五六七八九十百零〇\d]+\s*[、.．:：]/;
+const OUTLINE_LEVEL: Record<string, number> = { 章: 1, 节: 2, 条: 3 };
+// A 问题 heading sits under the letter's own title (level 1).
+const QUESTION_LEVEL = 2;
+
+/** The outline level of a law's 章/节/条 or a letter's 问题 heading, or null for other text. */
+function outlineLevel(text: string): number | null {
+  const legal = LEGAL_OUTLINE.exec(text);
+  if (legal) return OUTLINE_LEVEL[legal[1]!] ?? null;
+  return NUMBERED_QUESTION.test(text) ? QUESTION_LEVEL : null;
+}
+
+/** A plain line that is a letter's question heading ("问题四、跨省…如何选择备案地？"), not a sentence citing one. */
+function isQuestionHeading(text: string): boolean {
+  return NUMBERED_QUESTION.test(text) && text.length <= 80 && /[？?]$/.test(text) && !/[。；]/.test(text);
+}
+
 // ───────────────────────── list items and line joining ─────────────────────────
 
 const LIST_ITEM = /^(?:[a-zA-Z][）)]|\d{1,2}[）)]|[（(](?:\d{1,2}|[a-zA-Z]|[一二三四五六七八九十]{1,3})[）)]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、．]|[-*•·●○■□▪]\s|注\s*\d*\s*[:：])/;
@@ -184,9 +206,10 @@ export function structureDocument(source: ParsedSource): StructuredDocument {
     // The format's own heading marks are trusted; its level is still taken from the clause number when there is one,
     // so that Markdown's arbitrary # counts and Word's styles give the same paths.
     const clause = formatHeading ? parseClauseNumber(text) : parseClauseHeading(text);
-    if (formatHeading || (clause && headingAllowed && isPlausibleNext(numbering, clause.parts))) {
+    const questionHeading = !formatHeading && headingAllowed && isQuestionHeading(text);
+    if (formatHeading || questionHeading || (clause && headingAllowed && isPlausibleNext(numbering, clause.parts))) {
       if (clause) numbering = clause.parts;
-      const level = clause ? clause.parts.length : Math.min(line.headingLevel ?? 1, 6);
+      const level = outlineLevel(text) ?? (clause ? clause.parts.length : Math.min(line.headingLevel ?? 1, 6));
       pending.push({ kind: 'heading', text, level, pageStart: page, pageEnd: page });
       open = null;
       continue;

@@ -453,9 +453,16 @@ async function commandEval(values: Values, io: CliIo): Promise<number> {
     const out = [
       `Retrieval (${retrieval.questions} answerable questions): recall@1 ${retrieval.recallAt1}  recall@5 ${retrieval.recallAt5}  MRR@${k} ${retrieval.mrr}`,
       ...Object.entries(retrieval.byType).map(([type, f]) => `  ${type.padEnd(18)} n=${f.questions}  recall@1 ${f.recallAt1}  recall@5 ${f.recallAt5}  MRR ${f.mrr}`),
-      `Answers (exact mode, ${answers.questions} questions, ${answers.unanswerable} unanswerable): not-found precision ${answers.notFoundPrecision}  recall ${answers.notFoundRecall}  answered with evidence ${answers.answeredWithEvidence}`,
-      ...Object.entries(answers.byType).map(([type, f]) => `  ${type.padEnd(18)} ${f.correct}/${f.questions} correct`),
-      ...answers.items.map((r) => `  ${r.id.padEnd(18)} ${r.status.padEnd(9)} ${r.answerable ? (r.citesEvidence ? 'cites evidence' : r.status === 'answered' ? 'MISSES evidence' : 'MISSED (not_found)') : r.status === 'not_found' ? 'correctly not_found' : 'WRONGLY answered'}`),
+      `Answers (exact mode, ${answers.questions} questions, ${answers.unanswerable} unanswerable): cite the evidence ${answers.answeredWithEvidence} ` +
+        `(sure ${answers.sureWithEvidence}, offered as related ${answers.related})  unanswerable refused ${answers.notFoundRecall}  not-found precision ${answers.notFoundPrecision}`,
+      '  type               n   correct  sure+evidence  refused (answerable) / refused (unanswerable)',
+      ...Object.entries(answers.byType).map(
+        ([type, f]) => `  ${type.padEnd(18)} ${String(f.questions).padStart(3)}   ${`${f.correct}/${f.questions}`.padStart(7)}  ${String(f.sureWithEvidence).padStart(13)}  ${String(f.refused).padStart(7)}`,
+      ),
+      ...answers.items.map(
+        (r) =>
+          `  ${r.id.padEnd(18)} ${r.status.padEnd(9)} ${r.answerable ? (r.citesEvidence ? 'cites evidence' : r.status === 'not_found' ? 'MISSED (not_found)' : 'MISSES evidence') : r.status === 'not_found' ? 'correctly not_found' : 'WRONGLY answered'}`,
+      ),
       `Matching: ${retrieval.method}.`,
     ];
     io.stdout(`${out.join('\n')}\n`);

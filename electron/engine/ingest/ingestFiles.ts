@@ -12,12 +12,13 @@ import type { Embedder } from '../embed/TransformersEmbedder.ts';
 import type { LibraryStore } from '../store/LibraryStore.ts';
 import { passageForEmbedding, type VectorIndex } from '../store/VectorIndex.ts';
 import { walkInputs } from './walkInputs.ts';
+import { detectDocumentProfile } from '../documents/detectDocumentProfile.ts';
 
 /**
  * Version of parsing + normalising + chunking. Bump it when any of them changes what is stored: documents indexed
  * by an older pipeline are then re-indexed on the next ingestion even though their files did not change.
  */
-export const PIPELINE_VERSION = 1;
+export const PIPELINE_VERSION = 2;
 
 export interface IngestOptions {
   /** Skip files larger than this. Defaults to 100 MiB. */
@@ -142,10 +143,12 @@ export async function ingestFiles(context: IngestContext, inputs: string[], opti
       // Embedded before the transaction (it is slow and async); written inside it, with the chunks.
       const vectors = embedding ? await embedding.embedder.embedPassages(chunks.map((c) => passageForEmbedding(c.headingPath, c.text))) : null;
       summary.chunksEmbedded += vectors?.length ?? 0;
+      const profile = detectDocumentProfile({ text: structured.text, formatTitle: parsed.title ?? null, fileName: path.basename(file.path) });
       store.writeIndexedDocument({
         path: file.path,
         type: parsed.type,
-        title: parsed.title ?? null,
+        title: profile.title ?? parsed.title ?? null,
+        profile,
         sizeBytes: file.sizeBytes,
         mtimeMs: file.mtimeMs,
         contentHash,

@@ -8,19 +8,6 @@ const CLAUSE_NUMBER = /(?<![\d.])(?:\d{1,3}(?:\.\d{1,3}){1,6}|[a-z]\.\d{1,3}(?:\
 // Anything that is not a letter or a digit carries no search meaning.
 const NO_WORD_CHARACTER = /^[^\p{L}\p{N}]+$/u;
 
-// Question words and particles that say nothing about the content. Only removed from queries: documents keep
-// every token so that bm25's statistics stay honest.
-const QUERY_STOP_WORDS = new Set([
-  '的', '了', '是', '在', '和', '与', '或', '及', '对', '有', '中', '为', '将', '被', '把', '让', '从', '由', '于', '等',
-  '哪些', '什么', '哪个', '哪种', '如何', '怎么', '怎样', '多少', '是否', '吗', '呢', '吧', '啊', '请问', '请', '一下',
-  '有何', '何', '应', '应当', '应该', '需要', '要', '能', '可以', '进行', '相关', '方面', '包括', '具体', '主要',
-  // The form of a question, not its subject: comparisons, "what does X mean", "in terms of".
-  '特别', '上', '不同', '区别', '差异', '差别', '比', '比较', '相比', '多', '少', '多了', '少了', '指', '含义', '意思',
-  '分别', '一些', '哪里', '何种', '标准', '规定', '里', '其中',
-  'the', 'a', 'an', 'of', 'to', 'in', 'on', 'for', 'and', 'or', 'is', 'are', 'be', 'what', 'which', 'how', 'does',
-  'do', 'should', 'must', 'with', 'by', 'as', 'at', 'from', 'that', 'this', 'it',
-]);
-
 // jieba's HMM glues a function character onto the word before it when the pair is unknown ("系统对", "运维有"):
 // such a token is in no document. Splitting it off again keeps the word.
 const GLUED_FUNCTION_CHARACTER = /^(\p{Script=Han}{2,})([对的有在是和与及把被让从向])$/u;
@@ -50,17 +37,23 @@ export class ChineseSegmenter {
     return this.#tokens(text, (piece) => this.#jieba.cutForSearch(piece, true));
   }
 
-  /** Tokens of a query, without stop words; duplicates removed, order kept. */
-  queryTokens(text: string): string[] {
-    const tokens = this.#tokens(text, (piece) => this.#jieba.cutForSearch(piece, true));
-    const seen = new Set<string>();
-    const kept: string[] = [];
-    for (const token of tokens) {
-      if (QUERY_STOP_WORDS.has(token) || seen.has(token)) continue;
-      seen.add(token);
-      kept.push(token);
-    }
-    return kept;
+  /** The words of a phrase as the index holds them (precise mode: each is among the index's search-mode tokens). */
+  phraseTokens(text: string): string[] {
+    return this.#tokens(text, (piece) => this.#jieba.cut(piece, true));
+  }
+
+  /** The parts jieba's search mode finds in a word (用国密 → 国密): for words no document holds whole. */
+  searchParts(word: string): string[] {
+    return this.#tokens(word, (piece) => this.#jieba.cutForSearch(piece, true));
+  }
+
+  /**
+   * jieba's words of a text with their part-of-speech tags, for telling content from function words. With `hmm`,
+   * jieba also guesses words its dictionary lacks (names: 于乐, 司马晏; tagged 'x'), and sometimes glues a particle
+   * onto a word instead (还查, 证才). Defaults to dictionary words only.
+   */
+  tagWords(text: string, hmm = false): { word: string; tag: string }[] {
+    return this.#jieba.tag(text, hmm);
   }
 
   #tokens(text: string, cut: (piece: string) => string[]): string[] {

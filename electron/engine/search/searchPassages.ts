@@ -1,32 +1,36 @@
-import type { SearchHit } from '../../../shared/types.ts';
-import type { LibraryStore, StoredChunk } from '../store/LibraryStore.ts';
+import type { PassageCopy, SearchHit } from '../../../shared/types.ts';
+import { evidenceCoverage } from '../eval/evidenceMatch.ts';
+import { EXPANSION_WEIGHT, type Concept, type QuestionAnalysis } from '../question/analyzeQuestion.ts';
+import { ENGLISH_STOP_WORDS } from '../question/questionWords.ts';
+import type { DocumentProfileRecord, LibraryStore, StoredChunk } from '../store/LibraryStore.ts';
 import type { VectorIndex } from '../store/VectorIndex.ts';
-import { foldForIndex, type ChineseSegmenter } from './ChineseSegmenter.ts';
-import { headingLevel, isUnaskedScenario, LEVEL_TOKEN, questionLevels } from './questionLevels.ts';
+import type { ChineseSegmenter } from './ChineseSegmenter.ts';
+import { headingLevel } from './headingLevel.ts';
+import { answerTypeFactor, documentFactor, frontMatterFactor, languageFactor, levelFactor, passageScenario, scenarioFactor } from './rankingPriors.ts';
+import { prepareText, scoreConcepts, type WeighedConcept } from './scoreConcepts.ts';
 
 export type RetrievalMode = 'lexical' | 'vector' | 'hybrid';
 
 export interface SearchOptions {
-  /** Number of passages returned. Defaults to `10`. */
+  /** Number of passages returned (copies of one clause count once). Defaults to `10`. */
   k?: number;
   /** Defaults to `'lexical'` here; the Library defaults to `'hybrid'` when it has an embedding model. */
   retrieval?: RetrievalMode;
   /** The query's embedding, required for `'vector'` and `'hybrid'`. */
   queryVector?: Float32Array;
   /**
-   * MLPS-aware ranking: passages of the level (等级) a question names rank above other levels' copies of the clause,
-   * and scenario extension requirements (云计算…) below general ones unless the question names the scenario.
-   * Defaults to `true`; `false` gives the plain ranking.
+   * Ranking by what passages are — level chapter, scenario, document (named standard, sector, region, kind) — on
+   * top of their words. Defaults to `true`; `false` gives the plain ranking of the words.
    */
-  levelAware?: boolean;
+  aware?: boolean;
 }
 
 /**
- * Candidates fetched from each retriever before fusion and re-ranking. 100: every level's copy of a clause across
- * the MLPS standards (22239, 28448, JR/T 0060, 0071: ~5 levels × 4 documents) fits with room to spare, and both
- * lists stay cheap (bm25 and sqlite-vec KNN at 100 cost the same as at 10).
+ * Lexical candidates fetched from FTS5 before scoring by concepts. 300: every level's copy of a clause across the
+ * MLPS standards, as PDF, DOCX and Markdown (≈ 5 levels × 7 documents), fits with room for the thesaurus's
+ * expansions, and scoring 300 passages costs ~3 ms.
  */
-const CANDIDATES = 100;
+const LEXICAL_CANDIDATES = 300;
 /**
  * Vector candidates: 50. Past rank 50 a passage adds under 1/110 to an RRF score, and every extra candidate costs
  * time in quantised search (bench:search: the bit scan grows with k).
@@ -37,19 +41,26 @@ const VECTOR_CANDIDATES = 50;
  * robust across collections; it lets a passage ranked well by both retrievers beat one ranked first by only one.
  */
 export const RRF_K = 60;
-// Multipliers of the score when a question names levels. A passage of a named level keeps its score; one
-// from no level's chapter (definitions, guidance) keeps 80 %; another level's copy of the clause keeps 60 %, which
-// puts it below the named level's copy (copies differ in bm25 by far less than 40 %).
-const LEVEL_MATCH = 1.0;
-const LEVEL_NONE = 0.8;
-const LEVEL_OTHER = 0.6;
-// A scenario's extension requirement (云计算安全扩展要求…) when the question names no such scenario keeps 80 %.
-const SCENARIO_UNASKED = 0.8;
+/** Copies are looked for among this many of the best passages (answers and pages of results never reach further). */
+const MERGE_WINDOW = 120;
+// Two passages of one standard are one clause when they share their heading and most of their text (a PDF's
+// layout breaks lines and drops running headers; its words stay), or when one holds nearly all of the other.
+const SAME_CLAUSE_OVERLAP = 0.6;
+const CONTAINED_OVERLAP = 0.85;
+/** Direct look-ups (clause numbers, test-unit codes, control ids) rank this far above the best scored passage. */
+const DIRECT_LEAD = 1.5;
+/** Sub-words of a question word the library does not hold (用国密 → 国密) count this much. */
+const PART_WEIGHT = EXPANSION_WEIGHT * 0.85;
+/** Share of its score a passage holding none of the question's rarer content keeps (coordination factor). */
+const COORDINATION_FLOOR = 0.3;
+/** Most chunks a text scan returns for a word the index does not hold (its df is then capped there). */
+const SCAN_LIMIT = 200;
+/** Question words this long (characters) are also looked for by their parts. */
+const LONG_WORD = 4;
 
-/** An FTS5 MATCH expression that ORs the query's tokens, each quoted (so no token is read as FTS5 syntax). */
-export function buildMatchExpression(tokens: string[]): string | null {
-  const quoted = tokens.filter((token) => token.length > 0).map((token) => `"${token.replace(/"/g, '""')}"`);
-  return quoted.length > 0 ? quoted.join(' OR ') : null;
+/** A token quoted for FTS5, so that no query text is ever read as FTS5 syntax. */
+function quote(token: string): string {
+  return `"${token.replace(/"/g, '""')}"`;
 }
 
 // Rounded so that the last bits of floating point never make two runs' output differ.
@@ -59,89 +70,340 @@ function round(score: number): number {
 
 interface Ranked {
   chunk: StoredChunk;
+  record: DocumentProfileRecord | undefined;
   score: number;
   level: number | null;
-}
-
-/** Base scores by chunk id, higher is better, from the chosen retriever(s). */
-function baseScores(store: LibraryStore, vectors: VectorIndex | null, terms: string[], options: SearchOptions, k: number): Map<number, number> {
-  const retrieval = options.retrieval ?? 'lexical';
-  const match = buildMatchExpression(terms);
-  const lexical = retrieval === 'vector' || !match ? [] : store.lexicalCandidates(match, Math.max(k, CANDIDATES));
-  let nearest: { chunkId: number; distance: number }[] = [];
-  if (retrieval !== 'lexical') {
-    if (!vectors || !options.queryVector) throw new Error(`${retrieval} retrieval needs an embedding model and a query vector`);
-    nearest = vectors.nearest(options.queryVector, Math.max(k, VECTOR_CANDIDATES));
-  }
-  const scores = new Map<number, number>();
-  if (retrieval === 'lexical') for (const c of lexical) scores.set(c.chunkId, -c.bm25); // bm25() is lower-is-better
-  else if (retrieval === 'vector') for (const c of nearest) scores.set(c.chunkId, 1 - c.distance); // cosine similarity
-  else {
-    lexical.forEach((c, rank) => scores.set(c.chunkId, (scores.get(c.chunkId) ?? 0) + 1 / (RRF_K + rank + 1)));
-    nearest.forEach((c, rank) => scores.set(c.chunkId, (scores.get(c.chunkId) ?? 0) + 1 / (RRF_K + rank + 1)));
-  }
-  return scores;
+  coverage: number;
+  found: string[];
+  direct: boolean;
+  copies: Ranked[];
 }
 
 /**
- * Passage search: bm25 over the jieba-segmented FTS5 index (heading path weighted above body), sqlite-vec KNN, or both
- * fused by reciprocal rank. Then, when the query names levels (三级, 第四级…), passages from those levels' chapters
- * rank first, and a comparison (二级与三级…) leads with the best passage of each named level in the order named.
- * Ties are broken by document path and position, so the same query on libraries of the same documents always gives
- * the same list.
+ * Passage search over one library: the question's concepts (its words and the thesaurus's other wordings) scored by
+ * bm25 over FTS5 candidates, optionally fused with sqlite-vec KNN by reciprocal rank; then the passage's level,
+ * scenario and document (named standard, sector, region, kind) weigh in; copies of one clause of one standard
+ * (PDF, DOCX, Markdown) become one hit with the others listed. Holds caches (document profiles, concept
+ * frequencies) that `invalidate()` drops after the library changes.
  */
-export function searchPassages(
-  store: LibraryStore,
-  vectors: VectorIndex | null,
-  segmenter: ChineseSegmenter,
-  query: string,
-  options: SearchOptions = {},
-): SearchHit[] {
-  const k = options.k ?? 10;
-  const { levels, comparison } = options.levelAware === false ? { levels: [], comparison: false } : questionLevels(query);
-  const allTerms = segmenter.queryTokens(query);
-  // With levels handled by ranking, "三级" itself would only favour any heading that mentions some level.
-  const levelFree = levels.length > 0 ? allTerms.filter((term) => !LEVEL_TOKEN.test(term)) : allTerms;
-  const terms = levelFree.length > 0 ? levelFree : allTerms;
+export class PassageSearch {
+  readonly #store: LibraryStore;
+  readonly #vectors: VectorIndex | null;
+  readonly #segmenter: ChineseSegmenter;
+  #documents: DocumentProfileRecord[] | null = null;
+  #byId: Map<number, DocumentProfileRecord> | null = null;
+  #sectors: Set<string> | null = null;
+  readonly #frequencies = new Map<string, number>();
+  readonly #scans = new Map<string, number[]>();
+  #chunkCount: number | null = null;
+  #averageLength: number | null = null;
 
-  const ranked: Ranked[] = [];
-  for (const [chunkId, base] of baseScores(store, vectors, terms, options, k)) {
-    const chunk = store.chunk(chunkId);
-    if (!chunk) continue;
-    const level = headingLevel(chunk.headingPath);
-    const levelFactor = levels.length === 0 ? 1 : level === null ? LEVEL_NONE : levels.includes(level) ? LEVEL_MATCH : LEVEL_OTHER;
-    const scenarioFactor = options.levelAware !== false && isUnaskedScenario(chunk.headingPath, query) ? SCENARIO_UNASKED : 1;
-    ranked.push({ chunk, level, score: round(base * levelFactor * scenarioFactor) });
-  }
-  // Ties by document path and position, not chunk id: ids depend on the order files were indexed, and two libraries
-  // of the same documents must give the same answer.
-  ranked.sort(
-    (a, b) =>
-      b.score - a.score ||
-      (a.chunk.documentPath < b.chunk.documentPath ? -1 : a.chunk.documentPath > b.chunk.documentPath ? 1 : 0) ||
-      a.chunk.ord - b.chunk.ord,
-  );
-  if (comparison) {
-    // Both sides of the comparison first: the best passage of each named level, in the order the question names them.
-    const leaders = levels.map((level) => ranked.find((entry) => entry.level === level)).filter((entry): entry is Ranked => !!entry);
-    ranked.splice(0, ranked.length, ...leaders, ...ranked.filter((entry) => !leaders.includes(entry)));
+  constructor(store: LibraryStore, vectors: VectorIndex | null, segmenter: ChineseSegmenter) {
+    this.#store = store;
+    this.#vectors = vectors;
+    this.#segmenter = segmenter;
   }
 
-  return ranked.slice(0, k).map(({ chunk, score }) => {
-    const haystack = foldForIndex(`${chunk.headingPath.join(' ')}\n${chunk.text}`);
-    return {
-      chunkId: chunk.chunkId,
-      documentId: chunk.documentId,
-      documentPath: chunk.documentPath,
-      documentTitle: chunk.documentTitle,
-      headingPath: chunk.headingPath,
-      pageStart: chunk.pageStart,
-      pageEnd: chunk.pageEnd,
-      charStart: chunk.charStart,
-      charEnd: chunk.charEnd,
-      text: chunk.text,
-      score,
-      matchedTerms: terms.filter((term) => haystack.includes(term)),
+  /** Forgets cached statistics and profiles: call after ingestion, removal or a profile edit. */
+  invalidate(): void {
+    this.#documents = null;
+    this.#byId = null;
+    this.#sectors = null;
+    this.#frequencies.clear();
+    this.#scans.clear();
+    this.#chunkCount = null;
+    this.#averageLength = null;
+  }
+
+  /** The library's indexed documents with their profiles (cached). */
+  documents(): DocumentProfileRecord[] {
+    this.#documents ??= this.#store.documentProfiles();
+    return this.#documents;
+  }
+
+  #record(documentId: number): DocumentProfileRecord | undefined {
+    this.#byId ??= new Map(this.documents().map((d) => [d.documentId, d]));
+    return this.#byId.get(documentId);
+  }
+
+  #librarySectors(): Set<string> {
+    this.#sectors ??= new Set(this.documents().flatMap((d) => (d.profile.sector ? [d.profile.sector] : [])));
+    return this.#sectors;
+  }
+
+  /** The FTS5 expression of one wording: its words ANDed (a phrase the segmenter cuts in several). */
+  #wordingExpression(text: string, latin: boolean): string | null {
+    const tokens = latin
+      ? (text.match(/[a-z0-9]+/g) ?? []).filter((w) => !ENGLISH_STOP_WORDS.has(w))
+      : [...new Set(this.#segmenter.phraseTokens(text))].filter((t) => t.length > 1 || /[a-z0-9]/.test(t));
+    if (tokens.length === 0) return null;
+    return tokens.length === 1 ? quote(tokens[0]!) : `(${tokens.map(quote).join(' AND ')})`;
+  }
+
+  #conceptExpression(concept: Concept): string | null {
+    const groups = [...new Set(concept.alternatives.map((a) => this.#wordingExpression(a.text, a.latin)).filter((g): g is string => g !== null))];
+    return groups.length ? groups.join(' OR ') : null;
+  }
+
+  #frequency(expression: string): number {
+    let df = this.#frequencies.get(expression);
+    if (df === undefined) {
+      df = this.#store.matchCount(expression);
+      this.#frequencies.set(expression, df);
+    }
+    return df;
+  }
+
+  /** Whether any chunk holds the word (one index token), cached. */
+  hasWord(word: string): boolean {
+    return this.#frequency(quote(word)) > 0;
+  }
+
+  /** The idf of a word exactly one chunk holds: the weight of a word the question has and the library lacks. */
+  singletonIdf(): number {
+    return this.#idf(1);
+  }
+
+  #idf(df: number): number {
+    this.#chunkCount ??= this.#store.chunkCount();
+    return df === 0 ? 0 : Math.log(1 + (this.#chunkCount - df + 0.5) / (df + 0.5));
+  }
+
+  /**
+   * Each concept with its document frequency and idf. A question word no chunk holds (jieba glued it: 用国密,
+   * 接内网) is looked for by its parts instead.
+   */
+  weigh(analysis: QuestionAnalysis): WeighedConcept[] {
+    return analysis.concepts.map((concept) => {
+      // A compound is scored through its words; it only speaks when the library lacks it whole (see Concept.compound).
+      if (concept.compound) return { concept, df: 0, idf: 0 };
+      const expression = this.#conceptExpression(concept);
+      let df = expression ? this.#frequency(expression) : 0;
+      let weighed = concept;
+      // A long question word (业务范围) is also looked for by its parts (业务, 范围), which documents may word apart
+      // (业务信息和系统服务范围); a word no chunk holds (用国密, 接内网) only by them.
+      const long = concept.label.length >= LONG_WORD;
+      if ((df === 0 || long) && concept.origin === 'question' && concept.label.length >= 3 && !concept.alternatives[0]!.latin) {
+        const parts = [...new Set(this.#segmenter.searchParts(concept.label))].filter((p) => p !== concept.label && p.length >= 2);
+        if (parts.length) {
+          weighed = { ...concept, alternatives: [...concept.alternatives, ...parts.map((text) => ({ text, weight: PART_WEIGHT, latin: false }))] };
+          const partsExpression = this.#conceptExpression(weighed);
+          df = partsExpression ? this.#frequency(partsExpression) : 0;
+        }
+      }
+      // The index cut the documents' words otherwise than the question's (津蓟铁路 → 津/蓟铁路): the text decides.
+      if (df === 0 && !weighed.alternatives[0]!.latin) {
+        const scanned = this.#scanned(weighed);
+        if (scanned.length) df = scanned.length;
+      }
+      return { concept: weighed, df, idf: this.#idf(df) };
+    });
+  }
+
+  /** Chunks holding a concept's own wording by a text scan (cached), for words the index does not hold as tokens. */
+  #scanned(concept: Concept): number[] {
+    const key = `scan:${concept.label}`;
+    let ids = this.#scans.get(key);
+    if (!ids) {
+      ids = this.#store.chunksContaining(concept.label, SCAN_LIMIT);
+      this.#scans.set(key, ids);
+    }
+    return ids;
+  }
+
+  #directLookups(analysis: QuestionAnalysis): Set<number> {
+    const ids = new Set<number>();
+    const lastHeadingStarts = (chunkId: number, test: RegExp): boolean => {
+      const chunk = this.#store.chunk(chunkId);
+      return chunk !== null && test.test(chunk.headingPath.at(-1) ?? '');
     };
-  });
+    // "GB/T 22239 8.1.4.1": the clause of the named standard, not JR/T's clause of the same number.
+    const named = new Set(analysis.standards.flatMap((s) => s.documentIds));
+    const look = (expression: string, test: RegExp): void => {
+      for (const id of this.#store.chunksMatching(expression, 2000)) {
+        if (!lastHeadingStarts(id, test)) continue;
+        if (named.size && !named.has(this.#store.chunk(id)!.documentId)) continue;
+        ids.add(id);
+      }
+    };
+    for (const clause of analysis.clauses) look(`heading : ${quote(clause)}`, new RegExp(`^${clause.replace(/\./g, '\\.')}(?![.\\d])`, 'i'));
+    for (const unit of analysis.testUnits) look(`heading : ${quote(unit.replace(/-/g, ' '))}`, new RegExp(unit.replace(/-/g, '\\s*-\\s*'), 'i'));
+    for (const control of analysis.controls) {
+      const [, family, number, enhancement] = /^([a-z]{2})-(\d+)(?:\((\d+)\))?$/.exec(control)!;
+      const pattern = new RegExp(`^${family}-${number}${enhancement ? `\\s*\\(${enhancement}\\)` : '(?![\\d(])'}`, 'i');
+      look(`heading : ${quote(`${family} ${number}${enhancement ? ` ${enhancement}` : ''}`)}`, pattern);
+    }
+    return ids;
+  }
+
+  /** Ranked passages for an analysed question. */
+  search(analysis: QuestionAnalysis, options: SearchOptions = {}): SearchHit[] {
+    const k = options.k ?? 10;
+    const aware = options.aware !== false;
+    const retrieval = options.retrieval ?? 'lexical';
+    const concepts = this.weigh(analysis);
+    const present = concepts.filter((c) => c.idf > 0);
+
+    const candidates = new Set<number>();
+    if (retrieval !== 'vector') {
+      const expressions = [...new Set(present.map((c) => this.#conceptExpression(c.concept)).filter((e): e is string => e !== null))];
+      if (expressions.length) for (const c of this.#store.lexicalCandidates(expressions.join(' OR '), LEXICAL_CANDIDATES)) candidates.add(c.chunkId);
+    }
+    let nearest: { chunkId: number; distance: number }[] = [];
+    if (retrieval !== 'lexical') {
+      if (!this.#vectors || !options.queryVector) throw new Error(`${retrieval} retrieval needs an embedding model and a query vector`);
+      nearest = this.#vectors.nearest(options.queryVector, Math.max(k, VECTOR_CANDIDATES));
+      for (const n of nearest) candidates.add(n.chunkId);
+    }
+    for (const c of present) if (this.#scans.has(`scan:${c.concept.label}`)) for (const id of this.#scans.get(`scan:${c.concept.label}`)!) candidates.add(id);
+    const direct = this.#directLookups(analysis);
+    for (const id of direct) candidates.add(id);
+
+    const withWords = present.some((c) => c.concept.alternatives.some((a) => a.latin));
+    const averageLength = (this.#averageLength ??= this.#store.averageChunkLength());
+    const scored: Ranked[] = [];
+    for (const chunkId of candidates) {
+      const chunk = this.#store.chunk(chunkId);
+      if (!chunk) continue;
+      const words = scoreConcepts(present, prepareText(chunk.headingPath, chunk.text, withWords), averageLength);
+      scored.push({
+        chunk,
+        record: this.#record(chunk.documentId),
+        score: words.score,
+        level: headingLevel(chunk.headingPath),
+        coverage: direct.has(chunkId) ? 1 : Math.round(words.coverage * 1000) / 1000,
+        found: words.found,
+        direct: direct.has(chunkId),
+        copies: [],
+      });
+    }
+
+    // Base scores from the chosen retriever(s).
+    const base = new Map<Ranked, number>();
+    if (retrieval === 'lexical') for (const r of scored) base.set(r, r.score);
+    else {
+      const byId = new Map(scored.map((r) => [r.chunk.chunkId, r]));
+      if (retrieval === 'vector') for (const n of nearest) base.set(byId.get(n.chunkId)!, 1 - n.distance);
+      else {
+        const lexicalOrder = scored.filter((r) => r.score > 0).sort((a, b) => b.score - a.score || a.chunk.chunkId - b.chunk.chunkId);
+        lexicalOrder.forEach((r, rank) => base.set(r, (base.get(r) ?? 0) + 1 / (RRF_K + rank + 1)));
+        nearest.forEach((n, rank) => {
+          const r = byId.get(n.chunkId);
+          if (r) base.set(r, (base.get(r) ?? 0) + 1 / (RRF_K + rank + 1));
+        });
+      }
+    }
+    const librarySectors = this.#librarySectors();
+    const ranked: Ranked[] = [];
+    for (const r of scored) {
+      const b = base.get(r);
+      if (b === undefined || (b <= 0 && !r.direct)) continue;
+      // Lucene's coordination factor, by rarity: a passage holding more of what the question is about beats one
+      // repeating one of its words.
+      let factor = r.direct ? 1 : COORDINATION_FLOOR + (1 - COORDINATION_FLOOR) * r.coverage;
+      if (aware) {
+        factor *= levelFactor(analysis, r.level) * scenarioFactor(analysis, passageScenario(r.chunk.headingPath)) * answerTypeFactor(analysis, r.chunk.text);
+        factor *= frontMatterFactor(r.chunk.headingPath, r.chunk.ord, Boolean(r.record?.profile.standard));
+        if (r.record) factor *= documentFactor(analysis, r.record.documentId, r.record.profile, librarySectors);
+        // A named document is asked for whatever its language (the Cybersecurity Law from an English question).
+        if (!analysis.standards.some((s) => s.documentIds.includes(r.chunk.documentId))) factor *= languageFactor(analysis, r.chunk.text);
+      }
+      ranked.push({ ...r, score: round(b * factor) });
+    }
+    const best = ranked.reduce((max, r) => Math.max(max, r.score), 0);
+    for (const r of ranked) if (r.direct) r.score = round(Math.max(r.score, best * DIRECT_LEAD));
+    // Ties by document path and position, not chunk id: ids depend on the order files were indexed, and two libraries
+    // of the same documents must give the same answer.
+    ranked.sort(
+      (a, b) =>
+        b.score - a.score ||
+        (a.chunk.documentPath < b.chunk.documentPath ? -1 : a.chunk.documentPath > b.chunk.documentPath ? 1 : 0) ||
+        a.chunk.ord - b.chunk.ord,
+    );
+    const merged = mergeCopies(ranked.slice(0, MERGE_WINDOW)).concat(ranked.slice(MERGE_WINDOW));
+
+    if (aware && analysis.comparison) {
+      // Both sides of the comparison first: the best passage of each named level, in the order the question names them.
+      const leaders = analysis.levels.map((level) => merged.find((entry) => entry.level === level)).filter((entry): entry is Ranked => !!entry);
+      merged.splice(0, merged.length, ...leaders, ...merged.filter((entry) => !leaders.includes(entry)));
+    }
+    return merged.slice(0, k).map(toHit);
+  }
+}
+
+function normalizedHeading(headingPath: string[]): string {
+  return (headingPath.at(-1) ?? '').replace(/[\s\p{P}]+/gu, '');
+}
+
+/** The identity under which copies are one: the standard's number, or for other documents their title. */
+function identityOf(r: Ranked): string | null {
+  const profile = r.record?.profile;
+  if (!profile) return null;
+  if (profile.standard) return `s:${profile.standard}`;
+  return profile.title ? `t:${profile.title}` : null;
+}
+
+/**
+ * One clause of one standard, once: passages of the same standard with the same heading and most of their text,
+ * or one holding nearly all of the other, are copies (the PDF, DOCX and Markdown of GB/T 22239). The copy with page
+ * numbers represents them (a citation then has its page and the PDF view); the group keeps its best score.
+ */
+function mergeCopies(ranked: Ranked[]): Ranked[] {
+  const out: Ranked[] = [];
+  for (const r of ranked) {
+    const identity = identityOf(r);
+    const group = identity
+      ? out.find((g) => {
+          if (identityOf(g) !== identity || g.chunk.documentId === r.chunk.documentId) return false;
+          if (g.copies.some((c) => c.chunk.documentId === r.chunk.documentId)) return false;
+          const overlap = Math.min(evidenceCoverage(r.chunk.text, g.chunk.text), evidenceCoverage(g.chunk.text, r.chunk.text));
+          if (normalizedHeading(g.chunk.headingPath) === normalizedHeading(r.chunk.headingPath) && overlap >= SAME_CLAUSE_OVERLAP) return true;
+          const shorter = r.chunk.text.length <= g.chunk.text.length ? r.chunk.text : g.chunk.text;
+          const longer = shorter === r.chunk.text ? g.chunk.text : r.chunk.text;
+          return evidenceCoverage(shorter, longer) >= CONTAINED_OVERLAP;
+        })
+      : undefined;
+    if (!group) {
+      out.push({ ...r, copies: [] });
+      continue;
+    }
+    // The paged copy (PDF) stands for the group; the group keeps the best score and every copy.
+    if (r.record?.paged && !group.record?.paged) {
+      const index = out.indexOf(group);
+      const { copies, ...previous } = group;
+      out[index] = { ...r, score: group.score, coverage: Math.max(group.coverage, r.coverage), copies: [...copies, { ...previous, copies: [] }] };
+    } else {
+      group.copies.push(r);
+    }
+  }
+  return out;
+}
+
+function copyOf(r: Ranked): PassageCopy {
+  const c = r.chunk;
+  return { chunkId: c.chunkId, documentId: c.documentId, documentPath: c.documentPath, documentTitle: c.documentTitle, pageStart: c.pageStart, pageEnd: c.pageEnd, charStart: c.charStart, charEnd: c.charEnd };
+}
+
+function toHit(r: Ranked): SearchHit {
+  const c = r.chunk;
+  return {
+    chunkId: c.chunkId,
+    documentId: c.documentId,
+    documentPath: c.documentPath,
+    documentTitle: c.documentTitle,
+    headingPath: c.headingPath,
+    pageStart: c.pageStart,
+    pageEnd: c.pageEnd,
+    charStart: c.charStart,
+    charEnd: c.charEnd,
+    text: c.text,
+    score: r.score,
+    matchedTerms: [...new Set(r.found)],
+    standard: r.record?.profile.standard ?? null,
+    documentKind: r.record?.profile.kind ?? 'other',
+    level: r.level,
+    coverage: r.coverage,
+    reference: r.direct,
+    alsoIn: r.copies.map(copyOf).sort((a, b) => (a.documentPath < b.documentPath ? -1 : 1)),
+  };
 }

@@ -259,7 +259,7 @@ export class LibraryService implements EngineApi {
     if (this.#jobs.size > 0) throw new ServiceError('documents cannot be removed while an ingestion is running');
     const document = this.#library.listDocuments().find((d) => d.id === documentId && d.status !== 'removed');
     if (!document) throw new ServiceError(`no document ${documentId} in this library`);
-    this.#library.store.markRemoved([documentId]);
+    this.#library.removeDocument(documentId);
     // An uploaded copy is ours to delete; a file the user pointed at is theirs and stays.
     if (path.dirname(document.path) === path.resolve(this.#uploadDir)) await unlink(document.path).catch(() => undefined);
   }

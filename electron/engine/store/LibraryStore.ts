@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { DocumentInfo, DocumentStatus, DocumentTypeName, LibraryStats } from '../../../shared/types.ts';
+import type { DocumentInfo, DocumentProfile, DocumentStatus, DocumentTypeName, LibraryStats } from '../../../shared/types.ts';
 import type { Chunk } from '../chunk/chunkDocument.ts';
 import { openLibraryDatabase, type OpenLibraryOptions } from './openLibraryDatabase.ts';
 
@@ -27,6 +27,8 @@ export interface IndexedDocumentInput {
   encoding: string | null;
   text: string;
   pipeline: string;
+  /** What the document is, as detected (the user's corrections are kept apart and win). */
+  profile: DocumentProfile;
   chunks: Chunk[];
   /** Segmented tokens per chunk, space-joined, for the FTS index: heading path and body. */
   ftsRows: { heading: string; body: string }[];
@@ -63,6 +65,16 @@ export interface StoredChunk {
   documentTitle: string | null;
 }
 
+/** A document's identity as search ranks and answers cite it. */
+export interface DocumentProfileRecord {
+  documentId: number;
+  path: string;
+  type: DocumentTypeName | null;
+  /** Whether the document has page numbers (PDF): the copy of a clause cited first. */
+  paged: boolean;
+  profile: DocumentProfile;
+}
+
 interface DocumentRow {
   id: number;
   path: string;
@@ -77,6 +89,26 @@ interface DocumentRow {
   encoding: string | null;
   indexed_at: string | null;
   chunk_count: number;
+  profile: string | null;
+  profile_override: string | null;
+}
+
+/** A thesaurus entry of the library's own: a question holding `ask` is also searched for each of `means`. */
+export interface StoredSynonym {
+  id: number;
+  ask: string;
+  means: string[];
+  addedAt: string;
+}
+
+const EMPTY_PROFILE: DocumentProfile = { standard: null, title: null, year: null, kind: 'other', sector: null, region: null };
+
+/** The detected profile with the user's corrections applied, and which fields those are. */
+function effectiveProfile(detectedJson: string | null, overrideJson: string | null, fallbackTitle: string | null): { profile: DocumentProfile; edited: (keyof DocumentProfile)[] } {
+  // Profiles written by an older version lack newer fields: they read as unknown.
+  const detected = detectedJson ? { ...EMPTY_PROFILE, ...(JSON.parse(detectedJson) as Partial<DocumentProfile>) } : { ...EMPTY_PROFILE, title: fallbackTitle };
+  const override = overrideJson ? (JSON.parse(overrideJson) as Partial<DocumentProfile>) : {};
+  return { profile: { ...detected, ...override }, edited: Object.keys(override) as (keyof DocumentProfile)[] };
 }
 
 interface ChunkRow {
@@ -138,14 +170,14 @@ export class LibraryStore {
       touchDocument: db.prepare('UPDATE documents SET size_bytes = ?, mtime_ms = ? WHERE id = ?'),
       upsertDocument: db.prepare<unknown[], { id: number }>(`
         INSERT INTO documents (path, type, title, size_bytes, mtime_ms, content_hash, status, error_code, error,
-                               page_count, encoding, text, pipeline, indexed_at)
+                               page_count, encoding, text, pipeline, indexed_at, profile)
         VALUES (@path, @type, @title, @sizeBytes, @mtimeMs, @contentHash, @status, @errorCode, @error,
-                @pageCount, @encoding, @text, @pipeline, @indexedAt)
+                @pageCount, @encoding, @text, @pipeline, @indexedAt, @profile)
         ON CONFLICT (path) DO UPDATE SET
           type = excluded.type, title = excluded.title, size_bytes = excluded.size_bytes, mtime_ms = excluded.mtime_ms,
           content_hash = excluded.content_hash, status = excluded.status, error_code = excluded.error_code,
           error = excluded.error, page_count = excluded.page_count, encoding = excluded.encoding, text = excluded.text,
-          pipeline = excluded.pipeline, indexed_at = excluded.indexed_at
+          pipeline = excluded.pipeline, indexed_at = excluded.indexed_at, profile = excluded.profile
         RETURNING id`),
       deleteChunksOfDocument: db.prepare('DELETE FROM chunks WHERE document_id = ?'),
       insertChunk: db.prepare<unknown[], { id: number }>(`
@@ -160,9 +192,29 @@ export class LibraryStore {
       ),
       listDocuments: db.prepare<[], DocumentRow>(`
         SELECT d.id, d.path, d.type, d.title, d.size_bytes, d.mtime_ms, d.content_hash, d.status, d.error, d.page_count,
-               d.encoding, d.indexed_at,
+               d.encoding, d.indexed_at, d.profile, d.profile_override,
                (SELECT count(*) FROM chunks c WHERE c.document_id = d.id) AS chunk_count
         FROM documents d WHERE d.status != 'removed' ORDER BY d.path`),
+      indexedProfiles: db.prepare<[], { id: number; path: string; type: DocumentTypeName | null; title: string | null; page_count: number | null; profile: string | null; profile_override: string | null }>(
+        "SELECT id, path, type, title, page_count, profile, profile_override FROM documents WHERE status = 'indexed' ORDER BY path",
+      ),
+      profileOverride: db.prepare<[number], { profile_override: string | null; status: DocumentStatus }>('SELECT profile_override, status FROM documents WHERE id = ?'),
+      setProfileOverride: db.prepare('UPDATE documents SET profile_override = ? WHERE id = ?'),
+      listSynonyms: db.prepare<[], { id: number; ask: string; means: string; added_at: string }>('SELECT id, ask, means, added_at FROM synonyms ORDER BY id'),
+      addSynonym: db.prepare<[string, string, string], { id: number }>(
+        'INSERT INTO synonyms (ask, means, added_at) VALUES (?, ?, ?) ON CONFLICT (ask) DO UPDATE SET means = excluded.means RETURNING id',
+      ),
+      removeSynonym: db.prepare('DELETE FROM synonyms WHERE id = ?'),
+      textContains: db.prepare<[string], { found: number }>(
+        "SELECT EXISTS (SELECT 1 FROM documents WHERE status = 'indexed' AND instr(lower(text), ?) > 0) AS found",
+      ),
+      chunksContaining: db.prepare<[string, number], { id: number }>(
+        "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.status = 'indexed' AND instr(lower(c.text), ?) > 0 ORDER BY c.id LIMIT ?",
+      ),
+      averageChunkLength: db.prepare<[], { n: number | null }>('SELECT avg(length(text)) AS n FROM chunks'),
+      headingMatch: db.prepare<[string, number], { id: number }>(
+        'SELECT rowid AS id FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rowid LIMIT ?',
+      ),
       lexical: db.prepare<[string, number], { id: number; score: number }>(
         `SELECT rowid AS id, bm25(chunks_fts, ${BM25_WEIGHT_HEADING}, ${BM25_WEIGHT_BODY}) AS score
          FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY score, rowid LIMIT ?`,
@@ -178,6 +230,19 @@ export class LibraryStore {
                d.path, d.title
         FROM chunks c JOIN documents d ON d.id = c.document_id
         WHERE c.document_id = ? AND c.heading_path = ? AND d.status = 'indexed' ORDER BY c.ord`),
+      chunksEndingWithHeading: db.prepare<[number, string], ChunkRow>(`
+        SELECT c.id, c.document_id, c.ord, c.text, c.heading_path, c.page_start, c.page_end, c.char_start, c.char_end,
+               d.path, d.title
+        FROM chunks c JOIN documents d ON d.id = c.document_id
+        WHERE c.document_id = ? AND c.heading_path LIKE ? ESCAPE '\\' AND d.status = 'indexed' ORDER BY c.ord`),
+      chunksUnderHeading: db.prepare<[{ documentId: number; prefix: string }], ChunkRow>(`
+        SELECT c.id, c.document_id, c.ord, c.text, c.heading_path, c.page_start, c.page_end, c.char_start, c.char_end,
+               d.path, d.title
+        FROM chunks c JOIN documents d ON d.id = c.document_id
+        WHERE c.document_id = @documentId AND substr(c.heading_path, 1, length(@prefix)) = @prefix AND d.status = 'indexed' ORDER BY c.ord`),
+      headingPaths: db.prepare<[number], { heading_path: string }>(
+        'SELECT heading_path FROM chunks WHERE document_id = ? GROUP BY heading_path ORDER BY min(ord)',
+      ),
       pagesOfRange: db.prepare<[number, number, number], { page_start: number | null; page_end: number | null }>(
         'SELECT min(page_start) AS page_start, max(page_end) AS page_end FROM chunks WHERE document_id = ? AND char_start < ? AND char_end > ?',
       ),
@@ -272,6 +337,7 @@ export class LibraryStore {
         text: input.text,
         pipeline: input.pipeline,
         indexedAt: new Date().toISOString(),
+        profile: JSON.stringify(input.profile),
       })!;
       this.#statements.deleteChunksOfDocument.run(id);
       const chunkIds: number[] = [];
@@ -315,6 +381,7 @@ export class LibraryStore {
         text: null,
         pipeline: input.pipeline,
         indexedAt: null,
+        profile: null,
       })!;
       this.#statements.deleteChunksOfDocument.run(id);
     })();
@@ -351,7 +418,81 @@ export class LibraryStore {
       pageCount: row.page_count,
       encoding: row.encoding,
       indexedAt: row.indexed_at,
+      ...(({ profile, edited }) => ({ profile, profileEdited: edited }))(effectiveProfile(row.profile, row.profile_override, row.title)),
     }));
+  }
+
+  /** Every indexed document's identity (profile with the user's corrections), by path. */
+  documentProfiles(): DocumentProfileRecord[] {
+    this.#live();
+    return this.#statements.indexedProfiles.all().map((row) => ({
+      documentId: row.id,
+      path: row.path,
+      type: row.type,
+      paged: row.page_count !== null,
+      profile: effectiveProfile(row.profile, row.profile_override, row.title).profile,
+    }));
+  }
+
+  /**
+   * Sets (a value) or clears (null → back to the detected value) fields of a document's profile by hand. Returns
+   * false when there is no such document.
+   */
+  setProfileOverride(documentId: number, changes: Partial<Record<keyof DocumentProfile, string | null>>, clear: (keyof DocumentProfile)[] = []): boolean {
+    this.#live();
+    const row = this.#statements.profileOverride.get(documentId);
+    if (!row || row.status === 'removed') return false;
+    const override = row.profile_override ? (JSON.parse(row.profile_override) as Record<string, unknown>) : {};
+    for (const [key, value] of Object.entries(changes)) override[key] = value;
+    for (const key of clear) delete override[key];
+    this.#statements.setProfileOverride.run(Object.keys(override).length ? JSON.stringify(override) : null, documentId);
+    return true;
+  }
+
+  listSynonyms(): StoredSynonym[] {
+    this.#live();
+    return this.#statements.listSynonyms.all().map((row) => ({ id: row.id, ask: row.ask, means: JSON.parse(row.means) as string[], addedAt: row.added_at }));
+  }
+
+  /** Adds a thesaurus entry (or replaces the meanings of an existing `ask`); returns its id. */
+  addSynonym(ask: string, means: string[]): number {
+    this.#live();
+    return this.#statements.addSynonym.get(ask, JSON.stringify(means), new Date().toISOString())!.id;
+  }
+
+  removeSynonym(id: number): boolean {
+    this.#live();
+    return this.#statements.removeSynonym.run(id).changes > 0;
+  }
+
+  /**
+   * Whether any indexed document's text holds `needle` (lowercase; compared with the text lowercased). Decides
+   * "not in the library at all" claims by the text itself, not by how the segmenter happened to cut it.
+   */
+  textContains(needle: string): boolean {
+    this.#live();
+    return this.#statements.textContains.get(needle.toLowerCase())!.found === 1;
+  }
+
+  /**
+   * Chunks whose text holds `needle` (lowercase), by scanning the text: for a word the index cut differently than the
+   * question (the index has no token for it). A full scan, so only used when the index finds nothing.
+   */
+  chunksContaining(needle: string, limit: number): number[] {
+    this.#live();
+    return this.#statements.chunksContaining.all(needle.toLowerCase(), limit).map((row) => row.id);
+  }
+
+  /** Mean chunk length in characters (bm25's length normalisation); 1 for an empty library. */
+  averageChunkLength(): number {
+    this.#live();
+    return this.#statements.averageChunkLength.get()!.n ?? 1;
+  }
+
+  /** Chunk ids matching an FTS5 expression (no ranking), in id order: direct look-ups of clause numbers and codes. */
+  chunksMatching(matchExpression: string, limit: number): number[] {
+    this.#live();
+    return this.#statements.headingMatch.all(matchExpression, limit).map((row) => row.id);
   }
 
   /** FTS5 candidates for an FTS5 MATCH expression, best first; ties by chunk id. */
@@ -367,10 +508,10 @@ export class LibraryStore {
     return row ? toStoredChunk(row) : null;
   }
 
-  /** Number of chunks whose index row holds `term` (one segmenter token), for idf. */
-  documentFrequency(term: string): number {
+  /** Number of chunks matching an FTS5 expression (a concept's alternatives OR'd), for its idf. */
+  matchCount(matchExpression: string): number {
     this.#live();
-    return this.#statements.documentFrequency.get(`"${term.replace(/"/g, '""')}"`)!.n;
+    return this.#statements.documentFrequency.get(matchExpression)!.n;
   }
 
   chunkCount(): number {
@@ -382,6 +523,31 @@ export class LibraryStore {
   clauseChunks(documentId: number, headingPath: string[]): StoredChunk[] {
     this.#live();
     return this.#statements.clauseChunks.all(documentId, JSON.stringify(headingPath)).map(toStoredChunk);
+  }
+
+  /**
+   * Chunks of one document whose last heading ends with `title` ("身份鉴别": 7.1.4.1 and 8.1.4.1 alike), in order:
+   * the same control point at every level.
+   */
+  chunksEndingWithHeading(documentId: number, title: string): StoredChunk[] {
+    this.#live();
+    const escaped = JSON.stringify(title).slice(1, -1).replace(/[\\%_]/g, (ch) => `\\${ch}`);
+    return this.#statements.chunksEndingWithHeading.all(documentId, `%${escaped}"]`).map(toStoredChunk);
+  }
+
+  /** Chunks of one document under a heading (its heading path a prefix of theirs, the heading's own chunks too), in order. */
+  chunksUnderHeading(documentId: number, headingPath: string[]): StoredChunk[] {
+    this.#live();
+    const own = JSON.stringify(headingPath);
+    const prefix = headingPath.length ? `${own.slice(0, -1)},` : '[';
+    const rows = this.#statements.chunksUnderHeading.all({ documentId, prefix }).concat(this.#statements.clauseChunks.all(documentId, own));
+    return rows.sort((a, b) => a.ord - b.ord).map(toStoredChunk);
+  }
+
+  /** The distinct heading paths of a document's chunks, in document order: its outline. */
+  headingPaths(documentId: number): string[][] {
+    this.#live();
+    return this.#statements.headingPaths.all(documentId).map((row) => JSON.parse(row.heading_path) as string[]);
   }
 
   /** The pages (first, last) of the chunks covering [charStart, charEnd) of a document; nulls for formats without pages. */

@@ -84,6 +84,14 @@ export function PdfPageView({ dataBase64, pageStart, pageEnd, quote, hidden, onE
   const textLayerRef = useRef<HTMLDivElement>(null);
   // The quote's place on the passage's pages, found once per document.
   const quoteMatchesRef = useRef<{ pdf: PDFDocumentProxy; matches: Promise<QuoteMatch[]> } | null>(null);
+  // Text extraction in flight: the document is destroyed only once it settles, or pdf.js logs every task that the
+  // ended worker cut short (closing the dialog while the quote is still being located).
+  const inflightRef = useRef(new Set<Promise<unknown>>());
+  const track = <T,>(promise: Promise<T>): Promise<T> => {
+    inflightRef.current.add(promise);
+    void promise.catch(() => undefined).finally(() => inflightRef.current.delete(promise));
+    return promise;
+  };
   // The latest callback without re-running the effects that use it.
   const onErrorRef = useRef(onError);
   useEffect(() => {
@@ -106,11 +114,12 @@ export function PdfPageView({ dataBase64, pageStart, pageEnd, quote, hidden, onE
       .catch((error: unknown) => {
         if (!closed && !isCancellation(error)) onErrorRef.current(error instanceof Error ? error.message : String(error));
       });
+    const inflight = inflightRef.current;
     return () => {
       closed = true;
       setPdf(null);
-      // Ends the worker and frees the document's memory.
-      void task?.destroy();
+      // Ends the worker and frees the document's memory, once the text it is extracting has arrived.
+      void Promise.allSettled([...inflight]).then(() => task?.destroy());
     };
   }, [dataBase64]);
 
@@ -152,7 +161,7 @@ export function PdfPageView({ dataBase64, pageStart, pageEnd, quote, hidden, onE
       frame.style.setProperty('--scale-round-x', '1px');
       frame.style.setProperty('--scale-round-y', '1px');
       renderTask = page.render({ canvas, viewport, transform: pixelRatio === 1 ? undefined : [pixelRatio, 0, 0, pixelRatio, 0, 0] });
-      const textContent = await page.getTextContent({ includeMarkedContent: true, disableNormalization: true });
+      const textContent = await track(page.getTextContent({ includeMarkedContent: true, disableNormalization: true }));
       if (cancelled) return;
       textLayerDiv.replaceChildren();
       const layer = new pdfjs.TextLayer({ textContentSource: textContent, container: textLayerDiv, viewport });
@@ -170,7 +179,7 @@ export function PdfPageView({ dataBase64, pageStart, pageEnd, quote, hidden, onE
         drawn(null);
         return;
       }
-      if (quoteMatchesRef.current?.pdf !== pdf) quoteMatchesRef.current = { pdf, matches: findQuote(pdf, pageStart, pageEnd, quote) };
+      if (quoteMatchesRef.current?.pdf !== pdf) quoteMatchesRef.current = { pdf, matches: track(findQuote(pdf, pageStart, pageEnd, quote)) };
       const matches = await quoteMatchesRef.current.matches;
       if (cancelled) return;
       const match = matches[pageNumber - pageStart] ?? { highlights: [], method: 'none' };

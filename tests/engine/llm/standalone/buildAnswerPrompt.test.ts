@@ -18,6 +18,9 @@ function citation(n: number, quote: string, headingPath = ['8 第三级安全要
     charEnd: quote.length,
     quote,
     chunkIds: [n],
+    standard: null,
+    level: 3,
+    alsoIn: [],
   };
 }
 
