@@ -2,10 +2,13 @@
 // carry (from ./types.ts), and a validator for every method's arguments. Electron main (IPC handlers), the preload
 // (window.kb), the renderer and the web bridge (`kb serve`) are all typed against this file.
 // Plain data only: whatever crosses a process boundary here is JSON-safe (uploads travel as base64 text).
+import { DOCUMENT_KINDS } from './types.ts';
 import type {
   AnswerMode,
   Citation,
   DocumentInfo,
+  DocumentProfileChanges,
+  ThesaurusInfo,
   EmbeddingProgress,
   HistoryEntry,
   IngestProgress,
@@ -230,6 +233,14 @@ export interface EngineApi {
   setEmbeddingModel(dir: string): Promise<JobStarted>;
   /** Stops a generated answer (see AskOptions.requestId); false when no such answer is being written. */
   cancelAsk(requestId: string): Promise<boolean>;
+  /** The thesaurus in force: the built-in one and the library's own entries. */
+  thesaurus(): Promise<ThesaurusInfo>;
+  /** Adds a thesaurus entry of the library's own (replaces the meanings when `ask` is there already). */
+  addSynonym(ask: string, means: string[]): Promise<ThesaurusInfo>;
+  /** Removes an entry of the library's own thesaurus. */
+  removeSynonym(id: number): Promise<ThesaurusInfo>;
+  /** Corrects what a document is (standard, title, year, kind, sector, region); kept when it is indexed again. */
+  setDocumentProfile(documentId: number, changes: DocumentProfileChanges): Promise<DocumentInfo>;
 }
 
 export interface JobDone {
@@ -277,6 +288,10 @@ export const ENGINE_METHODS = [
   'unloadLlm',
   'setEmbeddingModel',
   'cancelAsk',
+  'thesaurus',
+  'addSynonym',
+  'removeSynonym',
+  'setDocumentProfile',
 ] as const satisfies readonly EngineMethod[];
 
 export const ENGINE_EVENTS = ['ingestProgress', 'embeddingProgress', 'jobDone', 'answerToken', 'llmLoadProgress'] as const satisfies readonly EngineEventName[];
@@ -431,6 +446,31 @@ function passageRef(value: unknown, what: string): PassageRef {
   return ref;
 }
 
+// A thesaurus phrase: what people type, or the documents' wording. Long enough for 两种或两种以上组合的鉴别技术.
+const MAX_PHRASE = 60;
+const MAX_MEANS = 12;
+const PROFILE_FIELDS = ['standard', 'title', 'year', 'kind', 'sector', 'region'] as const;
+
+const phrase: Check<string> = (value, what) => text(MAX_PHRASE)(value, what).trim();
+
+function profileChanges(value: unknown, what: string): DocumentProfileChanges {
+  const record = plainObject(value, what);
+  onlyKeys(record, [...PROFILE_FIELDS], what);
+  if (Object.keys(record).length === 0) throw new TypeError(`${what} must change at least one field`);
+  const changes: DocumentProfileChanges = {};
+  for (const field of PROFILE_FIELDS) {
+    const given = record[field];
+    if (given === undefined) continue;
+    if (given === null) changes[field] = null;
+    else if (typeof given !== 'string') fail(`${what}.${field}`, 'a string or null', given);
+    else if ((given as string).length > 200) throw new TypeError(`${what}.${field} is longer than 200 characters`);
+    else if (field === 'kind' && !(DOCUMENT_KINDS as readonly string[]).includes(given as string)) {
+      throw new TypeError(`${what}.kind must be one of ${DOCUMENT_KINDS.join(', ')}`);
+    } else changes[field] = (given as string).trim();
+  }
+  return changes;
+}
+
 /** The checked arguments of each method, as a tuple. */
 export type EngineArgs = { [M in EngineMethod]: Parameters<EngineApi[M]> };
 
@@ -455,6 +495,10 @@ const VALIDATORS: { [M in EngineMethod]: (args: unknown[]) => EngineArgs[M] } = 
   unloadLlm: () => [],
   setEmbeddingModel: (args) => [text(MAX_PATH_LENGTH)(args[0], 'dir')],
   cancelAsk: (args) => [requestId(args[0], 'requestId')],
+  thesaurus: () => [],
+  addSynonym: (args) => [phrase(args[0], 'ask'), list(phrase, MAX_MEANS)(args[1], 'means')],
+  removeSynonym: (args) => [id(args[0], 'id')],
+  setDocumentProfile: (args) => [id(args[0], 'documentId'), profileChanges(args[1], 'changes')],
 };
 
 const MAX_ARITY: { [M in EngineMethod]: number } = {
@@ -478,6 +522,10 @@ const MAX_ARITY: { [M in EngineMethod]: number } = {
   unloadLlm: 0,
   setEmbeddingModel: 1,
   cancelAsk: 1,
+  thesaurus: 0,
+  addSynonym: 2,
+  removeSynonym: 1,
+  setDocumentProfile: 2,
 };
 
 export function isEngineMethod(name: unknown): name is EngineMethod {

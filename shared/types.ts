@@ -293,3 +293,23 @@ export interface HistoryEntry {
   /** Settings in force (mode, retrieval, thresholds, engine version). */
   settings: Record<string, string | number | boolean | null>;
 }
+
+/** A thesaurus entry of the library's own: a question holding `ask` is also searched for each of `means`. */
+export interface SynonymEntry {
+  id: number;
+  ask: string;
+  means: string[];
+  /** ISO 8601. */
+  addedAt: string;
+}
+
+/** The thesaurus in force: the built-in one (its version and size) and the library's own entries. */
+export interface ThesaurusInfo {
+  /** Recorded with every answer: '2026.12.2', with '+user:n:digest' when the library has its own entries. */
+  version: string;
+  builtinEntries: number;
+  own: SynonymEntry[];
+}
+
+/** Corrections to a document's profile: a value sets the field ('' = none), null returns it to the detected one. */
+export type DocumentProfileChanges = Partial<Record<keyof DocumentProfile, string | null>>;

@@ -4,6 +4,8 @@ import type {
   AnswerMode,
   DocumentInfo,
   DocumentProfile,
+  DocumentProfileChanges,
+  ThesaurusInfo,
   EmbeddingProgress,
   HistoryEntry,
   IngestSummary,
@@ -318,12 +320,20 @@ export class Library {
     return this.#thesaurus.version;
   }
 
+  /** The thesaurus in force, with the library's own entries. */
+  thesaurusInfo(): ThesaurusInfo {
+    return { version: this.#thesaurus.version, builtinEntries: Thesaurus.builtinEntries().length, own: this.#store.listSynonyms() };
+  }
+
   /**
-   * Corrects what a document is (its standard number, title, kind, sector, region); `null` in `clear` fields returns
-   * them to the detected values. The corrections survive re-indexing. False when there is no such document.
+   * Corrects what a document is (its standard number, title, year, kind, sector, region): a value sets a field ('' =
+   * none), null returns it to the detected one. The corrections survive re-indexing. False when there is no such
+   * document.
    */
-  setDocumentProfile(documentId: number, changes: Partial<Record<keyof DocumentProfile, string | null>>, clear: (keyof DocumentProfile)[] = []): boolean {
-    const done = this.#store.setProfileOverride(documentId, changes, clear);
+  setDocumentProfile(documentId: number, changes: DocumentProfileChanges): boolean {
+    const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== null)) as Partial<Record<keyof DocumentProfile, string>>;
+    const clear = Object.entries(changes).filter(([, value]) => value === null).map(([key]) => key as keyof DocumentProfile);
+    const done = this.#store.setProfileOverride(documentId, set, clear);
     this.#search.invalidate();
     return done;
   }

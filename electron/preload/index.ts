@@ -34,6 +34,10 @@ const kb: KbBridge<File> = {
   unloadLlm: invoke('unloadLlm'),
   setEmbeddingModel: invoke('setEmbeddingModel'),
   cancelAsk: invoke('cancelAsk'),
+  thesaurus: invoke('thesaurus'),
+  addSynonym: invoke('addSynonym'),
+  removeSynonym: invoke('removeSynonym'),
+  setDocumentProfile: invoke('setDocumentProfile'),
   onEvent(listener) {
     // The IPC event stays here: the page gets the event's name and payload only.
     const forward = (_event: IpcRendererEvent, message: unknown): void => {

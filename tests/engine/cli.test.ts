@@ -94,4 +94,37 @@ describe('kb CLI', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/is not a library/);
   });
+
+  it('synonyms add, list and remove the library\'s own thesaurus entries; answers then reach the new wording', async () => {
+    const before = await kb('ask', '小机能锁定吗？', '--library', library, '--json');
+    expect(JSON.parse(before.stdout).status).toBe('not_found');
+    const added = await kb('synonyms', 'add', '小机能锁定', '登录失败处理', '--library', library);
+    expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(/^#1 {2}小机能锁定 → 登录失败处理 {2}\(thesaurus [\d.]+\+user:1:[0-9a-f]{8}\)/);
+    const listed = JSON.parse((await kb('synonyms', 'list', '--library', library, '--json')).stdout);
+    expect(listed.own).toEqual([expect.objectContaining({ id: 1, ask: '小机能锁定', means: ['登录失败处理'] })]);
+    expect(listed.builtinEntries).toBeGreaterThan(500);
+    const after = JSON.parse((await kb('ask', '小机能锁定吗？', '--library', library, '--json')).stdout);
+    expect(after.status).not.toBe('not_found');
+    expect(after.citations[0].headingPath.at(-1)).toBe('8.1.4.1 身份鉴别');
+    expect(after.evidence.thesaurusVersion).toBe(listed.version);
+    expect((await kb('synonyms', 'remove', '1', '--library', library)).code).toBe(0);
+    const gone = await kb('synonyms', 'remove', '1', '--library', library);
+    expect(gone).toMatchObject({ code: 2, stderr: expect.stringMatching(/no thesaurus entry 1/) });
+    expect((await kb('synonyms', 'add', '只有一个词', '--library', library)).code).toBe(2);
+  });
+
+  it('docs shows what each document is; docs set corrects it and --reset returns to the detected', async () => {
+    const listed = await kb('docs', '--library', library);
+    const id = /#(\d+)\s+indexed/.exec(listed.stdout)![1]!;
+    const set = await kb('docs', 'set', id, '--library', library, '--standard', 'Q/ABC 001-2024', '--kind', 'requirements', '--title', '公司安全基线');
+    expect(set.code).toBe(0);
+    expect(set.stdout).toContain('Q/ABC 001-2024 公司安全基线');
+    expect(set.stdout).toContain('set by hand: standard, title, kind');
+    const answer = JSON.parse((await kb('ask', '登录失败处理有什么要求？', '--library', library, '--json')).stdout);
+    expect(answer.answer).toMatch(/^Q\/ABC 001-2024 · 8\.1\.4\.1 身份鉴别 \[1\]/);
+    expect((await kb('docs', 'set', id, '--library', library, '--reset', 'standard,kind,title')).stdout).not.toContain('set by hand');
+    expect((await kb('docs', 'set', id, '--library', library, '--kind', 'poem')).code).toBe(2);
+    expect((await kb('docs', 'set', '9999', '--library', library, '--title', 'x')).stderr).toMatch(/no document 9999/);
+  });
 });

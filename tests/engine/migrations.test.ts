@@ -45,6 +45,34 @@ describe('migrations', () => {
   });
 });
 
+describe('migration 0003 (document profiles, the library\'s thesaurus)', () => {
+  it('migrates a version-2 library with documents and answers in it, keeping them, and adds the new parts empty', () => {
+    const db = new Database(':memory:');
+    migrate(db, 2);
+    db.prepare("INSERT INTO documents (id, path, title, size_bytes, mtime_ms, status, text) VALUES (1, '/a.md', '1 范围', 1, 1, 'indexed', 'x')").run();
+    db.prepare("INSERT INTO conversations (id, title, created_at) VALUES (1, 'q', 't')").run();
+    migrate(db, 3);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    expect(db.prepare('SELECT path, title, profile, profile_override FROM documents').get()).toEqual({ path: '/a.md', title: '1 范围', profile: null, profile_override: null });
+    expect(db.prepare('SELECT count(*) AS n FROM conversations').get()).toEqual({ n: 1 });
+    db.prepare("INSERT INTO synonyms (ask, means, added_at) VALUES ('小机', '[\"小型机\"]', 't')").run();
+    // One entry per phrase people type.
+    expect(() => db.prepare("INSERT INTO synonyms (ask, means, added_at) VALUES ('小机', '[]', 't')").run()).toThrow(/UNIQUE/);
+  });
+
+  it('reads a document indexed before profiles existed as of unknown kind, titled as it was', async () => {
+    const { LibraryStore } = await import('../../electron/engine/store/LibraryStore.ts');
+    const file = freshFile();
+    openLibraryDatabase(file, { create: true }).close();
+    const raw = new Database(file);
+    raw.prepare("INSERT INTO documents (id, path, title, size_bytes, mtime_ms, status, text) VALUES (1, '/a.md', 'Old title', 1, 1, 'indexed', 'x')").run();
+    raw.close();
+    const store = LibraryStore.open(file);
+    expect(store.listDocuments()[0]!.profile).toEqual({ standard: null, title: 'Old title', year: null, kind: 'other', sector: null, region: null });
+    store.dispose();
+  });
+});
+
 describe('openLibraryDatabase', () => {
   it('creates a WAL library marked as ours at the latest version', () => {
     const file = freshFile();

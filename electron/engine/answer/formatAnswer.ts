@@ -9,11 +9,25 @@ function fileName(filePath: string): string {
   return filePath.split(/[\\/]/).pop() ?? filePath;
 }
 
-/** An answer for a terminal: the answer text, then numbered sources. */
+const chinese = (answer: Answer): boolean => /\p{Script=Han}/u.test(answer.question);
+
+function zhPages(citation: Citation): string {
+  if (citation.page === null) return '';
+  return citation.pageEnd !== null && citation.pageEnd !== citation.page ? `，第 ${citation.page}–${citation.pageEnd} 页` : `，第 ${citation.page} 页`;
+}
+
+/** An answer for a terminal, in the question's language: notes, the answer text, then numbered sources. */
 export function formatAnswerText(answer: Answer): string {
-  if (answer.status === 'not_found') return `未找到 Not found: ${answer.explanation ?? ''}\n`;
-  const sources = answer.citations.map((c) => `[${c.n}] ${fileName(c.documentPath)} — ${c.headingPath.join(' › ') || '(no heading)'}${pages(c)}`);
-  return `${answer.answer}\n\nSources:\n${sources.join('\n')}\n`;
+  const zh = chinese(answer);
+  if (answer.status === 'not_found') return `${zh ? '未找到' : 'Not found'}: ${answer.explanation ?? ''}\n`;
+  const sources = answer.citations.map((c) => {
+    const source = c.standard ? `${c.standard} (${fileName(c.documentPath)})` : fileName(c.documentPath);
+    const also = c.alsoIn.length ? `${zh ? '；另见 ' : '; also in '}${c.alsoIn.map((copy) => fileName(copy.documentPath)).join(zh ? '、' : ', ')}` : '';
+    return `[${c.n}] ${source} — ${c.headingPath.join(' › ') || (zh ? '（无标题）' : '(no heading)')}${zh ? zhPages(c) : pages(c)}${also}`;
+  });
+  const notes = answer.notes.length ? `${answer.notes.join('\n')}\n\n` : '';
+  const why = answer.status === 'related' && answer.explanation ? `\n\n${answer.explanation}` : '';
+  return `${notes}${answer.answer}${why}\n\n${zh ? '来源' : 'Sources'}:\n${sources.join('\n')}\n`;
 }
 
 function quoteBlock(text: string): string {
@@ -44,7 +58,7 @@ export function formatConversationMarkdown(libraryFile: string, entries: History
     }
     lines.push(answer.answer, '', '### Sources', '');
     for (const c of answer.citations) {
-      lines.push(`**[${c.n}]** \`${c.documentPath}\` — ${c.headingPath.join(' › ') || '(no heading)'}${pages(c)} (characters ${c.charStart}–${c.charEnd})`, '');
+      lines.push(`**[${c.n}]** ${c.standard ? `${c.standard} ` : ''}\`${c.documentPath}\` — ${c.headingPath.join(' › ') || '(no heading)'}${pages(c)} (characters ${c.charStart}–${c.charEnd})`, '');
       lines.push(quoteBlock(c.quote), '');
     }
   });

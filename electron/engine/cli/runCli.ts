@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { IngestProgress, SearchHit } from '../../../shared/types.ts';
+import { DOCUMENT_KINDS, type DocumentInfo, type DocumentProfileChanges, type IngestProgress, type SearchHit } from '../../../shared/types.ts';
+import { Thesaurus } from '../question/Thesaurus.ts';
 import { formatAnswerText, formatConversationMarkdown } from '../answer/formatAnswer.ts';
 import { createEngine, type Engine } from '../createEngine.ts';
 import { evaluateAnswers } from '../eval/evaluateAnswers.ts';
@@ -35,6 +36,11 @@ Usage:
   kb search "<query>" --library <file> [--k 10] [--json] [--retrieval lexical|vector|hybrid]
   kb search --batch <queries.jsonl> --library <file>      one {"id","query"} per line in, one JSON line per query out
   kb docs --library <file> [--json]
+  kb docs set <document id> --library <file> [--standard S] [--title T] [--year Y] [--kind K] [--sector S]
+         [--region R] [--reset field,…]     correct what a document is ('' = none); --reset returns to the detected
+  kb synonyms list --library <file> [--json] [--builtin]        the library's own thesaurus (and the built-in one)
+  kb synonyms add "<what people type>" "<the documents' wording>" [… more wordings] --library <file>
+  kb synonyms remove <id> --library <file>
   kb ask "<question>" --library <file> [--mode exact] [--json] [--conversation N] [--retrieval …]
   kb ask --batch <questions.jsonl> --library <file> --json   one {"id","question"} per line in, one JSON line out
   kb ask "<question>" --library <file> --mode generate --model <file.gguf> [--gpu auto|cpu|metal|cuda|vulkan]
@@ -82,6 +88,14 @@ const OPTIONS = {
   'context-size': { type: 'string' },
   threads: { type: 'string' },
   'max-tokens': { type: 'string' },
+  standard: { type: 'string' },
+  title: { type: 'string' },
+  year: { type: 'string' },
+  kind: { type: 'string' },
+  sector: { type: 'string' },
+  region: { type: 'string' },
+  reset: { type: 'string' },
+  builtin: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
@@ -143,10 +157,12 @@ function progressPrinter(io: CliIo): (progress: IngestProgress) => void {
 function formatHit(hit: SearchHit, rank: number): string {
   const pages = hit.pageStart === null ? '' : hit.pageStart === hit.pageEnd ? `  p.${hit.pageStart}` : `  pp.${hit.pageStart}-${hit.pageEnd}`;
   const text = hit.text.length > 240 ? `${hit.text.slice(0, 240)}…` : hit.text;
+  const also = hit.alsoIn.length ? `   also in: ${hit.alsoIn.map((c) => path.basename(c.documentPath)).join(', ')}` : null;
   return [
-    `${rank}. [${hit.score.toFixed(3)}] ${hit.documentPath}${pages}`,
+    `${rank}. [${hit.score.toFixed(3)}] ${hit.standard ? `${hit.standard}  ` : ''}${hit.documentPath}${pages}`,
     `   ${hit.headingPath.join(' › ') || '(no heading)'}`,
     `   ${text.replace(/\n/g, '\n   ')}`,
+    ...(also ? [also] : []),
   ].join('\n');
 }
 
@@ -315,8 +331,20 @@ async function commandSearch(args: string[], values: Values, io: CliIo): Promise
   });
 }
 
-async function commandDocs(values: Values, io: CliIo): Promise<number> {
+/** A document's identity in one line: "GB/T 22239-2019 信息安全技术 网络安全等级保护基本要求 [requirements]". */
+function profileLine(doc: DocumentInfo): string {
+  const p = doc.profile;
+  const parts = [p.standard, p.title, p.year && !(p.standard ?? '').endsWith(p.year) ? `(${p.year})` : null, `[${p.kind}${p.sector ? `, ${p.sector}` : ''}${p.region ? `, ${p.region}` : ''}]`];
+  const edited = doc.profileEdited.length ? `  (set by hand: ${doc.profileEdited.join(', ')})` : '';
+  return `${parts.filter(Boolean).join(' ')}${edited}`;
+}
+
+const PROFILE_OPTIONS = ['standard', 'title', 'year', 'kind', 'sector', 'region'] as const;
+
+async function commandDocs(args: string[], values: Values, io: CliIo): Promise<number> {
   const libraryFile = requireLibrary(values);
+  if (args[0] === 'set') return commandDocsSet(args.slice(1), values, io);
+  if (args.length) throw new UsageError(`unknown kb docs argument "${args[0]}" (kb docs, or kb docs set <id> …)`);
   return withEngine(values, io, async (engine) => {
     const library = await engine.openLibrary(libraryFile);
     const documents = library.listDocuments();
@@ -326,11 +354,71 @@ async function commandDocs(values: Values, io: CliIo): Promise<number> {
     }
     for (const doc of documents) {
       const detail = doc.status === 'failed' ? `  — ${doc.error}` : `  ${doc.chunkCount} chunks${doc.pageCount ? `, ${doc.pageCount} pages` : ''}`;
-      io.stdout(`${doc.status.padEnd(8)} ${(doc.type ?? '?').padEnd(8)} ${doc.path}${detail}\n`);
+      io.stdout(`#${String(doc.id).padEnd(4)} ${doc.status.padEnd(8)} ${(doc.type ?? '?').padEnd(8)} ${doc.path}${detail}\n`);
+      if (doc.status === 'indexed') io.stdout(`      ${profileLine(doc)}\n`);
     }
     const stats = library.stats();
     io.stdout(`${stats.documents} documents (${stats.indexed} indexed, ${stats.failed} failed), ${stats.chunks} chunks.\n${library.semanticStatus().message}\n`);
     return 0;
+  });
+}
+
+async function commandDocsSet(args: string[], values: Values, io: CliIo): Promise<number> {
+  const libraryFile = requireLibrary(values);
+  if (args.length !== 1) throw new UsageError('kb docs set needs one document id (see kb docs)');
+  const documentId = positiveInteger(args[0], 'document id', 0);
+  const changes: DocumentProfileChanges = {};
+  for (const field of PROFILE_OPTIONS) if (values[field] !== undefined) changes[field] = values[field]!;
+  for (const field of (values.reset ?? '').split(',').map((f) => f.trim()).filter(Boolean)) {
+    if (!(PROFILE_OPTIONS as readonly string[]).includes(field)) throw new UsageError(`--reset takes ${PROFILE_OPTIONS.join(', ')}; got "${field}"`);
+    changes[field as (typeof PROFILE_OPTIONS)[number]] = null;
+  }
+  if (Object.keys(changes).length === 0) throw new UsageError(`kb docs set needs at least one of ${PROFILE_OPTIONS.map((f) => `--${f}`).join(', ')} or --reset`);
+  if (changes.kind && !(DOCUMENT_KINDS as readonly string[]).includes(changes.kind)) throw new UsageError(`--kind must be one of ${DOCUMENT_KINDS.join(', ')}, got "${changes.kind}"`);
+  return withEngine(values, io, async (engine) => {
+    const library = await engine.openLibrary(libraryFile);
+    if (!library.setDocumentProfile(documentId, changes)) throw new UsageError(`no document ${documentId} in ${libraryFile} (see kb docs)`);
+    const doc = library.listDocuments().find((d) => d.id === documentId)!;
+    io.stdout(values.json ? `${JSON.stringify(doc)}\n` : `#${doc.id} ${doc.path}\n      ${profileLine(doc)}\n`);
+    return 0;
+  });
+}
+
+async function commandSynonyms(args: string[], values: Values, io: CliIo): Promise<number> {
+  const libraryFile = requireLibrary(values);
+  const [action, ...rest] = args;
+  return withEngine(values, io, async (engine) => {
+    const library = await engine.openLibrary(libraryFile);
+    switch (action) {
+      case 'list': {
+        const info = library.thesaurusInfo();
+        if (values.json) {
+          io.stdout(`${JSON.stringify(values.builtin ? { ...info, builtin: Thesaurus.builtinEntries() } : info)}\n`);
+          return 0;
+        }
+        io.stdout(`thesaurus ${info.version}: ${info.builtinEntries} built-in entries, ${info.own.length} of this library's own\n`);
+        for (const entry of info.own) io.stdout(`  #${entry.id}  ${entry.ask} → ${entry.means.join(' / ')}\n`);
+        if (values.builtin) for (const entry of Thesaurus.builtinEntries()) io.stdout(`  [${entry.family}] ${entry.ask.join(' / ')} → ${entry.means.join(' / ')}\n`);
+        return 0;
+      }
+      case 'add': {
+        const [ask, ...means] = rest.map((r) => r.trim());
+        if (!ask || means.length === 0 || means.some((m) => !m)) throw new UsageError('kb synonyms add needs what people type and at least one wording of the documents');
+        if ([ask, ...means].some((phrase) => phrase.length > 60)) throw new UsageError('a thesaurus phrase is at most 60 characters');
+        const id = library.addSynonym(ask, means);
+        io.stdout(`#${id}  ${ask} → ${means.join(' / ')}  (thesaurus ${library.thesaurusVersion})\n`);
+        return 0;
+      }
+      case 'remove': {
+        if (rest.length !== 1) throw new UsageError('kb synonyms remove needs one entry id (see kb synonyms list)');
+        const id = positiveInteger(rest[0], 'entry id', 0);
+        if (!library.removeSynonym(id)) throw new UsageError(`no thesaurus entry ${id} in ${libraryFile} (see kb synonyms list)`);
+        io.stdout(`removed #${id}  (thesaurus ${library.thesaurusVersion})\n`);
+        return 0;
+      }
+      default:
+        throw new UsageError('kb synonyms list | add "<phrase>" "<wording>"… | remove <id>');
+    }
   });
 }
 
@@ -509,7 +597,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'search':
         return await commandSearch(rest, values, io);
       case 'docs':
-        return await commandDocs(values, io);
+        return await commandDocs(rest, values, io);
+      case 'synonyms':
+        return await commandSynonyms(rest, values, io);
       case 'ask':
         return await commandAsk(rest, values, io);
       case 'history':

@@ -88,6 +88,8 @@ export interface QuestionAnalysis {
   /** Titles in 《》 (forms, documents): named things the answer must know. */
   bookTitles: string[];
   answerType: AnswerType | null;
+  /** Whether it asks what something is or means (是什么, 指什么, 定义, what is): then definitions answer it. */
+  asksDefinition: boolean;
   /** What the question is about: its content words and known phrases, each with its alternatives. */
   concepts: Concept[];
   /** The thesaurus in force (recorded with the answer). */
@@ -130,6 +132,8 @@ const ANSWER_TYPES: { type: AnswerType; pattern: RegExp }[] = [
   { type: 'distance', pattern: /多远|多少米|多少公里|距离|how far/ },
   { type: 'number', pattern: /多少|几个|几次|几名|几人|几级|how many|what percentage/ },
 ];
+
+const DEFINITION_QUESTION = /是什么(?!要求)|什么是|指什么|指的是|定义|含义|意思|什么意思|\bwhat (?:is|are|does .* mean)\b|\bdefin|\bmeaning\b/;
 
 // Words next to which a concept is what the question asks for. 几 only as a question (几年, 几次), not in 好几家.
 const INTERROGATIVE = /多少|(?<![好十这那])几(?=[个次年天级名人种项条步分月周]|$)|怎么|怎样|如何|哪些|哪个|哪种|什么|多久|多长|多远|啥|how|what|which/g;
@@ -290,6 +294,7 @@ export function analyzeQuestion(question: string, context: AnalysisContext): Que
     controls,
     bookTitles,
     answerType: ANSWER_TYPES.find((a) => a.pattern.test(folded))?.type ?? null,
+    asksDefinition: DEFINITION_QUESTION.test(folded),
     concepts,
     thesaurusVersion: context.thesaurus.version,
   };

@@ -20,7 +20,7 @@ import type {
   SourceInfo,
   UploadedFile,
 } from '../../../shared/engineApi.ts';
-import type { DocumentInfo, HistoryEntry, SearchHit } from '../../../shared/types.ts';
+import type { DocumentInfo, DocumentProfileChanges, HistoryEntry, SearchHit, ThesaurusInfo } from '../../../shared/types.ts';
 import type { EngineEventListener } from '../serve/LibraryService.ts';
 import { isRpcMessage, type RpcPort } from './rpcPort.ts';
 
@@ -84,6 +84,18 @@ export class EngineRpcClient implements EngineApi {
   }
   rescanSources(paths?: string[]): Promise<JobStarted> {
     return this.#call('rescanSources', paths === undefined ? [] : [paths]);
+  }
+  thesaurus(): Promise<ThesaurusInfo> {
+    return this.#call('thesaurus', []);
+  }
+  addSynonym(ask: string, means: string[]): Promise<ThesaurusInfo> {
+    return this.#call('addSynonym', [ask, means]);
+  }
+  removeSynonym(id: number): Promise<ThesaurusInfo> {
+    return this.#call('removeSynonym', [id]);
+  }
+  setDocumentProfile(documentId: number, changes: DocumentProfileChanges): Promise<DocumentInfo> {
+    return this.#call('setDocumentProfile', [documentId, changes]);
   }
   documentFile(documentId: number): Promise<DocumentFile> {
     return this.#call('documentFile', [documentId]);

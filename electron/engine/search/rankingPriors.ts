@@ -160,3 +160,12 @@ export function textLanguage(text: string): 'zh' | 'en' {
 export function languageFactor(analysis: QuestionAnalysis, text: string): number {
   return textLanguage(text) === analysis.documentLanguage ? 1 : OTHER_LANGUAGE;
 }
+
+// A standard's definitions (3 术语和定义) answer "what is X"; asked whether X is required, the requirement answers.
+const DEFINITIONS = /术语和定义|术语与定义|定义$|terms and definitions/i;
+const DEFINITION_UNASKED = 0.7;
+
+export function definitionFactor(analysis: QuestionAnalysis, headingPath: string[]): number {
+  if (analysis.asksDefinition) return 1;
+  return headingPath.some((heading) => DEFINITIONS.test(heading)) ? DEFINITION_UNASKED : 1;
+}

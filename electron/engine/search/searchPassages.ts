@@ -6,7 +6,7 @@ import type { DocumentProfileRecord, LibraryStore, StoredChunk } from '../store/
 import type { VectorIndex } from '../store/VectorIndex.ts';
 import type { ChineseSegmenter } from './ChineseSegmenter.ts';
 import { headingLevel } from './headingLevel.ts';
-import { answerTypeFactor, documentFactor, frontMatterFactor, languageFactor, levelFactor, passageScenario, scenarioFactor } from './rankingPriors.ts';
+import { answerTypeFactor, definitionFactor, documentFactor, frontMatterFactor, languageFactor, levelFactor, passageScenario, scenarioFactor } from './rankingPriors.ts';
 import { prepareText, scoreConcepts, type WeighedConcept } from './scoreConcepts.ts';
 
 export type RetrievalMode = 'lexical' | 'vector' | 'hybrid';
@@ -303,7 +303,7 @@ export class PassageSearch {
       let factor = r.direct ? 1 : COORDINATION_FLOOR + (1 - COORDINATION_FLOOR) * r.coverage;
       if (aware) {
         factor *= levelFactor(analysis, r.level) * scenarioFactor(analysis, passageScenario(r.chunk.headingPath)) * answerTypeFactor(analysis, r.chunk.text);
-        factor *= frontMatterFactor(r.chunk.headingPath, r.chunk.ord, Boolean(r.record?.profile.standard));
+        factor *= frontMatterFactor(r.chunk.headingPath, r.chunk.ord, Boolean(r.record?.profile.standard)) * definitionFactor(analysis, r.chunk.headingPath);
         if (r.record) factor *= documentFactor(analysis, r.record.documentId, r.record.profile, librarySectors);
         // A named document is asked for whatever its language (the Cybersecurity Law from an English question).
         if (!analysis.standards.some((s) => s.documentIds.includes(r.chunk.documentId))) factor *= languageFactor(analysis, r.chunk.text);

@@ -25,7 +25,7 @@ import type {
   SourceInfo,
   UploadedFile,
 } from '../../../shared/engineApi.ts';
-import type { DocumentInfo, EmbeddingProgress, HistoryEntry, IngestProgress, IngestSummary, SearchHit } from '../../../shared/types.ts';
+import type { DocumentInfo, DocumentProfileChanges, EmbeddingProgress, HistoryEntry, IngestProgress, IngestSummary, SearchHit, ThesaurusInfo } from '../../../shared/types.ts';
 import { formatConversationMarkdown } from '../answer/formatAnswer.ts';
 import type { Library } from '../Library.ts';
 import type { GpuChoice, LlamaModelHost } from '../llm/LlamaModelHost.ts';
@@ -262,6 +262,25 @@ export class LibraryService implements EngineApi {
     this.#library.removeDocument(documentId);
     // An uploaded copy is ours to delete; a file the user pointed at is theirs and stays.
     if (path.dirname(document.path) === path.resolve(this.#uploadDir)) await unlink(document.path).catch(() => undefined);
+  }
+
+  async thesaurus(): Promise<ThesaurusInfo> {
+    return this.#library.thesaurusInfo();
+  }
+
+  async addSynonym(ask: string, means: string[]): Promise<ThesaurusInfo> {
+    this.#library.addSynonym(ask, means);
+    return this.#library.thesaurusInfo();
+  }
+
+  async removeSynonym(id: number): Promise<ThesaurusInfo> {
+    if (!this.#library.removeSynonym(id)) throw new ServiceError(`no thesaurus entry ${id} in this library`);
+    return this.#library.thesaurusInfo();
+  }
+
+  async setDocumentProfile(documentId: number, changes: DocumentProfileChanges): Promise<DocumentInfo> {
+    if (!this.#library.setDocumentProfile(documentId, changes)) throw new ServiceError(`no document ${documentId} in this library`);
+    return this.#library.listDocuments().find((d) => d.id === documentId)!;
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<SearchHit[]> {

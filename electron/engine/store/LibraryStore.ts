@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { DocumentInfo, DocumentProfile, DocumentStatus, DocumentTypeName, LibraryStats } from '../../../shared/types.ts';
 import type { Chunk } from '../chunk/chunkDocument.ts';
+import type { SynonymEntry } from '../../../shared/types.ts';
 import { openLibraryDatabase, type OpenLibraryOptions } from './openLibraryDatabase.ts';
 
 /** What the store keeps of a document between ingestions, to decide whether a file changed. */
@@ -93,13 +94,8 @@ interface DocumentRow {
   profile_override: string | null;
 }
 
-/** A thesaurus entry of the library's own: a question holding `ask` is also searched for each of `means`. */
-export interface StoredSynonym {
-  id: number;
-  ask: string;
-  means: string[];
-  addedAt: string;
-}
+/** A thesaurus entry of the library's own (see SynonymEntry). */
+export type StoredSynonym = SynonymEntry;
 
 const EMPTY_PROFILE: DocumentProfile = { standard: null, title: null, year: null, kind: 'other', sector: null, region: null };
 
@@ -107,8 +103,10 @@ const EMPTY_PROFILE: DocumentProfile = { standard: null, title: null, year: null
 function effectiveProfile(detectedJson: string | null, overrideJson: string | null, fallbackTitle: string | null): { profile: DocumentProfile; edited: (keyof DocumentProfile)[] } {
   // Profiles written by an older version lack newer fields: they read as unknown.
   const detected = detectedJson ? { ...EMPTY_PROFILE, ...(JSON.parse(detectedJson) as Partial<DocumentProfile>) } : { ...EMPTY_PROFILE, title: fallbackTitle };
-  const override = overrideJson ? (JSON.parse(overrideJson) as Partial<DocumentProfile>) : {};
-  return { profile: { ...detected, ...override }, edited: Object.keys(override) as (keyof DocumentProfile)[] };
+  const override = overrideJson ? (JSON.parse(overrideJson) as Record<string, string>) : {};
+  // '' set by hand means "none" (a general standard: no sector).
+  const applied = Object.fromEntries(Object.entries(override).map(([key, value]) => [key, value === '' ? null : value])) as Partial<DocumentProfile>;
+  return { profile: { ...detected, ...applied }, edited: Object.keys(override) as (keyof DocumentProfile)[] };
 }
 
 interface ChunkRow {

@@ -138,6 +138,10 @@ function webSocketClient(socket: WebSocketClient): KbClient {
     unloadLlm: call('unloadLlm'),
     setEmbeddingModel: call('setEmbeddingModel'),
     cancelAsk: call('cancelAsk'),
+    thesaurus: call('thesaurus'),
+    addSynonym: call('addSynonym'),
+    removeSynonym: call('removeSynonym'),
+    setDocumentProfile: call('setDocumentProfile'),
     on: (event, handler) => socket.on(event, handler),
     // A file of a chosen folder keeps its folders (webkitRelativePath), so same-named files stay apart.
     addFiles: (files) => upload(socket, files.map((file) => ({ file, name: file.webkitRelativePath || file.name }))),
@@ -238,6 +242,10 @@ function desktopClient(bridge: KbBridge<File>): KbClient {
     unloadLlm: () => bridge.unloadLlm(),
     setEmbeddingModel: (dir) => bridge.setEmbeddingModel(dir),
     cancelAsk: (requestId) => bridge.cancelAsk(requestId),
+    thesaurus: () => bridge.thesaurus(),
+    addSynonym: (ask, means) => bridge.addSynonym(ask, means),
+    removeSynonym: (id) => bridge.removeSynonym(id),
+    setDocumentProfile: (documentId, changes) => bridge.setDocumentProfile(documentId, changes),
     on: (event, handler) => {
       let set = handlers.get(event);
       if (!set) handlers.set(event, (set = new Set()));
