@@ -17,8 +17,9 @@ export const DEFAULT_LEVEL = 3;
 const LEVEL_MATCH = 1.0;
 const LEVEL_NONE = 0.8;
 const LEVEL_OTHER = 0.6;
-// No level named: the level-3 copy of a clause first, the other levels' copies just below it.
-const LEVEL_NOT_DEFAULT = 0.9;
+// No level named: the level-3 copy of a clause first, the other levels' copies below it (a level-1 clause is short,
+// and bm25 would put it first for that alone).
+const LEVEL_NOT_DEFAULT = 0.75;
 // A scenario's extension requirement (云计算安全扩展要求…) when the question names no such scenario.
 const SCENARIO_UNASKED = 0.8;
 // A question naming a scenario: the general requirement still applies, below the scenario's own.

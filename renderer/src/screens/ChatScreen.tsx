@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { Answer, Citation } from '../../../shared/types.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
-import { baseName, pageLabel } from '../components/pageLabel.ts';
+import { alsoInLabel, baseName, pageLabel, sourceHeading } from '../components/pageLabel.ts';
 import { useAppStore, type Exchange } from '../store/appStore.ts';
 import { useT } from '../useT.ts';
 
@@ -105,18 +105,46 @@ function StreamingView() {
 
 function SourceCard({ citation }: { citation: Citation }) {
   const t = useT();
+  const language = useAppStore((s) => s.language);
   const open = useAppStore((s) => s.openPassage);
   const quote = citation.quote.length > 220 ? `${citation.quote.slice(0, 220)}…` : citation.quote;
+  const also = alsoInLabel(t, citation.alsoIn, language === 'zh' ? '、' : ', ');
   return (
     <li className="source-card" data-testid="source-card">
       <button type="button" className="source-open" onClick={() => void open(citationRef(citation))} aria-label={t('openPassage')}>
         <span className="source-n">[{citation.n}]</span>
-        <span className="source-doc">{citation.documentTitle ?? baseName(citation.documentPath)}</span>
-        <span className="muted"> {baseName(citation.documentPath)} {pageLabel(t, citation.page, citation.pageEnd)}</span>
+        <span className="source-doc" data-testid="source-standard">
+          {sourceHeading(citation)}
+        </span>
+        {citation.level !== null ? <span className="badge level">{t('levelBadge', { level: citation.level })}</span> : null}
+        <span className="muted">
+          {' '}
+          {citation.documentTitle && citation.standard ? `${citation.documentTitle} · ` : ''}
+          {baseName(citation.documentPath)} {pageLabel(t, citation.page, citation.pageEnd)}
+        </span>
         <span className="heading-path" data-testid="source-heading">{citation.headingPath.join(' › ')}</span>
         <span className="quote">{quote}</span>
+        {also ? (
+          <span className="muted small" data-testid="source-also-in">
+            {also}
+          </span>
+        ) : null}
       </button>
     </li>
+  );
+}
+
+/** What the answer assumed where the question said nothing (the level, the general standard). */
+function AnswerNotes({ answer }: { answer: Answer }) {
+  if (answer.notes.length === 0) return null;
+  return (
+    <ul className="answer-notes" data-testid="answer-notes">
+      {answer.notes.map((note) => (
+        <li key={note} className="muted small">
+          {note}
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -134,8 +162,22 @@ function ExchangeView({ exchange }: { exchange: Exchange }) {
           {answer.explanation ? <p className="muted">{answer.explanation}</p> : null}
         </div>
       ) : null}
+      {answer?.status === 'related' ? (
+        <div className={`answer related ${answer.mode}`} data-testid="related" data-mode={answer.mode}>
+          <strong>{t('relatedTitle')}</strong>
+          <p>{t('relatedBody')}</p>
+          {answer.explanation ? <p className="muted small">{answer.explanation}</p> : null}
+          <AnswerNotes answer={answer} />
+          <ol className="sources">
+            {answer.citations.map((c) => (
+              <SourceCard key={c.n} citation={c} />
+            ))}
+          </ol>
+        </div>
+      ) : null}
       {answer?.status === 'answered' ? (
         <div className={`answer ${answer.mode}`} data-testid="answer" data-mode={answer.mode}>
+          <AnswerNotes answer={answer} />
           <AnswerText answer={answer} />
           <GenerationNote answer={answer} />
           <h4>{t('sources')}</h4>

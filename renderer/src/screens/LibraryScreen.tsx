@@ -1,5 +1,5 @@
 import { useRef, useState, type DragEvent } from 'react';
-import type { DocumentInfo } from '../../../shared/types.ts';
+import { DOCUMENT_KINDS, type DocumentInfo, type DocumentProfile, type DocumentProfileChanges } from '../../../shared/types.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { baseName } from '../components/pageLabel.ts';
 import { formatDuration, type MessageKey } from '../i18n.ts';
@@ -191,6 +191,101 @@ function SemanticStatus() {
   );
 }
 
+const PROFILE_TEXT_FIELDS = ['standard', 'title', 'year', 'sector', 'region'] as const;
+const FIELD_LABEL: Record<keyof DocumentProfile, MessageKey> = {
+  standard: 'docStandard',
+  title: 'docTitle',
+  year: 'docYear',
+  kind: 'docKind',
+  sector: 'docSector',
+  region: 'docRegion',
+};
+const SECTOR_KEYS = ['finance', 'securities', 'power', 'healthcare', 'telecom', 'transport', 'education'] as const;
+
+/** "GB/T 22239-2019 · 信息安全技术 网络安全等级保护基本要求 · 基本要求", with its sector and region. */
+function ProfileLine({ document }: { document: DocumentInfo }) {
+  const t = useT();
+  const p = document.profile;
+  const sector = p.sector && (SECTOR_KEYS as readonly string[]).includes(p.sector) ? t(`sector_${p.sector}` as MessageKey) : p.sector;
+  const parts = [p.standard, p.title, p.year && !(p.standard ?? '').endsWith(p.year) ? p.year : null, t(`kind_${p.kind}` as MessageKey), sector, p.region].filter(Boolean);
+  return (
+    <div className="muted small" data-testid="document-profile">
+      {parts.join(' · ')}
+      {document.profileEdited.length ? <span className="badge edited"> {t('profileEdited')}</span> : null}
+    </div>
+  );
+}
+
+/** Corrects what a document is: each field set by hand, or back to what was read from the document. */
+function ProfileEditor({ document, onDone }: { document: DocumentInfo; onDone: () => void }) {
+  const t = useT();
+  const save = useAppStore((s) => s.setDocumentProfile);
+  const [values, setValues] = useState<Record<keyof DocumentProfile, string>>(() => ({
+    standard: document.profile.standard ?? '',
+    title: document.profile.title ?? '',
+    year: document.profile.year ?? '',
+    kind: document.profile.kind,
+    sector: document.profile.sector ?? '',
+    region: document.profile.region ?? '',
+  }));
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (changes: DocumentProfileChanges) => {
+    const problem = await save(document.id, changes);
+    if (problem) setError(problem);
+    else onDone();
+  };
+  const changed = (): DocumentProfileChanges => {
+    const changes: DocumentProfileChanges = {};
+    for (const field of [...PROFILE_TEXT_FIELDS, 'kind'] as const) {
+      if (values[field] !== (document.profile[field] ?? '')) changes[field] = values[field];
+    }
+    return changes;
+  };
+  return (
+    <form
+      className="profile-editor"
+      data-testid="profile-editor"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const changes = changed();
+        if (Object.keys(changes).length === 0) onDone();
+        else void submit(changes);
+      }}
+    >
+      {PROFILE_TEXT_FIELDS.map((field) => (
+        <label key={field}>
+          {t(FIELD_LABEL[field])}
+          <input data-testid={`profile-${field}`} value={values[field]} onChange={(e) => setValues({ ...values, [field]: e.target.value })} />
+        </label>
+      ))}
+      <label>
+        {t('docKind')}
+        <select data-testid="profile-kind" value={values.kind} onChange={(e) => setValues({ ...values, kind: e.target.value })}>
+          {DOCUMENT_KINDS.map((kind) => (
+            <option key={kind} value={kind}>
+              {t(`kind_${kind}` as MessageKey)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div className="row-actions">
+        <button type="submit" data-testid="profile-save">
+          {t('saveProfile')}
+        </button>
+        {document.profileEdited.length ? (
+          <button type="button" className="link" data-testid="profile-reset" onClick={() => void submit(Object.fromEntries(document.profileEdited.map((f) => [f, null])))}>
+            {t('resetProfile')}
+          </button>
+        ) : null}
+        <button type="button" className="link" onClick={onDone}>
+          {t('cancelEdit')}
+        </button>
+      </div>
+      {error ? <p className="error">{error}</p> : null}
+    </form>
+  );
+}
+
 function DocumentList() {
   const t = useT();
   const documents = useAppStore((s) => s.documents);
@@ -199,6 +294,7 @@ function DocumentList() {
   const native = useAppStore((s) => s.client?.choose != null);
   const busy = useAppStore((s) => s.job !== null);
   const [originalError, setOriginalError] = useState<{ id: number; message: string } | null>(null);
+  const [editing, setEditing] = useState<number | null>(null);
   const show = async (id: number) => {
     const error = await showOriginal(id);
     setOriginalError(error ? { id, message: error } : null);
@@ -226,7 +322,8 @@ function DocumentList() {
           <tr key={d.id} className={d.status}>
             <td>
               <div title={d.path}>{baseName(d.path)}</div>
-              {d.title ? <div className="muted">{d.title}</div> : null}
+              {d.status === 'indexed' ? <ProfileLine document={d} /> : null}
+              {editing === d.id ? <ProfileEditor document={d} onDone={() => setEditing(null)} /> : null}
               {d.error ? <div className="error">{d.error}</div> : null}
               {originalError?.id === d.id ? (
                 <div className="error" data-testid="original-error">
@@ -240,6 +337,11 @@ function DocumentList() {
             <td>{d.chunkCount}</td>
             <td>{d.pageCount ?? '—'}</td>
             <td className="row-actions">
+              {d.status === 'indexed' ? (
+                <button type="button" className="link" data-testid="edit-profile" onClick={() => setEditing(editing === d.id ? null : d.id)}>
+                  {t('editProfile')}
+                </button>
+              ) : null}
               <button type="button" className="link" data-testid="show-original" onClick={() => void show(d.id)}>
                 {native ? t('showFile') : t('downloadFile')}
               </button>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { Highlight } from '../components/Highlight.tsx';
-import { baseName, pageLabel } from '../components/pageLabel.ts';
+import { alsoInLabel, baseName, pageLabel, sourceHeading } from '../components/pageLabel.ts';
 import { useAppStore } from '../store/appStore.ts';
 import { useT } from '../useT.ts';
 
@@ -12,6 +12,7 @@ export function SearchScreen() {
   const error = useAppStore((s) => s.searchError);
   const search = useAppStore((s) => s.search);
   const open = useAppStore((s) => s.openPassage);
+  const language = useAppStore((s) => s.language);
   const [query, setQuery] = useState(useAppStore.getState().query);
   return (
     <section className="screen" data-testid="search-screen">
@@ -38,6 +39,9 @@ export function SearchScreen() {
           {hits.map((hit) => (
             <li key={hit.chunkId} className="hit">
               <button type="button" className="source-open" onClick={() => void open(hit)}>
+                <span className="source-doc" data-testid="hit-standard">
+                  {sourceHeading(hit)}
+                </span>
                 <span className="heading-path">{hit.headingPath.join(' › ')}</span>
                 <span className="muted">
                   {hit.documentTitle ?? baseName(hit.documentPath)} · {baseName(hit.documentPath)} {pageLabel(t, hit.pageStart, hit.pageEnd)} ·{' '}
@@ -46,6 +50,11 @@ export function SearchScreen() {
                 <span className="quote">
                   <Highlight text={hit.text.length > 400 ? `${hit.text.slice(0, 400)}…` : hit.text} terms={hit.matchedTerms} />
                 </span>
+                {hit.alsoIn.length ? (
+                  <span className="muted small" data-testid="hit-also-in">
+                    {alsoInLabel(t, hit.alsoIn, language === 'zh' ? '、' : ', ')}
+                  </span>
+                ) : null}
               </button>
             </li>
           ))}

@@ -1,4 +1,4 @@
-import { useState, type DragEvent, type FormEvent } from 'react';
+import { useEffect, useState, type DragEvent, type FormEvent } from 'react';
 import { GPU_MODES, type GpuMode, type LlmModelInfo, type LlmModelStatus, type LoadLlmOptions } from '../../../shared/engineApi.ts';
 import { useAppStore } from '../store/appStore.ts';
 import { useT } from '../useT.ts';
@@ -306,6 +306,61 @@ function EmbeddingSettings() {
   );
 }
 
+/** The library's own thesaurus: what people say → the documents' wording; recorded with every answer. */
+function ThesaurusSettings() {
+  const t = useT();
+  const thesaurus = useAppStore((s) => s.thesaurus);
+  const error = useAppStore((s) => s.thesaurusError);
+  const refresh = useAppStore((s) => s.refreshThesaurus);
+  const add = useAppStore((s) => s.addSynonym);
+  const remove = useAppStore((s) => s.removeSynonym);
+  const [ask, setAsk] = useState('');
+  const [means, setMeans] = useState('');
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+  const wordings = means.split(/[,，、;；]/).map((m) => m.trim()).filter(Boolean);
+  return (
+    <>
+      <dt>{t('thesaurusTitle')}</dt>
+      <dd data-testid="thesaurus">
+        {thesaurus ? <p className="muted small">{t('thesaurusHelp', { builtin: thesaurus.builtinEntries, version: thesaurus.version })}</p> : null}
+        {thesaurus && thesaurus.own.length === 0 ? <p className="muted">{t('thesaurusEmpty')}</p> : null}
+        <ul className="synonyms">
+          {thesaurus?.own.map((entry) => (
+            <li key={entry.id} data-testid="synonym">
+              <span>{entry.ask}</span> → <span>{entry.means.join('、')}</span>{' '}
+              <button type="button" className="link" data-testid="synonym-remove" onClick={() => void remove(entry.id)}>
+                {t('thesaurusRemove')}
+              </button>
+            </li>
+          ))}
+        </ul>
+        <form
+          className="synonym-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (ask.trim() === '' || wordings.length === 0) return;
+            void add(ask.trim(), wordings).then((ok) => {
+              if (ok) {
+                setAsk('');
+                setMeans('');
+              }
+            });
+          }}
+        >
+          <input data-testid="synonym-ask" value={ask} placeholder={t('thesaurusAsk')} onChange={(e) => setAsk(e.target.value)} />
+          <input data-testid="synonym-means" value={means} placeholder={t('thesaurusMeans')} onChange={(e) => setMeans(e.target.value)} />
+          <button type="submit" data-testid="synonym-add" disabled={ask.trim() === '' || wordings.length === 0}>
+            {t('thesaurusAdd')}
+          </button>
+        </form>
+        {error ? <p className="error">{error}</p> : null}
+      </dd>
+    </>
+  );
+}
+
 export function SettingsScreen() {
   const t = useT();
   const info = useAppStore((s) => s.info);
@@ -340,6 +395,7 @@ export function SettingsScreen() {
             ) : null}
             <LlmSettings />
             <EmbeddingSettings />
+            <ThesaurusSettings />
           </>
         ) : null}
       </dl>

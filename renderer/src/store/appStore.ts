@@ -2,7 +2,7 @@
 // client from api/kb.ts; components select the single fields they use.
 import { create, type StateCreator } from 'zustand';
 import type { AskReply, DocumentFile, JobDone, JobStarted, LibraryInfo, LlmInspection, LoadLlmOptions, ModelStatus, PassageContext, PassageRef, SourceInfo } from '../../../shared/engineApi.ts';
-import type { AnswerMode, DocumentInfo, EmbeddingProgress, HistoryEntry, IngestProgress, SearchHit } from '../../../shared/types.ts';
+import type { AnswerMode, DocumentInfo, DocumentProfileChanges, EmbeddingProgress, HistoryEntry, IngestProgress, SearchHit, ThesaurusInfo } from '../../../shared/types.ts';
 import type { ChooseKind } from '../../../shared/desktopBridge.ts';
 import { connectKb, type KbClient } from '../api/kb.ts';
 import type { Language } from '../i18n.ts';
@@ -49,6 +49,8 @@ export interface LibrarySlice {
   rescan(sourcePath?: string): Promise<void>;
   cancelIngest(): Promise<void>;
   removeDocument(documentId: number): Promise<void>;
+  /** Corrects what a document is (standard, title, year, kind, sector, region); resolves to an error message or null. */
+  setDocumentProfile(documentId: number, changes: DocumentProfileChanges): Promise<string | null>;
   /** Shows a document's original (file manager, or a download in the browser); resolves to an error message or null. */
   showOriginal(documentId: number): Promise<string | null>;
 }
@@ -129,7 +131,15 @@ export interface ModelsSlice {
   cancelEmbedding(): Promise<void>;
 }
 
-export type AppState = UiSlice & ConnectionSlice & LibrarySlice & ChatSlice & SearchSlice & HistorySlice & ModelsSlice;
+export interface ThesaurusSlice {
+  thesaurus: ThesaurusInfo | null;
+  thesaurusError: string | null;
+  refreshThesaurus(): Promise<void>;
+  addSynonym(ask: string, means: string[]): Promise<boolean>;
+  removeSynonym(id: number): Promise<void>;
+}
+
+export type AppState = UiSlice & ConnectionSlice & LibrarySlice & ChatSlice & SearchSlice & HistorySlice & ModelsSlice & ThesaurusSlice;
 type Slice<T> = StateCreator<AppState, [], [], T>;
 
 const LANGUAGE_KEY = 'kb.language';
@@ -272,6 +282,17 @@ const createLibrarySlice: Slice<LibrarySlice> = (set, get) => {
     cancelIngest: async () => {
       const job = get().job;
       if (job?.jobId) await get().client?.cancelJob(job.jobId);
+    },
+    setDocumentProfile: async (documentId, changes) => {
+      const client = get().client;
+      if (!client) return null;
+      try {
+        const updated = await client.setDocumentProfile(documentId, changes);
+        set({ documents: get().documents.map((d) => (d.id === documentId ? updated : d)) });
+        return null;
+      } catch (error) {
+        return message(error);
+      }
     },
     removeDocument: async (documentId) => {
       const client = get().client;
@@ -477,6 +498,40 @@ const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
   },
 });
 
+const createThesaurusSlice: Slice<ThesaurusSlice> = (set, get) => ({
+  thesaurus: null,
+  thesaurusError: null,
+  refreshThesaurus: async () => {
+    const client = get().client;
+    if (!client) return;
+    try {
+      set({ thesaurus: await client.thesaurus(), thesaurusError: null });
+    } catch (error) {
+      set({ thesaurusError: message(error) });
+    }
+  },
+  addSynonym: async (ask, means) => {
+    const client = get().client;
+    if (!client) return false;
+    try {
+      set({ thesaurus: await client.addSynonym(ask, means), thesaurusError: null });
+      return true;
+    } catch (error) {
+      set({ thesaurusError: message(error) });
+      return false;
+    }
+  },
+  removeSynonym: async (id) => {
+    const client = get().client;
+    if (!client) return;
+    try {
+      set({ thesaurus: await client.removeSynonym(id), thesaurusError: null });
+    } catch (error) {
+      set({ thesaurusError: message(error) });
+    }
+  },
+});
+
 export const useAppStore = create<AppState>()((...a) => ({
   ...createUiSlice(...a),
   ...createConnectionSlice(...a),
@@ -485,4 +540,5 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createSearchSlice(...a),
   ...createHistorySlice(...a),
   ...createModelsSlice(...a),
+  ...createThesaurusSlice(...a),
 }));
