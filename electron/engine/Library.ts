@@ -261,6 +261,7 @@ export class Library {
       hits,
       documents: new Map(this.#search.documents().map((d) => [d.documentId, d])),
       singletonIdf: this.#search.singletonIdf(),
+      libraryHolds: (text) => this.#search.holds(text),
     };
     const answer: Answer =
       mode === 'generate'

@@ -20,6 +20,8 @@ export interface ExactAnswerInput {
   documents: Map<number, DocumentProfileRecord>;
   /** The idf of a word one chunk holds (PassageSearch.singletonIdf). */
   singletonIdf: number;
+  /** Whether the library's text holds a wording (PassageSearch.holds). */
+  libraryHolds: (text: string) => boolean;
 }
 
 export interface ExactAnswerOptions {
@@ -220,7 +222,7 @@ export function answerExactly(input: ExactAnswerInput, options: ExactAnswerOptio
   const judgement = judgeEvidence(analysis, weighed, hits, {
     answerThreshold: threshold,
     relatedThreshold,
-    libraryHolds: (text) => store.textContains(text),
+    libraryHolds: input.libraryHolds,
     holdsDocumentTitled: (title) => [...documents.values()].some((d) => (d.profile.title ?? '').includes(title) || (d.profile.title ?? d.path).includes(title)),
     documents,
     singletonIdf: input.singletonIdf,

@@ -151,15 +151,8 @@ export function frontMatterFactor(headingPath: string[], ord: number, isStandard
 // reached through the thesaurus's translations) stays below those in the right language.
 const OTHER_LANGUAGE = 0.6;
 
-/** Whether a text is mostly Chinese (Han) rather than Latin-script. */
-export function textLanguage(text: string): 'zh' | 'en' {
-  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
-  const latin = text.match(/[A-Za-z]/g)?.length ?? 0;
-  return han >= latin / 3 ? 'zh' : 'en';
-}
-
-export function languageFactor(analysis: QuestionAnalysis, text: string): number {
-  return textLanguage(text) === analysis.documentLanguage ? 1 : OTHER_LANGUAGE;
+export function languageFactor(analysis: QuestionAnalysis, passageLanguage: 'zh' | 'en'): number {
+  return passageLanguage === analysis.documentLanguage ? 1 : OTHER_LANGUAGE;
 }
 
 // A standard's definitions (3 术语和定义) answer "what is X"; asked whether X is required, the requirement answers.

@@ -34,6 +34,8 @@ export interface ScoredText {
   /** Stemmed Latin words of heading and body, computed only when some concept has Latin alternatives. */
   headingWords?: string[];
   bodyWords?: string[];
+  /** Whether the passage is written in Chinese (most of its letters Han) rather than a Latin-script language. */
+  chinese: boolean;
 }
 
 export interface ConceptScore {
@@ -52,7 +54,8 @@ export interface ConceptScore {
 export function prepareText(headingPath: string[], text: string, withWords: boolean): ScoredText {
   const heading = foldForIndex(headingPath.join(' '));
   const body = foldForIndex(text);
-  return withWords ? { heading, body, headingWords: englishWords(heading), bodyWords: englishWords(body) } : { heading, body };
+  const chinese = isChinese(body);
+  return withWords ? { heading, body, chinese, headingWords: englishWords(heading), bodyWords: englishWords(body) } : { heading, body, chinese };
 }
 
 function countSubstring(haystack: string, needle: string): number {
@@ -113,7 +116,7 @@ function sayable(concept: WeighedConcept, chinese: boolean): boolean {
 /** Scores a passage against the question's concepts. `averageLength` is the library's mean chunk length (characters). */
 export function scoreConcepts(concepts: WeighedConcept[], text: ScoredText, averageLength: number): ConceptScore {
   const lengthNorm = K1 * (1 - B + (B * text.body.length) / Math.max(1, averageLength));
-  const chinese = isChinese(text.body);
+  const chinese = text.chinese;
   let score = 0;
   let heldIdf = 0;
   let presentIdf = 0;

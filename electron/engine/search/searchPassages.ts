@@ -75,6 +75,8 @@ interface Ranked {
   level: number | null;
   coverage: number;
   found: string[];
+  /** Whether the passage is written in Chinese (see scoreConcepts). */
+  chinese: boolean;
   direct: boolean;
   copies: Ranked[];
 }
@@ -95,6 +97,7 @@ export class PassageSearch {
   #sectors: Set<string> | null = null;
   readonly #frequencies = new Map<string, number>();
   readonly #scans = new Map<string, number[]>();
+  readonly #held = new Map<string, boolean>();
   #chunkCount: number | null = null;
   #averageLength: number | null = null;
 
@@ -111,6 +114,7 @@ export class PassageSearch {
     this.#sectors = null;
     this.#frequencies.clear();
     this.#scans.clear();
+    this.#held.clear();
     this.#chunkCount = null;
     this.#averageLength = null;
   }
@@ -152,6 +156,19 @@ export class PassageSearch {
       this.#frequencies.set(expression, df);
     }
     return df;
+  }
+
+  /**
+   * Whether the library's text holds a wording anywhere (lowercase compare), cached: "not in the library" is said only
+   * of what the text lacks, not of what the index happened to cut otherwise.
+   */
+  holds(text: string): boolean {
+    let held = this.#held.get(text);
+    if (held === undefined) {
+      held = (this.#scans.get(`scan:${text}`)?.length ?? 0) > 0 || this.#store.textContains(text);
+      this.#held.set(text, held);
+    }
+    return held;
   }
 
   /** Whether any chunk holds the word (one index token), cached. */
@@ -213,17 +230,13 @@ export class PassageSearch {
 
   #directLookups(analysis: QuestionAnalysis): Set<number> {
     const ids = new Set<number>();
-    const lastHeadingStarts = (chunkId: number, test: RegExp): boolean => {
-      const chunk = this.#store.chunk(chunkId);
-      return chunk !== null && test.test(chunk.headingPath.at(-1) ?? '');
-    };
     // "GB/T 22239 8.1.4.1": the clause of the named standard, not JR/T's clause of the same number.
     const named = new Set(analysis.standards.flatMap((s) => s.documentIds));
     const look = (expression: string, test: RegExp): void => {
-      for (const id of this.#store.chunksMatching(expression, 2000)) {
-        if (!lastHeadingStarts(id, test)) continue;
-        if (named.size && !named.has(this.#store.chunk(id)!.documentId)) continue;
-        ids.add(id);
+      for (const chunk of this.#store.chunks(this.#store.chunksMatching(expression, 2000))) {
+        if (!test.test(chunk.headingPath.at(-1) ?? '')) continue;
+        if (named.size && !named.has(chunk.documentId)) continue;
+        ids.add(chunk.chunkId);
       }
     };
     for (const clause of analysis.clauses) look(`heading : ${quote(clause)}`, new RegExp(`^${clause.replace(/\./g, '\\.')}(?![.\\d])`, 'i'));
@@ -262,10 +275,11 @@ export class PassageSearch {
     const withWords = present.some((c) => c.concept.alternatives.some((a) => a.latin));
     const averageLength = (this.#averageLength ??= this.#store.averageChunkLength());
     const scored: Ranked[] = [];
-    for (const chunkId of candidates) {
-      const chunk = this.#store.chunk(chunkId);
-      if (!chunk) continue;
-      const words = scoreConcepts(present, prepareText(chunk.headingPath, chunk.text, withWords), averageLength);
+    // In id order: the set's order depends on which retriever found a chunk first.
+    for (const chunk of this.#store.chunks([...candidates]).sort((a, b) => a.chunkId - b.chunkId)) {
+      const chunkId = chunk.chunkId;
+      const prepared = prepareText(chunk.headingPath, chunk.text, withWords);
+      const words = scoreConcepts(present, prepared, averageLength);
       scored.push({
         chunk,
         record: this.#record(chunk.documentId),
@@ -273,6 +287,7 @@ export class PassageSearch {
         level: headingLevel(chunk.headingPath),
         coverage: direct.has(chunkId) ? 1 : Math.round(words.coverage * 1000) / 1000,
         found: words.found,
+        chinese: prepared.chinese,
         direct: direct.has(chunkId),
         copies: [],
       });
@@ -306,7 +321,7 @@ export class PassageSearch {
         factor *= frontMatterFactor(r.chunk.headingPath, r.chunk.ord, Boolean(r.record?.profile.standard)) * definitionFactor(analysis, r.chunk.headingPath);
         if (r.record) factor *= documentFactor(analysis, r.record.documentId, r.record.profile, librarySectors);
         // A named document is asked for whatever its language (the Cybersecurity Law from an English question).
-        if (!analysis.standards.some((s) => s.documentIds.includes(r.chunk.documentId))) factor *= languageFactor(analysis, r.chunk.text);
+        if (!analysis.standards.some((s) => s.documentIds.includes(r.chunk.documentId))) factor *= languageFactor(analysis, r.chinese ? 'zh' : 'en');
       }
       ranked.push({ ...r, score: round(b * factor) });
     }
@@ -352,12 +367,16 @@ function mergeCopies(ranked: Ranked[]): Ranked[] {
   const out: Ranked[] = [];
   for (const r of ranked) {
     const identity = identityOf(r);
+    const heading = normalizedHeading(r.chunk.headingPath);
     const group = identity
       ? out.find((g) => {
           if (identityOf(g) !== identity || g.chunk.documentId === r.chunk.documentId) return false;
           if (g.copies.some((c) => c.chunk.documentId === r.chunk.documentId)) return false;
-          const overlap = Math.min(evidenceCoverage(r.chunk.text, g.chunk.text), evidenceCoverage(g.chunk.text, r.chunk.text));
-          if (normalizedHeading(g.chunk.headingPath) === normalizedHeading(r.chunk.headingPath) && overlap >= SAME_CLAUSE_OVERLAP) return true;
+          const sameHeading = normalizedHeading(g.chunk.headingPath) === heading;
+          // Text is compared only where it can be a copy: the same heading, or a format without headings (a CSV
+          // export of a catalogue beside its Markdown), which must then hold nearly all of the other.
+          if (sameHeading) return Math.min(evidenceCoverage(r.chunk.text, g.chunk.text), evidenceCoverage(g.chunk.text, r.chunk.text)) >= SAME_CLAUSE_OVERLAP;
+          if (r.chunk.headingPath.length > 0 && g.chunk.headingPath.length > 0) return false;
           const shorter = r.chunk.text.length <= g.chunk.text.length ? r.chunk.text : g.chunk.text;
           const longer = shorter === r.chunk.text ? g.chunk.text : r.chunk.text;
           return evidenceCoverage(shorter, longer) >= CONTAINED_OVERLAP;

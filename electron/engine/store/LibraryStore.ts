@@ -221,6 +221,11 @@ export class LibraryStore {
         SELECT c.id, c.document_id, c.ord, c.text, c.heading_path, c.page_start, c.page_end, c.char_start, c.char_end,
                d.path, d.title
         FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id = ? AND d.status = 'indexed'`),
+      chunksByIds: db.prepare<[string], ChunkRow>(`
+        SELECT c.id, c.document_id, c.ord, c.text, c.heading_path, c.page_start, c.page_end, c.char_start, c.char_end,
+               d.path, d.title
+        FROM chunks c JOIN documents d ON d.id = c.document_id
+        WHERE c.id IN (SELECT value FROM json_each(?)) AND d.status = 'indexed'`),
       documentFrequency: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?'),
       chunkCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM chunks'),
       clauseChunks: db.prepare<[number, string], ChunkRow>(`
@@ -497,6 +502,12 @@ export class LibraryStore {
   lexicalCandidates(matchExpression: string, limit: number): LexicalCandidate[] {
     this.#live();
     return this.#statements.lexical.all(matchExpression, limit).map((row) => ({ chunkId: row.id, bm25: row.score }));
+  }
+
+  /** Chunks of indexed documents by id, in one query (those removed meanwhile are left out); in no set order. */
+  chunks(chunkIds: number[]): StoredChunk[] {
+    this.#live();
+    return chunkIds.length ? this.#statements.chunksByIds.all(JSON.stringify(chunkIds)).map(toStoredChunk) : [];
   }
 
   /** A chunk of an indexed document, or null (removed meanwhile). */
