@@ -8,14 +8,14 @@ import type { DocumentProfileRecord } from '../store/LibraryStore.ts';
  * realistic answers (../shared/eval/qa_mlps_dev2.jsonl, tests/eval/qa_mlps_dev3.jsonl) cite their evidence
  * (`npm run calibrate:not-found`).
  */
-export const DEFAULT_ANSWER_THRESHOLD = 0.64;
+export const DEFAULT_ANSWER_THRESHOLD = 0.5;
 /**
- * Coverage from which the closest passages are offered as "可能相关的条款" rather than refusing outright: the middle of
+ * Coverage from which the closest passages are offered as "可能相关的条款" rather than refusing outright: the lowest of
  * the plateau of best balanced accuracy between questions the library answers (the MLPS dev sets, GB/T 22239's
  * clause questions) and those it does not (their near misses, cmrc2018, absent MLPS topics), by
  * `npm run calibrate:not-found`.
  */
-export const DEFAULT_RELATED_THRESHOLD = 0.24;
+export const DEFAULT_RELATED_THRESHOLD = 0.31;
 /**
  * A concept no document holds still counts in the coverage's denominator, at this share of the idf of a word one
  * word: a question mostly about things the library lacks is not answered by its one generic word that matched,
@@ -84,11 +84,13 @@ function wordingsAbsent(concept: Concept, libraryHolds: (text: string) => boolea
  * no document mentions, asks about another region than the library's rules cover, or nothing comes close.
  */
 export function judgeEvidence(analysis: QuestionAnalysis, weighed: WeighedConcept[], hits: SearchHit[], options: JudgeOptions): EvidenceJudgement {
+  const everyday = new Map(weighed.map((w) => [w.concept, w.everyday]));
   const absentWords = weighed.filter((w) => w.df === 0 && !w.concept.compound).map((w) => w.concept).filter((c) => wordingsAbsent(c, options.libraryHolds));
-  // A noun phrase the library never has counts as absent too (数字人民币; 区块链节点 on top of 区块链), unless an
-  // everyday word of it is what the library lacks (厂房楼顶: 楼顶), which is a scene, not the subject.
+  // A noun phrase the question asks about that the library never has counts as absent too (数字人民币; 区块链节点
+  // on top of 区块链), unless an everyday word of it is what the library lacks (厂房楼顶: 楼顶). A phrase that only
+  // sets the scene (物联网项目, 调度中心) does not.
   const absentPhrases = weighed
-    .filter((w) => w.concept.compound)
+    .filter((w) => w.concept.compound && w.concept.focus)
     .map((w) => w.concept)
     .filter((c) => !absentWords.some((a) => a.start >= c.start && a.end <= c.end && !a.specific && !a.focus) && wordingsAbsent(c, options.libraryHolds));
   const absentConcepts = [...absentWords, ...absentPhrases];
@@ -101,7 +103,8 @@ export function judgeEvidence(analysis: QuestionAnalysis, weighed: WeighedConcep
   const presentIdf = judged.reduce((sum, w) => sum + w.idf, 0);
   // An absent concept weighs what a word the library held once would (see ABSENT_… weights).
   const absentWeight = absentConcepts.reduce(
-    (sum, c) => sum + options.singletonIdf * (c.focus ? ABSENT_FOCUS_WEIGHT : c.specific ? ABSENT_SPECIFIC_WEIGHT : ABSENT_CONCEPT_WEIGHT),
+    // An everyday word missing (马路, 太阳) weighs as little as it would if present.
+    (sum, c) => sum + options.singletonIdf * (everyday.get(c) ?? 1) * (c.focus ? ABSENT_FOCUS_WEIGHT : c.specific ? ABSENT_SPECIFIC_WEIGHT : ABSENT_CONCEPT_WEIGHT),
     0,
   );
   const held = (hit: SearchHit): number =>

@@ -349,8 +349,9 @@ interface ContentWord {
   name?: true;
 }
 
-// jieba's tags of people, places and organisations.
-const NAME_TAGS = new Set(['nr', 'nrt', 'nrfg', 'ns', 'nt']);
+// jieba's tags of people and organisations. Not places (ns): regions are read apart, and the dictionary tags
+// everyday words so (太阳).
+const NAME_TAGS = new Set(['nr', 'nrt', 'nrfg', 'nt']);
 
 // jieba's tags of names: people, places, organisations, other proper nouns; and Latin words.
 const SPECIFIC_TAGS = new Set(['nr', 'nrt', 'nrfg', 'ns', 'nt', 'nz', 'eng', 'x']);
@@ -363,14 +364,14 @@ const SPECIFIC_TAGS = new Set(['nr', 'nrt', 'nrfg', 'ns', 'nt', 'nz', 'eng', 'x'
  */
 function contentWords(text: string, segmenter: ChineseSegmenter, libraryHasWord: (word: string) => boolean): ContentWord[] {
   // First the pieces: words (or null for a function word), and lone characters.
-  const pieces: ({ kind: 'word'; word: ContentWord } | { kind: 'char'; text: string; offset: number } | { kind: 'gap' })[] = [];
+  const pieces: ({ kind: 'word'; word: ContentWord } | { kind: 'char'; text: string; offset: number; name: boolean } | { kind: 'gap' })[] = [];
   let offset = 0;
   for (const { word, tag } of questionWords(text, segmenter, libraryHasWord)) {
     const at = text.indexOf(word, offset);
     offset = at === -1 ? offset : at + word.length;
     const token = word.trim();
     if (token.length === 1 && /\p{Script=Han}/u.test(token) && !FUNCTION_CHARACTERS.has(token)) {
-      pieces.push({ kind: 'char', text: token, offset: at });
+      pieces.push({ kind: 'char', text: token, offset: at, name: NAME_TAGS.has(tag) });
       continue;
     }
     const content = contentOf(token, tag);
@@ -388,11 +389,16 @@ function contentWords(text: string, segmenter: ChineseSegmenter, libraryHasWord:
       continue;
     }
     let run = piece.text;
+    let name = piece.name;
     const start = piece.offset;
-    while (pieces[i + 1]?.kind === 'char' && (pieces[i + 1] as { offset: number }).offset === start + run.length) run += (pieces[++i] as { text: string }).text;
+    while (pieces[i + 1]?.kind === 'char' && (pieces[i + 1] as { offset: number }).offset === start + run.length) {
+      const next = pieces[++i] as { text: string; name: boolean };
+      run += next.text;
+      name &&= next.name;
+    }
     if (run.length >= 2) {
-      // Characters the dictionary does not know as a word: a name or shorthand.
-      if (!CHINESE_QUESTION_WORDS.has(run)) words.push({ text: run, offset: start, latin: false, specific: true });
+      // Characters the dictionary does not know as a word: a name (赵 + 鹏, each a name's character) or shorthand.
+      if (!CHINESE_QUESTION_WORDS.has(run)) words.push({ text: run, offset: start, latin: false, specific: true, ...(name ? { name: true as const } : {}) });
       continue;
     }
     // A lone character: it belongs to the word before it, else to the word after it.

@@ -12,6 +12,9 @@ const NO_WORD_CHARACTER = /^[^\p{L}\p{N}]+$/u;
 // such a token is in no document. Splitting it off again keeps the word.
 const GLUED_FUNCTION_CHARACTER = /^(\p{Script=Han}{2,})([对的有在是和与及把被让从向])$/u;
 
+// Words counted fewer times than this in jieba's dictionary are rare in general Chinese: their rarity is not stored.
+const GENERAL_MINIMUM = 100;
+
 /** Full-width ASCII (Ａ，１) to ASCII and lowercase, so 'ＧＢ／Ｔ' and 'gb/t' index alike. */
 export function foldForIndex(text: string): string {
   return text.replace(/[\uff01-\uff5e]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ').toLowerCase();
@@ -24,9 +27,35 @@ export function foldForIndex(text: string): string {
 export class ChineseSegmenter {
   readonly #jieba: Jieba;
 
+  #generalFrequencies: Map<string, number> | null = null;
+  #generalTotal = 0;
+
   constructor() {
     this.#jieba = Jieba.withDict(dict);
     this.#jieba.loadDict(DOMAIN_DICTIONARY);
+  }
+
+  /**
+   * How common a word is in general Chinese: the negative log of its share in jieba's dictionary (counted on a
+   * general corpus); 0 for a word every text has, high for one the dictionary lacks (代维, 区块链). Read from the
+   * dictionary on first use (~0.3 s), only words counted at least GENERAL_MINIMUM times kept.
+   */
+  generalRarity(word: string): number {
+    if (!this.#generalFrequencies) {
+      const frequencies = new Map<string, number>();
+      let total = 0;
+      for (const line of new TextDecoder().decode(dict).split('\n')) {
+        const space = line.indexOf(' ');
+        if (space <= 0) continue;
+        const count = Number(line.slice(space + 1, line.indexOf(' ', space + 1)));
+        if (!Number.isFinite(count)) continue;
+        total += count;
+        if (count >= GENERAL_MINIMUM) frequencies.set(line.slice(0, space), count);
+      }
+      this.#generalFrequencies = frequencies;
+      this.#generalTotal = total;
+    }
+    return Math.log(this.#generalTotal / ((this.#generalFrequencies.get(word) ?? 0) + 1));
   }
 
   /**

@@ -139,11 +139,12 @@ export function answerTypeFactor(analysis: QuestionAnalysis, text: string): numb
 const FRONT_MATTER = /^(?:前\s*言|目\s*次|目\s*录|引\s*言|参\s*考\s*文\s*献|\d?\s*规范性引用文件|foreword|contents|references|bibliography)$/i;
 const FRONT_MATTER_FACTOR = 0.6;
 
-/** Passages before a standard's first heading are its cover page (a text file without headings has none). */
-const COVER_CHUNKS = 3;
-
-export function frontMatterFactor(headingPath: string[], ord: number, isStandard: boolean): number {
-  if (headingPath.length === 0) return isStandard && ord < COVER_CHUNKS ? FRONT_MATTER_FACTOR : 1;
+/**
+ * Passages before a standard's first heading are its cover, contents and drafters (a table or a text file without
+ * headings has no such thing: `headed` tells whether the format gives headings at all).
+ */
+export function frontMatterFactor(headingPath: string[], isStandard: boolean, headed: boolean): number {
+  if (headingPath.length === 0) return isStandard && headed ? FRONT_MATTER_FACTOR : 1;
   return headingPath.some((heading) => FRONT_MATTER.test(heading.trim())) ? FRONT_MATTER_FACTOR : 1;
 }
 

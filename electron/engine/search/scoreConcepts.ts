@@ -23,6 +23,8 @@ export interface WeighedConcept {
   idf: number;
   /** Chunks holding at least one alternative (by the FTS index). */
   df: number;
+  /** How much the concept counts for how common it is in general Chinese (1 for the standards' own terms). */
+  everyday: number;
 }
 
 /** A passage as the scorer reads it. */

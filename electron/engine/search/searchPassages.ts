@@ -55,6 +55,11 @@ const PART_WEIGHT = EXPANSION_WEIGHT * 0.85;
 const COORDINATION_FLOOR = 0.3;
 /** Most chunks a text scan returns for a word the index does not hold (its df is then capped there). */
 const SCAN_LIMIT = 200;
+// A question word as common as jieba's ~1,500 most frequent words (rarity ≤ 8) counts 30 %; from rarity 12 (words
+// such as 口令, 补丁, 杀毒) fully; linearly between.
+const EVERYDAY_RARITY = 8;
+const EVERYDAY_SPAN = 4;
+const EVERYDAY_FLOOR = 0.3;
 /** Question words this long (characters) are also looked for by their parts. */
 const LONG_WORD = 4;
 
@@ -193,7 +198,7 @@ export class PassageSearch {
   weigh(analysis: QuestionAnalysis): WeighedConcept[] {
     return analysis.concepts.map((concept) => {
       // A compound is scored through its words; it only speaks when the library lacks it whole (see Concept.compound).
-      if (concept.compound) return { concept, df: 0, idf: 0 };
+      if (concept.compound) return { concept, df: 0, idf: 0, everyday: 1 };
       const expression = this.#conceptExpression(concept);
       let df = expression ? this.#frequency(expression) : 0;
       let weighed = concept;
@@ -213,8 +218,20 @@ export class PassageSearch {
         const scanned = this.#scanned(weighed);
         if (scanned.length) df = scanned.length;
       }
-      return { concept: weighed, df, idf: this.#idf(df) };
+      const everyday = this.#everyday(weighed);
+      return { concept: weighed, df, idf: this.#idf(df) * everyday, everyday };
     });
+  }
+
+  /**
+   * How much a question's own word counts for how common it is in general Chinese: an everyday word (交给, 公司,
+   * 合同, 太阳) rare in standards would otherwise weigh as much as their own rare terms (口令, 恶意代码). Words the
+   * thesaurus knows, names and Latin words count fully.
+   */
+  #everyday(concept: Concept): number {
+    if (concept.origin !== 'question' || concept.alternatives[0]!.latin) return 1;
+    const rarity = this.#segmenter.generalRarity(concept.label);
+    return Math.min(1, Math.max(EVERYDAY_FLOOR, (rarity - EVERYDAY_RARITY) / EVERYDAY_SPAN));
   }
 
   /** Chunks holding a concept's own wording by a text scan (cached), for words the index does not hold as tokens. */
@@ -318,7 +335,7 @@ export class PassageSearch {
       let factor = r.direct ? 1 : COORDINATION_FLOOR + (1 - COORDINATION_FLOOR) * r.coverage;
       if (aware) {
         factor *= levelFactor(analysis, r.level) * scenarioFactor(analysis, passageScenario(r.chunk.headingPath)) * answerTypeFactor(analysis, r.chunk.text);
-        factor *= frontMatterFactor(r.chunk.headingPath, r.chunk.ord, Boolean(r.record?.profile.standard)) * definitionFactor(analysis, r.chunk.headingPath);
+        factor *= frontMatterFactor(r.chunk.headingPath, Boolean(r.record?.profile.standard), r.record?.type !== 'csv') * definitionFactor(analysis, r.chunk.headingPath);
         if (r.record) factor *= documentFactor(analysis, r.record.documentId, r.record.profile, librarySectors);
         // A named document is asked for whatever its language (the Cybersecurity Law from an English question).
         if (!analysis.standards.some((s) => s.documentIds.includes(r.chunk.documentId))) factor *= languageFactor(analysis, r.chinese ? 'zh' : 'en');
