@@ -55,6 +55,11 @@ const PART_WEIGHT = EXPANSION_WEIGHT * 0.85;
 const COORDINATION_FLOOR = 0.3;
 /** Most chunks a text scan returns for a word the index does not hold (its df is then capped there). */
 const SCAN_LIMIT = 200;
+/**
+ * Libraries up to this many chunks are scanned for words the index does not hold: ~10 MB of text, a few ms. Larger
+ * ones rely on the index alone (a scan of 100,000 chunks took ~100 ms per absent word in bench:search).
+ */
+const SCAN_MAX_CHUNKS = 30_000;
 // A question word as common as jieba's ~1,500 most frequent words (rarity ≤ 8) counts 30 %; from rarity 12 (words
 // such as 口令, 补丁, 杀毒) fully; linearly between.
 const EVERYDAY_RARITY = 8;
@@ -213,8 +218,10 @@ export class PassageSearch {
           df = partsExpression ? this.#frequency(partsExpression) : 0;
         }
       }
-      // The index cut the documents' words otherwise than the question's (津蓟铁路 → 津/蓟铁路): the text decides.
-      if (df === 0 && !weighed.alternatives[0]!.latin) {
+      // The index cut the documents' words otherwise than the question's (津蓟铁路 → 津/蓟铁路): the text decides —
+      // where a scan of it is cheap (it reads every chunk's text).
+      this.#chunkCount ??= this.#store.chunkCount();
+      if (df === 0 && !weighed.alternatives[0]!.latin && this.#chunkCount <= SCAN_MAX_CHUNKS) {
         const scanned = this.#scanned(weighed);
         if (scanned.length) df = scanned.length;
       }
