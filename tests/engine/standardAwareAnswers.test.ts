@@ -138,6 +138,14 @@ describe('standard-aware answers', () => {
     await cites('How long must network logs be retained under China\'s Cybersecurity Law?', '不少于六个月');
   });
 
+  it('answers a long word held only in part from passages that hold its rare part, not its common one', async () => {
+    // 卫星通信: the standards say 通信 everywhere, 卫星 only in JR/T 0060 (通过互联网、卫星网传递…应采取加密方式).
+    const answer = await ask('三级系统的卫星通信有哪些要求？');
+    expect(answer.status).not.toBe('not_found');
+    expect(answer.citations.length).toBeGreaterThan(0);
+    for (const citation of answer.citations) expect(citation.quote, clause(citation)).toContain('卫星');
+  });
+
   it('offers related passages, labelled, when the evidence is partial', async () => {
     const answer = await ask('外包人员带来的笔记本、U盘，接内网之前要先杀毒吗？');
     expect(answer.status).toBe('related');
@@ -157,6 +165,7 @@ describe('standard-aware answers', () => {
     await refused('测评机构要去北京开展等保测评，需要先向北京市等保办报备哪些材料？', /只适用于上海.*没有北京的/);
     await refused('上海市等保办抽审用的《合规检查表》每个检查项各占多少分、怎么扣分？', /没有《合规检查表》本身/);
     await refused('三级系统的区块链节点有哪些要求？', /区块链/);
+    await refused('三级系统的无人机有哪些要求？', /无人机/);
     // A word is said to be absent only when the library's text has it nowhere.
     const answer = await ask('漏扫多久做一次？');
     expect(answer.evidence.missingTerms).not.toContain('漏扫');

@@ -15,7 +15,7 @@ export const DEFAULT_ANSWER_THRESHOLD = 0.5;
  * clause questions) and those it does not (their near misses, cmrc2018, absent MLPS topics), by
  * `npm run calibrate:not-found`.
  */
-export const DEFAULT_RELATED_THRESHOLD = 0.31;
+export const DEFAULT_RELATED_THRESHOLD = 0.32;
 /**
  * A concept no document holds still counts in the coverage's denominator, at this share of the idf of a word one
  * word: a question mostly about things the library lacks is not answered by its one generic word that matched,

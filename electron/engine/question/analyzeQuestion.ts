@@ -8,6 +8,8 @@ import type { Thesaurus } from './Thesaurus.ts';
 
 /** How much an expansion (another way of saying a question's word) counts against the word itself. */
 export const EXPANSION_WEIGHT = 0.7;
+/** How much a concept the question says it already has (除了 X 还…) counts against the others. */
+export const GIVEN_WEIGHT = 0.4;
 
 /** One way a concept may be worded in a passage. */
 export interface ConceptAlternative {
@@ -17,6 +19,11 @@ export interface ConceptAlternative {
   weight: number;
   /** True when the text is Latin words only: matched word by word, stemmed. */
   latin: boolean;
+  /**
+   * For a part of a long question word looked for by its parts (卫星 and 通信 of 卫星通信): its share of the word
+   * (by idf). A passage holding only some parts holds that share of the word, not all of it.
+   */
+  part?: number;
 }
 
 /** Something the question is about, with the ways it may be worded. */
@@ -43,6 +50,11 @@ export interface Concept {
    * the library's text lacks it as a whole, the question asks about something the library does not hold.
    */
   compound?: true;
+  /**
+   * Whether the question says it already has it ("除了看机柜接地还查啥", "besides encryption, what…"): the passage
+   * that holds the rest answers it, so it weighs less (GIVEN_WEIGHT).
+   */
+  given?: true;
   /** [start, end) in the folded question. */
   start: number;
   end: number;
@@ -275,6 +287,7 @@ export function analyzeQuestion(question: string, context: AnalysisContext): Que
     compound.focus = concepts.some((c) => c.focus && c.start >= compound.start && c.end <= compound.end);
     concepts.push(compound);
   }
+  markGiven(folded, concepts);
 
   return {
     question,
@@ -460,6 +473,24 @@ function compounds(folded: string, concepts: Concept[]): Concept[] {
     }
   }
   return out;
+}
+
+// 除了 X（以外/之外），… / 除了 X 还/也… ; besides / apart from / other than X, …
+const GIVEN = /除了([^，,。？?；;]{1,30}?)(?:以外|之外)?(?=[，,]|还|也|另外|其他|其它|别的)|\b(?:besides|apart from|other than|in addition to)\s+([^,?;]{2,60}?)(?=,|\s+(?:what|which|how|is|are|do|does|must|should)\b)/g;
+
+/** Marks the concepts the question says it already has (see Concept.given): they are not what it asks for. */
+function markGiven(folded: string, concepts: Concept[]): void {
+  for (const match of folded.matchAll(GIVEN)) {
+    const inner = match[1] ?? match[2]!;
+    const start = match.index + match[0].indexOf(inner);
+    const end = start + inner.length;
+    for (const concept of concepts) {
+      if (concept.start >= start && concept.end <= end) {
+        concept.given = true;
+        concept.focus = false;
+      }
+    }
+  }
 }
 
 /** The most characters between two words of one noun phrase ("区块链的节点": 的). */

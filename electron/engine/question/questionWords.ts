@@ -52,7 +52,7 @@ export const CHINESE_QUESTION_WORDS = new Set([
 
 /** English words that carry no subject (a standard IR stop list plus the words of compliance questions). */
 export const ENGLISH_STOP_WORDS = new Set([
-  'a', 'an', 'the', 'of', 'to', 'in', 'on', 'for', 'and', 'or', 'nor', 'is', 'are', 'was', 'were', 'be', 'been', 'being', 'am',
+  'besides', 'apart', 'a', 'an', 'the', 'of', 'to', 'in', 'on', 'for', 'and', 'or', 'nor', 'is', 'are', 'was', 'were', 'be', 'been', 'being', 'am',
   'what', 'which', 'who', 'whom', 'whose', 'how', 'why', 'when', 'where', 'does', 'do', 'did', 'doing', 'done', 'should',
   'must', 'shall', 'will', 'would', 'can', 'could', 'may', 'might', 'need', 'needs', 'needed', 'have', 'has', 'had', 'having',
   'with', 'without', 'by', 'as', 'at', 'from', 'into', 'onto', 'about', 'that', 'this', 'these', 'those', 'it', 'its', 'they',

@@ -132,19 +132,37 @@ export function scoreConcepts(concepts: WeighedConcept[], text: ScoredText, aver
     if (counted) presentIdf += idf;
     let tf = 0;
     let best = 0;
+    // A word held only through its parts holds the share of it those parts make up (see ConceptAlternative.part).
+    let partTf = 0;
+    let partWeight = 0;
+    let partShare = 0;
     for (const alternative of concept.alternatives) {
       const seen = occurrences(alternative, text);
       const n = seen.body + HEADING_WEIGHT * seen.heading;
       if (n === 0) continue;
       found.push(alternative.text);
+      if (alternative.part !== undefined) {
+        partTf += alternative.weight * n;
+        partWeight = Math.max(partWeight, alternative.weight);
+        partShare += alternative.part;
+        continue;
+      }
       tf += alternative.weight * n;
       best = Math.max(best, alternative.weight);
+    }
+    let share = 1;
+    if (tf === 0 && partTf > 0) {
+      share = Math.min(1, partShare);
+      tf = partTf;
+      best = partWeight * share;
+    } else {
+      tf += partTf;
     }
     if (tf === 0) {
       if (counted) missing.push(concept.label);
       continue;
     }
-    score += (idf * tf * (K1 + 1)) / (tf + lengthNorm);
+    score += (share * idf * tf * (K1 + 1)) / (tf + lengthNorm);
     if (counted) heldIdf += idf * best;
     matched.push(concept.label);
   }

@@ -1,6 +1,6 @@
 import type { PassageCopy, SearchHit } from '../../../shared/types.ts';
 import { evidenceCoverage } from '../eval/evidenceMatch.ts';
-import { EXPANSION_WEIGHT, type Concept, type QuestionAnalysis } from '../question/analyzeQuestion.ts';
+import { EXPANSION_WEIGHT, GIVEN_WEIGHT, type Concept, type QuestionAnalysis } from '../question/analyzeQuestion.ts';
 import { ENGLISH_STOP_WORDS } from '../question/questionWords.ts';
 import type { DocumentProfileRecord, LibraryStore, StoredChunk } from '../store/LibraryStore.ts';
 import type { VectorIndex } from '../store/VectorIndex.ts';
@@ -67,6 +67,42 @@ const EVERYDAY_SPAN = 4;
 const EVERYDAY_FLOOR = 0.3;
 /** Question words this long (characters) are also looked for by their parts. */
 const LONG_WORD = 4;
+// A part no chunk holds still counts for something in its word's share (a part the library lacks is a rare one).
+const MIN_PART_IDF = 0.1;
+
+// A first character a question may glue onto a word (用国密, 接内网, 做备份): a light verb or preposition, never a
+// negation (无人机, 不联网).
+const GLUED_LEAD = /^[用接连装配开做搞弄上在对给从把让被将由向往查看管]$/u;
+
+/**
+ * The parts of a word that say it when written apart: words of two or more characters that, one after another, make
+ * up the word, and how much of the word they say. A light first character glued on (用国密, 接内网) may be left out
+ * freely; a last character left out (科技 of 科技部, 无人 of 无人机) takes its share of the word with it, since Chinese
+ * words end with their head. Overlapping parts (无人 + 人机) are no cut. `share` 0 when no cut exists.
+ */
+export function tilingParts(word: string, candidates: string[]): { parts: string[]; share: number } {
+  const parts = [...new Set(candidates)].filter((p) => p !== word && p.length >= 2);
+  const cut = (from: number, to: number): string[] | null => {
+    // best[i]: a cut of word[i..to) into parts, the fewest first (longer parts say more of the word).
+    const best: (string[] | null)[] = new Array<string[] | null>(to + 1).fill(null);
+    best[to] = [];
+    for (let i = to - 1; i >= from; i--) {
+      for (const part of parts) {
+        const rest = i + part.length <= to ? best[i + part.length] : null;
+        if (rest && word.startsWith(part, i) && (best[i] === null || rest.length + 1 < best[i]!.length)) best[i] = [part, ...rest];
+      }
+    }
+    return best[from] ?? null;
+  };
+  const from = GLUED_LEAD.test(word[0] ?? '') ? [0, 1] : [0];
+  for (const to of [word.length, word.length - 1]) {
+    for (const start of from) {
+      const found = cut(start, to);
+      if (found?.length) return { parts: found, share: (to - start + (start === 1 ? 1 : 0)) / word.length };
+    }
+  }
+  return { parts: [], share: 0 };
+}
 
 /** A token quoted for FTS5, so that no query text is ever read as FTS5 syntax. */
 function quote(token: string): string {
@@ -211,9 +247,18 @@ export class PassageSearch {
       // (业务信息和系统服务范围); a word no chunk holds (用国密, 接内网) only by them.
       const long = concept.label.length >= LONG_WORD;
       if ((df === 0 || long) && concept.origin === 'question' && concept.label.length >= 3 && !concept.alternatives[0]!.latin) {
-        const parts = [...new Set(this.#segmenter.searchParts(concept.label))].filter((p) => p !== concept.label && p.length >= 2);
+        const { parts, share } = tilingParts(concept.label, this.#segmenter.searchParts(concept.label));
         if (parts.length) {
-          weighed = { ...concept, alternatives: [...concept.alternatives, ...parts.map((text) => ({ text, weight: PART_WEIGHT, latin: false }))] };
+          // Each part counts by its rarity: of 卫星通信, 通信 alone (everywhere in the standards) is little of it.
+          const partIdf = parts.map((text) => {
+            const expression = this.#wordingExpression(text, false);
+            return Math.max(this.#idf(expression ? this.#frequency(expression) : 0), MIN_PART_IDF);
+          });
+          const total = partIdf.reduce((sum, idf) => sum + idf, 0);
+          weighed = {
+            ...concept,
+            alternatives: [...concept.alternatives, ...parts.map((text, i) => ({ text, weight: PART_WEIGHT, latin: false, part: (share * partIdf[i]!) / total }))],
+          };
           const partsExpression = this.#conceptExpression(weighed);
           df = partsExpression ? this.#frequency(partsExpression) : 0;
         }
@@ -226,7 +271,7 @@ export class PassageSearch {
         if (scanned.length) df = scanned.length;
       }
       const everyday = this.#everyday(weighed);
-      return { concept: weighed, df, idf: this.#idf(df) * everyday, everyday };
+      return { concept: weighed, df, idf: this.#idf(df) * everyday * (concept.given ? GIVEN_WEIGHT : 1), everyday };
     });
   }
 

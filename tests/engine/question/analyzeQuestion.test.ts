@@ -106,6 +106,19 @@ describe('analyzeQuestion: what frames a question', () => {
     expect(labels(analyze('什么情况下可以标“不适用”？'))).toContain('不适用');
   });
 
+  it('reads what the question says it already has (除了 X 还…, besides X) as given, not asked', () => {
+    const a = analyze('三级机房的避雷措施，测评的时候除了看机柜接地还查啥？');
+    expect(concept(a, '机柜').given).toBe(true);
+    expect(concept(a, '接地').given).toBe(true);
+    expect(concept(a, '避雷').given).toBeUndefined();
+    const b = analyze('四级系统之间通信，除了加密以外，还要求通信前做什么？');
+    expect(concept(b, '加密')).toMatchObject({ given: true, focus: false });
+    expect(concept(b, '通信').given).toBeUndefined();
+    expect(concept(analyze('Besides encryption, what must be done before communication?'), 'encryption').given).toBe(true);
+    // 除了 without a "还/也/其他…" after it is not a construction of this kind.
+    expect(analyze('除了这个问题').concepts.some((c) => c.given)).toBe(false);
+  });
+
   it('treats English questions with stop words and stems, and knows which documents they are about', () => {
     const a = analyze('How long must network logs be retained under the Cybersecurity Law?');
     expect(a.language).toBe('en');
