@@ -56,17 +56,36 @@ function isOwnHost(host: string | undefined, port: number): boolean {
   return host === `${SERVE_HOST}:${port}` || host === `localhost:${port}`;
 }
 
+/**
+ * The request target as a URL, or null when it is not the origin form a browser sends (`/path?query`, RFC 9112
+ * §3.2.1). Parsed under a fixed origin, never as a reference: `//host/rpc` is the path `//host/rpc` here, not another
+ * host, and a target URL cannot parse (`//[`) is refused, not thrown — parsing runs before any check and for
+ * anyone who can reach the port, a page on another site included (`new WebSocket('ws://127.0.0.1:PORT//[')`).
+ */
+export function requestTarget(raw: string | undefined): URL | null {
+  if (raw === undefined || !raw.startsWith('/')) return null;
+  return URL.parse(`http://kb.invalid${raw}`);
+}
+
+/** The one `token` query parameter; a repeated one (`?token=a&token=b`) counts as none, whichever is right. */
+function tokenOf(url: URL): string | null {
+  const tokens = url.searchParams.getAll('token');
+  return tokens.length === 1 ? tokens[0]! : null;
+}
+
 /** Serves files from the renderer folder; never outside it. */
 async function serveStatic(request: IncomingMessage, response: ServerResponse, rendererDir: string): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.writeHead(405, { Allow: 'GET, HEAD' }).end();
     return;
   }
+  const target = requestTarget(request.url);
   let pathname: string;
   try {
-    pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    if (!target) throw new URIError('not an origin-form request target');
+    pathname = decodeURIComponent(target.pathname);
   } catch {
-    response.writeHead(400).end();
+    response.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Bad request target');
     return;
   }
   const root = path.resolve(rendererDir);
@@ -124,15 +143,37 @@ export async function startKbServer(options: KbServerOptions): Promise<KbServer>
       response.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Misdirected request');
       return;
     }
-    void serveStatic(request, response, options.rendererDir);
+    serveStatic(request, response, options.rendererDir).catch(() => {
+      if (!response.headersSent) response.writeHead(500).end();
+      else response.destroy();
+    });
+  });
+  // A request that is not HTTP (bad framing, huge headers): answered 400 / 431 and closed, as Node does without a
+  // listener, and never an 'error' that could reach the process.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+    else socket.destroy();
   });
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex) => {
-    const url = new URL(request.url ?? '/', 'http://x');
+    // Node hands over the raw socket without an 'error' listener: a client resetting it must not throw.
+    socket.on('error', () => socket.destroy());
+    try {
+      upgrade(request, socket);
+    } catch {
+      // Nothing a client sends may end the server: whatever went wrong, this one connection goes.
+      socket.destroy();
+    }
+  });
+
+  function upgrade(request: IncomingMessage, socket: Duplex): void {
+    const url = requestTarget(request.url);
     const origin = request.headers.origin;
     if (!isOwnHost(request.headers.host, port)) return rejectUpgrade(socket, 421, 'Misdirected request');
+    if (!url) return rejectUpgrade(socket, 400, 'Bad request target');
     if (url.pathname !== RPC_PATH) return rejectUpgrade(socket, 404, 'Not found');
-    if (!sameToken(url.searchParams.get('token'), token)) return rejectUpgrade(socket, 401, 'Unauthorized: the token is missing or wrong');
+    if (!sameToken(tokenOf(url), token)) return rejectUpgrade(socket, 401, 'Unauthorized: the token is missing or wrong');
     // A browser always sends Origin: only the page this server served may connect (no cross-site WebSocket).
     if (origin !== undefined && !isOwnHost(origin.replace(/^http:\/\//, ''), port)) return rejectUpgrade(socket, 403, 'Forbidden origin');
     const connection = acceptWebSocket(request, socket, MAX_MESSAGE_BYTES);
@@ -145,7 +186,7 @@ export async function startKbServer(options: KbServerOptions): Promise<KbServer>
         else connection.close(CLOSE_CODE.protocolError);
       });
     });
-  });
+  }
 
   const unsubscribe = options.service.onEvent((event, payload) => {
     const text = JSON.stringify({ event, payload } satisfies RpcEvent);
