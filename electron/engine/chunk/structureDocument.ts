@@ -34,10 +34,56 @@ function edgeKey(text: string): string {
   return text.replace(/\s+/g, ' ').replace(/\d+/g, '#').trim();
 }
 
+function numbersOf(text: string): number[] {
+  return (text.match(/\d+/g) ?? []).map(Number);
+}
+
+/** The most frequent value of a list (the first of equals). */
+function mode(values: number[]): number {
+  const counts = new Map<number, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  let best = values[0]!;
+  for (const [value, count] of counts) if (count > counts.get(best)!) best = value;
+  return best;
+}
+
+interface EdgeLine {
+  index: number;
+  page: number;
+  numbers: number[];
+}
+
 /**
- * Drops lines that repeat at the top or bottom of many pages (print date, title, URL, "n/58") and bare page
- * numbers there. A line counts as running when it (with digits masked) appears on at least half the pages, and on
- * at least 3.
+ * The lines of one edge-line shape (the same text with digits masked) that are running lines: where the shape's
+ * numbers differ from page to page, each differing number must count the pages (page + a constant offset: printed
+ * page numbers, "n/58", "第 n 页 共 58 页"); numbers the same on every page (a year, "58") may be anything. A line of
+ * the shape whose numbers do not count pages is content — audit log lines at a page's edge differ in their digits
+ * (times, IP addresses) and are kept. The counting lines must be on `minPages` pages.
+ */
+function runningOfShape(lines: EdgeLine[], minPages: number): EdgeLine[] {
+  const width = lines[0]!.numbers.length;
+  const offsets: (number | null)[] = [];
+  for (let position = 0; position < width; position++) {
+    const values = lines.map((line) => line.numbers[position]!);
+    const varies = values.some((value) => value !== values[0]);
+    offsets.push(varies ? mode(lines.map((line) => line.numbers[position]! - line.page)) : null);
+  }
+  const running = lines.filter((line) => offsets.every((offset, position) => offset === null || line.numbers[position]! - line.page === offset));
+  return new Set(running.map((line) => line.page)).size >= minPages ? running : [];
+}
+
+/** A page-number line seen on one page only: it is one when its number is that page's own (offset 0). */
+function isOwnPageNumber(line: EdgeLine): boolean {
+  return line.numbers.length === 1 && line.numbers[0] === line.page;
+}
+
+/**
+ * Drops running headers and footers of paged sources (print date, title, URL, "n/58") and page numbers, looking only
+ * at the first and last EDGE_LINES lines of each page. A line is running when its shape (digits masked) is at the
+ * edge of at least half the pages, and of at least 3, and its digits are the same on every page or count the pages
+ * (runningOfShape). A line that is only a page number ("12", "— 3 —", "第 3 页", "3/58") goes when its number
+ * counts pages on at least 2 pages, or is its page's own number. Nothing else is ever dropped: an edge line
+ * that only looks like others — a log line, a table row — is content.
  */
 export function dropRunningHeadersAndFooters(lines: SourceLine[]): SourceLine[] {
   const byPage = new Map<number, number[]>();
@@ -48,24 +94,28 @@ export function dropRunningHeadersAndFooters(lines: SourceLine[]): SourceLine[] 
     byPage.set(line.page, list);
   });
   const pageCount = byPage.size;
-  const edgeIndexes = new Set<number>();
-  const pagesWithKey = new Map<string, Set<number>>();
+  const shapes = new Map<string, EdgeLine[]>();
   for (const [page, indexes] of byPage) {
-    const edges = [...indexes.slice(0, EDGE_LINES), ...indexes.slice(-EDGE_LINES)];
+    const edges = new Set([...indexes.slice(0, EDGE_LINES), ...indexes.slice(-EDGE_LINES)]);
     for (const index of edges) {
-      edgeIndexes.add(index);
-      const key = edgeKey(lines[index]!.text);
-      const pages = pagesWithKey.get(key) ?? new Set<number>();
-      pages.add(page);
-      pagesWithKey.set(key, pages);
+      const text = lines[index]!.text;
+      const key = `${PAGE_NUMBER_LINE.test(text) ? 'page-number' : 'line'}:${edgeKey(text)}`;
+      const shape = shapes.get(key) ?? [];
+      shape.push({ index, page, numbers: numbersOf(text) });
+      shapes.set(key, shape);
     }
   }
-  const threshold = Math.max(3, Math.ceil(pageCount / 2));
-  return lines.filter((line, index) => {
-    if (!edgeIndexes.has(index)) return true;
-    if (PAGE_NUMBER_LINE.test(line.text)) return false;
-    return pageCount < 3 || (pagesWithKey.get(edgeKey(line.text))?.size ?? 0) < threshold;
-  });
+  const pagesNeeded = Math.max(3, Math.ceil(pageCount / 2));
+  const dropped = new Set<number>();
+  for (const [key, shape] of shapes) {
+    const pageNumber = key.startsWith('page-number:');
+    const minPages = pageNumber ? 2 : pagesNeeded;
+    if (!pageNumber && pageCount < 3) continue;
+    for (const line of runningOfShape(shape, minPages)) dropped.add(line.index);
+    // A page number the others do not confirm goes only when it is its own page's number (a roman one too).
+    if (pageNumber) for (const line of shape) if (line.numbers.length === 0 || isOwnPageNumber(line)) dropped.add(line.index);
+  }
+  return lines.filter((_line, index) => !dropped.has(index));
 }
 
 // ───────────────────────── headings by clause number ─────────────────────────

@@ -132,6 +132,14 @@ const SCENARIO_WORDS: { name: string; pattern: RegExp }[] = [
 // 8.1.4.1 (at least two dots, or one dot after 条款/第/clause); never a version (等保2.0, v1.2).
 const CLAUSE_REFERENCE = /(?<![\d.a-z])(\d{1,2}(?:\.\d{1,3}){2,5}|[a-h]\.\d{1,2}(?:\.\d{1,3}){0,4})(?![\d.])/g;
 const TEST_UNIT = /\bl([1-5])-([a-z]{3}\d)-(\d{2})\b/g;
+// A dotted quad with a part over 30 is an IPv4 address (an audit log's, an asset list's), never a clause: no
+// standard here numbers a clause part above 30. It is content, as written, and matched as a substring (not as
+// English words, which start with a letter).
+const IPV4_ADDRESS = /(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])/g;
+function isIpv4Address(text: string): boolean {
+  const parts = text.split('.').map(Number);
+  return parts.every((part) => part <= 255) && parts.some((part) => part > 30);
+}
 const NIST_CONTROL = /\b(ac|at|au|ca|cm|cp|ia|ir|ma|mp|pe|pl|pm|ps|pt|ra|sa|sc|si|sr)-(\d{1,2})(?:\s*\((\d{1,2})\))?(?![\d])/g;
 const BOOK_TITLE = /《([^》]{2,40})》/g;
 // An English question about China's rules, a Chinese one about American (or other foreign) ones.
@@ -199,6 +207,13 @@ export function analyzeQuestion(question: string, context: AnalysisContext): Que
     controls.push(match[3] ? `${match[1]}-${match[2]}(${match[3]})` : `${match[1]}-${match[2]}`);
     mark(blocked, match.index, match.index + match[0].length);
   }
+  const addresses: Concept[] = [];
+  for (const match of folded.matchAll(IPV4_ADDRESS)) {
+    if (!isIpv4Address(match[1]!)) continue;
+    const end = match.index + match[0].length;
+    addresses.push({ label: match[1]!, alternatives: [{ text: match[1]!, weight: 1, latin: false }], origin: 'question', families: [], focus: false, specific: true, start: match.index, end });
+    mark(blocked, match.index, end);
+  }
   const clauses: string[] = [];
   for (const match of folded.matchAll(CLAUSE_REFERENCE)) {
     if (blocked[match.index]) continue;
@@ -227,7 +242,7 @@ export function analyzeQuestion(question: string, context: AnalysisContext): Que
     mark(blocked, match.index, match.index + match[0].length);
   }
 
-  const concepts: Concept[] = [];
+  const concepts: Concept[] = [...addresses];
   // A term the question quotes ("部分符合", “不适用”) is meant as written: one concept, unless the thesaurus knows it.
   for (const match of folded.matchAll(QUOTED)) {
     const phrase = match[1]!.trim();
