@@ -1,3 +1,4 @@
+import './offlineEnvironment.ts'; // first: every process that runs the engine is kept offline (see the file)
 import { EstimatingTokenCounter, WordPieceTokenCounter, type TokenCounter } from './chunk/WordPieceTokenCounter.ts';
 import type { IngestOptions } from './ingest/ingestFiles.ts';
 import { Library } from './Library.ts';

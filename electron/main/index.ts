@@ -5,6 +5,7 @@ import path from 'node:path';
 import { app, dialog, ipcMain, Menu, MessageChannelMain, protocol, screen, session, shell, utilityProcess, type BrowserWindow } from 'electron';
 import type { EngineEventName, EngineEvents } from '../../shared/engineApi.ts';
 import type { DesktopEventMessage } from '../../shared/desktopBridge.ts';
+import { OFFLINE_ENVIRONMENT } from '../../shared/offlineEnvironment.ts';
 import { KB_CHANNELS } from '../preload/kbBridge.ts';
 import { appMenuTemplate } from './appMenu.ts';
 import { APP_SCHEME_PRIVILEGES, handleAppProtocol } from './appProtocol.ts';
@@ -59,7 +60,8 @@ if (!app.requestSingleInstanceLock()) {
     const defaultLibrary: EngineLibrary = { file: data.defaultLibrary, create: true };
 
     const engine = new EngineProcess({
-      fork: () => utilityProcess.fork(ENGINE_HOST_PATH, [], { serviceName: 'Offline KB engine' }),
+      // The engine host's environment carries OFFLINE_ENVIRONMENT before anything in it loads onnxruntime.
+      fork: () => utilityProcess.fork(ENGINE_HOST_PATH, [], { serviceName: 'Offline KB engine', env: { ...process.env, ...OFFLINE_ENVIRONMENT } }),
       createChannel: () => new MessageChannelMain(),
       version: app.getVersion(),
       tokenizerDir: shippedTokenizerDir(),

@@ -11,7 +11,7 @@ import { ENGINE_METHODS } from '../../shared/engineApi.ts';
 const fake = vi.hoisted(() => {
   const appListeners = new Map<string, (...args: unknown[]) => void>();
   const windows: { options: unknown; url?: string; sent: unknown[][] }[] = [];
-  const children: { modulePath: string; messages: unknown[]; transfers: unknown[][]; exit?: (code: number) => void }[] = [];
+  const children: { modulePath: string; env?: Record<string, string | undefined> | undefined; messages: unknown[]; transfers: unknown[][]; exit?: (code: number) => void }[] = [];
   const ports: { listeners: Map<string, (...args: unknown[]) => void>; posted: unknown[]; started: boolean }[] = [];
   class FakePort {
     readonly record = { listeners: new Map<string, (...args: unknown[]) => void>(), posted: [] as unknown[], started: false };
@@ -79,8 +79,8 @@ const fake = vi.hoisted(() => {
         port2 = new FakePort();
       },
       utilityProcess: {
-        fork: vi.fn((modulePath: string) => {
-          const child = { modulePath, messages: [] as unknown[], transfers: [] as unknown[][], exit: undefined as ((code: number) => void) | undefined };
+        fork: vi.fn((modulePath: string, _args: string[], options: { env?: Record<string, string | undefined> }) => {
+          const child = { modulePath, env: options.env, messages: [] as unknown[], transfers: [] as unknown[][], exit: undefined as ((code: number) => void) | undefined };
           children.push(child);
           return {
             postMessage: (message: unknown, transfer: unknown[] = []) => {
@@ -137,6 +137,8 @@ describe('electron/main/index.ts', () => {
     expect(existsSync(path.join(userData.dir, 'libraries'))).toBe(true);
     expect(children).toHaveLength(1);
     expect(children[0]!.modulePath).toMatch(/main[\\/]engineHost\.js$/);
+    // Offline before onnxruntime loads in it: the host's environment turns onnxruntime's telemetry off.
+    expect(children[0]!.env).toMatchObject({ ORT_DISABLE_TELEMETRY: '1', PATH: process.env['PATH'] });
     expect(children[0]!.messages[0]).toEqual({
       kind: 'start',
       libraryFile: path.join(userData.dir, 'libraries', 'default.kb.sqlite'),

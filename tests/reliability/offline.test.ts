@@ -3,15 +3,26 @@
 // Node children that inherit the flag (node-llama-cpp's): net/tls/http/https/http2/dgram/dns/fetch/WebSocket record
 // the attempt and throw. Where strace exists, the same runs are also traced at the system-call level (connect/sendto/
 // sendmsg), which sees native code too (onnxruntime, llama.cpp, SQLite): no AF_INET/AF_INET6 socket may appear.
+// Every run has a HOME of its own: onnxruntime-node 1.30 queues Microsoft telemetry there (~/.cache/Microsoft/…:
+// a device id, the process path, model names) to send later, unless ORT_DISABLE_TELEMETRY=1 was set before it
+// loaded; kb sets it in every entry point, over a user's own value ("0" is passed below), and no such file may appear.
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORPUS, REPO, runKb, SHARED, SYNTHETIC_EMBEDDER, tempDir } from './helpers.ts';
+import { connectRpc } from '../e2e/rpcSocket.ts';
+import { CORPUS, REPO, runKb, SHARED, spawnKb, SYNTHETIC_EMBEDDER, tempDir } from './helpers.ts';
 
 const DENY = path.join(import.meta.dirname, 'fixtures/denyNetwork.ts');
 const PROBE = path.join(import.meta.dirname, 'fixtures/tryNetwork.ts');
 const STORIES = path.join(SHARED, 'models/stories260K/stories260K.gguf');
+/** Where onnxruntime-node keeps its telemetry queue and device id, under HOME. */
+const TELEMETRY_DIR = '.cache/Microsoft';
+const STRACE_NETWORK = ['strace', '-f', '-qq', '-e', 'trace=connect,sendto,sendmsg,sendmmsg'];
+/** A user who turned telemetry on: kb keeps it off all the same. */
+const TELEMETRY_ON = { ORT_DISABLE_TELEMETRY: '0', ORT_TELEMETRY_DISABLED: '0' };
 
 function hasStrace(): boolean {
   try {
@@ -38,8 +49,12 @@ describe('offline guarantee: ingest, search and ask attempt no network access', 
   let docs: string;
   let runIndex = 0;
 
+  let home: string;
+
   beforeAll(() => {
     ({ dir, cleanup } = tempDir('kb-offline-'));
+    home = path.join(dir, 'home');
+    mkdirSync(home);
     library = path.join(dir, 'offline.kb.sqlite');
     docs = path.join(dir, 'docs');
     mkdirSync(docs);
@@ -55,8 +70,8 @@ describe('offline guarantee: ingest, search and ask attempt no network access', 
     const trace = path.join(dir, `trace-${index}.txt`);
     const run = await runKb(args, {
       nodeOptions: ['--require', DENY],
-      env: { KB_NETWORK_LOG: log },
-      ...(STRACE ? { wrapper: ['strace', '-f', '-qq', '-e', 'trace=connect,sendto,sendmsg,sendmmsg', '-o', trace] } : {}),
+      env: { KB_NETWORK_LOG: log, HOME: home, ...TELEMETRY_ON },
+      ...(STRACE ? { wrapper: [...STRACE_NETWORK, '-o', trace] } : {}),
     });
     const entries = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as LogEntry) : [];
     const inetCalls = STRACE && existsSync(trace) ? readFileSync(trace, 'utf8').split('\n').filter((line) => /AF_INET6?\b/.test(line)) : [];
@@ -101,6 +116,8 @@ describe('offline guarantee: ingest, search and ask attempt no network access', 
     expect((JSON.parse(runs[0]!.stdout) as { chunksEmbedded: number }).chunksEmbedded).toBeGreaterThan(0);
     expect((JSON.parse(runs[1]!.stdout) as { documentPath: string }[])[0]!.documentPath).toBe(path.join(docs, 'policy.md'));
     expect(JSON.parse(runs[3]!.stdout)).toMatchObject({ status: 'answered' });
+    // onnxruntime ran in all of them (the embedding model), and wrote no telemetry queue or device id.
+    expect(existsSync(path.join(home, TELEMETRY_DIR))).toBe(false);
     console.log(`offline: ${runs.length} kb runs, 0 network attempts (interception in ${new Set(runs.flatMap((r) => r.log.map((e) => `${e.pid}:${e.thread}`))).size} threads), ${STRACE ? '0 AF_INET/AF_INET6 system calls (strace -f)' : 'strace not installed: system-call check skipped'}`);
   });
 
@@ -143,4 +160,80 @@ describe('offline guarantee: ingest, search and ask attempt no network access', 
     expect(run.log.filter((e) => e.attempt)).toEqual([]);
     expect(run.inetCalls).toEqual([]);
   }, 60_000);
+  it('onnxruntime without kb writes a telemetry device id and queue under HOME (control: the check sees it)', () => {
+    // As kb runs it: transformers.js in a worker thread (measured: onnxruntime 1.30 writes these files from a worker).
+    const controlHome = path.join(dir, 'control-home');
+    mkdirSync(controlHome);
+    const control = path.join(dir, 'control-onnxruntime.mjs');
+    const transformers = pathToFileURL(createRequire(path.join(REPO, 'package.json')).resolve('@huggingface/transformers')).href;
+    writeFileSync(
+      control,
+      [
+        "import { Worker, isMainThread } from 'node:worker_threads';",
+        'if (isMainThread) {',
+        '  const worker = new Worker(new URL(import.meta.url));',
+        "  await new Promise((resolve, reject) => worker.on('exit', resolve).on('error', reject));",
+        '} else {',
+        `  const { env, pipeline } = await import(${JSON.stringify(transformers.replace(/\.cjs$/, '.mjs'))});`,
+        '  env.allowRemoteModels = false;',
+        `  env.localModelPath = ${JSON.stringify(path.dirname(SYNTHETIC_EMBEDDER))};`,
+        `  const embed = await pipeline('feature-extraction', ${JSON.stringify(path.basename(SYNTHETIC_EMBEDDER))}, { dtype: 'fp32' });`,
+        "  await embed(['备份'], { pooling: 'mean', normalize: true });",
+        '}',
+      ].join('\n'),
+    );
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: controlHome };
+    delete env['ORT_DISABLE_TELEMETRY'];
+    delete env['ORT_TELEMETRY_DISABLED'];
+    execFileSync(process.execPath, [control], { env, stdio: 'ignore' });
+    expect(existsSync(path.join(controlHome, TELEMETRY_DIR, 'DeveloperTools/.onnxruntime/deviceid'))).toBe(true);
+  });
+
+  it('kb serve running for a minute, answering with the embedding model all along: no attempt, no socket, no telemetry file', async () => {
+    const log = path.join(dir, 'network-serve.log');
+    const trace = path.join(dir, 'trace-serve.txt');
+    const renderer = path.join(dir, 'renderer');
+    mkdirSync(renderer, { recursive: true });
+    writeFileSync(path.join(renderer, 'index.html'), '<!doctype html><title>kb</title>');
+    const { child, done } = spawnKb(['serve', '--library', library, '--renderer', renderer], {
+      nodeOptions: ['--require', DENY],
+      env: { KB_NETWORK_LOG: log, HOME: home, ...TELEMETRY_ON },
+      ...(STRACE ? { wrapper: [...STRACE_NETWORK, '-o', trace] } : {}),
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (text: string) => {
+          out += text;
+          const match = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/.exec(out);
+          if (match) resolve(match[0]);
+        });
+        void done.then((run) => reject(new Error(`kb serve exited ${run.code}: ${run.stderr}`)));
+      });
+      const { origin, searchParams } = new URL(url);
+      const rpc = await connectRpc(`${origin.replace('http:', 'ws:')}/rpc?token=${searchParams.get('token')}`);
+      // Searches through the embedding model (a library with vectors searches hybrid by default) until a minute has passed since the model loaded.
+      let asked = 0;
+      const started = Date.now();
+      while (Date.now() - started < 60_000) {
+        const reply = await rpc.call('search', [`重要数据 本地备份 ${asked}`, { k: 3 }]);
+        expect(reply.ok, JSON.stringify(reply)).toBe(true);
+        asked++;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      rpc.socket.close();
+      expect(asked).toBeGreaterThan(50);
+    } finally {
+      // Under strace, SIGTERM to strace only detaches it: the signal goes to kb itself (strace's child), which stops.
+      const kbPid = STRACE ? Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(' ')[0]) : child.pid!;
+      process.kill(kbPid, 'SIGTERM');
+    }
+    const run = await done;
+    expect(run.code, run.stderr).toBe(0);
+    const entries = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as LogEntry) : [];
+    expect(entries.filter((e) => e.attempt)).toEqual([]);
+    expect(entries.some((e) => e.armed && e.thread > 0), 'an armed worker thread (the embedding model)').toBe(true);
+    if (STRACE) expect(readFileSync(trace, 'utf8').split('\n').filter((line) => /AF_INET6?\b/.test(line))).toEqual([]);
+    expect(existsSync(path.join(home, TELEMETRY_DIR))).toBe(false);
+  }, 120_000);
 });

@@ -1,3 +1,4 @@
+import '../offlineEnvironment.ts'; // first: kb, kb serve and kb watch never send telemetry (see the file)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';

@@ -1,3 +1,4 @@
+import '../offlineEnvironment.ts'; // before the embedding worker (onnxruntime) starts: see the file
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

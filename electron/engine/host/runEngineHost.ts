@@ -2,6 +2,7 @@
 // one `start` message carrying a MessagePort; the host creates the engine, opens the library and serves EngineApi
 // (LibraryService) on that port until main sends `stop`. Plain Node: the parent port is described structurally, so
 // a worker thread can stand in for the utility process in tests.
+import '../offlineEnvironment.ts'; // first: the app's engine never sends telemetry (see the file)
 import { createEngine, type Engine } from '../createEngine.ts';
 import { rpcPortFromEventPort, type EventMessagePortLike } from '../rpc/rpcPort.ts';
 import { serveEngineRpc } from '../rpc/serveEngineRpc.ts';

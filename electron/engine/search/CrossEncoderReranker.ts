@@ -1,3 +1,4 @@
+import '../offlineEnvironment.ts'; // before transformers.js loads onnxruntime: see the file
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { AutoModelForSequenceClassification, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
