@@ -145,12 +145,26 @@ export class PassageSearch {
   readonly #scans = new Map<string, number[]>();
   readonly #held = new Map<string, boolean>();
   #chunkCount: number | null = null;
+  #dataVersion: number | null = null;
   #averageLength: number | null = null;
 
   constructor(store: LibraryStore, vectors: VectorIndex | null, segmenter: ChineseSegmenter) {
     this.#store = store;
     this.#vectors = vectors;
     this.#segmenter = segmenter;
+  }
+
+  /**
+   * Forgets the cached statistics when another connection has written to the library since they were read. The
+   * cache is one snapshot: a chunk count read while a `kb ingest` in another process had written 2 documents, beside
+   * a word's frequency read after it had written 12, gave that word a negative idf and no search found it.
+   */
+  #forgetIfWritten(): void {
+    const version = this.#store.dataVersion();
+    if (version !== this.#dataVersion) {
+      this.invalidate();
+      this.#dataVersion = version;
+    }
   }
 
   /** Forgets cached statistics and profiles: call after ingestion, removal or a profile edit. */
@@ -167,6 +181,7 @@ export class PassageSearch {
 
   /** The library's indexed documents with their profiles (cached). */
   documents(): DocumentProfileRecord[] {
+    this.#forgetIfWritten();
     this.#documents ??= this.#store.documentProfiles();
     return this.#documents;
   }
@@ -219,6 +234,7 @@ export class PassageSearch {
 
   /** Whether any chunk holds the word (one index token), cached. */
   hasWord(word: string): boolean {
+    this.#forgetIfWritten();
     return this.#frequency(quote(word)) > 0;
   }
 
@@ -229,7 +245,8 @@ export class PassageSearch {
 
   #idf(df: number): number {
     this.#chunkCount ??= this.#store.chunkCount();
-    return df === 0 ? 0 : Math.log(1 + (this.#chunkCount - df + 0.5) / (df + 0.5));
+    // df never above the count it is divided against, whatever was cached when.
+    return df === 0 ? 0 : Math.log(1 + (Math.max(this.#chunkCount, df) - df + 0.5) / (df + 0.5));
   }
 
   /**
@@ -237,6 +254,7 @@ export class PassageSearch {
    * 接内网) is looked for by its parts instead.
    */
   weigh(analysis: QuestionAnalysis): WeighedConcept[] {
+    this.#forgetIfWritten();
     return analysis.concepts.map((concept) => {
       // A compound is scored through its words; it only speaks when the library lacks it whole (see Concept.compound).
       if (concept.compound) return { concept, df: 0, idf: 0, everyday: 1 };
@@ -320,6 +338,7 @@ export class PassageSearch {
 
   /** Ranked passages for an analysed question. */
   search(analysis: QuestionAnalysis, options: SearchOptions = {}): SearchHit[] {
+    this.#forgetIfWritten();
     const k = options.k ?? 10;
     const aware = options.aware !== false;
     const retrieval = options.retrieval ?? 'lexical';

@@ -523,6 +523,15 @@ export class LibraryStore {
     return this.#statements.documentFrequency.get(matchExpression)!.n;
   }
 
+  /**
+   * SQLite's data_version: it changes when another connection (another Library, another process: `kb ingest` while
+   * the app searches) commits to the file, never for this connection's own writes.
+   */
+  dataVersion(): number {
+    this.#live();
+    return this.#db.pragma('data_version', { simple: true }) as number;
+  }
+
   chunkCount(): number {
     this.#live();
     return this.#statements.chunkCount.get()!.n;
