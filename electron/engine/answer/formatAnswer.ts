@@ -1,4 +1,5 @@
 import type { Answer, Citation, HistoryEntry } from '../../../shared/types.ts';
+import { markdownBlockquote, markdownCodeSpan, markdownInline, markdownLines } from './markdownText.ts';
 
 function pages(citation: Citation): string {
   if (citation.page === null) return '';
@@ -30,36 +31,34 @@ export function formatAnswerText(answer: Answer): string {
   return `${notes}${answer.answer}${why}\n\n${zh ? '来源' : 'Sources'}:\n${sources.join('\n')}\n`;
 }
 
-function quoteBlock(text: string): string {
-  return text.split('\n').map((line) => `> ${line}`).join('\n');
-}
-
 /**
  * A conversation as a Markdown working paper: each question with the answer given, when, how, and every cited
- * passage quoted with its document, clause and page.
+ * passage quoted with its document, clause and page. What came from documents or from the person asking is escaped
+ * (markdownText.ts): the headings and the numbered source entries are only the ones written here.
  */
 export function formatConversationMarkdown(libraryFile: string, entries: HistoryEntry[], exportedAt: string): string {
   const first = entries[0];
   const lines = [
-    `# 问答记录 Q&A record${first ? ` — ${first.question}` : ''}`,
+    `# 问答记录 Q&A record${first ? ` — ${markdownInline(first.question)}` : ''}`,
     '',
-    `- Library: \`${libraryFile}\``,
+    `- Library: ${markdownCodeSpan(libraryFile)}`,
     first ? `- Conversation: ${first.conversationId}` : '- Conversation: (none)',
     `- Exported: ${exportedAt}`,
     '',
   ];
   entries.forEach((entry, index) => {
     const { answer } = entry;
-    lines.push(`## Q${index + 1}. ${entry.question}`, '');
-    lines.push(`- Asked: ${entry.askedAt}`, `- Mode: ${answer.mode}; status: ${answer.status}; settings: \`${JSON.stringify(entry.settings)}\``, '');
+    lines.push(`## Q${index + 1}. ${markdownInline(entry.question)}`, '');
+    lines.push(`- Asked: ${entry.askedAt}`, `- Mode: ${answer.mode}; status: ${answer.status}; settings: ${markdownCodeSpan(JSON.stringify(entry.settings))}`, '');
     if (answer.status === 'not_found') {
-      lines.push(`**未找到 Not found.** ${answer.explanation ?? ''}`, '');
+      lines.push(`**未找到 Not found.** ${markdownInline(answer.explanation ?? '')}`, '');
       return;
     }
-    lines.push(answer.answer, '', '### Sources', '');
+    lines.push(...markdownLines(answer.answer), '', '### Sources', '');
     for (const c of answer.citations) {
-      lines.push(`**[${c.n}]** ${c.standard ? `${c.standard} ` : ''}\`${c.documentPath}\` — ${c.headingPath.join(' › ') || '(no heading)'}${pages(c)} (characters ${c.charStart}–${c.charEnd})`, '');
-      lines.push(quoteBlock(c.quote), '');
+      const source = `${c.standard ? `${markdownInline(c.standard)} ` : ''}${markdownCodeSpan(c.documentPath)}`;
+      lines.push(`**[${c.n}]** ${source} — ${markdownInline(c.headingPath.join(' › ')) || '(no heading)'}${pages(c)} (characters ${c.charStart}–${c.charEnd})`, '');
+      lines.push(markdownBlockquote(c.quote), '');
     }
   });
   return `${lines.join('\n').trimEnd()}\n`;
