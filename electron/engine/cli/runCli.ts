@@ -11,6 +11,7 @@ import { evaluateRetrieval, type QaItem } from '../eval/evaluateRetrieval.ts';
 import { EmbeddingModelError } from '../embed/TransformersEmbedder.ts';
 import { IngestInputError } from '../ingest/walkInputs.ts';
 import { runServeCommand, ServeUsageError } from '../serve/runServeCommand.ts';
+import { showControlCharacters } from '../text/showControlCharacters.ts';
 import type { RetrievalMode } from '../search/searchPassages.ts';
 import { LibraryError } from '../store/openLibraryDatabase.ts';
 import { LlmBackendError } from '../llm/LlmBackendError.ts';
@@ -25,6 +26,24 @@ export interface CliIo {
   /** Whether stderr is a terminal (progress redraws one line) or a log (a line every few seconds). */
   stderrIsTty: boolean;
   env: Record<string, string | undefined>;
+}
+
+/** kb's own terminal escape: a progress line on a terminal redraws itself (carriage return, erase the line). */
+const REDRAW = '\r\x1b[K';
+
+/**
+ * The CLI's output as a terminal may receive it. Documents are not trusted, and their text, headings and file names
+ * reach stdout and stderr (hits, answers, skip reasons, progress): an escape sequence there could write the
+ * clipboard (OSC 52), clear the screen, or draw over a line. Every control character is shown as its visible escape
+ * (`\u001b`), in JSON output too (there it is JSON's own escape, so the value read back is unchanged); the one
+ * escape written as itself is kb's own redraw at the start of a progress write.
+ */
+function terminalSafe(io: CliIo): CliIo {
+  return {
+    ...io,
+    stdout: (text) => io.stdout(showControlCharacters(text)),
+    stderr: (text) => io.stderr(text.startsWith(REDRAW) ? REDRAW + showControlCharacters(text.slice(REDRAW.length)) : showControlCharacters(text)),
+  };
 }
 
 /** A mistake in how the CLI was called: one line on stderr, exit code 2. */
@@ -151,7 +170,7 @@ function progressPrinter(io: CliIo): (progress: IngestProgress) => void {
     const eta = progress.etaMs === null ? '' : ` ETA ${formatDuration(progress.etaMs)}`;
     const current = progress.currentFile ? `  ${path.basename(progress.currentFile)}` : '';
     const line = `[${progress.filesDone}/${progress.filesTotal}] ${percent}% ${progress.filesPerSecond.toFixed(1)} files/s${eta}${current}`;
-    io.stderr(io.stderrIsTty ? `\r\x1b[K${line}${finished ? '\n' : ''}` : `${line}\n`);
+    io.stderr(io.stderrIsTty ? `${REDRAW}${line}${finished ? '\n' : ''}` : `${line}\n`);
   };
 }
 
@@ -186,7 +205,7 @@ async function loadCliModel(engine: Engine, values: Values, io: CliIo): Promise<
     ...(values['context-size'] === undefined ? {} : { contextSize: positiveInteger(values['context-size'], 'context-size', 4096) }),
     ...(values.threads === undefined ? {} : { threads: positiveInteger(values.threads, 'threads', 1) }),
     onProgress: (p) => {
-      if (io.stderrIsTty) io.stderr(`\r\x1b[KLoading model: ${Math.round(p.fraction * 100)}%${p.stage === 'ready' ? '\n' : ''}`);
+      if (io.stderrIsTty) io.stderr(`${REDRAW}Loading model: ${Math.round(p.fraction * 100)}%${p.stage === 'ready' ? '\n' : ''}`);
     },
   });
   const { info } = loaded;
@@ -226,7 +245,7 @@ async function commandIngest(inputs: string[], values: Values, io: CliIo): Promi
       if (pooling !== undefined && pooling !== 'cls' && pooling !== 'mean') throw new UsageError(`--embedding-pooling must be cls or mean, got "${pooling}"`);
       const { reembedded } = await library.setEmbeddingModel(modelDir, {
         pooling,
-        onProgress: (p) => io.stderr(`${io.stderrIsTty ? '\r\x1b[K' : ''}embedding existing chunks ${p.embedded}/${p.total} (${p.chunksPerSecond.toFixed(0)} chunks/s)${io.stderrIsTty ? '' : '\n'}`),
+        onProgress: (p) => io.stderr(`${io.stderrIsTty ? REDRAW : ''}embedding existing chunks ${p.embedded}/${p.total} (${p.chunksPerSecond.toFixed(0)} chunks/s)${io.stderrIsTty ? '' : '\n'}`),
       });
       if (reembedded > 0 && io.stderrIsTty) io.stderr('\n');
     }
@@ -584,7 +603,8 @@ async function commandWatch(inputs: string[], values: Values, io: CliIo): Promis
 }
 
 /** Runs the `kb` command line. Returns the exit code; never throws for a mistake a person can fix. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], given: CliIo): Promise<number> {
+  const io = terminalSafe(given);
   try {
     const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
     const [command, ...rest] = positionals;
