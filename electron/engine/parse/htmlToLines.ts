@@ -1,7 +1,7 @@
 // HTML → lines, shared by the HTML parser and the DOCX parser (mammoth produces HTML).
 
 import { Parser } from 'htmlparser2';
-import type { SourceLine } from './types.ts';
+import { ParseError, type SourceLine } from './types.ts';
 
 export interface HtmlLines {
   lines: SourceLine[];
@@ -21,6 +21,14 @@ const BLOCKS = new Set([
 ]);
 
 const HEADING = /^h([1-6])$/;
+
+/**
+ * The deepest nesting of elements read. htmlparser2 (12.0) keeps its open elements with Array unshift/shift, so each
+ * tag costs time in proportion to the depth: 2 MB of nested tags took 82 s, blocking the engine. Browsers stop
+ * nesting at 512 (Blink's parser); no document an auditor has nests near this, so deeper HTML is refused, in time
+ * bounded by this depth, with a reason.
+ */
+export const MAX_HTML_NESTING = 2000;
 
 interface OpenElement {
   name: string;
@@ -95,6 +103,12 @@ export function htmlToLines(html: string): HtmlLines {
       onopentag(name, attribs) {
         const skip = SKIPPED.has(name) || attribs.hidden !== undefined;
         stack.push({ name, skip });
+        if (stack.length > MAX_HTML_NESTING) {
+          throw new ParseError(
+            'unsupported',
+            `HTML nested more than ${MAX_HTML_NESTING.toLocaleString('en')} elements deep (no document nests so deep; generated or damaged markup): not indexed`,
+          );
+        }
         if (name === 'title' && title === undefined && titleBuf === undefined) titleBuf = '';
         if (skip) skipDepth++;
         if (skipDepth > 0) return;
