@@ -2,12 +2,17 @@
 // another site (or anything on the machine) can send before any check: `//[` with an Upgrade header (which made the
 // server exit with "TypeError: Invalid URL"), scheme-relative and absolute targets, repeated tokens, bad percent
 // encoding, bytes that are not HTTP, oversized headers, a client that resets the socket mid-upgrade. After each, the
-// server still answers, and at the end it still accepts a WebSocket with the token.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+// server still answers, and at the end it still accepts a WebSocket with the token. Then clients that take too
+// much: connections past the limit, calls flooded on one connection, and calls whose replies are never read.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnKb, tempDir, type KbRun } from './helpers.ts';
+import { MAX_CALLS_IN_FLIGHT, MAX_CONNECTIONS } from '../../electron/engine/serve/startKbServer.ts';
+import type { RpcResponse } from '../../shared/engineApi.ts';
+import { connectRpc, type RpcSocket } from '../e2e/rpcSocket.ts';
+import { runKb, spawnKb, tempDir, type KbRun } from './helpers.ts';
 
 const UPGRADE = 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
 
@@ -25,7 +30,15 @@ describe('kb serve: no request ends the server', () => {
     const renderer = path.join(dir, 'renderer');
     mkdirSync(renderer);
     writeFileSync(path.join(renderer, 'index.html'), '<!doctype html><title>kb</title>');
-    ({ child, done } = spawnKb(['serve', '--library', path.join(dir, 'serve.kb.sqlite'), '--renderer', renderer]));
+    // A 2 MB document: documentFile replies with it (base64), a large reply to ask for and never read.
+    const docs = path.join(dir, 'docs');
+    mkdirSync(docs);
+    const paragraph = '应对登录的用户进行身份标识和鉴别，身份标识具有唯一性，身份鉴别信息具有复杂度要求并定期更换。\n\n';
+    writeFileSync(path.join(docs, 'large.md'), `# 大文件\n\n${paragraph.repeat(Math.ceil(2_000_000 / Buffer.byteLength(paragraph)))}`);
+    const library = path.join(dir, 'serve.kb.sqlite');
+    const ingest = await runKb(['ingest', docs, '--library', library]);
+    expect(ingest.code, ingest.stderr).toBe(0);
+    ({ child, done } = spawnKb(['serve', '--library', library, '--renderer', renderer]));
     void done.then(() => (exited = true));
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -107,4 +120,74 @@ describe('kb serve: no request ends the server', () => {
     expect(await raw(request(`/rpc?token=${token}`, UPGRADE))).toBe('HTTP/1.1 101 Switching Protocols');
     expect(exited).toBe(false);
   });
+  const rpcUrl = () => `ws://127.0.0.1:${port}/rpc?token=${token}`;
+  /** The kb serve process's resident memory now and at its peak, in MiB. */
+  function rssMb(): { now: number; peak: number } {
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)![1]);
+    return { now: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
+  }
+
+  it(`connections past ${MAX_CONNECTIONS} are refused (503) until one closes`, async () => {
+    const open: RpcSocket[] = [];
+    // The raw clients above left without a close frame (they dropped their sockets): they are not counted.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    try {
+      for (let i = 0; i < MAX_CONNECTIONS; i++) open.push(await connectRpc(rpcUrl()).catch((error: unknown) => Promise.reject(new Error(`connection ${i + 1}: ${String(error)}`))));
+      expect(await raw(request(`/rpc?token=${token}`, UPGRADE))).toMatch(/^HTTP\/1\.1 503 /);
+      expect((await open[0]!.call('libraryInfo', [])).ok).toBe(true);
+      open.shift()!.socket.close();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await raw(request(`/rpc?token=${token}`, UPGRADE))).toBe('HTTP/1.1 101 Switching Protocols');
+    } finally {
+      for (const rpc of open) rpc.socket.close();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  });
+
+  it(`a flood of calls on one connection: past ${MAX_CALLS_IN_FLIGHT} unanswered, each is answered at once with "busy"`, async () => {
+    const rpc = await connectRpc(rpcUrl());
+    try {
+      const replies = await Promise.all(Array.from({ length: 300 }, (_, i) => rpc.call('search', [`身份鉴别 ${i}`])));
+      const busy = replies.filter((reply) => !reply.ok && reply.error.name === 'BusyError');
+      expect(replies.filter((reply) => reply.ok).length).toBeGreaterThanOrEqual(MAX_CALLS_IN_FLIGHT);
+      expect(busy.length).toBeGreaterThan(0);
+      expect(busy.length + replies.filter((reply) => reply.ok).length).toBe(300);
+      expect((busy[0] as Extract<RpcResponse, { ok: false }>).error.message).toMatch(/unanswered on this connection/);
+      // Once they are answered, the connection is served as before.
+      expect((await rpc.call('libraryInfo', [])).ok).toBe(true);
+    } finally {
+      rpc.socket.close();
+    }
+  });
+
+  it('a client that asks for 400 large replies and reads none is closed; the server keeps its memory', async () => {
+    const before = rssMb();
+    const socket: Socket = connect(port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.on('connect', resolve));
+    socket.write(request(`/rpc?token=${token}`, UPGRADE));
+    socket.pause(); // never reads a byte of what it asks for
+    let closed = false;
+    socket.on('close', () => (closed = true));
+    socket.on('error', () => undefined);
+    const frame = (text: string): Buffer => {
+      const payload = Buffer.from(text);
+      const mask = randomBytes(4);
+      const header = payload.length < 126 ? Buffer.from([0x81, 0x80 | payload.length]) : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
+      return Buffer.concat([header, mask, payload.map((byte, i) => byte ^ mask[i % 4]!)]);
+    };
+    for (let id = 1; id <= 400; id++) socket.write(frame(JSON.stringify({ id, method: 'documentFile', args: [1] })));
+    // The server answers as fast as it can; let it try for a while.
+    await new Promise((resolve) => setTimeout(resolve, 8000));
+    const after = rssMb();
+    socket.destroy();
+    console.log(`kb serve, 400 unread 2 MB replies: RSS ${before.now} → ${after.now} MiB (peak ${after.peak} MiB)`);
+    expect(after.peak - before.now).toBeLessThan(400);
+    // The server still serves others.
+    const rpc = await connectRpc(rpcUrl());
+    expect((await rpc.call('libraryInfo', [])).ok).toBe(true);
+    rpc.socket.close();
+    expect(exited).toBe(false);
+    void closed;
+  }, 60_000);
 });

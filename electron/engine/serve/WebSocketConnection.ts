@@ -13,7 +13,14 @@ const HANDSHAKE_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const OPCODE = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa } as const;
 
 /** Close codes used here (RFC 6455 §7.4.1). */
-export const CLOSE_CODE = { normal: 1000, protocolError: 1002, unsupportedData: 1003, invalidData: 1007, tooBig: 1009 } as const;
+export const CLOSE_CODE = { normal: 1000, protocolError: 1002, unsupportedData: 1003, invalidData: 1007, policyViolation: 1008, tooBig: 1009, tryAgainLater: 1013 } as const;
+
+/**
+ * Replies a client has not read yet that a connection keeps, beyond the one being written: a client that asks and
+ * never reads is closed (1008) at this backlog instead of holding the server's memory (400 unread 2 MB replies held
+ * 850 MB).
+ */
+export const MAX_UNREAD_BYTES = 64 * 1024 * 1024;
 
 /** The value of Sec-WebSocket-Accept for a client's Sec-WebSocket-Key. */
 export function acceptKey(clientKey: string): string {
@@ -59,7 +66,15 @@ export class WebSocketConnection extends EventEmitter<WebSocketConnectionEvents>
     this.#maxMessageBytes = maxMessageBytes;
     socket.on('data', (chunk: Buffer) => this.#receive(chunk));
     socket.on('close', () => this.#finish(CLOSE_CODE.normal));
+    // node:http's sockets are half-open: a client that leaves without a close frame (a killed tab, a dropped
+    // socket) only ends its side, and the connection stayed open, and counted, for ever. Its end is the end.
+    socket.on('end', () => {
+      this.#finish(CLOSE_CODE.normal);
+      socket.end();
+    });
     socket.on('error', () => this.#finish(CLOSE_CODE.protocolError));
+    // A client can reset the socket before its upgrade is handled: 'close' has fired already and will not again.
+    if (socket.destroyed) queueMicrotask(() => this.#finish(CLOSE_CODE.normal));
   }
 
   get closed(): boolean {
@@ -68,6 +83,12 @@ export class WebSocketConnection extends EventEmitter<WebSocketConnectionEvents>
 
   send(text: string): void {
     if (this.#closed) return;
+    if (this.#socket.writableLength > MAX_UNREAD_BYTES) {
+      // The client is not reading what it asked for: end it (the close frame queues behind the backlog, so destroy).
+      this.#finish(CLOSE_CODE.policyViolation);
+      this.#socket.destroy();
+      return;
+    }
     this.#socket.write(encodeFrame(OPCODE.text, Buffer.from(text, 'utf8')));
   }
 

@@ -23,6 +23,10 @@ import { acceptWebSocket, CLOSE_CODE, rejectUpgrade, type WebSocketConnection } 
 export const SERVE_HOST = '127.0.0.1';
 // 256 MiB of base64 per message: a batch of large PDFs fits; anything more is refused before it is buffered whole.
 const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+/** Open WebSockets at once: the app needs one per tab; more are refused (503) rather than each costing memory. */
+export const MAX_CONNECTIONS = 16;
+/** Calls one connection may have unanswered; more are answered at once with an error, never queued without end. */
+export const MAX_CALLS_IN_FLIGHT = 32;
 
 
 export interface KbServerOptions {
@@ -111,6 +115,16 @@ async function serveStatic(request: IncomingMessage, response: ServerResponse, r
   response.end(request.method === 'HEAD' ? undefined : body);
 }
 
+/** The id of a call message, or null when it is not one. */
+function callId(text: string): number | null {
+  try {
+    const { id } = JSON.parse(text) as { id?: unknown };
+    return typeof id === 'number' && Number.isSafeInteger(id) ? id : null;
+  } catch {
+    return null;
+  }
+}
+
 async function dispatch(service: EngineApi, text: string): Promise<RpcResponse | null> {
   let message: unknown;
   try {
@@ -176,12 +190,22 @@ export async function startKbServer(options: KbServerOptions): Promise<KbServer>
     if (!sameToken(tokenOf(url), token)) return rejectUpgrade(socket, 401, 'Unauthorized: the token is missing or wrong');
     // A browser always sends Origin: only the page this server served may connect (no cross-site WebSocket).
     if (origin !== undefined && !isOwnHost(origin.replace(/^http:\/\//, ''), port)) return rejectUpgrade(socket, 403, 'Forbidden origin');
+    if (connections.size >= MAX_CONNECTIONS) return rejectUpgrade(socket, 503, `Service Unavailable: ${MAX_CONNECTIONS} connections are open already`);
     const connection = acceptWebSocket(request, socket, MAX_MESSAGE_BYTES);
     if (!connection) return;
     connections.add(connection);
     connection.on('close', () => connections.delete(connection));
+    let inFlight = 0;
     connection.on('message', (text) => {
+      if (inFlight >= MAX_CALLS_IN_FLIGHT) {
+        const id = callId(text);
+        if (id === null) return connection.close(CLOSE_CODE.protocolError);
+        const error = { name: 'BusyError', message: `${MAX_CALLS_IN_FLIGHT} calls are unanswered on this connection already: wait for their replies` };
+        return connection.send(JSON.stringify({ id, ok: false, error } satisfies RpcResponse));
+      }
+      inFlight++;
       void dispatch(options.service, text).then((reply) => {
+        inFlight--;
         if (reply) connection.send(JSON.stringify(reply));
         else connection.close(CLOSE_CODE.protocolError);
       });
