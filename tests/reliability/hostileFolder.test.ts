@@ -15,7 +15,7 @@ import { runKb, tempDir, TOKENIZER_DIR, type KbRun } from './helpers.ts';
 // chunks and index rows are in memory together: about 9 bytes of RSS per byte of text, measured 10–40 MiB).
 const ENORMOUS_MB = 30;
 // Measured peak of the whole `kb ingest` child on this folder: 560–580 MiB on the 2-core dev machine (200 MiB is the
-// engine at rest: jieba, tokenizer, SQLite cache; ~270 MiB the 30 MiB text file; a .docx bomb declared at 150 MiB
+// engine at rest: jieba, tokenizer, SQLite cache; ~270 MiB the 30 MiB text file; a .docx bomb declared at 15 MiB
 // is inflated up to that declaration before it is refused). Bound with margin for allocator noise:
 const PEAK_RSS_BOUND_MB = 800;
 // `nobody`: the child drops root so that chmod 000 means something.

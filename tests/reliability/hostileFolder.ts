@@ -241,8 +241,8 @@ export async function buildHostileFolder(root: string, options: { enormousMb: nu
     code: 'too-large',
     reason: /word\/document\.xml decompresses to more than 4\.0 KiB \(a zip bomb or an extremely large document\): not indexed/,
   });
-  // Declared as 150 MiB (under the 200 MiB limit, a plausible ratio): inflation stops at the declared size.
-  put('bombs/understated-bomb.docx', zipWithDeflatedEntry('word/document.xml', gigabyte, 150 * 1024 * 1024), {
+  // Declared as 15 MiB (under the 16 MiB limit, a plausible ratio): inflation stops at the declared size.
+  put('bombs/understated-bomb.docx', zipWithDeflatedEntry('word/document.xml', gigabyte, 15 * 1024 * 1024), {
     outcome: 'failed',
     code: 'too-large',
     reason: /zip bomb|decompresses to more than/,
