@@ -1,12 +1,16 @@
-// Word documents whose text is large: mammoth reads a .docx into a DOM, ~60× the XML in memory, so the XML a .docx
+// Documents whose parts inflate to far more than the file. PDF: pdf.js inflates a stream whole and has no limit, so
+// a Flate stream past MAX_PDF_STREAM_BYTES is refused before pdf.js reads it (a 1 MB PDF whose page inflates to 1 GiB
+// took 1.7 GB and 15 s, and was indexed as one line). Word: mammoth reads a .docx into a DOM, ~60× the XML in memory, so the XML a .docx
 // may hold is capped (DEFAULT_MAX_DECOMPRESSED_BYTES, 16 MiB). The real `kb ingest`, its whole process's peak RSS
 // measured: a .docx with 40 MiB of Word text (it reached 2.4 GB and more before) is refused with the reason, within
 // bounded memory; one with 10 MiB of text is indexed, also within the bound.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createDeflate } from 'node:zlib';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES } from '../../electron/engine/parse/parseDocx.ts';
-import { makeDocx } from '../engine/parse/fixtures.ts';
+import { MAX_PDF_STREAM_BYTES } from '../../electron/engine/parse/parsePdf.ts';
+import { makeDocx, makePdf, serializePdf } from '../engine/parse/fixtures.ts';
 import { runKb, tempDir } from './helpers.ts';
 
 const MiB = 1024 * 1024;
@@ -24,11 +28,48 @@ function wordText(mb: number): Uint8Array {
   return makeDocx(paragraphs.join(''));
 }
 
-describe('Word documents with a lot of text: bounded memory', () => {
+/** Deflates `size` bytes of spaces after `head`, a MiB at a time (the whole never exists in this process). */
+async function deflatedSpaces(head: string, size: number): Promise<Buffer> {
+  const deflate = createDeflate({ level: 9 });
+  const out: Buffer[] = [];
+  deflate.on('data', (chunk: Buffer) => out.push(chunk));
+  const ended = new Promise((resolve) => deflate.on('end', resolve));
+  deflate.write(head);
+  const spaces = Buffer.alloc(MiB, 0x20);
+  for (let written = 0; written < size; written += MiB) if (!deflate.write(spaces)) await new Promise((resolve) => deflate.once('drain', resolve));
+  deflate.end();
+  await ended;
+  return Buffer.concat(out);
+}
+
+describe('documents that inflate: bounded memory', () => {
   let dir: string;
   let cleanup: () => void;
   beforeAll(() => ({ dir, cleanup } = tempDir('kb-parser-memory-')));
   afterAll(() => cleanup?.());
+
+  it(`a 1 MB PDF whose page inflates to 1 GiB: refused (over ${MAX_PDF_STREAM_BYTES / MiB} MiB a stream), peak RSS under 400 MiB; a real PDF beside it is indexed`, async () => {
+    const docs = path.join(dir, 'pdf');
+    mkdirSync(docs);
+    const content = await deflatedSpaces('BT /F1 12 Tf 72 720 Td (Bomb page) Tj ET\n', 1024 * MiB);
+    const objects = [
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [4 0 R] /Count 1 >>',
+      '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>',
+      `<< /Length ${content.length} /Filter /FlateDecode >>\nstream\n${content.toString('latin1')}\nendstream`,
+    ];
+    writeFileSync(path.join(docs, 'bomb.pdf'), serializePdf(objects));
+    writeFileSync(path.join(docs, 'audit.pdf'), makePdf({ pages: [['Audit log retained for six months'], ['Second page']] }));
+    const run = await runKb(['ingest', docs, '--library', path.join(dir, 'pdf.kb.sqlite'), '--json']);
+    expect(run.signal, run.stderr).toBe(null);
+    const summary = JSON.parse(run.stdout) as { indexed: number; failed: { path: string; code: string; reason: string }[] };
+    expect(summary.indexed).toBe(1);
+    expect(summary.failed).toMatchObject([{ path: path.join(docs, 'bomb.pdf'), code: 'too-large' }]);
+    expect(summary.failed[0]!.reason).toMatch(/inflates to more than 64 MiB \(a compression bomb/);
+    console.log(`parser memory: 1 MB PDF inflating to 1 GiB refused, peak RSS ${run.peakRssMb} MiB`);
+    expect(run.peakRssMb).toBeLessThan(400);
+  }, 120_000);
 
   it(`40 MiB of Word text: refused with the reason, peak RSS under ${PEAK_RSS_BOUND_MB} MiB`, async () => {
     const docs = path.join(dir, 'large');

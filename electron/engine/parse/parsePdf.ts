@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { inflateSync } from 'node:zlib';
 import { PDFParse } from 'pdf-parse';
 import { foldCjkCompatibility, looksTraditionalChinese } from './foldCjkCompatibility.ts';
 import { ParseError } from './types.ts';
@@ -25,6 +26,46 @@ export function pdfjsAssetDirs(): { cMapUrl: string; standardFontDataUrl: string
 }
 
 /**
+ * The most one Flate stream of a PDF (a page's content, a font, an object stream) may inflate to. pdf.js inflates a
+ * stream whole, into memory, and has no limit of its own: a 1 MB PDF whose content stream inflates to 1 GB took
+ * 2.2 GB. A page's content is at most a few MB in real documents; images, which text extraction never decodes, are
+ * not checked.
+ */
+export const MAX_PDF_STREAM_BYTES = 64 * 1024 * 1024;
+
+const LATIN1 = new TextDecoder('latin1');
+
+/**
+ * Refuses a PDF with a Flate stream (not an image) that inflates past MAX_PDF_STREAM_BYTES, before pdf.js reads it.
+ * Streams are found by their keywords (`obj` … `stream` … `endstream`): a stream that is not where they say, or
+ * does not inflate, is left to pdf.js, which reports damage as it does today. Memory: one stream up to the limit.
+ */
+export function checkPdfStreams(bytes: Uint8Array): void {
+  const text = LATIN1.decode(bytes);
+  for (let at = text.indexOf('stream', 0); at !== -1; at = text.indexOf('stream', at + 6)) {
+    if (text.startsWith('end', at - 3)) continue;
+    const dataStart = text[at + 6] === '\r' && text[at + 7] === '\n' ? at + 8 : text[at + 6] === '\n' ? at + 7 : -1;
+    if (dataStart === -1) continue;
+    const dictionary = text.slice(Math.max(0, text.lastIndexOf(' obj', at), at - 4096), at);
+    if (!dictionary.includes('/FlateDecode') || /\/Subtype\s*\/Image\b/.test(dictionary)) continue;
+    const dataEnd = text.indexOf('endstream', dataStart);
+    if (dataEnd === -1) return;
+    try {
+      inflateSync(bytes.subarray(dataStart, dataEnd), { maxOutputLength: MAX_PDF_STREAM_BYTES });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new ParseError(
+          'too-large',
+          `PDF stream at byte ${dataStart} inflates to more than ${MAX_PDF_STREAM_BYTES / 1024 / 1024} MiB (a compression bomb, not a page of a document): not indexed`,
+        );
+      }
+      // Not a whole zlib stream where the keywords said: pdf.js decides.
+    }
+    at = dataEnd;
+  }
+}
+
+/**
  * PDF via pdf-parse (pdf.js): one SourceLine per extracted text line, each with its 1-based `page`.
  * Lines come from the page layout (`layoutWrapped: true`).
  * Errors: password → 'encrypted'; damaged or truncated → 'corrupt'; pages without any text → 'no-text-layer'.
@@ -36,6 +77,7 @@ export async function parsePdf(bytes: Uint8Array): Promise<ParsedSource> {
       'damaged PDF: the file is truncated (no %%EOF end marker); copy or download it again and add it again',
     );
   }
+  checkPdfStreams(bytes);
   const parser = new PDFParse({
     data: new Uint8Array(bytes), // pdf.js may transfer (detach) the buffer it is given: pass a copy
     ...pdfjsAssetDirs(),
