@@ -22,7 +22,27 @@ export interface ConnectionSlice {
   info: LibraryInfo | null;
   connect(): Promise<void>;
   refreshInfo(): Promise<void>;
+  /**
+   * Events of jobs whose id the page does not know yet. The call that starts a job replies with its id, but its
+   * progress and jobDone events travel apart from that reply and can arrive first (a small job ends before its reply
+   * is read): they wait here until the reply names the job, the last 32 jobs at most.
+   */
+  earlyJobEvents: Map<string, EarlyJobEvents>;
+  /** What arrived early for `jobId`, taken out of earlyJobEvents. */
+  takeEarlyJobEvents(jobId: string): EarlyJobEvents | undefined;
+  /** Ends the ingestion job shown (its jobDone). */
+  finishIngestJob(done: JobDone): void;
+  /** Ends the embedding job shown (its jobDone). */
+  finishEmbeddingJob(done: JobDone): void;
 }
+
+export interface EarlyJobEvents {
+  ingestProgress?: IngestProgress;
+  embeddingProgress?: EmbeddingProgress;
+  done?: JobDone;
+}
+
+const MAX_EARLY_JOBS = 32;
 
 export interface IngestJobState {
   jobId: string;
@@ -182,9 +202,16 @@ const createConnectionSlice: Slice<ConnectionSlice> = (set, get) => ({
   connect: async () => {
     try {
       const client = await connectKb();
+      /** Keeps an event of a job the page does not know (yet). */
+      const early = (jobId: string, event: EarlyJobEvents): void => {
+        const kept = get().earlyJobEvents;
+        kept.set(jobId, { ...kept.get(jobId), ...event });
+        while (kept.size > MAX_EARLY_JOBS) kept.delete(kept.keys().next().value!);
+      };
       client.on('ingestProgress', ({ jobId, progress }) => {
         const job = get().job;
         if (job?.jobId === jobId) set({ job: { ...job, progress } });
+        else early(jobId, { ingestProgress: progress });
       });
       // An ingestion started elsewhere (the desktop menu's "Add folder…") shows its progress here too.
       client.on('jobStarted', ({ jobId }) => {
@@ -201,18 +228,12 @@ const createConnectionSlice: Slice<ConnectionSlice> = (set, get) => ({
       client.on('embeddingProgress', ({ jobId, progress }) => {
         const job = get().embeddingJob;
         if (job?.jobId === jobId) set({ embeddingJob: { ...job, progress } });
+        else early(jobId, { embeddingProgress: progress });
       });
       client.on('jobDone', (done) => {
-        if (get().embeddingJob?.jobId === done.jobId) {
-          set({ embeddingJob: null, embeddingDone: done });
-          void get().refreshModels();
-          void get().refreshInfo();
-          return;
-        }
-        if (get().job?.jobId !== done.jobId) return;
-        set({ job: null, lastJob: done });
-        void get().refreshDocuments();
-        void get().refreshInfo();
+        if (get().embeddingJob?.jobId === done.jobId) get().finishEmbeddingJob(done);
+        else if (get().job?.jobId === done.jobId) get().finishIngestJob(done);
+        else early(done.jobId, { done });
       });
       set({ client, connectionError: null });
       await Promise.all([get().refreshInfo(), get().refreshDocuments(), get().refreshModels()]);
@@ -224,6 +245,22 @@ const createConnectionSlice: Slice<ConnectionSlice> = (set, get) => ({
     const client = get().client;
     if (client) set({ info: await client.libraryInfo() });
   },
+  earlyJobEvents: new Map(),
+  takeEarlyJobEvents: (jobId) => {
+    const kept = get().earlyJobEvents.get(jobId);
+    get().earlyJobEvents.delete(jobId);
+    return kept;
+  },
+  finishIngestJob: (done) => {
+    set({ job: null, lastJob: done });
+    void get().refreshDocuments();
+    void get().refreshInfo();
+  },
+  finishEmbeddingJob: (done) => {
+    set({ embeddingJob: null, embeddingDone: done });
+    void get().refreshModels();
+    void get().refreshInfo();
+  },
 });
 
 const createLibrarySlice: Slice<LibrarySlice> = (set, get) => {
@@ -232,13 +269,16 @@ const createLibrarySlice: Slice<LibrarySlice> = (set, get) => {
     const client = get().client;
     if (!client || get().job) return;
     set({ libraryError: null, lastJob: null });
-    // The job exists before its first event can arrive: events for an unknown job are ignored.
+    // Shown at once; its id comes with the reply, and what arrived before the reply is applied then.
     const pending: IngestJobState = { jobId: '', progress: null, startedAt: Date.now() };
     set({ job: pending });
     try {
       const { jobId } = await start(client);
       const current = get().job;
-      if (current && current.jobId === '') set({ job: { ...current, jobId } });
+      if (!current || current.jobId !== '') return;
+      const early = get().takeEarlyJobEvents(jobId);
+      if (early?.done) get().finishIngestJob(early.done);
+      else set({ job: { ...current, jobId, progress: early?.ingestProgress ?? current.progress } });
     } catch (error) {
       set({ job: null, libraryError: message(error) });
     }
@@ -487,7 +527,11 @@ const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
       set({ embeddingJob: pending });
       const { jobId } = await client.setEmbeddingModel(dir.trim());
       const current = get().embeddingJob;
-      if (current && current.jobId === '') set({ embeddingJob: { ...current, jobId } });
+      if (!current || current.jobId !== '') return;
+      // The job may have ended (or progressed) before this reply arrived: its events waited for its id.
+      const early = get().takeEarlyJobEvents(jobId);
+      if (early?.done) get().finishEmbeddingJob(early.done);
+      else set({ embeddingJob: { ...current, jobId, progress: early?.embeddingProgress ?? current.progress } });
     } catch (error) {
       set({ embeddingJob: null, embeddingError: message(error) });
     }

@@ -1,0 +1,106 @@
+// The page's store (renderer/src/store/appStore.ts) when a job's events arrive before the reply that names the job.
+// A real engine and LibraryService behind a window.kb bridge; the bridge delivers each job's jobDone before it
+// resolves the call that started the job, as IPC or a WebSocket may (events and replies travel apart). Before,
+// Settings stayed at "正在嵌入 0 / …" with its button disabled: the jobDone of a job whose id the store did not know
+// yet was dropped.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine, type Engine } from '../../electron/engine/index.ts';
+import { LibraryService } from '../../electron/engine/serve/LibraryService.ts';
+import type { DesktopEventListener, KbBridge } from '../../shared/desktopBridge.ts';
+import type { JobDone } from '../../shared/engineApi.ts';
+import { tempDir, TOKENIZER_DIR } from '../engine/helpers.ts';
+
+// The store is loaded by a path held in a variable: its types need the DOM library, which the Node tests' tsconfig
+// (tests are type-checked with the Node code) does not have. What this test reads of it:
+interface StoreState {
+  connect(): Promise<void>;
+  connectionError: string | null;
+  setEmbeddingModel(dir: string): Promise<void>;
+  embeddingJob: unknown;
+  embeddingDone: JobDone | null;
+  chooseAndAddFolders(): Promise<void>;
+  job: unknown;
+  lastJob: JobDone | null;
+  libraryError: string | null;
+}
+interface Store {
+  getState(): StoreState;
+}
+const STORE_MODULE = '../../renderer/src/store/appStore.ts';
+
+describe('the page store: a job that ends before its reply arrives', () => {
+  let engine: Engine;
+  let service: LibraryService;
+  let dir: string;
+  let cleanup: () => void;
+  let store: Store;
+  let chosen: string[] = [];
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = tempDir('kb-job-events-'));
+    engine = await createEngine({ tokenizerDir: TOKENIZER_DIR });
+    const library = await engine.openLibrary(path.join(dir, 'jobs.kb.sqlite'), { create: true });
+    service = new LibraryService(library, { version: 'test', transport: 'ipc' });
+    const listeners = new Set<DesktopEventListener>();
+    service.onEvent(((event: never, payload: never) => {
+      for (const listener of listeners) listener(event, payload);
+    }) as never);
+    /** Resolves a job-starting call only once its jobDone has been delivered to the page. */
+    const afterDone = async (started: Promise<{ jobId: string }>): Promise<{ jobId: string }> => {
+      const reply = await started;
+      await new Promise<void>((resolve) => {
+        const unsubscribe = service.onEvent(((event: string, payload: JobDone) => {
+          if (event === 'jobDone' && payload.jobId === reply.jobId) queueMicrotask(() => (unsubscribe(), resolve()));
+        }) as never);
+      });
+      return reply;
+    };
+    const bridge = new Proxy({} as KbBridge, {
+      get: (_target, name: string) => {
+        if (name === 'onEvent') return (listener: DesktopEventListener) => (listeners.add(listener), () => listeners.delete(listener));
+        if (name === 'pathForFile') return () => '';
+        // The native folder dialog: "chooses" the folder the test names.
+        if (name === 'choose') return () => Promise.resolve(chosen);
+        if (name === 'setEmbeddingModel' || name === 'ingestPaths') {
+          return (...args: unknown[]) => afterDone((service[name] as (...a: unknown[]) => Promise<{ jobId: string }>).apply(service, args));
+        }
+        const method = (service as unknown as Record<string, unknown>)[name];
+        return typeof method === 'function' ? method.bind(service) : undefined;
+      },
+    });
+    (globalThis as { window?: unknown }).window = { kb: bridge, location: { search: '', protocol: 'app:', host: 'kb' } };
+    ({ useAppStore: store } = (await import(STORE_MODULE)) as { useAppStore: Store });
+    await store.getState().connect();
+    expect(store.getState().connectionError).toBe(null);
+  });
+  afterAll(async () => {
+    // The store refreshes the documents and models after a job, without awaiting: let those finish first.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await service?.dispose();
+    await engine?.dispose();
+    cleanup?.();
+  });
+
+  it('an embedding folder that is not a model: the failure is shown and the button is free again', async () => {
+    const notAModel = path.join(dir, 'not-a-model');
+    mkdirSync(notAModel);
+    await store.getState().setEmbeddingModel(notAModel);
+    const state = store.getState();
+    expect(state.embeddingJob).toBe(null);
+    expect(state.embeddingDone?.error).toMatch(/not a transformers\.js embedding model folder|missing/);
+  });
+
+  it('an ingestion that ends before its reply: its summary is shown and the job is over', async () => {
+    const docs = path.join(dir, 'docs');
+    mkdirSync(docs);
+    writeFileSync(path.join(docs, 'policy.md'), '# 数据安全管理制度\n\n应每日对重要数据进行本地备份。\n');
+    chosen = [docs];
+    await store.getState().chooseAndAddFolders();
+    const state = store.getState();
+    expect(state.job).toBe(null);
+    expect(state.lastJob?.summary).toMatchObject({ indexed: 1, failed: [] });
+    expect(state.libraryError).toBe(null);
+  });
+});
