@@ -2,7 +2,7 @@
 // after validating its arguments. Turns long work into jobs with ids, progress events and cancellation, and holds the
 // local LLM (the engine's LlamaModelHost) for generated answers streamed as events.
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type {
   AskOptions,
@@ -92,10 +92,36 @@ export class ServiceError extends Error {
 }
 
 /** Makes an uploaded file's name safe to write: no folders, no hidden files, no control characters. */
+/**
+ * The most UTF-8 bytes of one name the upload writes. File systems allow 255 bytes (ext4, APFS; NTFS 255 UTF-16
+ * units), and a Chinese character is 3 bytes: a name of 86 Chinese characters failed with a raw ENAMETOOLONG.
+ */
+const MAX_NAME_BYTES = 240;
+
+/** The longest start of `text` within `maxBytes` UTF-8 bytes, cut between characters. */
+function utf8Prefix(text: string, maxBytes: number): string {
+  let bytes = 0;
+  let end = 0;
+  for (const character of text) {
+    bytes += Buffer.byteLength(character);
+    if (bytes > maxBytes) break;
+    end += character.length;
+  }
+  return text.slice(0, end);
+}
+
 export function safeUploadName(name: string): string {
-  const base = [...name.replace(/[\\/]/g, '_')].filter((c) => c.charCodeAt(0) > 0x1f && c !== '\x7f').join('');
+  // NFC: the same name typed on macOS (NFD) and elsewhere is one file, not two that look alike.
+  const base = [...name.normalize('NFC').replace(/[\\/]/g, '_')].filter((c) => c.charCodeAt(0) > 0x1f && c !== '\x7f').join('');
   const trimmed = base.replace(/^[.\s]+/, '').trim();
-  return trimmed === '' ? 'upload' : trimmed.slice(0, 200);
+  if (trimmed === '') return 'upload';
+  if (Buffer.byteLength(trimmed) <= MAX_NAME_BYTES) return trimmed;
+  // Too long for a file system: cut on a character, keep the extension, and keep names that differ only after
+  // the cut apart with a hash of the whole name.
+  const extension = /\.[\p{L}\p{N}]{1,10}$/u.exec(trimmed)?.[0] ?? '';
+  const tag = `~${createHash('sha256').update(trimmed).digest('hex').slice(0, 8)}`;
+  const stem = utf8Prefix(trimmed.slice(0, trimmed.length - extension.length), MAX_NAME_BYTES - Buffer.byteLength(tag + extension)).trimEnd();
+  return `${stem}${tag}${extension}`;
 }
 
 export class LibraryService implements EngineApi {
@@ -157,14 +183,36 @@ export class LibraryService implements EngineApi {
     if (this.#jobs.size > 0) throw new ServiceError('an ingestion is already running: wait for it to finish or cancel it');
     await mkdir(this.#uploadDir, { recursive: true });
     const sources = new Set<string>();
-    for (const file of files) {
-      // Each folder of a relative name is cleaned like a file name, so the target stays under the upload folder.
-      const parts = file.name.split('/').map(safeUploadName);
-      const target = path.join(this.#uploadDir, ...parts);
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, Buffer.from(file.dataBase64, 'base64'));
-      // An uploaded folder becomes one source (re-scanned as a folder); a loose file is its own.
-      sources.add(path.join(this.#uploadDir, parts[0]!));
+    // Each folder of a relative name is cleaned like a file name, so the target stays under the upload folder.
+    const targets = files.map((file) => file.name.split('/').map(safeUploadName));
+    const seen = new Map<string, string>();
+    targets.forEach((parts, i) => {
+      const key = parts.join('/');
+      const other = seen.get(key);
+      if (other !== undefined) throw new ServiceError(`"${files[i]!.name}" and "${other}" would be written as the same file (${key}): rename one of them and upload again`);
+      seen.set(key, files[i]!.name);
+    });
+    // A batch is written whole or not at all: what it created is removed again when a file cannot be written.
+    const createdFiles: string[] = [];
+    const createdFolders: string[] = [];
+    try {
+      for (const [i, parts] of targets.entries()) {
+        const target = path.join(this.#uploadDir, ...parts);
+        const folder = await mkdir(path.dirname(target), { recursive: true });
+        if (folder !== undefined) createdFolders.push(folder);
+        const existed = await stat(target).then(() => true, () => false);
+        await writeFile(target, Buffer.from(files[i]!.dataBase64, 'base64'));
+        if (!existed) createdFiles.push(target);
+        // An uploaded folder becomes one source (re-scanned as a folder); a loose file is its own.
+        sources.add(path.join(this.#uploadDir, parts[0]!));
+      }
+    } catch (error) {
+      await Promise.all(createdFiles.map((file) => rm(file, { force: true })));
+      // mkdir returned the first folder it made; the ones below it were made too: remove the deepest first.
+      for (const folder of createdFolders.reverse()) await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+      const { code, message } = error as NodeJS.ErrnoException;
+      const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EPERM' ? `no permission to write in ${this.#uploadDir}` : message;
+      throw new ServiceError(`the upload could not be saved (${why}); nothing of it was kept: free space or fix the folder, then upload again`);
     }
     return this.#startIngest([...sources]);
   }
