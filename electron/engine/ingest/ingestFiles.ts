@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { FailedFile, IngestProgress, IngestSummary } from '../../../shared/types.ts';
 import { chunkDocument, DEFAULT_MAX_CHUNK_TOKENS } from '../chunk/chunkDocument.ts';
@@ -11,7 +10,8 @@ import type { ChineseSegmenter } from '../search/ChineseSegmenter.ts';
 import type { Embedder } from '../embed/TransformersEmbedder.ts';
 import type { LibraryStore } from '../store/LibraryStore.ts';
 import { passageForEmbedding, type VectorIndex } from '../store/VectorIndex.ts';
-import { walkInputs } from './walkInputs.ts';
+import { ListedFileError, readListedFile } from './readListedFile.ts';
+import { DEFAULT_MAX_FILE_BYTES, walkInputs } from './walkInputs.ts';
 import { detectDocumentProfile } from '../documents/detectDocumentProfile.ts';
 
 /**
@@ -117,9 +117,14 @@ export async function ingestFiles(context: IngestContext, inputs: string[], opti
     }
     let bytes: Buffer;
     try {
-      bytes = await fs.readFile(file.path);
+      bytes = await readListedFile(file.path, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, options.signal);
     } catch (error) {
-      const failure: FailedFile = { path: file.path, code: 'unreadable', reason: describeUnexpected(error) };
+      if (options.signal?.aborted) {
+        summary.cancelled = true;
+        break;
+      }
+      const failure: FailedFile =
+        error instanceof ListedFileError ? { path: file.path, code: error.code, reason: error.message } : { path: file.path, code: 'unreadable', reason: describeUnexpected(error) };
       summary.failed.push(failure);
       store.writeFailedDocument({ ...failure, sizeBytes: file.sizeBytes, mtimeMs: file.mtimeMs, contentHash: null, type: null, pipeline });
       bytesDone += file.sizeBytes;

@@ -1,0 +1,53 @@
+// Reads a file that the folder walk listed, as what it is now. Between the listing and the read a file can be
+// replaced or grown: a named pipe (FIFO) in its place blocked fs.readFile for ever (cancel did nothing, and kb serve
+// then refused uploads while the job "ran"), and a file grown past the size limit was read whole (300 MB → out of
+// memory). So the file is opened without blocking, checked on the open descriptor, and read up to the limit only.
+import { constants, promises as fs } from 'node:fs';
+import type { FailedFile } from '../../../shared/types.ts';
+
+/** Why a listed file was not read: a FailedFile's code and reason. */
+export class ListedFileError extends Error {
+  readonly code: FailedFile['code'];
+  constructor(code: FailedFile['code'], message: string) {
+    super(message);
+    this.name = 'ListedFileError';
+    this.code = code;
+  }
+}
+
+const CHUNK_BYTES = 1024 * 1024;
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/**
+ * The bytes of `file`, at most `maxBytes`. Throws ListedFileError('unreadable') when it is no longer a regular file,
+ * ListedFileError('too-large') when it is (or grows while read) over `maxBytes`, and the signal's reason on cancel.
+ */
+export async function readListedFile(file: string, maxBytes: number, signal?: AbortSignal): Promise<Buffer> {
+  // O_NONBLOCK: opening a FIFO that no one writes to returns at once instead of waiting for a writer.
+  const handle = await fs.open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) {
+      const kind = stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isSocket() ? 'a socket' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file';
+      throw new ListedFileError('unreadable', `${kind} took the place of this file after its folder was read: not read`);
+    }
+    if (stats.size > maxBytes) throw new ListedFileError('too-large', `${mib(stats.size)} is over the ${mib(maxBytes)} size limit (it grew after its folder was read)`);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      signal?.throwIfAborted();
+      const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, maxBytes + 1 - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > maxBytes) throw new ListedFileError('too-large', `over the ${mib(maxBytes)} size limit: the file grew while it was read`);
+      chunks.push(bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead));
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    await handle.close();
+  }
+}
