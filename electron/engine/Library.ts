@@ -27,6 +27,7 @@ import { RERANK_DEPTH, rerankHits, type Reranker } from './search/Reranker.ts';
 import { PassageSearch, type RetrievalMode } from './search/searchPassages.ts';
 import { AuditTrail, type ConversationInfo } from './store/AuditTrail.ts';
 import type { LibraryStore, StoredSynonym } from './store/LibraryStore.ts';
+import { storageError } from './store/openLibraryDatabase.ts';
 import { passageForEmbedding, VectorIndex } from './store/VectorIndex.ts';
 
 /** Version of the answering logic, recorded with every answer in the audit trail. */
@@ -65,6 +66,8 @@ export interface AskResult {
   /** Where the exchange was recorded (null when `record: false`). */
   conversationId: number | null;
   messageId: number | null;
+  /** Why the exchange was not recorded although recording was asked for (a read-only library). */
+  notRecorded?: string;
 }
 
 export interface LibrarySearchOptions {
@@ -188,6 +191,7 @@ export class Library {
   /** Ingests folders and files. One ingestion at a time per library (SQLite has a single writer). */
   async ingest(inputs: string[], options: IngestOptions = {}): Promise<IngestSummary> {
     if (this.#ingesting) throw new Error(`an ingestion into ${this.file} is already running`);
+    if (this.#store.database.readonly) throw storageError(Object.assign(new Error('read-only'), { code: 'SQLITE_READONLY' }), this.file)!;
     this.#ingesting = true;
     try {
       const embedding = this.#embedder ? { embedder: this.#embedder, vectors: this.#vectors } : null;
@@ -197,6 +201,8 @@ export class Library {
       });
       if (!summary.cancelled) summary.chunksEmbedded += await this.embedMissingChunks({ signal: options.signal });
       return summary;
+    } catch (error) {
+      throw storageError(error, this.file) ?? error;
     } finally {
       this.#ingesting = false;
       this.#search.invalidate();
@@ -274,6 +280,10 @@ export class Library {
           })
         : answerExactly(input, { coverageThreshold: threshold, relatedThreshold });
     if (options.record === false) return { answer, conversationId: null, messageId: null };
+    if (this.#store.database.readonly) {
+      // The answer stands; only its record cannot be written.
+      return { answer, conversationId: null, messageId: null, notRecorded: `${this.file} is read-only: this answer is not recorded in its history` };
+    }
     if (options.conversationId !== undefined && !this.#audit.hasConversation(options.conversationId)) {
       throw new Error(`no conversation ${options.conversationId} in ${this.file}`);
     }

@@ -13,7 +13,7 @@ import { IngestInputError } from '../ingest/walkInputs.ts';
 import { runServeCommand, ServeUsageError } from '../serve/runServeCommand.ts';
 import { showControlCharacters } from '../text/showControlCharacters.ts';
 import type { RetrievalMode } from '../search/searchPassages.ts';
-import { LibraryError } from '../store/openLibraryDatabase.ts';
+import { LibraryError, storageError } from '../store/openLibraryDatabase.ts';
 import { LlmBackendError } from '../llm/LlmBackendError.ts';
 import type { GpuChoice, LlamaModelHost } from '../llm/LlamaModelHost.ts';
 import { ModelFileError } from '../llm/ModelFileError.ts';
@@ -497,7 +497,8 @@ async function commandAsk(args: string[], values: Values, io: CliIo): Promise<nu
           for (const sentence of report.unsupportedSentences) io.stderr(`Not supported by any passage: ${sentence}\n`);
           io.stderr(`${report.tokens} tokens in ${(report.totalMs / 1000).toFixed(1)}s (stop: ${report.stopReason})\n`);
         }
-        io.stderr(`(recorded as conversation ${result.conversationId}: kb export --library ${libraryFile} --format md --conversation ${result.conversationId})\n`);
+        if (result.notRecorded) io.stderr(`(${result.notRecorded})\n`);
+        else io.stderr(`(recorded as conversation ${result.conversationId}: kb export --library ${libraryFile} --format md --conversation ${result.conversationId})\n`);
       }
       return controller.signal.aborted ? 130 : 0;
     } finally {
@@ -636,7 +637,10 @@ export async function runCli(argv: string[], given: CliIo): Promise<number> {
       default:
         throw new UsageError(`unknown command "${command}" (try: kb help)`);
     }
-  } catch (error) {
+  } catch (thrown) {
+    // SQLite's words for a full disk or a read-only file name neither the library nor what is kept.
+    const library = argv[argv.indexOf('--library') + 1];
+    const error = (argv.includes('--library') && library ? storageError(thrown, library) : null) ?? thrown;
     const usage =
       error instanceof UsageError ||
       error instanceof LibraryError ||

@@ -1,4 +1,5 @@
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations/index.ts';
@@ -13,7 +14,7 @@ const SQLITE_HEADER = 'SQLite format 3\0';
  */
 const FULL_CHECK_MAX_BYTES = 256 * 1024 * 1024;
 
-export type LibraryErrorCode = 'not-found' | 'not-a-library' | 'newer-version' | 'corrupt' | 'unreadable';
+export type LibraryErrorCode = 'not-found' | 'not-a-library' | 'newer-version' | 'corrupt' | 'unreadable' | 'read-only' | 'storage';
 
 /** A library file that cannot be used. The message says which file, why, and what to do. */
 export class LibraryError extends Error {
@@ -72,12 +73,18 @@ export function openLibraryDatabase(file: string, options: OpenLibraryOptions = 
     }
   }
 
+  // A library this user cannot write (a read-only file, folder or medium: a colleague's library on a share, a
+  // burned disc) opens read-only: search and ask work, and what would write says so (storageError).
+  const readonly = options.readonly === true || (exists && !isWritable(file));
   let db: Database.Database;
   try {
-    db = new Database(file, { readonly: options.readonly === true, fileMustExist: !options.create });
+    db = new Database(file, { readonly, fileMustExist: !options.create });
   } catch (error) {
     throw new LibraryError('unreadable', `cannot open library ${file}: ${(error as Error).message}`);
   }
+  // First: a second process (the app beside a CLI run, two creating the same new library) waits for the writer
+  // instead of failing at once — the checks and migrations below already need it.
+  db.pragma('busy_timeout = 5000');
   try {
     const applicationId = db.pragma('application_id', { simple: true }) as number;
     const userVersion = db.pragma('user_version', { simple: true }) as number;
@@ -89,7 +96,7 @@ export function openLibraryDatabase(file: string, options: OpenLibraryOptions = 
           `${file} is not a library: it is a SQLite database of another application (left untouched)`,
         );
       }
-      if (options.readonly) {
+      if (readonly) {
         throw new LibraryError('not-a-library', `${file} is an empty database, not a library yet`);
       }
     }
@@ -100,7 +107,13 @@ export function openLibraryDatabase(file: string, options: OpenLibraryOptions = 
           `${LATEST_SCHEMA_VERSION}): update the app to open it; the file was not changed`,
       );
     }
-    if (!options.readonly && size > 0 && size <= FULL_CHECK_MAX_BYTES) {
+    if (readonly && userVersion < LATEST_SCHEMA_VERSION) {
+      throw new LibraryError(
+        'read-only',
+        `${file} was written by an older version of this app and must be updated before it can be read, but it is read-only: make it writable (or copy it to a folder you can write) and open it again; the file was not changed`,
+      );
+    }
+    if (!readonly && size > 0 && size <= FULL_CHECK_MAX_BYTES) {
       // Damage inside the file (a bad sector, a partial copy) passes every check above and would surface later as
       // "database disk image is malformed" — after this connection had written to it. Look at every page first.
       const rows = (db.pragma('quick_check') as { quick_check: string }[]).map((row) => row.quick_check);
@@ -112,7 +125,7 @@ export function openLibraryDatabase(file: string, options: OpenLibraryOptions = 
       }
     }
     sqliteVec.load(db);
-    if (!options.readonly) {
+    if (!readonly) {
       db.pragma('journal_mode = WAL');
       // NORMAL in WAL mode: a power cut may lose the last transaction but never corrupts the library.
       db.pragma('synchronous = NORMAL');
@@ -121,8 +134,6 @@ export function openLibraryDatabase(file: string, options: OpenLibraryOptions = 
       if (applicationId !== LIBRARY_APPLICATION_ID) db.pragma(`application_id = ${LIBRARY_APPLICATION_ID}`);
       migrate(db);
     }
-    // A second process (the app beside a CLI run) waits for the writer instead of failing at once.
-    db.pragma('busy_timeout = 5000');
     // 64 MiB of page cache (default 2 MiB): the binary vector codes of a million chunks, or the FTS index of a
     // large library, stay in memory between queries.
     db.pragma('cache_size = -65536');
@@ -130,6 +141,12 @@ export function openLibraryDatabase(file: string, options: OpenLibraryOptions = 
   } catch (error) {
     db.close();
     if (error instanceof LibraryError) throw error;
+    if ((error as { code?: unknown }).code === 'SQLITE_READONLY_DIRECTORY') {
+      throw new LibraryError(
+        'read-only',
+        `${file} is in a folder this user cannot write: SQLite keeps a small index file (-shm) beside a library to read it, and cannot make one there; copy the library to a folder you can write (or make this one writable)`,
+      );
+    }
     if (isSqliteCorruption(error)) {
       throw new LibraryError('corrupt', `${file} is damaged (${(error as Error).message}); restore it from a backup`);
     }
@@ -137,14 +154,48 @@ export function openLibraryDatabase(file: string, options: OpenLibraryOptions = 
   }
 }
 
-/** Applies every migration newer than the database, each with its version bump in one transaction. */
+/**
+ * Applies every migration newer than the database, each with its version bump in one IMMEDIATE transaction that
+ * reads the version again inside it: two processes opening one new library at once take turns, and the second sees
+ * the first one's work (before, both read version 0 and the second failed with "table meta already exists").
+ */
 export function migrate(db: Database.Database, upTo: number = LATEST_SCHEMA_VERSION): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
   for (const migration of MIGRATIONS) {
-    if (migration.version <= current || migration.version > upTo) continue;
+    if (migration.version > upTo) continue;
     db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) >= migration.version) return;
       migration.up(db);
       db.pragma(`user_version = ${migration.version}`);
-    })();
+    }).immediate();
   }
+}
+
+/** Whether this process may write `file` and create files beside it (WAL keeps -wal and -shm next to the library). */
+function isWritable(file: string): boolean {
+  try {
+    accessSync(file, constants.W_OK);
+    accessSync(path.dirname(file), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A storage failure as a LibraryError a person can act on, naming the library (null for other errors). SQLite's own
+ * words ("database or disk is full", "attempt to write a readonly database") say neither which file nor what is kept.
+ */
+export function storageError(error: unknown, file: string): LibraryError | null {
+  if (error instanceof LibraryError) return error;
+  const code = String((error as { code?: unknown }).code ?? '');
+  if (code.startsWith('SQLITE_FULL') || code === 'ENOSPC') {
+    return new LibraryError('storage', `the disk holding ${file} is full: what was indexed before stays in the library; free some space and run it again (unchanged files are skipped)`);
+  }
+  if (code.startsWith('SQLITE_READONLY')) {
+    return new LibraryError('read-only', `${file} is read-only: searching and asking work, but adding, removing or editing needs a library you can write (make the file and its folder writable, or copy it)`);
+  }
+  if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_CANTOPEN') {
+    return new LibraryError('storage', `reading or writing ${file} failed (${code}): the drive may be failing, full or disconnected; what was saved before is kept`);
+  }
+  return null;
 }
