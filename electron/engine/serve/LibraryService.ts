@@ -91,7 +91,6 @@ export class ServiceError extends Error {
   }
 }
 
-/** Makes an uploaded file's name safe to write: no folders, no hidden files, no control characters. */
 /**
  * The most UTF-8 bytes of one name the upload writes. File systems allow 255 bytes (ext4, APFS; NTFS 255 UTF-16
  * units), and a Chinese character is 3 bytes: a name of 86 Chinese characters failed with a raw ENAMETOOLONG.
@@ -110,6 +109,10 @@ function utf8Prefix(text: string, maxBytes: number): string {
   return text.slice(0, end);
 }
 
+/**
+ * Makes an uploaded file's name safe to write: no folders, no hidden files, no control characters, NFC, and at most
+ * MAX_NAME_BYTES (a longer name is cut on a character, keeps its extension and gets a hash of the whole name).
+ */
 export function safeUploadName(name: string): string {
   // NFC: the same name typed on macOS (NFD) and elsewhere is one file, not two that look alike.
   const base = [...name.normalize('NFC').replace(/[\\/]/g, '_')].filter((c) => c.charCodeAt(0) > 0x1f && c !== '\x7f').join('');
@@ -130,6 +133,8 @@ export class LibraryService implements EngineApi {
   readonly #uploadDir: string;
   readonly #listeners = new Set<EngineEventListener>();
   readonly #jobs = new Map<string, AbortController>();
+  // An upload batch being written (before its ingestion job exists).
+  #uploading = false;
   #running: Promise<void> = Promise.resolve();
   // The local LLM: the host holding the model (the engine's, or one of ours for another GPU backend).
   #host: LlamaModelHost | null = null;
@@ -180,9 +185,9 @@ export class LibraryService implements EngineApi {
   }
 
   async uploadFiles(files: UploadedFile[]): Promise<JobStarted> {
-    if (this.#jobs.size > 0) throw new ServiceError('an ingestion is already running: wait for it to finish or cancel it');
-    await mkdir(this.#uploadDir, { recursive: true });
-    const sources = new Set<string>();
+    // One batch at a time: a second one written beside the first could not start its ingestion, and the rollback
+    // of one must not remove what the other wrote.
+    if (this.#jobs.size > 0 || this.#uploading) throw new ServiceError('an ingestion is already running: wait for it to finish or cancel it');
     // Each folder of a relative name is cleaned like a file name, so the target stays under the upload folder.
     const targets = files.map((file) => file.name.split('/').map(safeUploadName));
     const seen = new Map<string, string>();
@@ -192,29 +197,66 @@ export class LibraryService implements EngineApi {
       if (other !== undefined) throw new ServiceError(`"${files[i]!.name}" and "${other}" would be written as the same file (${key}): rename one of them and upload again`);
       seen.set(key, files[i]!.name);
     });
-    // A batch is written whole or not at all: what it created is removed again when a file cannot be written.
+    this.#uploading = true;
+    // A batch is written whole or not at all: when a file cannot be written, or the ingestion cannot start, what
+    // the batch created is removed and what it overwrote (the same name uploaded before) is put back.
     const createdFiles: string[] = [];
     const createdFolders: string[] = [];
+    const overwritten = new Map<string, Buffer>();
+    let writing = '';
     try {
+      const uploadRoot = await mkdir(this.#uploadDir, { recursive: true });
+      if (uploadRoot !== undefined) createdFolders.push(uploadRoot);
+      const sources = new Set<string>();
       for (const [i, parts] of targets.entries()) {
+        writing = files[i]!.name;
         const target = path.join(this.#uploadDir, ...parts);
         const folder = await mkdir(path.dirname(target), { recursive: true });
         if (folder !== undefined) createdFolders.push(folder);
-        const existed = await stat(target).then(() => true, () => false);
+        const before = await readFile(target).catch((error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return null;
+          throw error;
+        });
+        if (before === null) createdFiles.push(target);
+        else if (!overwritten.has(target)) overwritten.set(target, before);
         await writeFile(target, Buffer.from(files[i]!.dataBase64, 'base64'));
-        if (!existed) createdFiles.push(target);
         // An uploaded folder becomes one source (re-scanned as a folder); a loose file is its own.
         sources.add(path.join(this.#uploadDir, parts[0]!));
       }
+      writing = '';
+      return this.#startIngest([...sources]);
     } catch (error) {
       await Promise.all(createdFiles.map((file) => rm(file, { force: true })));
+      await Promise.all([...overwritten].map(([file, bytes]) => writeFile(file, bytes).catch(() => undefined)));
       // mkdir returned the first folder it made; the ones below it were made too: remove the deepest first.
       for (const folder of createdFolders.reverse()) await rm(folder, { recursive: true, force: true }).catch(() => undefined);
-      const { code, message } = error as NodeJS.ErrnoException;
-      const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EPERM' ? `no permission to write in ${this.#uploadDir}` : message;
-      throw new ServiceError(`the upload could not be saved (${why}); nothing of it was kept: free space or fix the folder, then upload again`);
+      if (error instanceof ServiceError) throw error;
+      throw new ServiceError(`the upload could not be saved (${this.#uploadFailure(error as NodeJS.ErrnoException, writing)}); nothing of it was kept`);
+    } finally {
+      this.#uploading = false;
     }
-    return this.#startIngest([...sources]);
+  }
+
+  /** Why an uploaded file could not be written, and what to do, for a person. */
+  #uploadFailure({ code, message }: NodeJS.ErrnoException, name: string): string {
+    const file = name === '' ? 'the upload folder' : `"${name}"`;
+    switch (code) {
+      case 'ENOSPC':
+      case 'EDQUOT':
+        return `the disk is full while writing ${file}: free space, then upload again`;
+      case 'EACCES':
+      case 'EPERM':
+      case 'EROFS':
+        return `no permission to write ${file} in ${this.#uploadDir}: fix the folder's permissions, then upload again`;
+      case 'ENOTDIR':
+      case 'EISDIR':
+      case 'EEXIST':
+        return `${file} clashes with a file or folder of the same name uploaded before, in ${this.#uploadDir}: rename it and upload again`;
+      case 'ENAMETOOLONG':
+        return `the path of ${file} is too long for this file system: upload it with fewer or shorter folders`;
+      default:
+        return `${file}: ${message}`;
+    }
   }
 
   async listSources(): Promise<SourceInfo[]> {
