@@ -24,9 +24,12 @@ interface StoreState {
   job: unknown;
   lastJob: JobDone | null;
   libraryError: string | null;
+  uploadFiles(files: File[]): Promise<void>;
+  language: 'zh' | 'en';
 }
 interface Store {
   getState(): StoreState;
+  setState(partial: Partial<StoreState>): void;
 }
 const STORE_MODULE = '../../renderer/src/store/appStore.ts';
 
@@ -102,5 +105,16 @@ describe('the page store: a job that ends before its reply arrives', () => {
     expect(state.job).toBe(null);
     expect(state.lastJob?.summary).toMatchObject({ indexed: 1, failed: [] });
     expect(state.libraryError).toBe(null);
+  });
+
+  it("files that cannot be added: the page says so in its language, around the engine's reason", async () => {
+    // pathForFile is '' here: a dropped item with no file on this disk, refused before the engine is asked.
+    await store.getState().uploadFiles([new File(['# 制度'], '制度.md')]);
+    expect(store.getState().libraryError).toMatch(/^添加文件失败，这批文件都没有加入资料库：a dropped item has no file on this disk/);
+    // setLanguage also sets the page's lang attribute: there is no page here.
+    store.setState({ language: 'en' });
+    await store.getState().uploadFiles([new File(['# 制度'], '制度.md')]);
+    expect(store.getState().libraryError).toMatch(/^Adding files failed; none of this batch was added: a dropped item/);
+    store.setState({ language: 'zh' });
   });
 });

@@ -5,7 +5,7 @@ import type { AskReply, DocumentFile, JobDone, JobStarted, LibraryInfo, LlmInspe
 import type { AnswerMode, DocumentInfo, DocumentProfileChanges, EmbeddingProgress, HistoryEntry, IngestProgress, SearchHit, ThesaurusInfo } from '../../../shared/types.ts';
 import type { ChooseKind } from '../../../shared/desktopBridge.ts';
 import { connectKb, type KbClient } from '../api/kb.ts';
-import type { Language } from '../i18n.ts';
+import { translate, type Language, type MessageKey } from '../i18n.ts';
 
 export type Screen = 'library' | 'chat' | 'search' | 'history' | 'settings';
 
@@ -265,7 +265,8 @@ const createConnectionSlice: Slice<ConnectionSlice> = (set, get) => ({
 
 const createLibrarySlice: Slice<LibrarySlice> = (set, get) => {
   /** Starts an ingestion job. `start` is called before anything is awaited (a drop's DataTransfer lasts no longer). */
-  const startJob = async (start: (client: KbClient) => Promise<JobStarted>): Promise<void> => {
+  /** Starts an ingestion; a refusal is shown as `failed` (in the page's language) around the engine's reason. */
+  const startJob = async (start: (client: KbClient) => Promise<JobStarted>, failed?: MessageKey): Promise<void> => {
     const client = get().client;
     if (!client || get().job) return;
     set({ libraryError: null, lastJob: null });
@@ -280,7 +281,7 @@ const createLibrarySlice: Slice<LibrarySlice> = (set, get) => {
       if (early?.done) get().finishIngestJob(early.done);
       else set({ job: { ...current, jobId, progress: early?.ingestProgress ?? current.progress } });
     } catch (error) {
-      set({ job: null, libraryError: message(error) });
+      set({ job: null, libraryError: failed ? translate(get().language, failed, { error: message(error) }) : message(error) });
     }
   };
   return {
@@ -296,7 +297,7 @@ const createLibrarySlice: Slice<LibrarySlice> = (set, get) => {
       set({ documents, sources });
     },
     // In the desktop app files reach the engine as paths; through `kb serve` their bytes are uploaded.
-    uploadFiles: (files) => (files.length === 0 ? Promise.resolve() : startJob((client) => client.addFiles(files))),
+    uploadFiles: (files) => (files.length === 0 ? Promise.resolve() : startJob((client) => client.addFiles(files), 'addFilesFailed')),
     addDropped: (data) => startJob((client) => client.addDropped(data)),
     chooseAndAddFolders: async () => {
       const client = get().client;
