@@ -3,7 +3,7 @@
 // case needs it: root writes any file) and the real store. Before: `kb ask` on a read-only library failed with
 // SQLite's "attempt to write a readonly database"; a full disk said "database or disk is full" and nothing else.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,7 @@ describe('library storage: read-only, full, created at once', () => {
   const mounted = canMountTmpfs(fullDisk);
   afterAll(() => {
     if (mounted) execFileSync('umount', [fullDisk]);
+    rmSync(fullDisk, { recursive: true, force: true });
   });
 
   it.skipIf(!mounted)('a disk that fills up during ingestion: says the disk is full, keeps what was indexed, the library stays intact', async () => {
