@@ -13,11 +13,11 @@ const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;
 
 /** Whether a small tmpfs can be mounted here (root, and a kernel that lets this process mount). */
-function canMountTmpfs(dir: string): boolean {
+function canMountTmpfs(dir: string, size = '6m'): boolean {
   if (!isRoot) return false;
   try {
     mkdirSync(dir, { recursive: true });
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=6m', 'tmpfs', dir], { stdio: 'ignore' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
@@ -106,5 +106,50 @@ describe('library storage: read-only, full, created at once', () => {
     const listed = JSON.parse(docs.stdout) as { documents: { status: string }[] };
     expect(listed.documents.length).toBeGreaterThan(0);
     expect(listed.documents.every((d) => d.status === 'indexed')).toBe(true);
+  });
+
+  // 2300 KiB: the first few documents of mlps fit, a later one does not, and SQLite's rollback of that one frees
+  // enough for the small "failed" record ingestion then writes: before, every later file was recorded as "could not
+  // be indexed: database or disk is full", the run exited 0, and a second run skipped them all as "failed before".
+  const nearlyFull = path.join(path.resolve(import.meta.dirname, '../..'), '.tmp', `nearly-full-disk-${process.pid}`);
+  const nearlyFullMounted = canMountTmpfs(nearlyFull, '2300k');
+  afterAll(() => {
+    if (nearlyFullMounted) execFileSync('umount', [nearlyFull]);
+    rmSync(nearlyFull, { recursive: true, force: true });
+  });
+
+  it.skipIf(!nearlyFullMounted)('a disk that fills up after some documents: the run stops there (no file marked failed), and after space is freed the next run indexes the rest', async () => {
+    const file = path.join(nearlyFull, 'nearly-full.kb.sqlite');
+    const run = await runKb(['ingest', path.join(CORPUS, 'mlps'), '--library', file]);
+    expect(run.code, run.stdout + run.stderr).toBe(2);
+    expect(run.stderr).toContain(`kb: the disk holding ${file} is full: what was indexed before stays in the library`);
+    expect(run.stdout + run.stderr).not.toMatch(/could not be indexed|database or disk is full/);
+    const check = checkLibrary(file);
+    expect(check.problems).toEqual([]);
+    expect(check.documents.failed).toBe(0);
+    expect(check.documents.indexed).toBeGreaterThan(0);
+
+    execFileSync('mount', ['-o', 'remount,size=32m', nearlyFull]);
+    const again = await runKb(['ingest', path.join(CORPUS, 'mlps'), '--library', file]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr + again.stdout).toMatch(new RegExp(`Done in \\d+s: \\d+ indexed, ${check.documents.indexed} unchanged, 0 skipped, 0 failed`));
+    expect(checkLibrary(file)).toMatchObject({ problems: [], documents: { indexed: 11, failed: 0 } });
+  });
+
+  // RLIMIT_FSIZE makes a write past the limit fail with EFBIG (SIGXFSZ ignored, as a real too-large write would
+  // surface), which SQLite reports as an I/O error: the same "not the document's fault" path as a full disk.
+  it('a write the system refuses mid-ingestion (file size limit): an I/O error naming the library, no file marked failed', async () => {
+    const file = path.join(dir, 'size-limited.kb.sqlite');
+    const run = await runKb(['ingest', path.join(CORPUS, 'mlps'), '--library', file], {
+      wrapper: ['prlimit', '--fsize=3000000'],
+      nodeOptions: ['--require', path.join(import.meta.dirname, 'fixtures/ignoreSigxfsz.cjs')],
+    });
+    expect(run.signal).toBeNull();
+    expect(run.code, run.stdout + run.stderr).toBe(2);
+    expect(run.stderr).toContain(`kb: reading or writing ${file} failed (SQLITE_IOERR`);
+    expect(run.stdout + run.stderr).not.toMatch(/could not be indexed|FOREIGN KEY/);
+    const check = checkLibrary(file);
+    expect(check.problems).toEqual([]);
+    expect(check.documents.failed).toBe(0);
   });
 });
