@@ -59,6 +59,10 @@ describe('library storage: read-only, full, created at once', () => {
     expect(ingest.code).toBe(2);
     expect(ingest.stderr).toMatch(new RegExp(`^kb: ${library.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is read-only: searching and asking work, but adding, removing or editing needs a library you can write`, 'm'));
     expect(ingest.stderr).not.toMatch(/SQLITE|attempt to write/);
+    // A write that reaches SQLite (no read-only check of its own), the library given as --library=<file>.
+    const synonym = await runKb(['synonyms', 'add', '备份', '数据备份', `--library=${library}`], asNobody);
+    expect(synonym.code).toBe(2);
+    expect(synonym.stderr.trim()).toBe(`kb: ${library} is read-only: searching and asking work, but adding, removing or editing needs a library you can write (make the file and its folder writable, or copy it)`);
     expect(sha256File(library)).toBe(before);
   });
 

@@ -606,8 +606,11 @@ async function commandWatch(inputs: string[], values: Values, io: CliIo): Promis
 /** Runs the `kb` command line. Returns the exit code; never throws for a mistake a person can fix. */
 export async function runCli(argv: string[], given: CliIo): Promise<number> {
   const io = terminalSafe(given);
+  // The library the command names, for storage errors (kept here: parseArgs knows "--library=x" as well as "--library x").
+  let libraryFile: string | undefined;
   try {
     const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    libraryFile = values.library;
     const [command, ...rest] = positionals;
     if (values.help || command === undefined || command === 'help') {
       io.stdout(USAGE);
@@ -639,8 +642,7 @@ export async function runCli(argv: string[], given: CliIo): Promise<number> {
     }
   } catch (thrown) {
     // SQLite's words for a full disk or a read-only file name neither the library nor what is kept.
-    const library = argv[argv.indexOf('--library') + 1];
-    const error = (argv.includes('--library') && library ? storageError(thrown, library) : null) ?? thrown;
+    const error = (libraryFile ? storageError(thrown, libraryFile) : null) ?? thrown;
     const usage =
       error instanceof UsageError ||
       error instanceof LibraryError ||
