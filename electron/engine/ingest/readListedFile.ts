@@ -35,18 +35,24 @@ export async function readListedFile(file: string, maxBytes: number, signal?: Ab
       throw new ListedFileError('unreadable', `${kind} took the place of this file after its folder was read: not read`);
     }
     if (stats.size > maxBytes) throw new ListedFileError('too-large', `${mib(stats.size)} is over the ${mib(maxBytes)} size limit (it grew after its folder was read)`);
-    const chunks: Buffer[] = [];
+    // One buffer of the size the descriptor reports, so a file costs its size once (as fs.readFile did), plus one byte:
+    // a byte past that size means the file is still growing, and it may grow only up to the limit.
+    let buffer = Buffer.allocUnsafe(stats.size + 1);
     let total = 0;
     for (;;) {
       signal?.throwIfAborted();
-      const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, maxBytes + 1 - total));
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (total === buffer.length) {
+        if (total > maxBytes) throw new ListedFileError('too-large', `over the ${mib(maxBytes)} size limit: the file grew while it was read`);
+        const larger = Buffer.allocUnsafe(Math.min(Math.max(buffer.length * 2, buffer.length + CHUNK_BYTES), maxBytes + 1));
+        buffer.copy(larger, 0, 0, total);
+        buffer = larger;
+      }
+      // In steps, so that a cancel is seen between them.
+      const { bytesRead } = await handle.read(buffer, total, Math.min(CHUNK_BYTES, buffer.length - total), null);
       if (bytesRead === 0) break;
       total += bytesRead;
-      if (total > maxBytes) throw new ListedFileError('too-large', `over the ${mib(maxBytes)} size limit: the file grew while it was read`);
-      chunks.push(bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead));
     }
-    return Buffer.concat(chunks, total);
+    return buffer.subarray(0, total);
   } finally {
     await handle.close();
   }
