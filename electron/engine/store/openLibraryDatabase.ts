@@ -86,8 +86,14 @@ export function openLibraryDatabase(file: string, options: OpenLibraryOptions = 
   // instead of failing at once — the checks and migrations below already need it.
   db.pragma('busy_timeout = 5000');
   try {
-    const applicationId = db.pragma('application_id', { simple: true }) as number;
+    let applicationId = db.pragma('application_id', { simple: true }) as number;
     const userVersion = db.pragma('user_version', { simple: true }) as number;
+    if (applicationId !== LIBRARY_APPLICATION_ID) {
+      const tableCount = (db.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number }).n;
+      // Another process creating this same new library marks it (application_id) before it makes its tables: tables
+      // seen after a blank mark mean the mark was read before theirs was written. Read it again.
+      if (tableCount > 0) applicationId = db.pragma('application_id', { simple: true }) as number;
+    }
     if (applicationId !== LIBRARY_APPLICATION_ID) {
       const tableCount = (db.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number }).n;
       if (applicationId !== 0 || userVersion !== 0 || tableCount > 0) {
