@@ -27,7 +27,7 @@ import { RERANK_DEPTH, rerankHits, type Reranker } from './search/Reranker.ts';
 import { PassageSearch, type RetrievalMode } from './search/searchPassages.ts';
 import { AuditTrail, type ConversationInfo } from './store/AuditTrail.ts';
 import type { LibraryStore, StoredSynonym } from './store/LibraryStore.ts';
-import { storageError } from './store/openLibraryDatabase.ts';
+import { readOnlyLibraryError, storageError } from './store/openLibraryDatabase.ts';
 import { passageForEmbedding, VectorIndex } from './store/VectorIndex.ts';
 
 /** Version of the answering logic, recorded with every answer in the audit trail. */
@@ -191,7 +191,7 @@ export class Library {
   /** Ingests folders and files. One ingestion at a time per library (SQLite has a single writer). */
   async ingest(inputs: string[], options: IngestOptions = {}): Promise<IngestSummary> {
     if (this.#ingesting) throw new Error(`an ingestion into ${this.file} is already running`);
-    if (this.#store.database.readonly) throw storageError(Object.assign(new Error('read-only'), { code: 'SQLITE_READONLY' }), this.file)!;
+    if (this.#store.database.readonly) throw readOnlyLibraryError(this.file);
     this.#ingesting = true;
     try {
       const embedding = this.#embedder ? { embedder: this.#embedder, vectors: this.#vectors } : null;

@@ -10,6 +10,7 @@ import type { ChineseSegmenter } from '../search/ChineseSegmenter.ts';
 import type { Embedder } from '../embed/TransformersEmbedder.ts';
 import type { LibraryStore } from '../store/LibraryStore.ts';
 import { passageForEmbedding, type VectorIndex } from '../store/VectorIndex.ts';
+import { storageError } from '../store/openLibraryDatabase.ts';
 import { ListedFileError, readListedFile } from './readListedFile.ts';
 import { DEFAULT_MAX_FILE_BYTES, walkInputs } from './walkInputs.ts';
 import { detectDocumentProfile } from '../documents/detectDocumentProfile.ts';
@@ -172,6 +173,11 @@ export async function ingestFiles(context: IngestContext, inputs: string[], opti
       summary.indexed++;
       summary.chunksWritten += chunks.length;
     } catch (error) {
+      // A full disk or a failing drive is the library's failure, not the document's: marking the file failed would
+      // delete the version already indexed, and the next run would skip it as "failed before" even after space was
+      // freed (before: exit 0, every later file "could not be indexed: database or disk is full"). The run stops.
+      const storage = storageError(error, store.file);
+      if (storage?.code === 'storage' || storage?.code === 'read-only') throw storage;
       const failure: FailedFile =
         error instanceof ParseError
           ? { path: file.path, code: error.code, reason: error.message }

@@ -4,6 +4,7 @@
 // memory). So the file is opened without blocking, checked on the open descriptor, and read up to the limit only.
 import { constants, promises as fs } from 'node:fs';
 import type { FailedFile } from '../../../shared/types.ts';
+import { formatMiB } from './walkInputs.ts';
 
 /** Why a listed file was not read: a FailedFile's code and reason. */
 export class ListedFileError extends Error {
@@ -16,10 +17,6 @@ export class ListedFileError extends Error {
 }
 
 const CHUNK_BYTES = 1024 * 1024;
-
-function mib(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
 
 /**
  * The bytes of `file`, at most `maxBytes`. Throws ListedFileError('unreadable') when it is no longer a regular file,
@@ -34,7 +31,7 @@ export async function readListedFile(file: string, maxBytes: number, signal?: Ab
       const kind = stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isSocket() ? 'a socket' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file';
       throw new ListedFileError('unreadable', `${kind} took the place of this file after its folder was read: not read`);
     }
-    if (stats.size > maxBytes) throw new ListedFileError('too-large', `${mib(stats.size)} is over the ${mib(maxBytes)} size limit (it grew after its folder was read)`);
+    if (stats.size > maxBytes) throw new ListedFileError('too-large', `${formatMiB(stats.size)} is over the ${formatMiB(maxBytes)} size limit (it grew after its folder was read)`);
     // One buffer of the size the descriptor reports, so a file costs its size once (as fs.readFile did), plus one byte:
     // a byte past that size means the file is still growing, and it may grow only up to the limit.
     let buffer = Buffer.allocUnsafe(stats.size + 1);
@@ -42,7 +39,7 @@ export async function readListedFile(file: string, maxBytes: number, signal?: Ab
     for (;;) {
       signal?.throwIfAborted();
       if (total === buffer.length) {
-        if (total > maxBytes) throw new ListedFileError('too-large', `over the ${mib(maxBytes)} size limit: the file grew while it was read`);
+        if (total > maxBytes) throw new ListedFileError('too-large', `over the ${formatMiB(maxBytes)} size limit: the file grew while it was read`);
         const larger = Buffer.allocUnsafe(Math.min(Math.max(buffer.length * 2, buffer.length + CHUNK_BYTES), maxBytes + 1));
         buffer.copy(larger, 0, 0, total);
         buffer = larger;

@@ -52,7 +52,7 @@ function describeAccessError(error: unknown): string {
   return code ?? (error as Error).message;
 }
 
-function formatMiB(bytes: number): string {
+export function formatMiB(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 

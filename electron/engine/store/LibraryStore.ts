@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { DocumentInfo, DocumentProfile, DocumentStatus, DocumentTypeName, LibraryStats } from '../../../shared/types.ts';
 import type { Chunk } from '../chunk/chunkDocument.ts';
 import type { SynonymEntry } from '../../../shared/types.ts';
-import { LibraryError, openLibraryDatabase, storageError, type OpenLibraryOptions } from './openLibraryDatabase.ts';
+import { openLibraryDatabase, type OpenLibraryOptions } from './openLibraryDatabase.ts';
 
 /** What the store keeps of a document between ingestions, to decide whether a file changed. */
 export interface StoredDocumentState {
@@ -152,8 +152,6 @@ export class LibraryStore {
   readonly file: string;
   readonly #db: Database.Database;
   #disposed = false;
-  /** Why the last document write failed when it was the disk (full, I/O error), until the next write. */
-  #storageFailure: LibraryError | null = null;
   readonly #statements;
 
   private constructor(file: string, db: Database.Database) {
@@ -326,22 +324,6 @@ export class LibraryStore {
    */
   writeIndexedDocument(input: IndexedDocumentInput, withChunkIds?: (chunkIds: number[]) => void): number {
     this.#live();
-    try {
-      const id = this.#writeIndexedDocument(input, withChunkIds);
-      this.#storageFailure = null;
-      return id;
-    } catch (error) {
-      // A full disk or a failing drive is the library's failure, not the document's: kept for writeFailedDocument.
-      const failure = storageError(error, this.file);
-      if (failure?.code === 'storage' || failure?.code === 'read-only') {
-        this.#storageFailure = failure;
-        throw failure;
-      }
-      throw error;
-    }
-  }
-
-  #writeIndexedDocument(input: IndexedDocumentInput, withChunkIds?: (chunkIds: number[]) => void): number {
     return this.#db.transaction(() => {
       const { id } = this.#statements.upsertDocument.get({
         path: input.path,
@@ -386,15 +368,6 @@ export class LibraryStore {
   /** Marks a document failed (its old chunks go: what is in the library must match the file on disk). */
   writeFailedDocument(input: FailedDocumentInput): void {
     this.#live();
-    // Ingestion marks a document failed when its write threw. When that write failed because of the disk, the
-    // document is fine: marking it failed would delete the version already indexed, and the next run would skip it
-    // as "failed before" even after space was freed (before: exit 0, every later file "could not be indexed:
-    // database or disk is full"). The disk's failure stops the run instead.
-    const storageFailure = this.#storageFailure;
-    if (storageFailure) {
-      this.#storageFailure = null;
-      throw storageFailure;
-    }
     this.#db.transaction(() => {
       const { id } = this.#statements.upsertDocument.get({
         path: input.path,

@@ -187,6 +187,11 @@ function isWritable(file: string): boolean {
   }
 }
 
+/** What a write to a read-only library says (an open read-only library, or SQLite's SQLITE_READONLY). */
+export function readOnlyLibraryError(file: string): LibraryError {
+  return new LibraryError('read-only', `${file} is read-only: searching and asking work, but adding, removing or editing needs a library you can write (make the file and its folder writable, or copy it)`);
+}
+
 /**
  * A storage failure as a LibraryError a person can act on, naming the library (null for other errors). SQLite's own
  * words ("database or disk is full", "attempt to write a readonly database") say neither which file nor what is kept.
@@ -197,9 +202,7 @@ export function storageError(error: unknown, file: string): LibraryError | null 
   if (code.startsWith('SQLITE_FULL') || code === 'ENOSPC') {
     return new LibraryError('storage', `the disk holding ${file} is full: what was indexed before stays in the library; free some space and run it again (unchanged files are skipped)`);
   }
-  if (code.startsWith('SQLITE_READONLY')) {
-    return new LibraryError('read-only', `${file} is read-only: searching and asking work, but adding, removing or editing needs a library you can write (make the file and its folder writable, or copy it)`);
-  }
+  if (code.startsWith('SQLITE_READONLY')) return readOnlyLibraryError(file);
   if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_CANTOPEN') {
     return new LibraryError('storage', `reading or writing ${file} failed (${code}): the drive may be failing, full or disconnected; what was saved before is kept`);
   }
