@@ -65,6 +65,19 @@ export function spawnKb(args: string[], options: KbSpawnOptions = {}): { child: 
   return { child, done };
 }
 
+/** The address a spawned `kb serve` prints (token included), once it listens; rejects if it exits first. */
+export function servedUrl(child: ChildProcess, done: Promise<KbRun>): Promise<URL> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (text: string) => {
+      out += text;
+      const match = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/.exec(out);
+      if (match) resolve(new URL(match[0]));
+    });
+    void done.then((run) => reject(new Error(`kb serve exited ${run.code}: ${run.stderr}`)));
+  });
+}
+
 export function runKb(args: string[], options: KbSpawnOptions = {}): Promise<KbRun> {
   return spawnKb(args, options).done;
 }

@@ -6,6 +6,8 @@
 // Every run has a HOME of its own: onnxruntime-node 1.30 queues Microsoft telemetry there (~/.cache/Microsoft/…:
 // a device id, the process path, model names) to send later, unless ORT_DISABLE_TELEMETRY=1 was set before it
 // loaded; kb sets it in every entry point, over a user's own value ("0" is passed below), and no such file may appear.
+// onnxruntime puts it under XDG_CACHE_HOME when that is set (CI sets it: the control below then found nothing under
+// HOME), so each run is given both, or the checks for "no such file" would look where nothing is ever written.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -13,7 +15,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writ
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRpc } from '../e2e/rpcSocket.ts';
-import { CORPUS, REPO, runKb, SHARED, spawnKb, SYNTHETIC_EMBEDDER, tempDir } from './helpers.ts';
+import { CORPUS, REPO, runKb, SHARED, servedUrl, spawnKb, SYNTHETIC_EMBEDDER, tempDir } from './helpers.ts';
 
 const DENY = path.join(import.meta.dirname, 'fixtures/denyNetwork.ts');
 const PROBE = path.join(import.meta.dirname, 'fixtures/tryNetwork.ts');
@@ -23,6 +25,11 @@ const TELEMETRY_DIR = '.cache/Microsoft';
 const STRACE_NETWORK = ['strace', '-f', '-qq', '-e', 'trace=connect,sendto,sendmsg,sendmmsg'];
 /** A user who turned telemetry on: kb keeps it off all the same. */
 const TELEMETRY_ON = { ORT_DISABLE_TELEMETRY: '0', ORT_TELEMETRY_DISABLED: '0' };
+
+/** A HOME of a run's own, with the cache directory onnxruntime writes to inside it whatever the caller's XDG_CACHE_HOME. */
+function ownHome(home: string): { HOME: string; XDG_CACHE_HOME: string } {
+  return { HOME: home, XDG_CACHE_HOME: path.join(home, '.cache') };
+}
 
 function hasStrace(): boolean {
   try {
@@ -70,7 +77,7 @@ describe('offline guarantee: ingest, search and ask attempt no network access', 
     const trace = path.join(dir, `trace-${index}.txt`);
     const run = await runKb(args, {
       nodeOptions: ['--require', DENY],
-      env: { KB_NETWORK_LOG: log, HOME: home, ...TELEMETRY_ON },
+      env: { KB_NETWORK_LOG: log, ...ownHome(home), ...TELEMETRY_ON },
       ...(STRACE ? { wrapper: [...STRACE_NETWORK, '-o', trace] } : {}),
     });
     const entries = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as LogEntry) : [];
@@ -182,7 +189,7 @@ describe('offline guarantee: ingest, search and ask attempt no network access', 
         '}',
       ].join('\n'),
     );
-    const env: NodeJS.ProcessEnv = { ...process.env, HOME: controlHome };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...ownHome(controlHome) };
     delete env['ORT_DISABLE_TELEMETRY'];
     delete env['ORT_TELEMETRY_DISABLED'];
     execFileSync(process.execPath, [control], { env, stdio: 'ignore' });
@@ -197,20 +204,11 @@ describe('offline guarantee: ingest, search and ask attempt no network access', 
     writeFileSync(path.join(renderer, 'index.html'), '<!doctype html><title>kb</title>');
     const { child, done } = spawnKb(['serve', '--library', library, '--renderer', renderer], {
       nodeOptions: ['--require', DENY],
-      env: { KB_NETWORK_LOG: log, HOME: home, ...TELEMETRY_ON },
+      env: { KB_NETWORK_LOG: log, ...ownHome(home), ...TELEMETRY_ON },
       ...(STRACE ? { wrapper: [...STRACE_NETWORK, '-o', trace] } : {}),
     });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout!.on('data', (text: string) => {
-          out += text;
-          const match = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/.exec(out);
-          if (match) resolve(match[0]);
-        });
-        void done.then((run) => reject(new Error(`kb serve exited ${run.code}: ${run.stderr}`)));
-      });
-      const { origin, searchParams } = new URL(url);
+      const { origin, searchParams } = await servedUrl(child, done);
       const rpc = await connectRpc(`${origin.replace('http:', 'ws:')}/rpc?token=${searchParams.get('token')}`);
       // Searches through the embedding model (a library with vectors searches hybrid by default) until a minute has passed since the model loaded.
       let asked = 0;

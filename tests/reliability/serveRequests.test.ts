@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CALLS_IN_FLIGHT, MAX_CONNECTIONS } from '../../electron/engine/serve/startKbServer.ts';
 import type { RpcResponse } from '../../shared/engineApi.ts';
 import { connectRpc, type RpcSocket } from '../e2e/rpcSocket.ts';
-import { runKb, spawnKb, tempDir, type KbRun } from './helpers.ts';
+import { runKb, servedUrl, spawnKb, tempDir, type KbRun } from './helpers.ts';
 
 const UPGRADE = 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
 
@@ -40,16 +40,7 @@ describe('kb serve: no request ends the server', () => {
     expect(ingest.code, ingest.stderr).toBe(0);
     ({ child, done } = spawnKb(['serve', '--library', library, '--renderer', renderer]));
     void done.then(() => (exited = true));
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (text: string) => {
-        out += text;
-        const match = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/.exec(out);
-        if (match) resolve(match[0]);
-      });
-      void done.then((run) => reject(new Error(`kb serve exited ${run.code}: ${run.stderr}`)));
-    });
-    const parsed = new URL(url);
+    const parsed = await servedUrl(child, done);
     port = Number(parsed.port);
     token = parsed.searchParams.get('token')!;
   });
