@@ -1,6 +1,6 @@
 // Three build entries (electron-vite): main (ES module) with the engine's utility-process entry beside it, preload
 // (CommonJS: a sandboxed preload cannot be an ES module), renderer (React page served from app://).
-// Output: out/main/index.js, out/main/engineHost.js, out/preload/index.cjs, out/renderer/.
+// Output: out/main/index.js, out/main/engineHost.js (+ its workers), out/preload/index.cjs, out/renderer/.
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -84,6 +84,8 @@ export default defineConfig({
           engineHost: fromRoot('./electron/engine/utilityMain.ts'),
           // The embedder's worker thread is started from its own file, next to the chunk that starts it.
           embeddingWorker: fromRoot('./electron/engine/embed/embeddingWorker.ts'),
+          // Ingestion's parse workers (ParsePool), likewise: parsing stays off the thread that answers searches.
+          parseWorker: fromRoot('./electron/engine/ingest/parseWorker.ts'),
         },
         external: [externalPattern],
         // Main needs only the engine's RPC client and the contract: give them a chunk of their own, or the chunk shared

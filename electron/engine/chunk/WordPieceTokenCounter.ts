@@ -71,12 +71,15 @@ function eachBertBasicToken(text: string, onToken: (token: string) => void): voi
 /** Exact WordPiece token counts from a BERT-style `vocab.txt` (bge-small-zh-v1.5's tokenizer). */
 export class WordPieceTokenCounter implements TokenCounter {
   readonly id: string;
+  /** The folder its `vocab.txt` was read from: ingestion's parse workers load the same counter from it. */
+  readonly directory: string;
   readonly #vocab: Set<string>;
   // 100: max_input_chars_per_word of bge's tokenizer.json; longer words become one [UNK].
   readonly #maxCharsPerWord = 100;
 
-  private constructor(id: string, vocab: Set<string>) {
+  private constructor(id: string, directory: string, vocab: Set<string>) {
     this.id = id;
+    this.directory = directory;
     this.#vocab = vocab;
   }
 
@@ -87,7 +90,7 @@ export class WordPieceTokenCounter implements TokenCounter {
       throw new Error(`no tokenizer in ${dir}: expected a BERT vocab.txt (as in bge-small-zh-v1.5)`);
     }
     const vocab = new Set(readFileSync(vocabPath, 'utf8').split(/\r?\n/).filter((line) => line.length > 0));
-    return new WordPieceTokenCounter(`wordpiece:${path.basename(path.resolve(dir))}`, vocab);
+    return new WordPieceTokenCounter(`wordpiece:${path.basename(path.resolve(dir))}`, path.resolve(dir), vocab);
   }
 
   /** Token count without [CLS]/[SEP]. */

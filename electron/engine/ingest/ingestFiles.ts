@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { FailedFile, IngestProgress, IngestSummary } from '../../../shared/types.ts';
-import { chunkDocument, DEFAULT_MAX_CHUNK_TOKENS } from '../chunk/chunkDocument.ts';
-import { structureDocument } from '../chunk/structureDocument.ts';
+import { DEFAULT_MAX_CHUNK_TOKENS } from '../chunk/chunkDocument.ts';
 import type { TokenCounter } from '../chunk/WordPieceTokenCounter.ts';
-import { parseSource } from '../parse/parseSource.ts';
 import { ParseError } from '../parse/types.ts';
 import type { ChineseSegmenter } from '../search/ChineseSegmenter.ts';
 import type { Embedder } from '../embed/TransformersEmbedder.ts';
@@ -13,7 +11,8 @@ import { passageForEmbedding, type VectorIndex } from '../store/VectorIndex.ts';
 import { storageError } from '../store/openLibraryDatabase.ts';
 import { ListedFileError, readListedFile } from './readListedFile.ts';
 import { DEFAULT_MAX_FILE_BYTES, walkInputs } from './walkInputs.ts';
-import { detectDocumentProfile } from '../documents/detectDocumentProfile.ts';
+import { ParsePool, ParseWorkerCrash, ParseWorkerStartError, sharedParsePool, tokenCounterRecipe } from './ParsePool.ts';
+import { prepareDocument } from './prepareDocument.ts';
 
 /**
  * Version of parsing + normalising + chunking. Bump it when any of them changes what is stored: documents indexed
@@ -28,10 +27,19 @@ export interface IngestOptions {
   maxChunkTokens?: number;
   /** Refuse .docx files whose XML inflates beyond this. Defaults to the parser's 200 MiB. */
   maxDecompressedBytes?: number;
-  /** Stops after the file in progress; what was committed stays. */
+  /**
+   * Stops the run; what was committed stays. A file being parsed in a worker is abandoned at once (the worker is
+   * terminated); parsed inline, after its parse.
+   */
   signal?: AbortSignal;
   /** Called before each file and once at the end. */
   onProgress?: (progress: IngestProgress) => void;
+  /**
+   * Where files are parsed, structured, chunked and segmented: a pool of worker threads, or `null` for the calling
+   * thread (then a search waits while a PDF is parsed). Defaults to the process's shared pool (`sharedParsePool()`:
+   * KB_INGEST_WORKERS workers, 0 for none).
+   */
+  parsePool?: ParsePool | null;
 }
 
 export interface IngestContext {
@@ -61,6 +69,9 @@ export async function ingestFiles(context: IngestContext, inputs: string[], opti
   const walk = await walkInputs(inputs, { maxFileBytes: options.maxFileBytes, signal: options.signal });
   for (const input of inputs) store.addSource(path.resolve(input));
 
+  const pool = options.parsePool === undefined ? sharedParsePool() : options.parsePool;
+  // A token counter the workers cannot rebuild (a test's own) is used here, on this thread.
+  const recipe = tokenCounterRecipe(tokenCounter);
   // Recorded per document: a new pipeline version, tokenizer or chunk size re-indexes documents made with the old.
   const pipeline = JSON.stringify({ version: PIPELINE_VERSION, tokenizer: tokenCounter.id, maxTokens: options.maxChunkTokens ?? DEFAULT_MAX_CHUNK_TOKENS });
 
@@ -140,46 +151,49 @@ export async function ingestFiles(context: IngestContext, inputs: string[], opti
       continue;
     }
     try {
-      const parsed = await parseSource(bytes, file.path, { maxDecompressedBytes: options.maxDecompressedBytes });
-      const structured = structureDocument(parsed);
-      const chunks = chunkDocument(structured, tokenCounter, { maxTokens: options.maxChunkTokens });
-      if (chunks.length === 0) {
-        throw new ParseError('empty', 'no text to index: the file holds headings or markup only');
-      }
+      // Off this thread when there is a pool: this thread answers searches meanwhile. `bytes` is handed over.
+      const prepareOptions = { maxDecompressedBytes: options.maxDecompressedBytes, maxChunkTokens: options.maxChunkTokens };
+      const prepared = pool && recipe
+        ? await pool.prepare(bytes, file.path, recipe, prepareOptions, options.signal)
+        : await prepareDocument(bytes, file.path, { tokenCounter, segmenter }, prepareOptions);
+      const { chunks } = prepared;
       // Embedded before the transaction (it is slow and async); written inside it, with the chunks.
       const vectors = embedding ? await embedding.embedder.embedPassages(chunks.map((c) => passageForEmbedding(c.headingPath, c.text))) : null;
       summary.chunksEmbedded += vectors?.length ?? 0;
-      const profile = detectDocumentProfile({ text: structured.text, formatTitle: parsed.title ?? null, fileName: path.basename(file.path) });
       store.writeIndexedDocument({
         path: file.path,
-        type: parsed.type,
-        title: profile.title ?? parsed.title ?? null,
-        profile,
+        type: prepared.type,
+        title: prepared.profile.title ?? prepared.formatTitle,
+        profile: prepared.profile,
         sizeBytes: file.sizeBytes,
         mtimeMs: file.mtimeMs,
         contentHash,
-        pageCount: parsed.pageCount ?? null,
-        encoding: parsed.encoding ?? null,
-        text: structured.text,
+        pageCount: prepared.pageCount,
+        encoding: prepared.encoding,
+        text: prepared.text,
         pipeline,
         chunks,
-        ftsRows: chunks.map((chunk) => ({
-          heading: segmenter.indexTokens(chunk.headingPath.join(' ')).join(' '),
-          body: segmenter.indexTokens(chunk.text).join(' '),
-        })),
+        ftsRows: prepared.ftsRows,
       }, (chunkIds) => {
         if (vectors && embedding) embedding.vectors.write(chunkIds.map((chunkId, i) => ({ chunkId, vector: vectors[i]! })));
       });
       summary.indexed++;
       summary.chunksWritten += chunks.length;
     } catch (error) {
+      // Cancelled while the file was parsed in a worker: the worker was stopped; the file stays as it was.
+      if (options.signal?.aborted && error === options.signal.reason) {
+        summary.cancelled = true;
+        break;
+      }
+      // No parser at all (a build without its worker file): the run's failure, not each document's.
+      if (error instanceof ParseWorkerStartError) throw error;
       // A full disk or a failing drive is the library's failure, not the document's: marking the file failed would
       // delete the version already indexed, and the next run would skip it as "failed before" even after space was
       // freed (before: exit 0, every later file "could not be indexed: database or disk is full"). The run stops.
       const storage = storageError(error, store.file);
       if (storage?.code === 'storage' || storage?.code === 'read-only') throw storage;
       const failure: FailedFile =
-        error instanceof ParseError
+        error instanceof ParseError || error instanceof ParseWorkerCrash
           ? { path: file.path, code: error.code, reason: error.message }
           : { path: file.path, code: 'internal', reason: describeUnexpected(error) };
       summary.failed.push(failure);
