@@ -29,6 +29,7 @@ import { AuditTrail, type ConversationInfo } from './store/AuditTrail.ts';
 import type { LibraryStore, StoredSynonym } from './store/LibraryStore.ts';
 import { readOnlyLibraryError, storageError } from './store/openLibraryDatabase.ts';
 import { passageForEmbedding, VectorIndex } from './store/VectorIndex.ts';
+import { errorFields, SILENT_LOGGER, type EngineLogger } from './log/EngineLogger.ts';
 
 /** Version of the answering logic, recorded with every answer in the audit trail. */
 export const ANSWER_ENGINE_VERSION = 'exact-2';
@@ -103,9 +104,11 @@ export class Library {
   #semanticProblem: string | null = null;
   #ingesting = false;
   readonly #watchers = new Set<LibraryFolderWatcher>();
+  readonly #logger: EngineLogger;
 
-  constructor(store: LibraryStore, segmenter: ChineseSegmenter, tokenCounter: TokenCounter, defaults: IngestOptions) {
+  constructor(store: LibraryStore, segmenter: ChineseSegmenter, tokenCounter: TokenCounter, defaults: IngestOptions, logger: EngineLogger = SILENT_LOGGER) {
     this.file = store.file;
+    this.#logger = logger;
     this.#store = store;
     this.#segmenter = segmenter;
     this.#tokenCounter = tokenCounter;
@@ -125,6 +128,7 @@ export class Library {
     if (!recorded) return;
     if (!existsSync(recorded.modelPath)) {
       this.#semanticProblem = `the embedding model folder ${recorded.modelPath} is gone: choose it again (kb ingest … --embedding-model <dir>)`;
+      this.#logger.log('warn', 'embedding.model-missing', { file: this.file, model: recorded.modelPath });
       return;
     }
     try {
@@ -133,11 +137,13 @@ export class Library {
       if (embedder.modelId !== recorded.modelId || embedder.dimension !== recorded.dimension) {
         await embedder.dispose();
         this.#semanticProblem = `the model in ${recorded.modelPath} is not the one this library was embedded with (${recorded.modelId}): set it again to re-embed`;
+        this.#logger.log('warn', 'embedding.model-changed', { file: this.file, model: recorded.modelPath, recorded: recorded.modelId, found: embedder.modelId });
         return;
       }
       this.#embedder = embedder;
     } catch (error) {
       this.#semanticProblem = (error as Error).message;
+      this.#logger.log('error', 'embedding.model-failed', { file: this.file, model: recorded.modelPath, ...errorFields(error) });
     }
   }
 
@@ -147,6 +153,7 @@ export class Library {
    */
   async setEmbeddingModel(modelDir: string, options: SetEmbeddingModelOptions = {}): Promise<{ reembedded: number }> {
     const embedder = await TransformersEmbedder.load(modelDir, { pooling: options.pooling });
+    this.#logger.log('info', 'embedding.model-set', { file: this.file, model: modelDir, modelId: embedder.modelId, dimension: embedder.dimension });
     await this.#embedder?.dispose();
     this.#embedder = embedder;
     this.#semanticProblem = null;
@@ -193,6 +200,7 @@ export class Library {
     if (this.#ingesting) throw new Error(`an ingestion into ${this.file} is already running`);
     if (this.#store.database.readonly) throw readOnlyLibraryError(this.file);
     this.#ingesting = true;
+    this.#logger.log('info', 'ingest.start', { file: this.file, inputs: inputs.length });
     try {
       const embedding = this.#embedder ? { embedder: this.#embedder, vectors: this.#vectors } : null;
       const summary = await ingestFiles({ store: this.#store, segmenter: this.#segmenter, tokenCounter: this.#tokenCounter, embedding }, inputs, {
@@ -200,13 +208,36 @@ export class Library {
         ...options,
       });
       if (!summary.cancelled) summary.chunksEmbedded += await this.embedMissingChunks({ signal: options.signal });
+      this.#logIngestSummary(summary);
       return summary;
     } catch (error) {
-      throw storageError(error, this.file) ?? error;
+      const failure = storageError(error, this.file) ?? error;
+      this.#logger.log(options.signal?.aborted ? 'info' : 'error', 'ingest.stopped', { file: this.file, ...errorFields(failure) });
+      throw failure;
     } finally {
       this.#ingesting = false;
       this.#search.invalidate();
     }
+  }
+
+  /** One line for the run, and one per file that failed (its path and code: what support asks for first). */
+  #logIngestSummary(summary: IngestSummary): void {
+    const { filesSeen, indexed, unchanged, removed, chunksWritten, chunksEmbedded, bytesRead, elapsedMs, cancelled } = summary;
+    this.#logger.log('info', 'ingest.done', {
+      file: this.file,
+      filesSeen,
+      indexed,
+      unchanged,
+      skipped: summary.skipped.length,
+      failed: summary.failed.length,
+      removed,
+      chunksWritten,
+      chunksEmbedded,
+      bytesRead,
+      ms: Math.round(elapsedMs),
+      cancelled,
+    });
+    for (const failed of summary.failed) this.#logger.log('warn', 'ingest.file-failed', { path: failed.path, code: failed.code, reason: failed.reason });
   }
 
   #retrieval(requested: RetrievalMode | undefined): RetrievalMode {
@@ -236,7 +267,11 @@ export class Library {
   }
 
   async search(query: string, options: LibrarySearchOptions = {}): Promise<SearchHit[]> {
-    return this.#searchAnalysed(this.analyze(query), options);
+    const started = performance.now();
+    const hits = await this.#searchAnalysed(this.analyze(query), options);
+    // The query's length, never its words: questions can name a client's systems.
+    this.#logger.log('debug', 'search', { retrieval: options.retrieval ?? null, queryChars: query.length, hits: hits.length, ms: Math.round(performance.now() - started) });
+    return hits;
   }
 
   async #searchAnalysed(analysis: QuestionAnalysis, options: LibrarySearchOptions): Promise<SearchHit[]> {
@@ -256,6 +291,7 @@ export class Library {
       throw new Error('generated answers need a local LLM: load a .gguf model first, or use mode "exact"');
     }
     const retrieval = this.#retrieval(options.retrieval);
+    const started = performance.now();
     const threshold = options.coverageThreshold ?? DEFAULT_ANSWER_THRESHOLD;
     const relatedThreshold = options.relatedThreshold ?? DEFAULT_RELATED_THRESHOLD;
     const analysis = this.analyze(question);
@@ -279,6 +315,7 @@ export class Library {
             ...(options.maxAnswerTokens ? { maxAnswerTokens: options.maxAnswerTokens } : {}),
           })
         : answerExactly(input, { coverageThreshold: threshold, relatedThreshold });
+    this.#logger.log('debug', 'ask', { mode, retrieval, questionChars: question.length, status: answer.status, citations: answer.citations.length, ms: Math.round(performance.now() - started) });
     if (options.record === false) return { answer, conversationId: null, messageId: null };
     if (this.#store.database.readonly) {
       // The answer stands; only its record cannot be written.

@@ -6,6 +6,7 @@ import type { GgufModelInfo } from './llm/readGgufInfo.ts';
 import type { GpuChoice, LlamaModelHost } from './llm/LlamaModelHost.ts';
 import { ChineseSegmenter } from './search/ChineseSegmenter.ts';
 import { LibraryStore } from './store/LibraryStore.ts';
+import { errorFields, SILENT_LOGGER, type EngineLogger } from './log/EngineLogger.ts';
 
 export interface EngineConfig {
   /**
@@ -17,6 +18,12 @@ export interface EngineConfig {
   ingest?: Omit<IngestOptions, 'signal' | 'onProgress'>;
   /** The local LLM's backend (see LlamaModelHostOptions.gpu; CUDA_VISIBLE_DEVICES picks GPUs). Defaults to `'auto'`. */
   llmGpu?: GpuChoice;
+  /**
+   * Where the engine writes what it did and what failed (libraries opened, ingestion summaries, failed files, slow or
+   * failed calls): events with paths, counts, durations and error codes, never document text, questions or answers.
+   * The app gives it a file under `<userData>/logs`, `kb --verbose` stderr. Defaults to logging nothing.
+   */
+  logger?: EngineLogger;
 }
 
 export interface OpenOptions {
@@ -36,6 +43,11 @@ export class Engine {
   #llm: Promise<LlamaModelHost> | null = null;
   #disposed = false;
 
+  /** Where this engine logs (EngineConfig.logger); the faces log their own events through it too. */
+  get logger(): EngineLogger {
+    return this.#config.logger ?? SILENT_LOGGER;
+  }
+
   constructor(config: EngineConfig, segmenter: ChineseSegmenter, tokenCounter: TokenCounter) {
     this.#config = config;
     this.#segmenter = segmenter;
@@ -48,9 +60,19 @@ export class Engine {
    */
   async openLibrary(file: string, options: OpenOptions = {}): Promise<Library> {
     if (this.#disposed) throw new Error('the engine has been disposed');
-    const library = new Library(LibraryStore.open(file, { create: options.create }), this.#segmenter, this.#tokenCounter, this.#config.ingest ?? {});
+    const logger = this.logger;
+    let store: LibraryStore;
+    try {
+      store = LibraryStore.open(file, { create: options.create });
+    } catch (error) {
+      logger.log('error', 'library.open-failed', { file, ...errorFields(error) });
+      throw error;
+    }
+    const library = new Library(store, this.#segmenter, this.#tokenCounter, this.#config.ingest ?? {}, logger);
     this.#open.add(library);
     await library.loadRecordedEmbeddingModel();
+    const stats = library.stats();
+    logger.log('info', 'library.open', { file, documents: stats.documents, chunks: stats.chunks, readOnly: store.database.readonly, semantic: library.semanticStatus().state });
     return library;
   }
 
@@ -61,10 +83,20 @@ export class Engine {
    */
   llm(): Promise<LlamaModelHost> {
     if (this.#disposed) return Promise.reject(new Error('the engine has been disposed'));
-    // node-llama-cpp takes ~0.5 s to import: only those who ask for a generated answer pay for it.
-    this.#llm ??= import('./llm/LlamaModelHost.ts').then(({ LlamaModelHost }) => LlamaModelHost.create({ gpu: this.#config.llmGpu ?? 'auto' }));
-    // A failed start (LlmBackendError) is not cached: a later call may choose another backend.
-    this.#llm.catch(() => (this.#llm = null));
+    if (!this.#llm) {
+      const gpu = this.#config.llmGpu ?? 'auto';
+      const started = performance.now();
+      // node-llama-cpp takes ~0.5 s to import: only those who ask for a generated answer pay for it.
+      this.#llm = import('./llm/LlamaModelHost.ts').then(({ LlamaModelHost }) => LlamaModelHost.create({ gpu }));
+      this.#llm.then(
+        () => this.logger.log('info', 'llm.backend-started', { gpu, ms: Math.round(performance.now() - started) }),
+        (error: unknown) => {
+          this.logger.log('error', 'llm.backend-failed', { gpu, ...errorFields(error) });
+          // A failed start (LlmBackendError) is not cached: a later call may choose another backend.
+          this.#llm = null;
+        },
+      );
+    }
     return this.#llm;
   }
 

@@ -2,6 +2,7 @@
 export { createEngine, Engine, type EngineConfig, type OpenOptions } from './createEngine.ts';
 export { Library } from './Library.ts';
 export { LibraryError } from './store/openLibraryDatabase.ts';
+export { ENGINE_LOG_FILE, errorFields, fileLogger, lineLogger, SILENT_LOGGER, type EngineLogger, type LogLevel, type LogFields } from './log/EngineLogger.ts';
 export { IngestInputError } from './ingest/walkInputs.ts';
 export type { IngestOptions } from './ingest/ingestFiles.ts';
 // Types only from llm/: node-llama-cpp is imported when Engine.llm() is first called, not with the engine.

@@ -9,6 +9,8 @@ import {
   type EngineHostStart,
   type EngineHostStop,
   type EventMessagePortLike,
+  SILENT_LOGGER,
+  type EngineLogger,
 } from '../engine/index.ts';
 
 // A stopping engine finishes the file it is indexing (one transaction); after this long it is killed instead.
@@ -32,6 +34,10 @@ export interface EngineProcessOptions {
   tokenizerDir: string | null;
   /** The folder the libraries live in (reported by modelStatus()). Defaults to `null`: the library's own folder. */
   dataFolder?: string | null;
+  /** The folder the engine writes engine.log into (`<userData>/logs`). Defaults to `null`: no engine log. */
+  logDir?: string | null;
+  /** Where main logs the engine process's starts, crashes and stops. Defaults to logging nothing. */
+  logger?: EngineLogger;
 }
 
 /** The library a process serves. */
@@ -56,6 +62,10 @@ export class EngineProcess {
   #running: Running | null = null;
   #library: EngineLibrary | null = null;
   #disposed = false;
+
+  get #logger(): EngineLogger {
+    return this.#options.logger ?? SILENT_LOGGER;
+  }
 
   /** EngineApi for main's IPC handlers: every call goes to the current process (started again after a crash). */
   readonly api: EngineApi;
@@ -115,8 +125,10 @@ export class EngineProcess {
     client.onEvent((event, payload) => this.#emit(event, payload));
     const exited = new Promise<number>((resolve) => child.once('exit', resolve));
     const running: Running = { child, client, exited, library };
+    this.#logger.log('info', 'engine.start', { library: library.file, create: library.create });
     void exited.then((code) => {
       if (this.#running !== running) return;
+      this.#logger.log('error', 'engine.crashed', { library: library.file, exitCode: code, jobsEnded: this.#jobs.size });
       // A crash: pending calls fail with a reason; the next call starts a new process on the same library.
       this.#running = null;
       client.dispose(`the engine stopped unexpectedly (exit code ${code}): try again`);
@@ -130,6 +142,7 @@ export class EngineProcess {
         version: this.#options.version,
         tokenizerDir: this.#options.tokenizerDir,
         dataFolder: this.#options.dataFolder ?? null,
+        logDir: this.#options.logDir ?? null,
       },
       [port2],
     );
@@ -144,7 +157,10 @@ export class EngineProcess {
     running.child.postMessage({ kind: 'stop' });
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS)));
-    if ((await Promise.race([running.exited, timedOut])) === 'timeout') running.child.kill();
+    if ((await Promise.race([running.exited, timedOut])) === 'timeout') {
+      this.#logger.log('warn', 'engine.stop-timeout', { library: running.library.file, ms: STOP_TIMEOUT_MS });
+      running.child.kill();
+    }
     clearTimeout(timer);
     running.client.dispose(`${reason}: the call was not answered`);
     this.#endJobs(`${reason}; what was indexed before stays`);

@@ -19,13 +19,20 @@ export interface AppState {
 export const APP_STATE_FILE = 'app-state.json';
 /** Libraries live here unless the user picks another place: `<userData>/libraries/`. */
 export const LIBRARIES_FOLDER = 'libraries';
+export const LOGS_FOLDER = 'logs';
 export const DEFAULT_LIBRARY_NAME = 'default.kb.sqlite';
 
 /** The data folder's layout; creates the libraries folder (first run). */
-export function prepareDataFolder(userData: string): { librariesDir: string; defaultLibrary: string; stateFile: string } {
+export function prepareDataFolder(userData: string): { librariesDir: string; defaultLibrary: string; stateFile: string; logsDir: string } {
   const librariesDir = path.join(userData, LIBRARIES_FOLDER);
   mkdirSync(librariesDir, { recursive: true });
-  return { librariesDir, defaultLibrary: path.join(librariesDir, DEFAULT_LIBRARY_NAME), stateFile: path.join(userData, APP_STATE_FILE) };
+  return {
+    librariesDir,
+    defaultLibrary: path.join(librariesDir, DEFAULT_LIBRARY_NAME),
+    stateFile: path.join(userData, APP_STATE_FILE),
+    // main.log and engine.log (created on first write): what support asks for, as there is no telemetry.
+    logsDir: path.join(userData, LOGS_FOLDER),
+  };
 }
 
 const isInt = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value);

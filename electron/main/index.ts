@@ -13,6 +13,7 @@ import { loadAppState, prepareDataFolder, saveAppState, visibleBounds } from './
 import { createMainWindow } from './createMainWindow.ts';
 import { registerDesktopHandlers } from './desktopHandlers.ts';
 import { EngineProcess, type EngineLibrary } from './EngineProcess.ts';
+import { errorFields, fileLogger } from '../engine/index.ts';
 import { registerEngineHandlers } from './ipcHandlers.ts';
 import { applySessionPolicy, createSecurityPolicy, hardenWebContents, startUrl } from './securityPolicy.ts';
 
@@ -49,6 +50,9 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(async () => {
     // First run creates <userData>/libraries/ and the default library in it.
     const data = prepareDataFolder(app.getPath('userData'));
+    const logger = fileLogger(path.join(data.logsDir, 'main.log'));
+    logger.log('info', 'app.start', { version: app.getVersion(), electron: process.versions.electron, platform: process.platform, arch: process.arch, packaged: app.isPackaged });
+    app.on('render-process-gone', (_event, _contents, details) => logger.log('error', 'renderer.gone', { reason: details.reason, exitCode: details.exitCode }));
     const state = loadAppState(data.stateFile);
     const saveState = (): void => {
       try {
@@ -66,6 +70,8 @@ if (!app.requestSingleInstanceLock()) {
       version: app.getVersion(),
       tokenizerDir: shippedTokenizerDir(),
       dataFolder: data.librariesDir,
+      logDir: data.logsDir,
+      logger,
     });
     const sendToPage = (message: DesktopEventMessage): void => {
       if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(KB_CHANNELS.event, message);
@@ -82,7 +88,10 @@ if (!app.requestSingleInstanceLock()) {
       });
     });
 
-    const showError = (title: string, error: unknown): void => dialog.showErrorBox(title, error instanceof Error ? error.message : String(error));
+    const showError = (title: string, error: unknown): void => {
+      logger.log('error', 'app.error-shown', errorFields(error));
+      dialog.showErrorBox(title, error instanceof Error ? error.message : String(error));
+    };
 
     /** Serves another library: restarts the engine's process, and goes back to the previous one if it cannot open. */
     const switchLibrary = async (next: EngineLibrary): Promise<void> => {

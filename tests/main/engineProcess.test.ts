@@ -1,13 +1,14 @@
 // EngineProcess (main's side of the utility process) with a worker thread running the real engine host in place of
 // utilityProcess.fork, and worker_threads ports in place of MessageChannelMain: start, switch library, events,
 // a crash, dispose.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JobDone } from '../../shared/engineApi.ts';
 import { EngineProcess } from '../../electron/main/EngineProcess.ts';
+import { lineLogger } from '../../electron/engine/index.ts';
 import { asUtilityProcess, eventChannel } from './fixtures/workerPorts.ts';
 
 const MLPS = path.resolve(import.meta.dirname, '../../../shared/corpus/mlps');
@@ -16,8 +17,9 @@ const dir = mkdtempSync(path.join(tmpdir(), 'kb-engine-process-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 writeFileSync(path.join(dir, 'policy.md'), '# 口令策略\n\n口令长度不少于十二位，且每九十天更换一次。\n');
 
-function engineProcess() {
+function engineProcess(logDir?: string) {
   const children: ReturnType<typeof asUtilityProcess>[] = [];
+  const mainLog: string[] = [];
   const engine = new EngineProcess({
     fork: () => {
       const child = asUtilityProcess(new Worker(WORKER));
@@ -27,8 +29,9 @@ function engineProcess() {
     createChannel: eventChannel,
     version: '0.1.0',
     tokenizerDir: null,
+    ...(logDir ? { logDir, logger: lineLogger((line) => mainLog.push(line)) } : {}),
   });
-  return { engine, children };
+  return { engine, children, mainLog };
 }
 
 describe('EngineProcess', () => {
@@ -56,7 +59,8 @@ describe('EngineProcess', () => {
   });
 
   it('after a crash, ends the running job with a reason and starts again on the next call', async () => {
-    const { engine, children } = engineProcess();
+    const logDir = path.join(dir, 'logs');
+    const { engine, children, mainLog } = engineProcess(logDir);
     await engine.start({ file: path.join(dir, 'crash.kb.sqlite'), create: true });
     const done = new Promise<JobDone>((resolve) => engine.onEvent((event, payload) => event === 'jobDone' && resolve(payload as JobDone)));
     // Eleven standards take well over a second to index: the process dies long before the job could end.
@@ -67,5 +71,16 @@ describe('EngineProcess', () => {
     expect((await engine.api.libraryInfo()).file).toBe(path.join(dir, 'crash.kb.sqlite'));
     expect(children).toHaveLength(2);
     await engine.dispose();
+    // What support reads afterwards: main saw the crash and the job it ended; the engine's own log has both runs.
+    const library = path.join(dir, 'crash.kb.sqlite');
+    expect(mainLog.map((line) => line.replace(/^\S+ /, ''))).toEqual([
+      `[info] engine.start library=${library} create=true`,
+      `[error] engine.crashed library=${library} exitCode=1 jobsEnded=1`,
+      `[info] engine.start library=${library} create=true`,
+    ]);
+    const engineLog = readFileSync(path.join(logDir, 'engine.log'), 'utf8');
+    expect(engineLog.match(/\[info\] host\.start version=0\.1\.0 /g)).toHaveLength(2);
+    expect(engineLog).toMatch(/\[info\] ingest\.start file=\S+crash\.kb\.sqlite inputs=1\n/);
+    expect(engineLog).toMatch(/\[info\] host\.stop\n$/);
   });
 });

@@ -2,7 +2,7 @@
 // takes the single-instance lock, filters the session, creates the data folder, forks the engine's utility process
 // with a port and the default library, registers the engine channels, sets the menu, opens one hardened window,
 // forwards engine events to it, and stops the engine before quitting.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -147,8 +147,13 @@ describe('electron/main/index.ts', () => {
       tokenizerDir: null,
       // Where libraries live, reported by modelStatus() (the first-run hint and Settings show it).
       dataFolder: path.join(userData.dir, 'libraries'),
+      // The engine writes engine.log there; main writes main.log beside it.
+      logDir: path.join(userData.dir, 'logs'),
     });
     expect(children[0]!.transfers[0]).toHaveLength(1);
+    const mainLog = readFileSync(path.join(userData.dir, 'logs', 'main.log'), 'utf8').split('\n');
+    expect(mainLog[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \[info\] app\.start version=0\.1\.0 /);
+    expect(mainLog[1]).toMatch(/\[info\] engine\.start library=\S+default\.kb\.sqlite create=true$/);
     expect(ports[0]!.started).toBe(true); // main's end of the channel
 
     // Every EngineApi method has its checked channel, plus the two desktop actions; nothing else is answered.

@@ -3,10 +3,12 @@
 // (LibraryService) on that port until main sends `stop`. Plain Node: the parent port is described structurally, so
 // a worker thread can stand in for the utility process in tests.
 import '../offlineEnvironment.ts'; // first: the app's engine never sends telemetry (see the file)
+import path from 'node:path';
 import { createEngine, type Engine } from '../createEngine.ts';
 import { rpcPortFromEventPort, type EventMessagePortLike } from '../rpc/rpcPort.ts';
 import { serveEngineRpc } from '../rpc/serveEngineRpc.ts';
 import { LibraryService } from '../serve/LibraryService.ts';
+import { ENGINE_LOG_FILE, errorFields, fileLogger, SILENT_LOGGER, type EngineLogger } from '../log/EngineLogger.ts';
 
 /** Main → host, first message: which library to serve. The RPC port travels in the message's ports. */
 export interface EngineHostStart {
@@ -21,6 +23,8 @@ export interface EngineHostStart {
   tokenizerDir: string | null;
   /** The folder the libraries live in (reported by modelStatus()); null or absent: the library's own folder. */
   dataFolder?: string | null;
+  /** The folder to write engine.log into; null or absent: no log. */
+  logDir?: string | null;
 }
 
 /** Main → host: dispose everything (the running ingestion stops after its current file) and exit. */
@@ -56,7 +60,8 @@ function isStart(data: unknown): data is EngineHostStart {
     typeof start.create === 'boolean' &&
     typeof start.version === 'string' &&
     (start.tokenizerDir === null || typeof start.tokenizerDir === 'string') &&
-    (start.dataFolder === undefined || start.dataFolder === null || typeof start.dataFolder === 'string')
+    (start.dataFolder === undefined || start.dataFolder === null || typeof start.dataFolder === 'string') &&
+    (start.logDir === undefined || start.logDir === null || typeof start.logDir === 'string')
   );
 }
 
@@ -67,12 +72,14 @@ export function runEngineHost(parentPort: HostParentPort, options: EngineHostOpt
   let service: Promise<LibraryService> | null = null;
   let stopRpc: (() => void) | null = null;
   let stopping = false;
+  let logger: EngineLogger = SILENT_LOGGER;
 
   parentPort.on('message', ({ data, ports }) => {
     const kind = (data as { kind?: unknown } | null)?.kind;
     if (kind === 'stop') {
       if (stopping) return;
       stopping = true;
+      logger.log('info', 'host.stop');
       void (async () => {
         stopRpc?.();
         await service?.then((s) => s.dispose()).catch(() => undefined);
@@ -84,12 +91,15 @@ export function runEngineHost(parentPort: HostParentPort, options: EngineHostOpt
     }
     const port = ports[0];
     if (!isStart(data) || !port || engine !== null) return; // one library per process: main restarts us to switch
-    engine = createEngine({ tokenizerDir: data.tokenizerDir });
+    logger = data.logDir ? fileLogger(path.join(data.logDir, ENGINE_LOG_FILE)) : SILENT_LOGGER;
+    logger.log('info', 'host.start', { version: data.version, pid: process.pid, node: process.versions.node, platform: process.platform, arch: process.arch });
+    engine = createEngine({ tokenizerDir: data.tokenizerDir, logger });
+    engine.catch((error: unknown) => logger.log('error', 'host.engine-failed', errorFields(error)));
     service = engine.then(async (e) => {
       const library = await e.openLibrary(data.libraryFile, { create: data.create });
       // The engine holds the local LLM (loaded from Settings); the service disposes only what it created itself.
       return new LibraryService(library, { version: data.version, transport: 'ipc', engine: e, ...(data.dataFolder ? { dataFolder: data.dataFolder } : {}) });
     });
-    stopRpc = serveEngineRpc(rpcPortFromEventPort(port), service);
+    stopRpc = serveEngineRpc(rpcPortFromEventPort(port), service, logger);
   });
 }

@@ -3,6 +3,7 @@
 // validators as main's IPC handlers: the port is a process boundary, and only EngineApi methods may be called.
 import { validateEngineArgs, type EngineApi } from '../../../shared/engineApi.ts';
 import type { EngineEventListener } from '../serve/LibraryService.ts';
+import { errorFields, SILENT_LOGGER, type EngineLogger } from '../log/EngineLogger.ts';
 import { isRpcMessage, type RpcPort, type RpcReplyMessage } from './rpcPort.ts';
 
 /** An EngineApi that also pushes events (LibraryService is one). */
@@ -16,12 +17,15 @@ export function rpcError(error: unknown): { name: string; message: string } {
   return { name: 'Error', message: String(error) };
 }
 
+/** A call slower than this is logged at info (the rest at debug): where a user's "it hung" starts. */
+const SLOW_CALL_MS = 2000;
+
 /**
  * Serves `engine` on `port` until the returned function is called or the port closes. `engine` may be a promise
  * (the library is still opening): calls wait for it, and if it fails every call is answered with that failure —
  * e.g. "not a library" — so the caller learns why instead of waiting.
  */
-export function serveEngineRpc(port: RpcPort, engine: ServedEngine | Promise<ServedEngine>): () => void {
+export function serveEngineRpc(port: RpcPort, engine: ServedEngine | Promise<ServedEngine>, logger: EngineLogger = SILENT_LOGGER): () => void {
   const ready = Promise.resolve(engine);
   let stopped = false;
   let unsubscribeEvents: (() => void) | null = null;
@@ -40,14 +44,20 @@ export function serveEngineRpc(port: RpcPort, engine: ServedEngine | Promise<Ser
   const unsubscribeMessages = port.onMessage((message) => {
     if (!isRpcMessage(message) || message.kind !== 'call' || !Number.isSafeInteger(message.id)) return;
     const { id } = message;
+    const started = performance.now();
+    // The method's name only: arguments hold questions and file names.
+    const method = typeof message.method === 'string' ? message.method.slice(0, 64) : typeof message.method;
     void (async () => {
       try {
         const args = validateEngineArgs(message.method, message.args) as unknown[];
         const served = await ready;
         const result: unknown = await (served[message.method] as (...a: unknown[]) => Promise<unknown>).apply(served, args);
         reply({ kind: 'reply', id, ok: true, result });
+        const ms = Math.round(performance.now() - started);
+        logger.log(ms >= SLOW_CALL_MS ? 'info' : 'debug', 'rpc.call', { method, ms });
       } catch (error) {
         reply({ kind: 'reply', id, ok: false, error: rpcError(error) });
+        logger.log('warn', 'rpc.call-failed', { method, ms: Math.round(performance.now() - started), ...errorFields(error) });
       }
     })();
   });
