@@ -314,7 +314,8 @@ export class InvalidArgumentsError extends Error {
 const MAX_TEXT = 2_000; // a question or query longer than this is not a question
 const MAX_PATHS = 10_000;
 const MAX_PATH_LENGTH = 4_096; // PATH_MAX on Linux
-const MAX_UPLOAD_FILES = 1_000;
+/** Files in one upload batch (kb serve's commitUploads counts the same way). */
+export const MAX_UPLOAD_FILES = 1_000;
 const MAX_FILE_NAME = 255;
 const MAX_UPLOAD_NAME = 1_024;
 
@@ -358,7 +359,8 @@ function onlyKeys(value: Record<string, unknown>, allowed: string[], what: strin
   if (extra !== undefined) throw new TypeError(`${what} has an unknown field "${extra}"`);
 }
 
-const uploadName: Check<string> = (value, what) => {
+/** An uploaded file's name (kb serve's commitUploads checks it the same way). */
+export const uploadName: Check<string> = (value, what) => {
   const name = text(MAX_UPLOAD_NAME)(value, what);
   // A name, or folders below the upload folder: uploads are written into one folder and must stay there.
   if (/[\\\0]/.test(name) || name.startsWith('/')) throw new TypeError(`${what} must be a file name, or a relative path with / between folders`);

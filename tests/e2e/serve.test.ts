@@ -1,5 +1,6 @@
-// kb serve's server: loopback only, the token and the page's own origin required, the RFC 6455 framing, and
+// kb serve's server: loopback only, the token and the page's own origin required, the RFC 6455 framing (ws's), and
 // EngineApi over it with a real engine and library (no browser: tests/e2e/app.e2e.test.ts drives the page).
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
@@ -9,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../electron/engine/index.ts';
 import { LibraryService } from '../../electron/engine/serve/LibraryService.ts';
 import { startKbServer, type KbServer } from '../../electron/engine/serve/startKbServer.ts';
-import { acceptKey } from '../../electron/engine/serve/WebSocketConnection.ts';
 import type { RpcEvent } from '../../shared/engineApi.ts';
 import { connectRpc } from './rpcSocket.ts';
 
@@ -36,6 +36,11 @@ afterAll(async () => {
   await engine.dispose();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** Sec-WebSocket-Accept for a client's key (RFC 6455 §1.3), worked out here to check the server's (ws's) answer. */
+function acceptKey(clientKey: string): string {
+  return createHash('sha1').update(`${clientKey}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+}
 
 const wsUrl = (token: string | null) => `ws://127.0.0.1:${server.port}/rpc${token === null ? '' : `?token=${token}`}`;
 

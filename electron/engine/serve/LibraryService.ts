@@ -2,7 +2,7 @@
 // after validating its arguments. Turns long work into jobs with ids, progress events and cancellation, and holds the
 // local LLM (the engine's LlamaModelHost) for generated answers streamed as events.
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type {
   AskOptions,
@@ -127,6 +127,17 @@ export function safeUploadName(name: string): string {
   return `${stem}${tag}${extension}`;
 }
 
+/** Moves a file; across file systems (a staging folder on another mount), copies it and removes the original. */
+async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    await copyFile(from, to);
+    await rm(from, { force: true });
+  }
+}
+
 export class LibraryService implements EngineApi {
   readonly #library: Library;
   readonly #options: LibraryServiceOptions;
@@ -185,6 +196,19 @@ export class LibraryService implements EngineApi {
   }
 
   async uploadFiles(files: UploadedFile[]): Promise<JobStarted> {
+    return this.#saveUploads(files.map(({ name, dataBase64 }) => ({ name, place: (target) => writeFile(target, Buffer.from(dataBase64, 'base64')) })));
+  }
+
+  /**
+   * Ingests files kb serve has streamed to disk (its staging folder, one PUT each) under their uploaded names: moved
+   * into the upload folder, with uploadFiles' rules (whole batch or nothing, names cut, look-alikes refused). Not an
+   * EngineApi method: the paths are the server's own, never a caller's. What is not moved stays for the caller.
+   */
+  async uploadStagedFiles(files: { name: string; stagedFile: string }[]): Promise<JobStarted> {
+    return this.#saveUploads(files.map(({ name, stagedFile }) => ({ name, place: (target) => moveFile(stagedFile, target) })));
+  }
+
+  async #saveUploads(files: { name: string; place: (target: string) => Promise<void> }[]): Promise<JobStarted> {
     // One batch at a time: a second one written beside the first could not start its ingestion, and the rollback
     // of one must not remove what the other wrote.
     if (this.#jobs.size > 0 || this.#uploading) throw new ServiceError('an ingestion is already running: wait for it to finish or cancel it');
@@ -199,10 +223,13 @@ export class LibraryService implements EngineApi {
     });
     this.#uploading = true;
     // A batch is written whole or not at all: when a file cannot be written, or the ingestion cannot start, what
-    // the batch created is removed and what it overwrote (the same name uploaded before) is put back.
+    // the batch created is removed and what it overwrote (the same name uploaded before) is put back. An overwritten
+    // file is moved aside, beside the upload folder (never inside it, where the ingestion would find it), rather than
+    // read into memory: it may be a 100 MB PDF.
     const createdFiles: string[] = [];
     const createdFolders: string[] = [];
-    const overwritten = new Map<string, Buffer>();
+    const replaced = new Map<string, string>();
+    const asideDir = `${this.#uploadDir}.replaced`;
     let writing = '';
     try {
       const uploadRoot = await mkdir(this.#uploadDir, { recursive: true });
@@ -213,21 +240,31 @@ export class LibraryService implements EngineApi {
         const target = path.join(this.#uploadDir, ...parts);
         const folder = await mkdir(path.dirname(target), { recursive: true });
         if (folder !== undefined) createdFolders.push(folder);
-        const before = await readFile(target).catch((error: NodeJS.ErrnoException) => {
+        const before = await lstat(target).catch((error: NodeJS.ErrnoException) => {
           if (error.code === 'ENOENT') return null;
           throw error;
         });
         if (before === null) createdFiles.push(target);
-        else if (!overwritten.has(target)) overwritten.set(target, before);
-        await writeFile(target, Buffer.from(files[i]!.dataBase64, 'base64'));
+        else if (before.isDirectory()) throw Object.assign(new Error(`${target} is a folder`), { code: 'EISDIR' });
+        else {
+          await mkdir(asideDir, { recursive: true });
+          const aside = path.join(asideDir, randomUUID());
+          await rename(target, aside);
+          replaced.set(target, aside);
+        }
+        await files[i]!.place(target);
         // An uploaded folder becomes one source (re-scanned as a folder); a loose file is its own.
         sources.add(path.join(this.#uploadDir, parts[0]!));
       }
       writing = '';
-      return this.#startIngest([...sources]);
+      const started = this.#startIngest([...sources]);
+      await Promise.all([...replaced.values()].map((aside) => rm(aside, { force: true })));
+      await rmdir(asideDir).catch(() => undefined);
+      return started;
     } catch (error) {
       await Promise.all(createdFiles.map((file) => rm(file, { force: true })));
-      await Promise.all([...overwritten].map(([file, bytes]) => writeFile(file, bytes).catch(() => undefined)));
+      await Promise.all([...replaced].map(([file, aside]) => rename(aside, file).catch(() => undefined)));
+      await rmdir(asideDir).catch(() => undefined);
       // mkdir returned the first folder it made; the ones below it were made too: remove the deepest first.
       for (const folder of createdFolders.reverse()) await rm(folder, { recursive: true, force: true }).catch(() => undefined);
       if (error instanceof ServiceError) throw error;

@@ -1,23 +1,27 @@
 // `kb serve`: the built renderer and EngineApi over one WebSocket, on 127.0.0.1 only, behind a random token.
-// For browser tests and a later team server; the desktop app never uses it.
+// For browser tests and a later team server; the desktop app never uses it. The WebSocket is `ws` (our own RFC 6455
+// server re-joined its buffer on every chunk: a 64 MiB message took 16 s), behind our own checks; uploaded files come
+// as one streamed PUT each (shared/webUpload.ts says why), not as base64 inside a message.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
   isEngineMethod,
   RPC_PATH,
   validateEngineArgs,
-  type EngineApi,
   type EngineMethod,
+  type JobStarted,
   type RpcEvent,
   type RpcResponse,
 } from '../../../shared/engineApi.ts';
 import { contentTypeOf } from '../../../shared/contentTypes.ts';
+import { isWebBridgeMethod, MAX_UPLOAD_FILE_BYTES, UPLOAD_PATH, validateCommitUploadsArgs, type StagedFile } from '../../../shared/webUpload.ts';
 import type { LibraryService } from './LibraryService.ts';
-import { acceptWebSocket, CLOSE_CODE, rejectUpgrade, type WebSocketConnection } from './WebSocketConnection.ts';
+import { UploadRefusedError, UploadStaging } from './UploadStaging.ts';
 
 // Loopback only: the server hands out a whole library to whoever has the token, so it must not face a network.
 export const SERVE_HOST = '127.0.0.1';
@@ -27,7 +31,18 @@ const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 export const MAX_CONNECTIONS = 16;
 /** Calls one connection may have unanswered; more are answered at once with an error, never queued without end. */
 export const MAX_CALLS_IN_FLIGHT = 32;
-
+/**
+ * Replies a client has not read yet that a connection keeps (ws's bufferedAmount): a client that asks and never
+ * reads is dropped at this backlog instead of holding the server's memory (400 unread 2 MB replies held 850 MB).
+ */
+export const MAX_UNREAD_BYTES = 64 * 1024 * 1024;
+// A client is pinged this often, and dropped when it has not answered the one before: a socket whose other end
+// vanished without a FIN (a machine asleep, a pulled cable) would otherwise count against MAX_CONNECTIONS for ever.
+const HEARTBEAT_MS = 30_000;
+// How long close() waits for clients to answer its close frame before it cuts them off (ws would wait 30 s).
+const CLOSE_GRACE_MS = 1_000;
+/** Close codes sent here (RFC 6455 §7.4.1); ws sends 1002, 1007 and 1009 itself for bad frames. */
+const CLOSE_CODE = { goingAway: 1001, protocolError: 1002, unsupportedData: 1003 } as const;
 
 export interface KbServerOptions {
   service: LibraryService;
@@ -37,6 +52,10 @@ export interface KbServerOptions {
   port?: number;
   /** Defaults to 32 random bytes, hex. */
   token?: string;
+  /** Where streamed uploads wait for their commit; emptied at start. Defaults to `<service.uploadDir>.staging`. */
+  stagingDir?: string;
+  /** Bytes one uploaded file may have, in bytes. Defaults to `MAX_UPLOAD_FILE_BYTES` (100 MiB). */
+  maxUploadBytes?: number;
 }
 
 export interface KbServer {
@@ -75,6 +94,33 @@ export function requestTarget(raw: string | undefined): URL | null {
 function tokenOf(url: URL): string | null {
   const tokens = url.searchParams.getAll('token');
   return tokens.length === 1 ? tokens[0]! : null;
+}
+
+/** A browser always sends Origin on a WebSocket or a PUT: only the page this server served may use it (no cross-site use). */
+function isOwnOrigin(origin: string | undefined, port: number): boolean {
+  return origin === undefined || isOwnHost(origin.replace(/^http:\/\//, ''), port);
+}
+
+/** Answers with a plain-text reason; `close` ends the connection after it, so an unread request body is never read. */
+function answer(response: ServerResponse, status: number, reason: string, headers: Record<string, string> = {}): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  response
+    .writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(reason)), Connection: 'close', ...headers })
+    .end(reason);
+}
+
+/** Answers an upgrade request with a plain HTTP error and closes the socket. */
+function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+}
+
+/** A text message's bytes as one Buffer (ws hands a Buffer with its default binaryType; the others for completeness). */
+function bytesOf(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  return Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
 }
 
 /** Serves files from the renderer folder; never outside it. */
@@ -125,7 +171,9 @@ function callId(text: string): number | null {
   }
 }
 
-async function dispatch(service: EngineApi, text: string): Promise<RpcResponse | null> {
+type MethodCall = (method: unknown, args: unknown) => Promise<unknown>;
+
+async function dispatch(callMethod: MethodCall, text: string): Promise<RpcResponse | null> {
   let message: unknown;
   try {
     message = JSON.parse(text);
@@ -136,10 +184,7 @@ async function dispatch(service: EngineApi, text: string): Promise<RpcResponse |
   const { id, method, args } = message as { id?: unknown; method?: unknown; args?: unknown };
   if (typeof id !== 'number' || !Number.isSafeInteger(id)) return null;
   try {
-    if (!isEngineMethod(method)) throw new Error(`no such method: ${String(method)}`);
-    const checked = validateEngineArgs(method, args) as unknown[];
-    const call = service[method as EngineMethod] as (...a: unknown[]) => Promise<unknown>;
-    return { id, ok: true, result: await call.apply(service, checked) };
+    return { id, ok: true, result: await callMethod(method, args) };
   } catch (error) {
     const { name, message: errorMessage } = error as Error;
     return { id, ok: false, error: { name: name ?? 'Error', message: errorMessage ?? String(error) } };
@@ -149,18 +194,79 @@ async function dispatch(service: EngineApi, text: string): Promise<RpcResponse |
 /** Starts the server; resolves once it listens. */
 export async function startKbServer(options: KbServerOptions): Promise<KbServer> {
   const token = options.token ?? randomBytes(32).toString('hex');
-  const connections = new Set<WebSocketConnection>();
+  const { service } = options;
+  // Each open WebSocket, and whether it answered the last heartbeat ping.
+  const connections = new Map<WebSocket, { alive: boolean }>();
+  const staging = await UploadStaging.create(options.stagingDir ?? `${service.uploadDir}.staging`, { maxFileBytes: options.maxUploadBytes ?? MAX_UPLOAD_FILE_BYTES });
+  // noServer: the upgrade listener below runs every check (Host, target, token, Origin, the connection limit) and
+  // hands ws only what passed. No compression: it would let a small frame inflate past maxPayload's intent, and
+  // JSON over loopback gains nothing from it.
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false });
   let port = 0;
 
-  const server = createServer((request, response) => {
-    if (!isOwnHost(request.headers.host, port)) {
-      response.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Misdirected request');
-      return;
+  const callMethod: MethodCall = async (method, args) => {
+    if (isWebBridgeMethod(method)) return commitUploads(...validateCommitUploadsArgs(args));
+    if (!isEngineMethod(method)) throw new Error(`no such method: ${String(method)}`);
+    const checked = validateEngineArgs(method, args) as unknown[];
+    const call = service[method as EngineMethod] as (...a: unknown[]) => Promise<unknown>;
+    return call.apply(service, checked);
+  };
+
+  async function commitUploads(files: StagedFile[]): Promise<JobStarted> {
+    const stagedFiles = await staging.take(files.map((file) => file.uploadId));
+    try {
+      return await service.uploadStagedFiles(files.map((file, i) => ({ name: file.name, stagedFile: stagedFiles[i]! })));
+    } finally {
+      // Moved in on success; on a refusal whatever was not moved goes too: a commit uses up its uploads.
+      await staging.discard(stagedFiles);
     }
+  }
+
+  function onRequest(request: IncomingMessage, response: ServerResponse, expectsContinue: boolean): void {
+    if (!isOwnHost(request.headers.host, port)) return answer(response, 421, 'Misdirected request');
+    const url = requestTarget(request.url);
+    if (url?.pathname === UPLOAD_PATH) return void receiveUpload(request, response, url, expectsContinue);
+    if (expectsContinue) response.writeContinue();
     serveStatic(request, response, options.rendererDir).catch(() => {
       if (!response.headersSent) response.writeHead(500).end();
       else response.destroy();
     });
+  }
+
+  /** PUT /upload?token=…: one file's bytes, streamed to the staging folder; refused before its body when it cannot be taken. */
+  async function receiveUpload(request: IncomingMessage, response: ServerResponse, url: URL, expectsContinue: boolean): Promise<void> {
+    if (request.method !== 'PUT') return answer(response, 405, `Method not allowed: PUT a file's bytes to ${UPLOAD_PATH}`, { Allow: 'PUT' });
+    if (!sameToken(tokenOf(url), token)) return answer(response, 401, 'Unauthorized: the token is missing or wrong');
+    if (!isOwnOrigin(request.headers.origin, port)) return answer(response, 403, 'Forbidden origin');
+    try {
+      const length = request.headers['content-length'];
+      staging.check(length === undefined ? null : Number(length));
+      // Only now may a client that waits for "100 Continue" send its body.
+      if (expectsContinue) response.writeContinue();
+      const staged = await staging.receive(request);
+      const body = JSON.stringify(staged);
+      response.writeHead(201, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-store' }).end(body);
+    } catch (error) {
+      if (error instanceof UploadRefusedError) answer(response, error.status, error.message);
+      else answer(response, 500, `the upload could not be stored: ${(error as Error).message}`);
+    }
+  }
+
+  const server = createServer((request, response) => {
+    try {
+      onRequest(request, response, false);
+    } catch {
+      // Nothing a client sends may end the server: whatever went wrong, this one request goes.
+      response.destroy();
+    }
+  });
+  // A client that asks before sending its body (Expect: 100-continue) learns of a refusal (401, 413) without sending it.
+  server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+    try {
+      onRequest(request, response, true);
+    } catch {
+      response.destroy();
+    }
   });
   // A request that is not HTTP (bad framing, huge headers): answered 400 / 431 and closed, as Node does without a
   // listener, and never an 'error' that could reach the process.
@@ -170,51 +276,82 @@ export async function startKbServer(options: KbServerOptions): Promise<KbServer>
     else socket.destroy();
   });
 
-  server.on('upgrade', (request: IncomingMessage, socket: Duplex) => {
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     // Node hands over the raw socket without an 'error' listener: a client resetting it must not throw.
     socket.on('error', () => socket.destroy());
     try {
-      upgrade(request, socket);
+      upgrade(request, socket, head);
     } catch {
       // Nothing a client sends may end the server: whatever went wrong, this one connection goes.
       socket.destroy();
     }
   });
 
-  function upgrade(request: IncomingMessage, socket: Duplex): void {
+  function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = requestTarget(request.url);
-    const origin = request.headers.origin;
     if (!isOwnHost(request.headers.host, port)) return rejectUpgrade(socket, 421, 'Misdirected request');
     if (!url) return rejectUpgrade(socket, 400, 'Bad request target');
     if (url.pathname !== RPC_PATH) return rejectUpgrade(socket, 404, 'Not found');
     if (!sameToken(tokenOf(url), token)) return rejectUpgrade(socket, 401, 'Unauthorized: the token is missing or wrong');
-    // A browser always sends Origin: only the page this server served may connect (no cross-site WebSocket).
-    if (origin !== undefined && !isOwnHost(origin.replace(/^http:\/\//, ''), port)) return rejectUpgrade(socket, 403, 'Forbidden origin');
+    if (!isOwnOrigin(request.headers.origin, port)) return rejectUpgrade(socket, 403, 'Forbidden origin');
     if (connections.size >= MAX_CONNECTIONS) return rejectUpgrade(socket, 503, `Service Unavailable: ${MAX_CONNECTIONS} connections are open already`);
-    const connection = acceptWebSocket(request, socket, MAX_MESSAGE_BYTES);
-    if (!connection) return;
-    connections.add(connection);
-    connection.on('close', () => connections.delete(connection));
+    // ws answers a handshake it cannot complete (no key, another version) with 400 itself. Its callback runs in
+    // this same turn, so the count above cannot be passed by two upgrades at once.
+    sockets.handleUpgrade(request, socket, head, serveConnection);
+  }
+
+  function serveConnection(ws: WebSocket): void {
+    const peer = { alive: true };
+    connections.set(ws, peer);
+    ws.on('close', () => connections.delete(ws));
+    ws.on('pong', () => (peer.alive = true));
+    // ws has already closed the connection with the matching code (1002 bad framing, 1007 bad UTF-8, 1009 over
+    // maxPayload) when it reports the error: this listener only keeps it from reaching the process.
+    ws.on('error', () => ws.terminate());
     let inFlight = 0;
-    connection.on('message', (text) => {
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return ws.close(CLOSE_CODE.unsupportedData, 'JSON text messages only');
+      const text = bytesOf(data).toString('utf8');
       if (inFlight >= MAX_CALLS_IN_FLIGHT) {
         const id = callId(text);
-        if (id === null) return connection.close(CLOSE_CODE.protocolError);
+        if (id === null) return ws.close(CLOSE_CODE.protocolError, 'not a call');
         const error = { name: 'BusyError', message: `${MAX_CALLS_IN_FLIGHT} calls are unanswered on this connection already: wait for their replies` };
-        return connection.send(JSON.stringify({ id, ok: false, error } satisfies RpcResponse));
+        return send(ws, JSON.stringify({ id, ok: false, error } satisfies RpcResponse));
       }
       inFlight++;
-      void dispatch(options.service, text).then((reply) => {
+      void dispatch(callMethod, text).then((reply) => {
         inFlight--;
-        if (reply) connection.send(JSON.stringify(reply));
-        else connection.close(CLOSE_CODE.protocolError);
+        if (reply) send(ws, JSON.stringify(reply));
+        else ws.close(CLOSE_CODE.protocolError, 'not a call');
       });
     });
   }
 
-  const unsubscribe = options.service.onEvent((event, payload) => {
+  /** Sends unless the client is more than MAX_UNREAD_BYTES behind in reading: then it is dropped (a close frame would queue behind the backlog). */
+  function send(ws: WebSocket, text: string): void {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_UNREAD_BYTES) {
+      ws.terminate();
+      return;
+    }
+    ws.send(text);
+  }
+
+  const heartbeat = setInterval(() => {
+    for (const [ws, peer] of connections) {
+      if (!peer.alive) {
+        ws.terminate();
+        continue;
+      }
+      peer.alive = false;
+      ws.ping();
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  const unsubscribe = service.onEvent((event, payload) => {
     const text = JSON.stringify({ event, payload } satisfies RpcEvent);
-    for (const connection of connections) connection.send(text);
+    for (const ws of connections.keys()) send(ws, text);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -232,9 +369,17 @@ export async function startKbServer(options: KbServerOptions): Promise<KbServer>
     token,
     close: async () => {
       unsubscribe();
-      for (const connection of connections) connection.close(CLOSE_CODE.normal);
+      clearInterval(heartbeat);
+      const closed = [...connections.keys()].map((ws) => new Promise<void>((resolve) => ws.once('close', () => resolve())));
+      for (const ws of connections.keys()) ws.close(CLOSE_CODE.goingAway, 'kb serve is stopping');
       server.closeAllConnections();
+      const cutOff = setTimeout(() => {
+        for (const ws of connections.keys()) ws.terminate();
+      }, CLOSE_GRACE_MS);
+      await Promise.all(closed);
+      clearTimeout(cutOff);
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await staging.dispose();
     },
   };
 }
