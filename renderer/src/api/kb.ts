@@ -3,6 +3,7 @@
 // the returned client; components never do, and nothing else in the renderer knows which transport it is.
 import type { ChooseKind, DesktopEventName, DesktopEvents, KbBridge } from '../../../shared/desktopBridge.ts';
 import { RPC_PATH, type DocumentFile, type EngineApi, type EngineMethod, type JobStarted, type RpcEvent, type RpcResponse } from '../../../shared/engineApi.ts';
+import { MAX_UPLOAD_FILE_BYTES, UPLOAD_PATH, type StagedFile, type StagedUpload, type WebBridgeMethod } from '../../../shared/webUpload.ts';
 
 /**
  * The events the page can subscribe to: the engine's, and the desktop shell's own two (an ingestion started from
@@ -80,7 +81,7 @@ class WebSocketClient {
     });
   }
 
-  call(method: EngineMethod, args: unknown[]): Promise<unknown> {
+  call(method: EngineMethod | WebBridgeMethod, args: unknown[]): Promise<unknown> {
     if (this.#closedReason) return Promise.reject(new KbCallError('Disconnected', this.#closedReason));
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
@@ -163,11 +164,34 @@ function webSocketClient(socket: WebSocketClient): KbClient {
 
 type Upload = { file: File; name: string };
 
+/**
+ * Uploads files to kb serve: each one's bytes streamed by a PUT (the browser reads the File from disk as it sends;
+ * nothing is base64-encoded or held whole in the page), then the batch committed with one call, whole or not at all.
+ */
 async function upload(socket: WebSocketClient, files: Upload[]): Promise<JobStarted> {
   if (files.length === 0) throw new KbCallError('NothingToAdd', 'nothing to add: the folder holds no files (hidden files are left out)');
-  const uploads = [];
-  for (const { file, name } of files) uploads.push({ name, dataBase64: await fileToBase64(file) });
-  return socket.call('uploadFiles', [uploads]) as Promise<JobStarted>;
+  // Said before anything is sent: the server would refuse it (413), after the earlier files of the batch went up.
+  const tooLarge = files.find(({ file }) => file.size > MAX_UPLOAD_FILE_BYTES);
+  if (tooLarge) {
+    const mib = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MiB`;
+    throw new KbCallError('UploadTooLarge', `"${tooLarge.name}" is ${mib(tooLarge.file.size)}, over the ${mib(MAX_UPLOAD_FILE_BYTES)} a file may be here: split it, or add it with "kb ingest" on the server`);
+  }
+  // The page's own token, as for the WebSocket; the PUT goes to the page's own origin.
+  const token = new URLSearchParams(window.location.search).get('token') ?? '';
+  const staged: StagedFile[] = [];
+  // One file at a time: the server takes a few at once, and the order keeps the progress easy to follow.
+  for (const { file, name } of files) {
+    let response: Response;
+    try {
+      response = await fetch(`${UPLOAD_PATH}?token=${encodeURIComponent(token)}`, { method: 'PUT', body: file, headers: { 'Content-Type': 'application/octet-stream' } });
+    } catch {
+      throw new KbCallError('Disconnected', `"${name}" could not be sent: is kb serve still running? Restart it and reload this page`);
+    }
+    const text = await response.text();
+    if (!response.ok) throw new KbCallError('UploadRefused', `"${name}" was not uploaded: ${text || `HTTP ${response.status}`}`);
+    staged.push({ name, uploadId: (JSON.parse(text) as StagedUpload).uploadId });
+  }
+  return socket.call('commitUploads', [staged]) as Promise<JobStarted>;
 }
 
 function droppedEntries(data: DataTransfer): FileSystemEntry[] {
@@ -283,13 +307,4 @@ export async function connectKb(): Promise<KbClient> {
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
   const url = `${scheme}//${window.location.host}${RPC_PATH}?token=${encodeURIComponent(token)}`;
   return webSocketClient(await WebSocketClient.connect(url));
-}
-
-/** Reads a dropped or chosen file as base64, for `uploadFiles`. */
-export async function fileToBase64(file: Blob): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let binary = '';
-  // 32 KiB at a time: String.fromCharCode with a whole PDF's bytes as arguments would overflow the stack.
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
 }
