@@ -1,0 +1,53 @@
+import type { CliCommand, CliOption, CliOptions } from './CliCommand.ts';
+import { HELP_OPTION } from './sharedOptions.ts';
+
+/** The options `kb --help` explains, as most commands share them; each command's own are in `kb <command> --help`. */
+const GENERAL_OPTIONS = ['model', 'library', 'tokenizer', 'embedding-model', 'embedding-pooling', 'retrieval', 'json'];
+
+// Help's second column: 2 spaces of indent, the option in 17 or more, 2 spaces.
+const DESCRIPTION_COLUMN = 21;
+
+/** The command and the subcommands below it, depth first (a parent before its subcommands). */
+function withSubcommands(command: CliCommand): CliCommand[] {
+  return [command, ...(command.subcommands ?? []).flatMap(withSubcommands)];
+}
+
+function synopses(commands: readonly CliCommand[]): string {
+  return commands
+    .flatMap(withSubcommands)
+    .map((command) => command.synopsis)
+    .filter(Boolean)
+    .join('\n');
+}
+
+function formatOption(name: string, option: CliOption): string {
+  const flag = `${option.short ? `-${option.short}, ` : ''}--${name}${option.value ? ` ${option.value}` : ''}`;
+  return `  ${flag.padEnd(DESCRIPTION_COLUMN - 4)}  ${option.help.split('\n').join(`\n${' '.repeat(DESCRIPTION_COLUMN)}`)}`;
+}
+
+function formatOptions(options: CliOptions): string {
+  return Object.entries(options)
+    .map(([name, option]) => formatOption(name, option))
+    .join('\n');
+}
+
+/** `kb --help`: every command's lines, then the options most of them share. */
+export function formatUsage(commands: readonly CliCommand[]): string {
+  const all = commands.flatMap(withSubcommands);
+  const general: Record<string, CliOption> = {};
+  for (const name of GENERAL_OPTIONS) {
+    const first = all.find((command) => command.options[name])?.options[name];
+    if (first) general[name] = first;
+  }
+  return (
+    `kb — offline knowledge base\n\nUsage:\n${synopses(commands)}\n\nOptions:\n${formatOptions(general)}\n` +
+    '\nA command with all its options: kb <command> --help\n'
+  );
+}
+
+/** `kb <command> --help`: its lines (and its subcommands'), then every option it takes. */
+export function formatCommandUsage(names: readonly string[], command: CliCommand): string {
+  const kb = `kb ${names.join(' ')}`;
+  const subcommands = (command.subcommands ?? []).map((sub) => `\nThe options of ${kb} ${sub.name}: ${kb} ${sub.name} --help`).join('');
+  return `Usage:\n${synopses([command])}\n\nOptions of ${kb}:\n${formatOptions({ ...command.options, help: HELP_OPTION })}\n${subcommands}${subcommands ? '\n' : ''}`;
+}
