@@ -3,7 +3,8 @@
 // server exit with "TypeError: Invalid URL"), scheme-relative and absolute targets, repeated tokens, bad percent
 // encoding, bytes that are not HTTP, oversized headers, a client that resets the socket mid-upgrade. After each, the
 // server still answers, and at the end it still accepts a WebSocket with the token. Then clients that take too
-// much: connections past the limit, calls flooded on one connection, and calls whose replies are never read.
+// much: connections past the limit, calls flooded on one connection, a message over the size limit, and calls whose
+// replies are never read.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
@@ -150,6 +151,46 @@ describe('kb serve: no request ends the server', () => {
     } finally {
       rpc.socket.close();
     }
+  });
+
+  /** Upgrades a raw socket with the token; resolves once the 101 came, with what arrives after it. */
+  async function rawWebSocket(): Promise<{ socket: Socket; after: () => Buffer; closed: () => boolean }> {
+    const socket = connect(port, '127.0.0.1');
+    let received = Buffer.alloc(0);
+    let closed = false;
+    socket.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
+    socket.on('close', () => (closed = true));
+    socket.on('error', () => undefined);
+    socket.write(request(`/rpc?token=${token}`, UPGRADE));
+    await expect.poll(() => received.includes('\r\n\r\n')).toBe(true);
+    expect(received.toString('latin1')).toMatch(/^HTTP\/1\.1 101 /);
+    const start = received.indexOf('\r\n\r\n') + 4;
+    return { socket, after: () => received.subarray(start), closed: () => closed };
+  }
+
+  it('a message announced over the 256 MiB limit (maxPayload) closes its own connection with 1009, and only it', async () => {
+    const other = await connectRpc(rpcUrl());
+    const { socket, after, closed } = await rawWebSocket();
+    // A masked text frame whose 64-bit length says 257 MiB: refused on its header, before any of it is buffered.
+    const header = Buffer.alloc(14);
+    header[0] = 0x81;
+    header[1] = 0x80 | 127;
+    header.writeBigUInt64BE(BigInt(257 * 1024 * 1024), 2);
+    socket.write(Buffer.concat([header, Buffer.alloc(4096, 0x20)]));
+    await expect.poll(() => after().length).toBeGreaterThanOrEqual(4);
+    expect([...after().subarray(0, 4)]).toEqual([0x88, 2, 0x03, 0xf1]);
+    await expect.poll(closed).toBe(true);
+    // A binary message (the bridge speaks JSON text) closes its own connection too, with 1003.
+    const binary = await rawWebSocket();
+    const mask = [1, 2, 3, 4];
+    binary.socket.write(Buffer.from([0x82, 0x80 | 2, ...mask, 0xff ^ 1, 0xfe ^ 2]));
+    await expect.poll(() => binary.after().length).toBeGreaterThanOrEqual(4);
+    expect([...binary.after().subarray(0, 4)]).toEqual([0x88, binary.after()[1]!, 0x03, 0xeb]);
+    binary.socket.destroy();
+    // The other client was never touched.
+    expect((await other.call('libraryInfo', [])).ok).toBe(true);
+    other.socket.close();
+    expect(exited).toBe(false);
   });
 
   it('a client that asks for 400 large replies and reads none is closed; the server keeps its memory', async () => {
