@@ -30,13 +30,12 @@ import { formatConversationMarkdown } from '../answer/formatAnswer.ts';
 import type { Library } from '../Library.ts';
 import type { GpuChoice, LlamaModelHost } from '../llm/LlamaModelHost.ts';
 import type { GgufModelInfo } from '../llm/readGgufInfo.ts';
+import { JobRunner, throttledProgress } from './JobRunner.ts';
 
 // Characters of document text shown on each side of a cited passage: about a screen of Chinese.
 const CONTEXT_CHARS = 800;
 // The largest original file sent to a face (base64 in one message): a PDF page needs the whole file.
 const MAX_DOCUMENT_FILE_BYTES = 128 * 1024 * 1024;
-// Progress events at most every 100 ms: enough for a smooth bar, few enough not to flood a WebSocket.
-const PROGRESS_INTERVAL_MS = 100;
 
 export type EngineEventListener = <E extends EngineEventName>(event: E, payload: EngineEvents[E]) => void;
 
@@ -143,10 +142,9 @@ export class LibraryService implements EngineApi {
   readonly #options: LibraryServiceOptions;
   readonly #uploadDir: string;
   readonly #listeners = new Set<EngineEventListener>();
-  readonly #jobs = new Map<string, AbortController>();
+  readonly #jobs = new JobRunner((done) => this.#emit('jobDone', done));
   // An upload batch being written (before its ingestion job exists).
   #uploading = false;
-  #running: Promise<void> = Promise.resolve();
   // The local LLM: the host holding the model (the engine's, or one of ours for another GPU backend).
   #host: LlamaModelHost | null = null;
   #ownHost: { gpu: GpuChoice; host: LlamaModelHost } | null = null;
@@ -211,7 +209,7 @@ export class LibraryService implements EngineApi {
   async #saveUploads(files: { name: string; place: (target: string) => Promise<void> }[]): Promise<JobStarted> {
     // One batch at a time: a second one written beside the first could not start its ingestion, and the rollback
     // of one must not remove what the other wrote.
-    if (this.#jobs.size > 0 || this.#uploading) throw new ServiceError('an ingestion is already running: wait for it to finish or cancel it');
+    if (this.#jobs.busy || this.#uploading) throw new ServiceError('an ingestion is already running: wait for it to finish or cancel it');
     // Each folder of a relative name is cleaned like a file name, so the target stays under the upload folder.
     const targets = files.map((file) => file.name.split('/').map(safeUploadName));
     const seen = new Map<string, string>();
@@ -353,37 +351,28 @@ export class LibraryService implements EngineApi {
   }
 
   #startIngest(inputs: string[], notFound: IngestSummary['skipped'] = []): JobStarted {
-    if (this.#jobs.size > 0) throw new ServiceError('an ingestion or embedding is already running: wait for it to finish or cancel it');
-    const jobId = randomUUID();
-    const controller = new AbortController();
-    this.#jobs.set(jobId, controller);
-    let lastSent = 0;
-    const onProgress = (progress: IngestProgress): void => {
-      const now = Date.now();
-      if (progress.currentFile !== null && progress.filesDone > 0 && now - lastSent < PROGRESS_INTERVAL_MS) return;
-      lastSent = now;
-      this.#emit('ingestProgress', { jobId, progress });
-    };
-    // The job runs on; its end is the jobDone event, never an unhandled rejection.
-    this.#running = this.#library
-      .ingest(inputs, { signal: controller.signal, onProgress })
-      .then(
-        (summary) => this.#emit('jobDone', { jobId, summary: notFound.length > 0 ? { ...summary, skipped: [...notFound, ...summary.skipped] } : summary, error: null }),
-        (error: unknown) => this.#emit('jobDone', { jobId, summary: null, error: (error as Error).message }),
-      )
-      .finally(() => this.#jobs.delete(jobId));
-    return { jobId };
+    if (this.#jobs.busy) throw new ServiceError('an ingestion or embedding is already running: wait for it to finish or cancel it');
+    return this.#jobs.start(
+      (signal, jobId) => {
+        const onProgress = throttledProgress<IngestProgress>(
+          (progress) => this.#emit('ingestProgress', { jobId, progress }),
+          (progress) => progress.currentFile === null || progress.filesDone === 0,
+        );
+        return this.#library.ingest(inputs, { signal, onProgress });
+      },
+      {
+        done: (summary, jobId) => ({ jobId, summary: notFound.length > 0 ? { ...summary, skipped: [...notFound, ...summary.skipped] } : summary, error: null }),
+        failed: (error, jobId) => ({ jobId, summary: null, error: errorText(error) }),
+      },
+    );
   }
 
   async cancelJob(jobId: string): Promise<boolean> {
-    const controller = this.#jobs.get(jobId);
-    if (!controller) return false;
-    controller.abort();
-    return true;
+    return this.#jobs.cancel(jobId);
   }
 
   async removeDocument(documentId: number): Promise<void> {
-    if (this.#jobs.size > 0) throw new ServiceError('documents cannot be removed while an ingestion is running');
+    if (this.#jobs.busy) throw new ServiceError('documents cannot be removed while an ingestion is running');
     const document = this.#library.listDocuments().find((d) => d.id === documentId && d.status !== 'removed');
     if (!document) throw new ServiceError(`no document ${documentId} in this library`);
     this.#library.removeDocument(documentId);
@@ -474,7 +463,6 @@ export class LibraryService implements EngineApi {
       if (this.#asks.size > 0) throw new ServiceError('an answer is being written: wait for it or cancel it before changing the model');
       const resolved = path.resolve(file);
       let info: GgufModelInfo | null = null;
-      let lastSent = 0;
       try {
         // The header first: a missing, non-GGUF or truncated file is refused before llama.cpp starts.
         info = await engine.readModelInfo(resolved);
@@ -483,12 +471,10 @@ export class LibraryService implements EngineApi {
           ...(options.gpuLayers === undefined ? {} : { gpuLayers: options.gpuLayers }),
           ...(options.contextSize === undefined ? {} : { contextSize: options.contextSize }),
           ...(options.threads === undefined ? {} : { threads: options.threads }),
-          onProgress: (progress) => {
-            const now = Date.now();
-            if (progress.stage !== 'ready' && now - lastSent < PROGRESS_INTERVAL_MS) return;
-            lastSent = now;
-            this.#emit('llmLoadProgress', { path: resolved, progress: progress.fraction });
-          },
+          onProgress: throttledProgress(
+            (progress) => this.#emit('llmLoadProgress', { path: resolved, progress: progress.fraction }),
+            (progress) => progress.stage === 'ready',
+          ),
         });
         this.#llmError = null;
       } catch (error) {
@@ -509,7 +495,7 @@ export class LibraryService implements EngineApi {
   }
 
   async setEmbeddingModel(dir: string): Promise<JobStarted> {
-    if (this.#jobs.size > 0) throw new ServiceError('an ingestion or embedding is already running: wait for it to finish or cancel it');
+    if (this.#jobs.busy) throw new ServiceError('an ingestion or embedding is already running: wait for it to finish or cancel it');
     const folder = path.resolve(dir);
     const isFolder = await stat(folder).then(
       (s) => s.isDirectory(),
@@ -518,32 +504,24 @@ export class LibraryService implements EngineApi {
     if (!isFolder) {
       throw new ServiceError(`${folder} is not a folder: choose the embedding model's folder (config.json, tokenizer.json, onnx/model.onnx), e.g. bge-small-zh-v1.5`);
     }
-    const jobId = randomUUID();
-    const controller = new AbortController();
-    this.#jobs.set(jobId, controller);
-    let lastSent = 0;
-    const onProgress = (progress: EmbeddingProgress): void => {
-      const now = Date.now();
-      if (progress.embedded < progress.total && now - lastSent < PROGRESS_INTERVAL_MS) return;
-      lastSent = now;
-      this.#emit('embeddingProgress', { jobId, progress });
-    };
-    this.#running = this.#library
-      .setEmbeddingModel(folder, { signal: controller.signal, onProgress })
-      .then(
-        ({ reembedded }) => this.#emit('jobDone', { jobId, summary: null, error: null, embedded: reembedded }),
-        (error: unknown) =>
-          this.#emit('jobDone', {
-            jobId,
-            summary: null,
-            embedded: 0,
-            error: controller.signal.aborted
-              ? 'cancelled: the model is set; passages not embedded yet are embedded at the next import'
-              : errorText(error),
-          }),
-      )
-      .finally(() => this.#jobs.delete(jobId));
-    return { jobId };
+    return this.#jobs.start(
+      (signal, jobId) => {
+        const onProgress = throttledProgress<EmbeddingProgress>(
+          (progress) => this.#emit('embeddingProgress', { jobId, progress }),
+          (progress) => progress.embedded >= progress.total,
+        );
+        return this.#library.setEmbeddingModel(folder, { signal, onProgress });
+      },
+      {
+        done: ({ reembedded }, jobId) => ({ jobId, summary: null, error: null, embedded: reembedded }),
+        failed: (error, jobId, signal) => ({
+          jobId,
+          summary: null,
+          embedded: 0,
+          error: signal.aborted ? 'cancelled: the model is set; passages not embedded yet are embedded at the next import' : errorText(error),
+        }),
+      },
+    );
   }
 
   #llmExclusive<T>(run: () => Promise<T>): Promise<T> {
@@ -647,9 +625,8 @@ export class LibraryService implements EngineApi {
 
   /** Cancels the running job and waits for it to stop; the library itself belongs to the caller. */
   async dispose(): Promise<void> {
-    for (const controller of this.#jobs.values()) controller.abort();
     for (const controller of this.#asks.values()) controller.abort();
-    await this.#running;
+    await this.#jobs.stopAll();
     await this.#llmQueue;
     // The engine's host is the engine's to dispose; one we created for another backend is ours.
     const own = this.#ownHost;
