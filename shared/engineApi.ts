@@ -181,7 +181,8 @@ export interface PassageContext {
   after: string;
   /** Whether the document goes on before `before` / after `after`. */
   moreBefore: boolean;
-  moreAfter: boolean;  /** The pages the passage is on (1-based; null for formats without pages). */
+  moreAfter: boolean;
+  /** The pages the passage is on (1-based; null for formats without pages). */
   pageStart: number | null;
   pageEnd: number | null;
 }

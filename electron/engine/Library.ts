@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import type {
   Answer,
   AnswerMode,
@@ -13,6 +15,7 @@ import type {
   SearchHit,
   SemanticSearchStatus,
 } from '../../shared/types.ts';
+import type { PassageContext, PassageRef, SourceInfo } from '../../shared/engineApi.ts';
 import { answerExactly, DEFAULT_ANSWER_THRESHOLD, DEFAULT_RELATED_THRESHOLD, type ExactAnswerInput } from './answer/answerExactly.ts';
 import { analyzeQuestion, type QuestionAnalysis } from './question/analyzeQuestion.ts';
 import { Thesaurus } from './question/Thesaurus.ts';
@@ -89,6 +92,16 @@ export interface SetEmbeddingModelOptions extends EmbeddingOptions {
 }
 
 /** One open library: ingest into it, search it, ask it. Holds the SQLite connection (and embedder) until disposed. */
+const STORES = new WeakMap<Library, LibraryStore>();
+
+/**
+ * The store under a library, for the engine's tests and inspection tools only: not on Library's face, and not
+ * exported from the engine's entry — faces go through Library's own methods.
+ */
+export function storeOf(library: Library): LibraryStore {
+  return STORES.get(library)!;
+}
+
 export class Library {
   readonly file: string;
   readonly #store: LibraryStore;
@@ -109,6 +122,7 @@ export class Library {
   constructor(store: LibraryStore, segmenter: ChineseSegmenter, tokenCounter: TokenCounter, defaults: IngestOptions, logger: EngineLogger = SILENT_LOGGER) {
     this.file = store.file;
     this.#logger = logger;
+    STORES.set(this, store);
     this.#store = store;
     this.#segmenter = segmenter;
     this.#tokenCounter = tokenCounter;
@@ -415,9 +429,50 @@ export class Library {
   }
 
 
-  /** For the engine's own modules and tests. */
-  get store(): LibraryStore {
-    return this.#store;
+  /** The folders and files this library was fed, what is there now, and how many of its documents came from each. */
+  async sources(): Promise<SourceInfo[]> {
+    const sources: SourceInfo[] = [];
+    for (const { path: sourcePath, addedAt } of this.#store.listSourceRecords()) {
+      const kind = await stat(sourcePath).then(
+        (s): SourceInfo['kind'] => (s.isDirectory() ? 'folder' : 'file'),
+        (): SourceInfo['kind'] => 'missing',
+      );
+      // A folder's documents are those under it (the separator keeps /a/b from counting /a/bc); a file is its own.
+      const documents =
+        kind === 'file'
+          ? this.#store.documentsUnder(sourcePath).filter((d) => d.path === sourcePath).length
+          : this.#store.documentsUnder(sourcePath.endsWith(path.sep) ? sourcePath : sourcePath + path.sep).length;
+      sources.push({ path: sourcePath, kind, documents, addedAt });
+    }
+    return sources;
+  }
+
+  /** The paths of the folders and files this library was fed, without looking at the disk. */
+  sourcePaths(): string[] {
+    return this.#store.listSources();
+  }
+
+  /**
+   * A passage with up to `contextChars` characters of its document either side, and its pages; null when the
+   * document is not indexed in this library (removed, failed, or never there).
+   */
+  passageContext(ref: PassageRef, contextChars: number): PassageContext | null {
+    const document = this.#store.listDocuments().find((d) => d.id === ref.documentId && d.status === 'indexed');
+    if (!document) return null;
+    const start = Math.max(0, ref.charStart - contextChars);
+    const after = this.#store.documentSlice(ref.documentId, ref.charEnd, ref.charEnd + contextChars + 1);
+    return {
+      documentId: document.id,
+      documentPath: document.path,
+      documentTitle: document.title,
+      documentType: document.type,
+      before: this.#store.documentSlice(ref.documentId, start, ref.charStart),
+      quote: this.#store.documentSlice(ref.documentId, ref.charStart, ref.charEnd),
+      after: after.slice(0, contextChars),
+      moreBefore: start > 0,
+      moreAfter: after.length > contextChars,
+      ...this.#store.pagesOfRange(ref.documentId, ref.charStart, ref.charEnd),
+    };
   }
 
   /** Watches the library's source folders and re-ingests changes, debounced; rescans at start. Closed by dispose(). */

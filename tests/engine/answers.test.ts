@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine, type Library } from '../../electron/engine/index.ts';
+import { storeOf } from '../../electron/engine/Library.ts';
 import { DEFAULT_ANSWER_THRESHOLD, DEFAULT_RELATED_THRESHOLD } from '../../electron/engine/answer/answerExactly.ts';
 import { CORPUS, tempDir, TOKENIZER_DIR } from './helpers.ts';
 
@@ -57,7 +58,7 @@ describe('exact answers', () => {
     expect(first.standard).toBe('GB/T 22239-2019');
     expect(first.level).toBe(3);
     // The quote is the document's own text at the cited range.
-    const text = (library.store.database.prepare('SELECT text FROM documents WHERE id = ?').get(first.documentId) as { text: string }).text;
+    const text = (storeOf(library).database.prepare('SELECT text FROM documents WHERE id = ?').get(first.documentId) as { text: string }).text;
     expect(text.slice(first.charStart, first.charEnd)).toBe(first.quote);
   });
 
@@ -107,7 +108,7 @@ describe('exact answers', () => {
     // The thesaurus in force is part of the record.
     expect(history[0]!.settings.thesaurus).toBe(library.thesaurusVersion);
     expect(second.messageId).toBeGreaterThan(first.messageId!);
-    const cited = library.store.database.prepare('SELECT n, quote FROM message_citations WHERE message_id = ?').all(first.messageId) as { n: number; quote: string }[];
+    const cited = storeOf(library).database.prepare('SELECT n, quote FROM message_citations WHERE message_id = ?').all(first.messageId) as { n: number; quote: string }[];
     expect(cited.map((c) => c.n)).toEqual(first.answer.citations.map((c) => c.n));
 
     const output = path.join(dir, 'paper.md');

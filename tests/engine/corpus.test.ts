@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine, type Library } from '../../electron/engine/index.ts';
+import { storeOf } from '../../electron/engine/Library.ts';
 import { CORPUS, tempDir, TOKENIZER_DIR } from './helpers.ts';
 
 const OFFICE = path.join(CORPUS, 'mlps-office');
@@ -27,7 +28,7 @@ describe('real corpus', () => {
   });
 
   const chunksOf = (fileName: string): { text: string; heading_path: string; page_start: number | null }[] =>
-    library.store.database
+    storeOf(library).database
       .prepare('SELECT c.text, c.heading_path, c.page_start FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.path LIKE ? ORDER BY c.ord')
       .all(`%${fileName}`) as { text: string; heading_path: string; page_start: number | null }[];
 

@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine, type Library } from '../../electron/engine/index.ts';
+import { storeOf } from '../../electron/engine/Library.ts';
 import { TransformersEmbedder } from '../../electron/engine/embed/TransformersEmbedder.ts';
 import { VectorIndex } from '../../electron/engine/store/VectorIndex.ts';
 import { SHARED, tempDir, TOKENIZER_DIR } from './helpers.ts';
@@ -12,7 +13,7 @@ import { SHARED, tempDir, TOKENIZER_DIR } from './helpers.ts';
 const SYNTHETIC = path.join(SHARED, 'models/synthetic-zh-embedder');
 
 function vecCount(library: Library): number {
-  return (library.store.database.prepare('SELECT count(*) AS n FROM chunks_vec').get() as { n: number }).n;
+  return (storeOf(library).database.prepare('SELECT count(*) AS n FROM chunks_vec').get() as { n: number }).n;
 }
 
 describe('embeddings in sqlite-vec, fused with lexical search', () => {
@@ -85,7 +86,7 @@ describe('embeddings in sqlite-vec, fused with lexical search', () => {
     expect(library.semanticStatus().modelId).not.toBe(before);
     expect(reembedded).toBe(library.stats().chunks);
     expect(vecCount(library)).toBe(library.stats().chunks);
-    const vectors = new VectorIndex(library.store);
+    const vectors = new VectorIndex(storeOf(library));
     expect(() => vectors.nearest(new Float32Array(512), 3)).toThrow(/dimension 512 for a library embedded at 32/);
     expect(() => vectors.write([{ chunkId: 1, vector: new Float32Array(8) }])).toThrow(/dimension 8/);
   });

@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, renameSync, rmSync, utimesSync, writeFileSync } f
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine, type Library } from '../../electron/engine/index.ts';
+import { storeOf } from '../../electron/engine/Library.ts';
 import { tempDir, TOKENIZER_DIR } from './helpers.ts';
 
 const STANDARD = `# 8 第三级安全要求
@@ -66,7 +67,7 @@ describe('ingestion into a library', () => {
     expect(hit!.headingPath).toEqual(['8 第三级安全要求', '8.1 安全通用要求', '8.1.4.1 身份鉴别']);
     expect(hit!.text).toContain('b）应具有登录失败处理功能');
     expect(hit!.matchedTerms).toEqual(expect.arrayContaining(['登录失败处理']));
-    const text = (library.store.database.prepare('SELECT text FROM documents WHERE id = ?').get(hit!.documentId) as { text: string }).text;
+    const text = (storeOf(library).database.prepare('SELECT text FROM documents WHERE id = ?').get(hit!.documentId) as { text: string }).text;
     expect(text.slice(hit!.charStart, hit!.charEnd)).toBe(hit!.text);
   });
 
@@ -96,10 +97,10 @@ describe('ingestion into a library', () => {
     expect(names).toEqual(expect.arrayContaining(['renamed.txt', 'standard.md', 'empty.txt']));
     expect(names).not.toContain('notes.txt');
     expect(names).not.toContain('fake.pdf');
-    const integrity = library.store.integrityCheck();
+    const integrity = storeOf(library).integrityCheck();
     expect(integrity).toBe('ok');
     // No orphans: every FTS row belongs to a chunk of an indexed document, and every chunk has one.
-    const db = library.store.database;
+    const db = storeOf(library).database;
     const chunks = (db.prepare("SELECT count(*) AS n FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.status = 'indexed'").get() as { n: number }).n;
     const all = (db.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n;
     expect(all).toBe(chunks);

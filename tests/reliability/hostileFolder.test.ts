@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestSummary } from '../../shared/types.ts';
 import { createEngine, type Engine, type Library } from '../../electron/engine/index.ts';
+import { storeOf } from '../../electron/engine/Library.ts';
 import { buildHostileFolder, type HostileFolder } from './hostileFolder.ts';
 import { runKb, tempDir, TOKENIZER_DIR, type KbRun } from './helpers.ts';
 
@@ -124,7 +125,7 @@ describe('a hostile folder', () => {
     }
     // A failed file is in the library with its reason, as `kb docs` shows it.
     for (const failure of summary.failed) expect(documents.get(relative(failure.path))).toMatchObject({ status: 'failed', error: failure.reason });
-    expect(library.store.integrityCheck()).toBe('ok');
+    expect(storeOf(library).integrityCheck()).toBe('ok');
     console.log(`in process: ${figures.tried} files tried, ${summary.indexed} indexed, failed by code ${JSON.stringify(figures.failedByCode)}, skipped ${JSON.stringify(figures.skippedByReason)}, ${Math.round(summary.elapsedMs / 1000)} s`);
   });
 

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestSummary } from '../../shared/types.ts';
 import { createEngine, type Engine, type Library } from '../../electron/engine/index.ts';
+import { storeOf } from '../../electron/engine/Library.ts';
 import { watchLibraryFolders, type LibraryFolderWatcher } from '../../electron/engine/ingest/watchLibraryFolders.ts';
 import { tempDir, TOKENIZER_DIR } from './helpers.ts';
 
@@ -136,6 +137,6 @@ describe('live folders', () => {
     expect(await paths('黄金备份')).toEqual([]);
     expect(runs.at(-1)).toMatchObject({ indexed: 1, removed: 1 });
     expect(errors).toEqual([]);
-    expect(library.store.integrityCheck()).toBe('ok');
+    expect(storeOf(library).integrityCheck()).toBe('ok');
   });
 });

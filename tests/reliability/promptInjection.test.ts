@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAnswerPrompt } from '../../electron/engine/answer/buildAnswerPrompt.ts';
 import { createEngine, type Engine, type Library } from '../../electron/engine/index.ts';
+import { storeOf } from '../../electron/engine/Library.ts';
 import { CORPUS, sha256File, tempDir, TOKENIZER_DIR } from './helpers.ts';
 
 const INJECTION =
@@ -70,7 +71,7 @@ describe('prompt injection in a document is data', () => {
     // The forged [1][9] markers create no citations: every citation is a real, stored passage of the library.
     expect(answer.citations.map((c) => c.n)).toEqual(answer.citations.map((_, i) => i + 1));
     for (const citation of answer.citations) {
-      expect(library.store.documentSlice(citation.documentId, citation.charStart, citation.charEnd)).toBe(citation.quote);
+      expect(storeOf(library).documentSlice(citation.documentId, citation.charStart, citation.charEnd)).toBe(citation.quote);
     }
     // Same question, same answer, byte for byte; and the app did nothing it was told to.
     expect(JSON.stringify((await library.ask('蜂巢系统应如何备份重要数据？', { record: false })).answer)).toBe(JSON.stringify(answer));

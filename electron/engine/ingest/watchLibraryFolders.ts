@@ -6,7 +6,7 @@ import type { IngestOptions } from './ingestFiles.ts';
 /** What the watcher needs of a library: its file, its sources and an incremental ingestion. `Library` has all three. */
 export interface WatchableLibrary {
   readonly file: string;
-  readonly store: { listSources(): string[] };
+  sourcePaths(): string[];
   ingest(inputs: string[], options?: IngestOptions): Promise<IngestSummary>;
 }
 
@@ -56,7 +56,7 @@ function isIgnoredName(name: string): boolean {
 export function watchLibraryFolders(library: WatchableLibrary, options: WatchLibraryFoldersOptions = {}): LibraryFolderWatcher {
   const debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
   const libraryFile = path.resolve(library.file);
-  const sources = library.store.listSources();
+  const sources = library.sourcePaths();
   const watchers: FSWatcher[] = [];
   const pending = new Set<string>();
   const controller = new AbortController();

@@ -295,19 +295,7 @@ export class LibraryService implements EngineApi {
   }
 
   async listSources(): Promise<SourceInfo[]> {
-    const store = this.#library.store;
-    const sources: SourceInfo[] = [];
-    for (const { path: sourcePath, addedAt } of store.listSourceRecords()) {
-      const kind = await stat(sourcePath).then(
-        (s): SourceInfo['kind'] => (s.isDirectory() ? 'folder' : 'file'),
-        (): SourceInfo['kind'] => 'missing',
-      );
-      // A folder's documents are those under it (the separator keeps /a/b from counting /a/bc); a file is its own.
-      const documents =
-        kind === 'file' ? store.documentsUnder(sourcePath).filter((d) => d.path === sourcePath).length : store.documentsUnder(sourcePath.endsWith(path.sep) ? sourcePath : sourcePath + path.sep).length;
-      sources.push({ path: sourcePath, kind, documents, addedAt });
-    }
-    return sources;
+    return this.#library.sources();
   }
 
   async rescanSources(paths?: string[]): Promise<JobStarted> {
@@ -602,25 +590,9 @@ export class LibraryService implements EngineApi {
   }
 
   async passageContext(ref: PassageRef): Promise<PassageContext> {
-    const document = this.#library.listDocuments().find((d) => d.id === ref.documentId && d.status === 'indexed');
-    if (!document) throw new ServiceError(`document ${ref.documentId} is not in this library any more`);
-    const store = this.#library.store;
-    const start = Math.max(0, ref.charStart - CONTEXT_CHARS);
-    const before = store.documentSlice(ref.documentId, start, ref.charStart);
-    const quote = store.documentSlice(ref.documentId, ref.charStart, ref.charEnd);
-    const after = store.documentSlice(ref.documentId, ref.charEnd, ref.charEnd + CONTEXT_CHARS + 1);
-    return {
-      documentId: document.id,
-      documentPath: document.path,
-      documentTitle: document.title,
-      documentType: document.type,
-      before,
-      quote,
-      after: after.slice(0, CONTEXT_CHARS),
-      moreBefore: start > 0,
-      moreAfter: after.length > CONTEXT_CHARS,
-      ...store.pagesOfRange(ref.documentId, ref.charStart, ref.charEnd),
-    };
+    const context = this.#library.passageContext(ref, CONTEXT_CHARS);
+    if (!context) throw new ServiceError(`document ${ref.documentId} is not in this library any more`);
+    return context;
   }
 
   /** Cancels the running job and waits for it to stop; the library itself belongs to the caller. */

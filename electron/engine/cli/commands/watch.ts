@@ -17,7 +17,7 @@ export const watchCommand = defineCommand({
     return withEngine({ tokenizer: values.tokenizer, maxFileMb: values['max-file-mb'] }, io, async (engine) => {
       const library = await engine.openLibrary(libraryFile, { create: inputs.length > 0 });
       if (inputs.length > 0) await library.ingest(inputs, { onProgress: progressPrinter(io) }); // records them as sources
-      if (library.store.listSources().length === 0) {
+      if (library.sourcePaths().length === 0) {
         throw new UsageError(`${libraryFile} has no folders yet: kb watch <folder> --library ${libraryFile}`);
       }
       const stopped = new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
