@@ -2,7 +2,6 @@ import { EmbeddingModelError } from '../embed/TransformersEmbedder.ts';
 import { IngestInputError } from '../ingest/walkInputs.ts';
 import { LlmBackendError } from '../llm/LlmBackendError.ts';
 import { ModelFileError } from '../llm/ModelFileError.ts';
-import { ServeUsageError } from '../serve/runServeCommand.ts';
 import { LibraryError } from '../store/openLibraryDatabase.ts';
 import { UsageError } from './UsageError.ts';
 
@@ -21,8 +20,7 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Error classes whose message tells a person what to change (each class says which problems it covers). */
 const FIXABLE_ERRORS: readonly (abstract new (...args: never[]) => Error)[] = [
-  UsageError,
-  ServeUsageError,
+  UsageError, // kb serve's ServeUsageError becomes one where the CLI calls it (commands/serve.ts)
   LibraryError,
   IngestInputError,
   EmbeddingModelError,

@@ -85,6 +85,11 @@ function unknownCommand(word: string, commands: readonly CliCommand[]): UsageErr
   return new UsageError(`unknown command "${word}"${suggestion ? `: did you mean kb ${suggestion}?` : ''} (try: kb help)`);
 }
 
+/** "a", "a and b", "a, b and c". */
+function inWords(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
 /** Refuses the first option that `names` does not take, naming it, the command, and the options it does take. */
 function refuseForeignOptions(tokens: { name: string; rawName: string }[], names: string[], own: CliOptions, commands: readonly CliCommand[]): void {
   const foreign = tokens.find((token) => !Object.hasOwn(own, token.name));
@@ -94,7 +99,8 @@ function refuseForeignOptions(tokens: { name: string; rawName: string }[], names
   const others = everyCommand(commands).filter(({ command }) => Object.hasOwn(command.options, foreign.name));
   if (others.length > 0) {
     // Up to three: "(kb ask does)", "(kb ingest and kb watch do)"; --library and --json are taken by nearly all.
-    const who = others.length > 3 ? 'other commands do' : `${others.map((o) => `kb ${o.names.join(' ')}`).join(' and ')} do${others.length === 1 ? 'es' : ''}`;
+    const takers = others.map((other) => `kb ${other.names.join(' ')}`);
+    const who = takers.length > 3 ? 'other commands do' : `${inWords(takers)} ${takers.length === 1 ? 'does' : 'do'}`;
     throw new UsageError(`${kb} does not take ${foreign.rawName} (${who}); ${takes}`);
   }
   const meant = foreign.rawName.startsWith('--') ? closest(foreign.name, Object.keys(own)) : undefined;

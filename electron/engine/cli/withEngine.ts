@@ -1,4 +1,4 @@
-import { createEngine, type Engine } from '../createEngine.ts';
+import type { Engine } from '../createEngine.ts';
 import type { GpuChoice } from '../llm/LlamaModelHost.ts';
 import { positiveInteger } from './sharedOptions.ts';
 import { UsageError } from './UsageError.ts';
@@ -22,6 +22,8 @@ export async function withEngine<T>(values: EngineOptionValues, io: CliIo, run: 
   const maxFileMb = positiveInteger(values.maxFileMb, 'max-file-mb', 100);
   const llmGpu = GPU_CHOICES[values.gpu ?? 'auto'];
   if (llmGpu === undefined) throw new UsageError(`--gpu must be one of ${Object.keys(GPU_CHOICES).join(', ')}, got "${values.gpu}"`);
+  // Loaded here, not at kb's start: --help and a refused option answer without loading the engine (~1.5 s).
+  const { createEngine } = await import('../createEngine.ts');
   const engine = await createEngine({ tokenizerDir, ingest: { maxFileBytes: maxFileMb * 1024 * 1024 }, llmGpu });
   try {
     return await run(engine);

@@ -1,5 +1,4 @@
-import { evaluateAnswers } from '../../eval/evaluateAnswers.ts';
-import { evaluateRetrieval, type QaItem } from '../../eval/evaluateRetrieval.ts';
+import type { QaItem } from '../../eval/evaluateRetrieval.ts';
 import { defineCommand } from '../CliCommand.ts';
 import { ExitCode } from '../exitCodeFor.ts';
 import { readJsonLines } from '../readJsonLines.ts';
@@ -36,6 +35,11 @@ export const evalCommand = defineCommand({
     const k = positiveInteger(values.k, 'k', 10);
     return withEngine({}, io, async (engine) => {
       const library = await engine.openLibrary(libraryFile);
+      // Loaded when run: evidence matching loads jieba's dictionary, which --help and a refused option do without.
+      const [{ evaluateRetrieval }, { evaluateAnswers }] = await Promise.all([
+        import('../../eval/evaluateRetrieval.ts'),
+        import('../../eval/evaluateAnswers.ts'),
+      ]);
       const retrieval = await evaluateRetrieval(items, async (question, limit) => await library.search(question, { k: limit }), k);
       const answers = await evaluateAnswers(items, async (question) => (await library.ask(question, { record: false })).answer);
       if (values.json) {

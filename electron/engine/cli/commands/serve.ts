@@ -1,8 +1,8 @@
 // `kb serve` itself lives in serve/runServeCommand.ts (it is the web face, not a CLI command): this declares the
 // options it reads and hands them over.
-import { runServeCommand } from '../../serve/runServeCommand.ts';
 import { defineCommand } from '../CliCommand.ts';
 import { LIBRARY, TOKENIZER } from '../sharedOptions.ts';
+import { UsageError } from '../UsageError.ts';
 
 export const serveCommand = defineCommand({
   name: 'serve',
@@ -13,5 +13,14 @@ export const serveCommand = defineCommand({
     renderer: { type: 'string', value: '<dir>', help: 'the built renderer (default: out/renderer, from npm run build)' },
     tokenizer: TOKENIZER,
   },
-  run: (_args, values, io) => runServeCommand(values, io),
+  async run(_args, values, io) {
+    // Loaded when run: it loads the engine and the server, which --help and the other commands do without.
+    const { runServeCommand, ServeUsageError } = await import('../../serve/runServeCommand.ts');
+    try {
+      return await runServeCommand(values, io);
+    } catch (error) {
+      // Its usage error is the CLI's (exit code 2, see exitCodeFor); the message is kept as it is.
+      throw error instanceof ServeUsageError ? new UsageError(error.message) : error;
+    }
+  },
 });

@@ -1,4 +1,3 @@
-import { Thesaurus } from '../../question/Thesaurus.ts';
 import { defineCommand } from '../CliCommand.ts';
 import { ExitCode } from '../exitCodeFor.ts';
 import { JSON_OUTPUT, LIBRARY, positiveInteger, requireLibrary } from '../sharedOptions.ts';
@@ -21,6 +20,7 @@ const listCommand = defineCommand({
     return withEngine({}, io, async (engine) => {
       const library = await engine.openLibrary(libraryFile);
       const info = library.thesaurusInfo();
+      const { Thesaurus } = await import('../../question/Thesaurus.ts');
       if (values.json) {
         io.stdout(`${JSON.stringify(values.builtin ? { ...info, builtin: Thesaurus.builtinEntries() } : info)}\n`);
         return ExitCode.ok;
