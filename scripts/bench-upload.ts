@@ -188,7 +188,7 @@ try {
     const growth = median(list.map((r) => r.rssPeakUploadMb - r.rssBeforeMb));
     const runPeak = median(list.map((r) => r.rssPeakRunMb ?? Number.NaN));
     console.log(
-      `${kind.padEnd(5)} upload ${upload.toFixed(0)} ms (${(bytes / MIB / (upload / 1000)).toFixed(0)} MiB/s); server peak to reply ${median(list.map((r) => r.rssPeakUploadMb)).toFixed(0)} MiB ` +
+      `${kind.padEnd(5)} upload ${upload.toFixed(0)} ms (${(bytes / MIB / (upload / 1000)).toFixed(1)} MiB/s); server peak to reply ${median(list.map((r) => r.rssPeakUploadMb)).toFixed(0)} MiB ` +
         `(+${growth.toFixed(0)} over its RSS before); peak with ingestion ${runPeak.toFixed(0)} MiB`,
     );
   }

@@ -25,7 +25,8 @@ import { UploadRefusedError, UploadStaging } from './UploadStaging.ts';
 
 // Loopback only: the server hands out a whole library to whoever has the token, so it must not face a network.
 export const SERVE_HOST = '127.0.0.1';
-// 256 MiB of base64 per message: a batch of large PDFs fits; anything more is refused before it is buffered whole.
+// ws's maxPayload: 256 MiB per message, room for uploadFiles' base64 (which the page no longer sends: it streams);
+// a frame announcing more is refused (1009) on its header, before any of it is buffered.
 const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 /** Open WebSockets at once: the app needs one per tab; more are refused (503) rather than each costing memory. */
 export const MAX_CONNECTIONS = 16;
@@ -57,7 +58,7 @@ export interface KbServerOptions {
   token?: string;
   /** Where streamed uploads wait for their commit; emptied at start. Defaults to `<service.uploadDir>.staging`. */
   stagingDir?: string;
-  /** Bytes one uploaded file may have, in bytes. Defaults to `MAX_UPLOAD_FILE_BYTES` (100 MiB). */
+  /** The most bytes one uploaded file may have; more is refused (413). Defaults to `MAX_UPLOAD_FILE_BYTES` (100 MiB). */
   maxUploadBytes?: number;
 }
 
