@@ -5,7 +5,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliCommand } from '../../electron/engine/cli/CliCommand.ts';
+import { everyCommand, type CliCommand, type NamedCommand } from '../../electron/engine/cli/CliCommand.ts';
 import { KB_COMMANDS } from '../../electron/engine/cli/commands/kbCommands.ts';
 import { exitCodeFor, ExitCode } from '../../electron/engine/cli/exitCodeFor.ts';
 import { parseCommandLine } from '../../electron/engine/cli/parseCommandLine.ts';
@@ -16,19 +16,6 @@ import { LlmBackendError } from '../../electron/engine/llm/LlmBackendError.ts';
 import { ModelFileError } from '../../electron/engine/llm/ModelFileError.ts';
 import { LibraryError, storageError } from '../../electron/engine/store/openLibraryDatabase.ts';
 import { runKb, sha256File, tempDir, type KbRun } from '../reliability/helpers.ts';
-
-interface NamedCommand {
-  /** The words after `kb`: ['docs', 'set']. */
-  names: string[];
-  command: CliCommand;
-}
-
-function everyCommand(commands: readonly CliCommand[], parents: string[] = []): NamedCommand[] {
-  return commands.flatMap((command) => [
-    { names: [...parents, command.name], command },
-    ...everyCommand(command.subcommands ?? [], [...parents, command.name]),
-  ]);
-}
 
 const COMMANDS = everyCommand(KB_COMMANDS);
 const ALL_OPTIONS = new Map(COMMANDS.flatMap(({ command }) => Object.entries(command.options)));

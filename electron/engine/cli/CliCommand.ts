@@ -33,6 +33,20 @@ export interface CliCommand<O extends CliOptions = CliOptions> {
   run(positionals: string[], values: OptionValues<O>, io: CliIo): Promise<number>;
 }
 
+/** A command with the words that name it after `kb` (`['docs', 'set']`). */
+export interface NamedCommand {
+  names: string[];
+  command: CliCommand;
+}
+
+/** Every command and subcommand, a parent before its subcommands (the order of `kb --help`). */
+export function everyCommand(commands: readonly CliCommand[], parents: string[] = []): NamedCommand[] {
+  return commands.flatMap((command) => {
+    const names = [...parents, command.name];
+    return [{ names, command }, ...everyCommand(command.subcommands ?? [], names)];
+  });
+}
+
 /** Declares a command; `options` types the values its `run` receives. */
 export function defineCommand<O extends CliOptions>(command: CliCommand<O>): CliCommand {
   return command;

@@ -1,4 +1,4 @@
-import type { CliCommand, CliOption, CliOptions } from './CliCommand.ts';
+import { everyCommand, type CliCommand, type CliOption, type CliOptions } from './CliCommand.ts';
 import { HELP_OPTION } from './sharedOptions.ts';
 
 /** The options `kb --help` explains, as most commands share them; each command's own are in `kb <command> --help`. */
@@ -7,15 +7,9 @@ const GENERAL_OPTIONS = ['model', 'library', 'tokenizer', 'embedding-model', 'em
 // Help's second column: 2 spaces of indent, the option in 17 or more, 2 spaces.
 const DESCRIPTION_COLUMN = 21;
 
-/** The command and the subcommands below it, depth first (a parent before its subcommands). */
-function withSubcommands(command: CliCommand): CliCommand[] {
-  return [command, ...(command.subcommands ?? []).flatMap(withSubcommands)];
-}
-
 function synopses(commands: readonly CliCommand[]): string {
-  return commands
-    .flatMap(withSubcommands)
-    .map((command) => command.synopsis)
+  return everyCommand(commands)
+    .map(({ command }) => command.synopsis)
     .filter(Boolean)
     .join('\n');
 }
@@ -33,10 +27,10 @@ function formatOptions(options: CliOptions): string {
 
 /** `kb --help`: every command's lines, then the options most of them share. */
 export function formatUsage(commands: readonly CliCommand[]): string {
-  const all = commands.flatMap(withSubcommands);
+  const all = everyCommand(commands);
   const general: Record<string, CliOption> = {};
   for (const name of GENERAL_OPTIONS) {
-    const first = all.find((command) => command.options[name])?.options[name];
+    const first = all.find(({ command }) => command.options[name])?.command.options[name];
     if (first) general[name] = first;
   }
   return (
@@ -48,6 +42,7 @@ export function formatUsage(commands: readonly CliCommand[]): string {
 /** `kb <command> --help`: its lines (and its subcommands'), then every option it takes. */
 export function formatCommandUsage(names: readonly string[], command: CliCommand): string {
   const kb = `kb ${names.join(' ')}`;
-  const subcommands = (command.subcommands ?? []).map((sub) => `\nThe options of ${kb} ${sub.name}: ${kb} ${sub.name} --help`).join('');
-  return `Usage:\n${synopses([command])}\n\nOptions of ${kb}:\n${formatOptions({ ...command.options, help: HELP_OPTION })}\n${subcommands}${subcommands ? '\n' : ''}`;
+  const options = formatOptions({ ...command.options, help: HELP_OPTION });
+  const subcommands = (command.subcommands ?? []).map((sub) => `The options of ${kb} ${sub.name}: ${kb} ${sub.name} --help\n`);
+  return `Usage:\n${synopses([command])}\n\nOptions of ${kb}:\n${options}\n${subcommands.length ? `\n${subcommands.join('')}` : ''}`;
 }

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { CliCommand, CliOption, CliOptions } from './CliCommand.ts';
+import { everyCommand, type CliCommand, type CliOption, type CliOptions, type NamedCommand } from './CliCommand.ts';
 import { HELP_OPTION } from './sharedOptions.ts';
 import { UsageError } from './UsageError.ts';
 
@@ -9,20 +9,10 @@ export type CommandLine =
   | { kind: 'usage'; exitCode: 0 | 2 }
   /** `kb <command> --help` or `kb help <command>`: that command's help. */
   | { kind: 'help'; names: string[]; command: CliCommand }
-  | { kind: 'run'; names: string[]; command: CliCommand; positionals: string[]; values: Record<string, string | boolean | undefined> };
+  /** Run `command` with the words after its name and the options given. */
+  | { kind: 'run'; names: string[]; command: CliCommand; positionals: string[]; values: Record<string, OptionValue> };
 
-/** A command with the words that name it (`['docs', 'set']`). */
-interface NamedCommand {
-  names: string[];
-  command: CliCommand;
-}
-
-function everyCommand(commands: readonly CliCommand[], parents: string[] = []): NamedCommand[] {
-  return commands.flatMap((command) => {
-    const names = [...parents, command.name];
-    return [{ names, command }, ...everyCommand(command.subcommands ?? [], names)];
-  });
-}
+type OptionValue = string | boolean | undefined;
 
 /**
  * Every option of every command, for the first reading of the command line (which words are options' values and
@@ -34,7 +24,8 @@ function everyOption(commands: readonly CliCommand[]): CliOptions {
     for (const [name, option] of Object.entries(command.options)) {
       const seen = all[name];
       if (seen && (seen.type !== option.type || seen.short !== option.short)) {
-        throw new Error(`kb ${names.join(' ')} declares --${name} unlike another command does: one option name, one kind of option`);
+        const kb = `kb ${names.join(' ')}`;
+        throw new Error(`${kb} declares --${name} unlike another command does: one option name, one kind of option`);
       }
       all[name] = option;
     }
@@ -43,17 +34,20 @@ function everyOption(commands: readonly CliCommand[]): CliOptions {
 }
 
 function parseArgsOptions(options: CliOptions): NonNullable<ParseArgsConfig['options']> {
-  return Object.fromEntries(Object.entries(options).map(([name, { type, short }]) => [name, short ? { type, short } : { type }]));
+  const entries = Object.entries(options).map(([name, { type, short }]) => [name, short ? { type, short } : { type }] as const);
+  return Object.fromEntries(entries);
 }
 
 /** Damerau–Levenshtein distance (optimal string alignment): a swapped pair of letters is one mistake. */
 function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const row = (i: number): number[] => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0));
+  const d = Array.from({ length: a.length + 1 }, (_, i) => row(i));
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+      const swapped = i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1];
+      if (swapped) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
     }
   }
   return d[a.length]![b.length]!;
@@ -62,22 +56,21 @@ function editDistance(a: string, b: string): number {
 /** The one candidate a typo most likely meant: at most 2 mistakes, and fewer than half of the word. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   const scored = candidates.map((candidate) => ({ candidate, distance: editDistance(word, candidate) }));
-  const best = scored.filter(({ distance }) => distance <= 2 && distance < word.length / 2).sort((x, y) => x.distance - y.distance);
-  return best[0]?.candidate;
+  const close = scored.filter(({ distance }) => distance <= 2 && distance < word.length / 2);
+  return close.sort((x, y) => x.distance - y.distance)[0]?.candidate;
 }
 
-/** The words that name a command, the command, and the words after them. */
-function findCommand(words: string[], commands: readonly CliCommand[]): (NamedCommand & { rest: string[] }) | null {
-  const [first, ...rest] = words;
-  let command = commands.find((c) => c.name === first);
+/** The command the first words name (`docs`, then `set` if it is one of its subcommands), or null. */
+function findCommand(words: string[], commands: readonly CliCommand[]): NamedCommand | null {
+  let command: CliCommand | undefined = commands.find((c) => c.name === words[0]);
   if (!command) return null;
   const names = [command.name];
-  for (let sub = command.subcommands?.find((s) => s.name === rest[0]); sub; sub = command.subcommands?.find((s) => s.name === rest[0])) {
+  for (;;) {
+    const sub: CliCommand | undefined = command.subcommands?.find((s) => s.name === words[names.length]);
+    if (!sub) return { names, command };
     command = sub;
     names.push(sub.name);
-    rest.shift();
   }
-  return { names, command, rest };
 }
 
 function unknownCommand(word: string, commands: readonly CliCommand[]): UsageError {
@@ -91,7 +84,12 @@ function inWords(items: string[]): string {
 }
 
 /** Refuses the first option that `names` does not take, naming it, the command, and the options it does take. */
-function refuseForeignOptions(tokens: { name: string; rawName: string }[], names: string[], own: CliOptions, commands: readonly CliCommand[]): void {
+function refuseForeignOptions(
+  tokens: { name: string; rawName: string }[],
+  names: string[],
+  own: CliOptions,
+  commands: readonly CliCommand[],
+): void {
   const foreign = tokens.find((token) => !Object.hasOwn(own, token.name));
   if (!foreign) return;
   const kb = `kb ${names.join(' ')}`;
@@ -114,7 +112,7 @@ function refuseForeignOptions(tokens: { name: string; rawName: string }[], names
  */
 export function parseCommandLine(argv: string[], commands: readonly CliCommand[]): CommandLine {
   const all = everyOption(commands);
-  const firstReading = parseArgs({ args: argv, options: parseArgsOptions(all), strict: false, allowPositionals: true, tokens: true });
+  const firstReading = parseArgs({ args: argv, options: parseArgsOptions(all), strict: false, tokens: true });
   const optionTokens = firstReading.tokens.filter((token) => token.kind === 'option');
   const [word, ...words] = firstReading.positionals;
   if (word === undefined) {
@@ -136,5 +134,5 @@ export function parseCommandLine(argv: string[], commands: readonly CliCommand[]
   if (values.help) return { kind: 'help', names: found.names, command: found.command };
   const { names, command } = found;
   // No option is declared `multiple`, so no value is an array.
-  return { kind: 'run', names, command, positionals: positionals.slice(names.length), values: values as Record<string, string | boolean | undefined> };
+  return { kind: 'run', names, command, positionals: positionals.slice(names.length), values: values as Record<string, OptionValue> };
 }

@@ -21,7 +21,11 @@ export const MAX_FILE_MB = {
   value: 'N',
   help: 'files larger than N MiB are skipped, with the reason (default: 100)',
 } as const satisfies CliOption;
-export const CONVERSATION = { type: 'string', value: 'N', help: 'the conversation (see kb history)' } as const satisfies CliOption;
+export const CONVERSATION = {
+  type: 'string',
+  value: 'N',
+  help: "a conversation's number, as kb ask and kb history print it",
+} as const satisfies CliOption;
 export const K = { type: 'string', value: 'N', help: 'how many passages (default: 10)' } as const satisfies CliOption;
 
 export function requireLibrary(values: { library?: string | undefined }): string {

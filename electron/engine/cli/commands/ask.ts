@@ -46,7 +46,8 @@ async function loadCliModel(engine: Engine, values: ModelValues, io: CliIo): Pro
   const { info } = loaded;
   io.stderr(
     `Model ${info.fileName} (${info.architecture}, ${info.quantization ?? '?'}) loaded in ${(loaded.loadMs / 1000).toFixed(1)}s: ` +
-      `${loaded.gpuLayers} layers on the GPU, ${loaded.contextSize}-token context, ${loaded.threads} threads, prompt format ${loaded.chatWrapper}\n`,
+      `${loaded.gpuLayers} layers on the GPU, ${loaded.contextSize}-token context, ${loaded.threads} threads, ` +
+      `prompt format ${loaded.chatWrapper}\n`,
   );
   return host;
 }
@@ -75,8 +76,16 @@ export const askCommand = defineCommand({
         'layers; CUDA_VISIBLE_DEVICES chooses which',
     },
     gpu: { type: 'string', value: 'auto|cpu|metal|cuda|vulkan', help: "llama.cpp's backend (default: auto)" },
-    'gpu-layers': { type: 'string', value: 'auto|N', help: 'layers on the GPU; 0 = CPU only (default: auto, as many as fit beside the context)' },
-    'context-size': { type: 'string', value: 'N', help: "the context in tokens, prompt and answer together (default: 4096, or the model's own when smaller)" },
+    'gpu-layers': {
+      type: 'string',
+      value: 'auto|N',
+      help: 'layers on the GPU; 0 = CPU only (default: auto, as many as fit beside the context)',
+    },
+    'context-size': {
+      type: 'string',
+      value: 'N',
+      help: "the context in tokens, prompt and answer together (default: 4096, or the model's own when smaller)",
+    },
     threads: { type: 'string', value: 'N', help: 'CPU threads (default: the number of physical cores)' },
     'max-tokens': { type: 'string', value: 'N', help: 'the longest answer written, in tokens (default: 512)' },
     tokenizer: TOKENIZER,

@@ -44,7 +44,9 @@ const docsSetCommand = defineCommand({
     const changes: DocumentProfileChanges = {};
     for (const field of PROFILE_OPTIONS) if (values[field] !== undefined) changes[field] = values[field];
     for (const field of (values.reset ?? '').split(',').map((f) => f.trim()).filter(Boolean)) {
-      if (!(PROFILE_OPTIONS as readonly string[]).includes(field)) throw new UsageError(`--reset takes ${PROFILE_OPTIONS.join(', ')}; got "${field}"`);
+      if (!(PROFILE_OPTIONS as readonly string[]).includes(field)) {
+        throw new UsageError(`--reset takes ${PROFILE_OPTIONS.join(', ')}; got "${field}"`);
+      }
       changes[field as (typeof PROFILE_OPTIONS)[number]] = null;
     }
     if (Object.keys(changes).length === 0) {

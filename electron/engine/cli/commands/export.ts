@@ -12,7 +12,7 @@ export const exportCommand = defineCommand({
   options: {
     library: LIBRARY,
     format: { type: 'string', value: 'md', help: 'a Markdown working paper (the one format, and the default)' },
-    conversation: { ...CONVERSATION, help: 'the conversation (see kb history; default: the latest)' },
+    conversation: { ...CONVERSATION, help: `${CONVERSATION.help} (default: the latest)` },
     output: { type: 'string', value: '<file.md>', help: 'write it to this file (default: stdout)' },
   },
   async run(_args, values, io) {

@@ -28,7 +28,9 @@ const listCommand = defineCommand({
       io.stdout(`thesaurus ${info.version}: ${info.builtinEntries} built-in entries, ${info.own.length} of this library's own\n`);
       for (const entry of info.own) io.stdout(`  #${entry.id}  ${entry.ask} → ${entry.means.join(' / ')}\n`);
       if (values.builtin) {
-        for (const entry of Thesaurus.builtinEntries()) io.stdout(`  [${entry.family}] ${entry.ask.join(' / ')} → ${entry.means.join(' / ')}\n`);
+        for (const entry of Thesaurus.builtinEntries()) {
+          io.stdout(`  [${entry.family}] ${entry.ask.join(' / ')} → ${entry.means.join(' / ')}\n`);
+        }
       }
       return ExitCode.ok;
     });
