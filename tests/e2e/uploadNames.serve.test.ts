@@ -1,8 +1,8 @@
 // Uploads over kb serve's WebSocket (uploadFiles, base64 in one message, as the page sent them before it streamed
 // each file by PUT; commitUploads writes through the same code, tests/reliability/serveUploads.test.ts) with names a
-// file system refuses or confuses. The real server, LibraryService and engine on a real library; the upload folder is read back after each
-// batch. Before: a name of 100 Chinese characters (300 bytes; Linux allows 255) failed with a raw ENAMETOOLONG and
-// the batch's files written before it stayed in the folder.
+// file system refuses or confuses. The real server, LibraryService and engine on a real library; the upload folder
+// is read back after each batch. Before: a name of 100 Chinese characters (300 bytes; Linux allows 255) failed with
+// a raw ENAMETOOLONG and the batch's files written before it stayed in the folder.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
