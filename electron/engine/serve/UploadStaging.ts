@@ -86,7 +86,8 @@ export class UploadStaging {
   check(declaredBytes: number | null): void {
     if (this.#disposed) throw new UploadRefusedError(503, 'kb serve is stopping: start it again and upload again');
     if (declaredBytes !== null && declaredBytes > this.#maxFileBytes) throw this.#tooLarge(declaredBytes);
-    this.#expire();
+    // Their room is free at once; their files go in the background (rm with force does not fail).
+    void this.#expire();
     if (this.#receiving >= this.#maxReceiving) throw new UploadRefusedError(503, `${this.#maxReceiving} uploads are being received already: send the files one after another`);
     if (this.#staged.size >= this.#maxStagedFiles) {
       throw new UploadRefusedError(503, `${this.#maxStagedFiles} uploaded files are waiting to be added already: add them (commitUploads) before uploading more`);
@@ -146,7 +147,7 @@ export class UploadStaging {
    * the caller discards what it did not move). An unknown or repeated id refuses the whole batch and discards the rest.
    */
   async take(uploadIds: string[]): Promise<string[]> {
-    this.#expire();
+    await this.#expire();
     const files: string[] = [];
     let problem: string | null = null;
     const seen = new Set<string>();
@@ -180,14 +181,17 @@ export class UploadStaging {
     await rm(this.#dir, { recursive: true, force: true });
   }
 
-  #expire(): void {
+  /** Forgets the uploads older than the time to live at once; resolves when their files are gone. */
+  #expire(): Promise<void> {
     const now = Date.now();
+    const expired: string[] = [];
     for (const [uploadId, staged] of this.#staged) {
       if (now - staged.stagedAt < this.#ttlMs) continue;
       this.#staged.delete(uploadId);
       this.#stagedBytes -= staged.bytes;
-      void rm(staged.file, { force: true });
+      expired.push(staged.file);
     }
+    return this.discard(expired);
   }
 
   #tooLarge(bytes: number | null): UploadRefusedError {
