@@ -9,6 +9,7 @@ import { everyCommand, type CliCommand, type NamedCommand } from '../../electron
 import { KB_COMMANDS } from '../../electron/engine/cli/commands/kbCommands.ts';
 import { exitCodeFor, ExitCode } from '../../electron/engine/cli/exitCodeFor.ts';
 import { parseCommandLine } from '../../electron/engine/cli/parseCommandLine.ts';
+import { EVERY_COMMAND_OPTIONS } from '../../electron/engine/cli/sharedOptions.ts';
 import { UsageError } from '../../electron/engine/cli/UsageError.ts';
 import { EmbeddingModelError } from '../../electron/engine/embed/TransformersEmbedder.ts';
 import { IngestInputError } from '../../electron/engine/ingest/walkInputs.ts';
@@ -21,7 +22,8 @@ const COMMANDS = everyCommand(KB_COMMANDS);
 const ALL_OPTIONS = new Map(COMMANDS.flatMap(({ command }) => Object.entries(command.options)));
 const label = ({ names }: NamedCommand): string => names.join(' ');
 /** What a command takes, as its refusals list it. */
-const takes = ({ command }: NamedCommand): string[] => [...Object.keys(command.options), 'help'].map((name) => `--${name}`);
+const takes = ({ command }: NamedCommand): string[] =>
+  [...Object.keys(command.options), ...Object.keys(EVERY_COMMAND_OPTIONS)].map((name) => `--${name}`);
 /** The command-line words of an option: `--k x`, `--json`. */
 const given = (name: string): string[] => (ALL_OPTIONS.get(name)!.type === 'string' ? [`--${name}`, 'x'] : [`--${name}`]);
 /** The options of other commands that this one does not take. */

@@ -1,5 +1,5 @@
 import { everyCommand, type CliCommand, type CliOption, type CliOptions } from './CliCommand.ts';
-import { HELP_OPTION } from './sharedOptions.ts';
+import { EVERY_COMMAND_OPTIONS } from './sharedOptions.ts';
 
 /** The options `kb --help` explains, as most commands share them; each command's own are in `kb <command> --help`. */
 const GENERAL_OPTIONS = ['model', 'library', 'tokenizer', 'embedding-model', 'embedding-pooling', 'retrieval', 'json'];
@@ -42,7 +42,7 @@ export function formatUsage(commands: readonly CliCommand[]): string {
 /** `kb <command> --help`: its lines (and its subcommands'), then every option it takes. */
 export function formatCommandUsage(names: readonly string[], command: CliCommand): string {
   const kb = `kb ${names.join(' ')}`;
-  const options = formatOptions({ ...command.options, help: HELP_OPTION });
+  const options = formatOptions({ ...command.options, ...EVERY_COMMAND_OPTIONS });
   const subcommands = (command.subcommands ?? []).map((sub) => `The options of ${kb} ${sub.name}: ${kb} ${sub.name} --help\n`);
   return `Usage:\n${synopses([command])}\n\nOptions of ${kb}:\n${options}\n${subcommands.length ? `\n${subcommands.join('')}` : ''}`;
 }

@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { everyCommand, type CliCommand, type CliOption, type CliOptions, type NamedCommand } from './CliCommand.ts';
-import { HELP_OPTION } from './sharedOptions.ts';
+import { EVERY_COMMAND_OPTIONS } from './sharedOptions.ts';
 import { UsageError } from './UsageError.ts';
 
 /** What the command line asks for. */
@@ -19,7 +19,7 @@ type OptionValue = string | boolean | undefined;
  * which the command's name). One name must mean one kind of option in every command, or that reading would be wrong.
  */
 function everyOption(commands: readonly CliCommand[]): CliOptions {
-  const all: Record<string, CliOption> = { help: HELP_OPTION };
+  const all: Record<string, CliOption> = { ...EVERY_COMMAND_OPTIONS };
   for (const { names, command } of everyCommand(commands)) {
     for (const [name, option] of Object.entries(command.options)) {
       const seen = all[name];
@@ -120,7 +120,7 @@ export function parseCommandLine(argv: string[], commands: readonly CliCommand[]
     return { kind: 'usage', exitCode: values.help ? 0 : 2 };
   }
   if (word === 'help') {
-    refuseForeignOptions(optionTokens, ['help'], { help: HELP_OPTION }, commands);
+    refuseForeignOptions(optionTokens, ['help'], EVERY_COMMAND_OPTIONS, commands);
     if (words.length === 0) return { kind: 'usage', exitCode: 0 };
     const found = findCommand(words, commands);
     if (!found) throw unknownCommand(words[0]!, commands);
@@ -128,7 +128,7 @@ export function parseCommandLine(argv: string[], commands: readonly CliCommand[]
   }
   const found = findCommand([word, ...words], commands);
   if (!found) throw unknownCommand(word, commands);
-  const own = { ...found.command.options, help: HELP_OPTION };
+  const own = { ...found.command.options, ...EVERY_COMMAND_OPTIONS };
   refuseForeignOptions(optionTokens, found.names, own, commands);
   const { values, positionals } = parseArgs({ args: argv, options: parseArgsOptions(own), strict: true, allowPositionals: true });
   if (values.help) return { kind: 'help', names: found.names, command: found.command };

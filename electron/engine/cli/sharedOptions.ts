@@ -3,8 +3,10 @@ import type { RetrievalMode } from '../search/searchPassages.ts';
 import type { CliOption } from './CliCommand.ts';
 import { UsageError } from './UsageError.ts';
 
-/** `-h, --help`: every command takes it. */
-export const HELP_OPTION = { type: 'boolean', short: 'h', help: 'this help' } as const satisfies CliOption;
+/** Options every command takes, added by the dispatcher (a command need not declare them). */
+export const EVERY_COMMAND_OPTIONS = {
+  help: { type: 'boolean', short: 'h', help: 'this help' },
+} as const satisfies Record<string, CliOption>;
 export const LIBRARY = { type: 'string', value: '<file>', help: 'the library (*.kb.sqlite); ingest creates it' } as const satisfies CliOption;
 export const JSON_OUTPUT = { type: 'boolean', help: 'machine-readable output on stdout' } as const satisfies CliOption;
 export const RETRIEVAL = {
