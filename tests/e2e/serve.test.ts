@@ -167,6 +167,36 @@ describe('kb serve: RFC 6455 framing', () => {
   });
 });
 
+describe('kb serve: a client whose end vanished', () => {
+  it('is dropped when it stops answering pings (no FIN, no close frame); one that answers stays', async () => {
+    const quick = await startKbServer({ service, rendererDir: path.join(dir, 'renderer'), heartbeatMs: 150, stagingDir: path.join(dir, 'quick.staging') });
+    try {
+      // A raw socket answers nothing: like a peer whose machine slept or whose cable was pulled, it never sends FIN.
+      const socket = connect(quick.port, '127.0.0.1');
+      let closed = false;
+      let received = Buffer.alloc(0);
+      socket.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
+      socket.on('close', () => (closed = true));
+      socket.on('error', () => undefined);
+      socket.write(
+        `GET /rpc?token=${quick.token} HTTP/1.1\r\nHost: 127.0.0.1:${quick.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      );
+      await expect.poll(() => received.toString('latin1')).toMatch(/^HTTP\/1\.1 101 /);
+      // Pinged (0x89), unanswered, then cut off within two rounds.
+      await expect.poll(() => received.includes(0x89), { timeout: 2_000 }).toBe(true);
+      await expect.poll(() => closed, { timeout: 2_000 }).toBe(true);
+      // A client that answers (Node's WebSocket pongs by itself) stays connected across rounds.
+      const live = await connectRpc(`ws://127.0.0.1:${quick.port}/rpc?token=${quick.token}`);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect((await live.call('libraryInfo', [])).ok).toBe(true);
+      live.socket.close();
+    } finally {
+      await quick.close();
+    }
+  });
+});
+
 describe('kb serve: EngineApi over the WebSocket', () => {
   it('answers calls, and refuses bad arguments and unknown methods with a reason', async () => {
     const { socket, call } = await client();

@@ -60,6 +60,8 @@ export interface KbServerOptions {
   stagingDir?: string;
   /** The most bytes one uploaded file may have; more is refused (413). Defaults to `MAX_UPLOAD_FILE_BYTES` (100 MiB). */
   maxUploadBytes?: number;
+  /** How often each client is pinged, in ms; one that did not answer the ping before is dropped. Defaults to `30_000`. */
+  heartbeatMs?: number;
 }
 
 export interface KbServer {
@@ -367,7 +369,7 @@ export async function startKbServer(options: KbServerOptions): Promise<KbServer>
       peer.alive = false;
       ws.ping();
     }
-  }, HEARTBEAT_MS);
+  }, options.heartbeatMs ?? HEARTBEAT_MS);
   heartbeat.unref();
 
   const unsubscribe = service.onEvent((event, payload) => {
