@@ -20,6 +20,12 @@ export interface ParsePoolOptions {
   resourceLimits?: ResourceLimits;
   /** An idle worker is stopped after this many milliseconds (it holds jieba's dictionary and pdf.js). Defaults to `30_000`. */
   idleMs?: number;
+  /**
+   * A worker whose heap (committed, with its buffers) is larger than this after a document is replaced, so that one
+   * large document's high-water mark is not kept beside the engine thread's for the rest of the run. Defaults to
+   * `128 MiB` (a worker holds ~40 MiB after small documents; a new one takes ~0.5 s to start).
+   */
+  retireHeapBytes?: number;
 }
 
 /** A parse worker crashed or ran out of memory on a document: that document's failure, with a FailedFile code. */
@@ -75,6 +81,7 @@ export class ParsePool {
   readonly size: number;
   readonly #resourceLimits: ResourceLimits | undefined;
   readonly #idleMs: number;
+  readonly #retireHeapBytes: number;
   readonly #workers = new Set<PoolWorker>();
   readonly #queue: Task[] = [];
   #nextId = 1;
@@ -84,6 +91,7 @@ export class ParsePool {
     this.size = Math.max(1, Math.trunc(options.size ?? os.availableParallelism() - 1));
     this.#resourceLimits = options.resourceLimits;
     this.#idleMs = options.idleMs ?? 30_000;
+    this.#retireHeapBytes = options.retireHeapBytes ?? 128 * 1024 * 1024;
   }
 
   /** Workers running now (busy or idle). */
@@ -166,9 +174,16 @@ export class ParsePool {
       if (!task || task.request.id !== message.id) return;
       holder.task = null;
       this.#settle(task);
-      if (message.ok) task.resolve(message.document);
-      else task.reject(failureError(message.failure));
-      this.#idle(holder);
+      if (message.ok) {
+        const { document } = message;
+        if (message.chunkTextsElided) for (const chunk of document.chunks) chunk.text = document.text.slice(chunk.charStart, chunk.charEnd);
+        task.resolve(document);
+      }
+      else {
+        task.reject(failureError(message.failure));
+      }
+      if (message.heapBytes > this.#retireHeapBytes) this.#retire(holder);
+      else this.#idle(holder);
       this.#pump();
     });
     worker.on('error', (error: Error & { code?: string }) => this.#lost(holder, error, null));
