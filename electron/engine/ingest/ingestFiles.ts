@@ -66,12 +66,13 @@ function describeUnexpected(error: unknown): string {
 export async function ingestFiles(context: IngestContext, inputs: string[], options: IngestOptions = {}): Promise<IngestSummary> {
   const { store, segmenter, tokenCounter, embedding } = context;
   const started = performance.now();
-  const walk = await walkInputs(inputs, { maxFileBytes: options.maxFileBytes, signal: options.signal });
-  for (const input of inputs) store.addSource(path.resolve(input));
-
   const pool = options.parsePool === undefined ? sharedParsePool() : options.parsePool;
   // A token counter the workers cannot rebuild (a test's own) is used here, on this thread.
   const recipe = tokenCounterRecipe(tokenCounter);
+  if (recipe) pool?.warm(); // while the folders are walked
+  const walk = await walkInputs(inputs, { maxFileBytes: options.maxFileBytes, signal: options.signal });
+  for (const input of inputs) store.addSource(path.resolve(input));
+
   // Recorded per document: a new pipeline version, tokenizer or chunk size re-indexes documents made with the old.
   const pipeline = JSON.stringify({ version: PIPELINE_VERSION, tokenizer: tokenCounter.id, maxTokens: options.maxChunkTokens ?? DEFAULT_MAX_CHUNK_TOKENS });
 
