@@ -64,6 +64,22 @@ describe('kb CLI', () => {
     expect(batch[2]).toMatchObject({ id: 'q2' });
   });
 
+  it('--verbose writes the engine\'s log to stderr (the library, each search, timings) and leaves stdout as it was', async () => {
+    const quiet = await kb('search', '登录失败', '--library', library, '--json');
+    const verbose = await kb('search', '登录失败', '--library', library, '--json', '--verbose');
+    expect(verbose.code).toBe(0);
+    expect(JSON.parse(verbose.stdout)).toEqual(JSON.parse(quiet.stdout));
+    expect(quiet.stderr).not.toMatch(/\[(info|debug)\]/);
+    const lines = verbose.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^\\S+Z \\[info\\] library\\.open file=${library.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} documents=2 chunks=\\d+ readOnly=false semantic=off$`));
+    expect(lines).toContainEqual(expect.stringMatching(/ \[debug\] search retrieval=null queryChars=4 hits=1 ms=\d+$/));
+    // The question's words are not in the log.
+    expect(verbose.stderr).not.toContain('登录');
+    const ingest = await kb('ingest', path.join(dir, 'docs'), '--library', library, '--verbose');
+    expect(ingest.stderr).toMatch(/\[info\] ingest\.done file=\S+ filesSeen=2 indexed=0 unchanged=1 skipped=0 failed=1 /);
+    expect(ingest.stderr).toMatch(/\[warn\] ingest\.file-failed path=\S+broken\.pdf code=/);
+  });
+
   it('docs lists documents with status and failure reasons', async () => {
     const result = await kb('docs', '--library', library, '--json');
     const { documents, stats } = JSON.parse(result.stdout);

@@ -81,10 +81,10 @@ describe('kb: each command takes its own options', () => {
       runKb(['docs', '--library', library, '--model', 'x']),
       runKb(['search', '身份鉴别', '--library', library, '--max-tokens', '5']),
     ]);
-    expectOneLineRefusal(docsRun, 'kb: kb docs does not take --model (kb ask does); kb docs takes --library, --json, --help');
+    expectOneLineRefusal(docsRun, 'kb: kb docs does not take --model (kb ask does); kb docs takes --library, --json, --help, --verbose');
     expectOneLineRefusal(
       searchRun,
-      'kb: kb search does not take --max-tokens (kb ask does); kb search takes --library, --json, --k, --batch, --retrieval, --help',
+      'kb: kb search does not take --max-tokens (kb ask does); kb search takes --library, --json, --k, --batch, --retrieval, --help, --verbose',
     );
   }, 30_000);
 

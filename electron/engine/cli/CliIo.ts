@@ -1,4 +1,5 @@
 import { showControlCharacters } from '../text/showControlCharacters.ts';
+import type { EngineLogger } from '../log/EngineLogger.ts';
 
 /** Where the CLI writes. Injected so tests can run it in-process. */
 export interface CliIo {
@@ -7,6 +8,8 @@ export interface CliIo {
   /** Whether stderr is a terminal (progress redraws one line) or a log (a line every few seconds). */
   stderrIsTty: boolean;
   env: Record<string, string | undefined>;
+  /** Where the engine logs: stderr with --verbose, else nowhere. */
+  logger?: EngineLogger;
 }
 
 /** kb's own terminal escape: a progress line on a terminal redraws itself (carriage return, erase the line). */

@@ -5,12 +5,13 @@ import { KB_COMMANDS } from './commands/kbCommands.ts';
 import { exitCodeFor, ExitCode } from './exitCodeFor.ts';
 import { formatCommandUsage, formatUsage } from './formatUsage.ts';
 import { parseCommandLine } from './parseCommandLine.ts';
+import { lineLogger } from '../log/EngineLogger.ts';
 
 export type { CliIo } from './CliIo.ts';
 
 /** Runs the `kb` command line. Returns the exit code; never throws for a mistake a person can fix. */
 export async function runCli(argv: string[], given: CliIo): Promise<number> {
-  const io = terminalSafe(given);
+  let io = terminalSafe(given);
   // The library the command names, for storage errors.
   let libraryFile: string | undefined;
   try {
@@ -24,6 +25,11 @@ export async function runCli(argv: string[], given: CliIo): Promise<number> {
         return ExitCode.ok;
       case 'run':
         if (typeof line.values.library === 'string') libraryFile = line.values.library;
+        // --verbose: the engine's log, debug level, on stderr (through terminalSafe like every other line).
+        if (line.values.verbose === true) {
+          const stderr = io.stderr;
+          io = { ...io, logger: lineLogger((text) => stderr(`${text}\n`), 'debug') };
+        }
         return await line.command.run(line.positionals, line.values, io);
       default:
         return line satisfies never;

@@ -6,6 +6,7 @@ import { UsageError } from './UsageError.ts';
 /** Options every command takes, added by the dispatcher (a command need not declare them). */
 export const EVERY_COMMAND_OPTIONS = {
   help: { type: 'boolean', short: 'h', help: 'this help' },
+  verbose: { type: 'boolean', help: "the engine's log on stderr: files read and failed, searches, answers, timings\n(paths, counts and codes, never document text)" },
 } as const satisfies Record<string, CliOption>;
 export const LIBRARY = { type: 'string', value: '<file>', help: 'the library (*.kb.sqlite); ingest creates it' } as const satisfies CliOption;
 export const JSON_OUTPUT = { type: 'boolean', help: 'machine-readable output on stdout' } as const satisfies CliOption;

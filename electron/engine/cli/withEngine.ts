@@ -24,7 +24,7 @@ export async function withEngine<T>(values: EngineOptionValues, io: CliIo, run: 
   if (llmGpu === undefined) throw new UsageError(`--gpu must be one of ${Object.keys(GPU_CHOICES).join(', ')}, got "${values.gpu}"`);
   // Loaded here, not at kb's start: --help and a refused option answer without loading the engine (~1.5 s).
   const { createEngine } = await import('../createEngine.ts');
-  const engine = await createEngine({ tokenizerDir, ingest: { maxFileBytes: maxFileMb * 1024 * 1024 }, llmGpu });
+  const engine = await createEngine({ tokenizerDir, ingest: { maxFileBytes: maxFileMb * 1024 * 1024 }, llmGpu, ...(io.logger ? { logger: io.logger } : {}) });
   try {
     return await run(engine);
   } finally {

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createEngine } from '../createEngine.ts';
+import type { EngineLogger } from '../log/EngineLogger.ts';
 import { LibraryService } from './LibraryService.ts';
 import { startKbServer } from './startKbServer.ts';
 
@@ -14,6 +15,8 @@ export interface ServeIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: Record<string, string | undefined>;
+  /** The engine's log (kb serve --verbose: stderr). */
+  logger?: EngineLogger;
 }
 
 export interface ServeValues {
@@ -46,7 +49,7 @@ export async function runServeCommand(values: ServeValues, io: ServeIo, stop?: P
   if (!existsSync(path.join(rendererDir, 'index.html'))) {
     throw new ServeUsageError(`no built renderer in ${rendererDir}: run "npm run build" first (or pass --renderer <dir>)`);
   }
-  const engine = await createEngine({ tokenizerDir: values.tokenizer ?? io.env.KB_TOKENIZER_DIR ?? null });
+  const engine = await createEngine({ tokenizerDir: values.tokenizer ?? io.env.KB_TOKENIZER_DIR ?? null, ...(io.logger ? { logger: io.logger } : {}) });
   try {
     const library = await engine.openLibrary(values.library, { create: true });
     const service = new LibraryService(library, { version: appVersion(), transport: 'web', engine });
