@@ -23,7 +23,7 @@ export interface ParsePoolOptions {
   /**
    * A worker whose heap (committed, with its buffers) is larger than this after a document is replaced, so that one
    * large document's high-water mark is not kept beside the engine thread's for the rest of the run. Defaults to
-   * `128 MiB` (a worker holds ~40 MiB after small documents; a new one takes ~0.5 s to start).
+   * `128 MiB` (a worker holds 80–100 MiB after any corpus document; a new one takes ~0.5 s to start).
    */
   retireHeapBytes?: number;
 }

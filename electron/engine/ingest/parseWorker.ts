@@ -46,16 +46,23 @@ const port = parentPort!;
 // 30 MB text file leaves a few hundred MB of garbage (lines, decoded text, the file's bytes), which V8 frees only when
 // it next needs to, while the result is being copied to the engine thread. Collected here before the result is sent,
 // the copy does not come on top of that garbage (peak RSS for the 30 MB file: 706 → 630 MiB; 488 inline). Only after
-// large documents: a full collection costs ~100 ms on a large heap and gains nothing on a small one. `gc` comes from
+// large documents: a full collection costs 30–100 ms and gains nothing after a small one. `gc` comes from
 // V8's flag, reached through a new context (Node takes no V8 flag for one worker on its command line). Afterwards the
 // pool replaces a worker whose heap is still large (`heapBytes`), which gives its pages back to the system.
-const LARGE_HEAP_BYTES = 64 * 1024 * 1024;
+// 160 MiB: a worker's heap holds 80–100 MiB after any corpus document (pdf.js, CMaps, the vocabulary), so only a
+// document far larger than those leaves that much behind.
+const LARGE_HEAP_BYTES = 160 * 1024 * 1024;
 v8.setFlagsFromString('--expose-gc');
 const collectGarbage = vm.runInNewContext('gc') as () => void;
 /** What this worker's heap holds of the system's memory: the heap V8 committed and the buffers outside it. */
 function heapBytes(): number {
   const heap = v8.getHeapStatistics();
   return heap.total_heap_size + heap.external_memory;
+}
+/** What it holds, garbage included: what a collection could give back. */
+function usedBytes(): number {
+  const heap = v8.getHeapStatistics();
+  return heap.used_heap_size + heap.external_memory;
 }
 const EMPTY = new Uint8Array(0);
 
@@ -105,7 +112,7 @@ port.on('message', async (request: ParseWorkerRequest) => {
     result = { ok: false, failure };
   }
   request.bytes = EMPTY; // the file's bytes are garbage now too
-  if (heapBytes() > LARGE_HEAP_BYTES) collectGarbage();
+  if (usedBytes() > LARGE_HEAP_BYTES) collectGarbage();
   port.postMessage({ id: request.id, ...result, heapBytes: heapBytes() } satisfies ParseWorkerResponse);
 });
 port.postMessage({ ready: true } satisfies ParseWorkerResponse);
