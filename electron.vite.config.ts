@@ -17,7 +17,15 @@ const fromRoot = (relative: string): string => fileURLToPath(new URL(relative, i
  * that load their own data files (pdf.js CMaps and workers). electron-vite already externalizes every
  * "dependencies" entry; this list also covers transitive ones (pdfjs-dist) and survives a move to devDependencies.
  */
-export const NODE_EXTERNALS = ['better-sqlite3', 'sqlite-vec', 'node-llama-cpp', '@node-rs/jieba', 'pdf-parse', 'pdfjs-dist', 'mammoth'];
+export const NODE_EXTERNALS = [
+  'better-sqlite3',
+  'sqlite-vec',
+  'node-llama-cpp',
+  '@node-rs/jieba',
+  'pdf-parse',
+  'pdfjs-dist',
+  'mammoth',
+];
 /** Modules main and the engine host share: the RPC over the MessagePort and shared/ (the contract). */
 export const ENGINE_RPC_MODULES = /[\\/](electron[\\/]engine[\\/]rpc|shared)[\\/]/;
 const externalPattern = new RegExp(`^(${NODE_EXTERNALS.join('|')})(/.*)?$`);
@@ -29,7 +37,8 @@ function devContentSecurityPolicyPlugin(): Plugin {
     apply: 'serve',
     transformIndexHtml(html) {
       const strict = contentSecurityPolicy();
-      if (!html.includes(strict)) throw new Error('renderer/index.html must carry contentSecurityPolicy() in its CSP <meta>');
+      if (!html.includes(strict))
+        throw new Error('renderer/index.html must carry contentSecurityPolicy() in its CSP <meta>');
       return html.replace(strict, devContentSecurityPolicy());
     },
   };
@@ -68,7 +77,12 @@ function pdfjsAssetsPlugin(): Plugin {
       });
     },
     generateBundle() {
-      for (const file of files) this.emitFile({ type: 'asset', fileName: `${PDFJS_ASSET_DIR}/${file}`, source: readFileSync(path.join(root, file)) });
+      for (const file of files)
+        this.emitFile({
+          type: 'asset',
+          fileName: `${PDFJS_ASSET_DIR}/${file}`,
+          source: readFileSync(path.join(root, file)),
+        });
     },
   };
 }
@@ -91,7 +105,10 @@ export default defineConfig({
         // Main needs only the engine's RPC client and the contract: give them a chunk of their own, or the chunk shared
         // with engineHost would load the whole engine (SQLite, jieba, parsers) into the main process.
         // Chunks flat beside the entries (out/main/*.js): tests/packaging reads every file of out/main.
-        output: { chunkFileNames: '[name]-[hash].js', codeSplitting: { groups: [{ name: 'engineRpc', test: ENGINE_RPC_MODULES }] } },
+        output: {
+          chunkFileNames: '[name]-[hash].js',
+          codeSplitting: { groups: [{ name: 'engineRpc', test: ENGINE_RPC_MODULES }] },
+        },
       },
     },
   },

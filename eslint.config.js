@@ -12,9 +12,11 @@ const nodeBuiltins = builtinModules.filter((name) => !name.includes('/'));
 const NODE_BUILTIN = `^(node:.*|(${nodeBuiltins.join('|')})(/.*)?)$`;
 const ELECTRON_PACKAGE = '^electron(/.*)?$';
 // Packages that only load in Node: native addons and the parsers that need the file system.
-const NODE_ONLY_PACKAGES = '^(better-sqlite3|sqlite-vec|node-llama-cpp|@node-rs/jieba|pdf-parse|pdfjs-dist|mammoth)(/.*)?$';
+const NODE_ONLY_PACKAGES =
+  '^(better-sqlite3|sqlite-vec|node-llama-cpp|@node-rs/jieba|pdf-parse|pdfjs-dist|mammoth)(/.*)?$';
 // The renderer draws cited PDF pages with pdf.js's browser build (pdfjs-dist/build, not pdfjs-dist/legacy: Node's).
-const NOT_FOR_THE_RENDERER = '^(better-sqlite3|sqlite-vec|node-llama-cpp|@node-rs/jieba|pdf-parse|mammoth|pdfjs-dist/legacy)(/.*)?$';
+const NOT_FOR_THE_RENDERER =
+  '^(better-sqlite3|sqlite-vec|node-llama-cpp|@node-rs/jieba|pdf-parse|mammoth|pdfjs-dist/legacy)(/.*)?$';
 
 /**
  * One layer of the architecture: which files it covers and which import specifiers it refuses.
@@ -31,8 +33,14 @@ function layer(files, forbidden) {
       'no-restricted-syntax': [
         'error',
         ...forbidden.flatMap(({ regex, message }) => [
-          { selector: `ImportExpression[source.value=${esquery(regex)}]`, message: `import() of this module is ${message}` },
-          { selector: `CallExpression[callee.name='require'][arguments.0.value=${esquery(regex)}]`, message: `require() of this module is ${message}` },
+          {
+            selector: `ImportExpression[source.value=${esquery(regex)}]`,
+            message: `import() of this module is ${message}`,
+          },
+          {
+            selector: `CallExpression[callee.name='require'][arguments.0.value=${esquery(regex)}]`,
+            message: `require() of this module is ${message}`,
+          },
         ]),
       ],
     },
@@ -46,7 +54,10 @@ export default defineConfig(
   {
     languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
   {
@@ -57,7 +68,10 @@ export default defineConfig(
   layer(
     ['shared/**'],
     [
-      { regex: '^[^.]', message: "NOT allowed here: shared/ runs everywhere (no Node, no DOM), so it imports nothing but shared/" },
+      {
+        regex: '^[^.]',
+        message: 'NOT allowed here: shared/ runs everywhere (no Node, no DOM), so it imports nothing but shared/',
+      },
       {
         regex: '(^|/)(electron|renderer|scripts|bin|tests|node_modules)(/|$)',
         message: 'NOT allowed here: shared/ imports nothing but shared/',
@@ -68,16 +82,28 @@ export default defineConfig(
     ['renderer/**'],
     [
       { regex: NODE_BUILTIN, message: 'NOT allowed here: the renderer has no Node (ask the engine through window.kb)' },
-      { regex: ELECTRON_PACKAGE, message: 'NOT allowed here: the renderer is a sandboxed web page; use window.kb from the preload' },
-      { regex: '(^|/)electron/(engine|main|preload)(/|$)', message: 'NOT allowed here: the renderer reaches the engine only through window.kb' },
-      { regex: NOT_FOR_THE_RENDERER, message: 'NOT allowed here: native and file-system packages belong to the engine' },
+      {
+        regex: ELECTRON_PACKAGE,
+        message: 'NOT allowed here: the renderer is a sandboxed web page; use window.kb from the preload',
+      },
+      {
+        regex: '(^|/)electron/(engine|main|preload)(/|$)',
+        message: 'NOT allowed here: the renderer reaches the engine only through window.kb',
+      },
+      {
+        regex: NOT_FOR_THE_RENDERER,
+        message: 'NOT allowed here: native and file-system packages belong to the engine',
+      },
     ],
   ),
   layer(
     ['electron/preload/**'],
     [
       { regex: NODE_BUILTIN, message: 'NOT allowed here: the preload is sandboxed and has no Node' },
-      { regex: '(^|/)engine(/|$)', message: 'NOT allowed here: the preload talks to main over IPC, never to the engine' },
+      {
+        regex: '(^|/)engine(/|$)',
+        message: 'NOT allowed here: the preload talks to main over IPC, never to the engine',
+      },
       { regex: NODE_ONLY_PACKAGES, message: 'NOT allowed here: native and file-system packages belong to the engine' },
     ],
   ),
@@ -94,7 +120,11 @@ export default defineConfig(
   layer(
     ['electron/engine/**'],
     [
-      { regex: ELECTRON_PACKAGE, message: 'NOT allowed here: the engine runs on plain Node (CLI, tests, kb serve) and gets everything from createEngine(config)' },
+      {
+        regex: ELECTRON_PACKAGE,
+        message:
+          'NOT allowed here: the engine runs on plain Node (CLI, tests, kb serve) and gets everything from createEngine(config)',
+      },
       { regex: '(^|/)renderer(/|$)', message: 'NOT allowed here: the engine never imports renderer code' },
     ],
   ),

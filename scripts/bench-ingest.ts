@@ -25,10 +25,16 @@ function median(numbers: number[]): number {
 }
 
 if (values.corpus === undefined) {
-  console.log(`node ${process.version}, ${os.cpus().length} cores, ${runs} runs per corpus, medians; tokenizer: bge-small-zh-v1.5`);
+  console.log(
+    `node ${process.version}, ${os.cpus().length} cores, ${runs} runs per corpus, medians; tokenizer: bge-small-zh-v1.5`,
+  );
   console.log('corpus                          files     MB   chunks       s  files/s   MB/s  chunks/s  peak RSS');
   for (let i = 0; i < corpora.length; i++) {
-    process.stdout.write(execFileSync(process.execPath, [import.meta.filename, '--corpus', String(i), '--runs', String(runs)], { encoding: 'utf8' }));
+    process.stdout.write(
+      execFileSync(process.execPath, [import.meta.filename, '--corpus', String(i), '--runs', String(runs)], {
+        encoding: 'utf8',
+      }),
+    );
   }
 } else {
   const corpus = corpora[Number(values.corpus)]!;
@@ -41,7 +47,8 @@ if (values.corpus === undefined) {
       const library = await engine.openLibrary(path.join(temp, 'bench.kb.sqlite'), { create: true });
       const summary = await library.ingest(corpus.inputs);
       await library.dispose();
-      if (summary.failed.length > 0) throw new Error(`bench corpus failed to ingest: ${JSON.stringify(summary.failed)}`);
+      if (summary.failed.length > 0)
+        throw new Error(`bench corpus failed to ingest: ${JSON.stringify(summary.failed)}`);
       seconds.push(summary.elapsedMs / 1000);
       last = { files: summary.indexed, mb: summary.bytesRead / 1024 / 1024, chunks: summary.chunksWritten };
     } finally {

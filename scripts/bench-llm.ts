@@ -71,11 +71,20 @@ function median(numbers: number[]): number {
 }
 
 const modelFile = values.model ?? fail('missing --model <file.gguf>');
-const gpuChoices: Record<string, GpuChoice> = { auto: 'auto', cpu: false, metal: 'metal', cuda: 'cuda', vulkan: 'vulkan' };
+const gpuChoices: Record<string, GpuChoice> = {
+  auto: 'auto',
+  cpu: false,
+  metal: 'metal',
+  cuda: 'cuda',
+  vulkan: 'vulkan',
+};
 const gpu = gpuChoices[values.gpu ?? 'auto'];
 if (gpu === undefined) fail(`--gpu must be one of ${Object.keys(gpuChoices).join(', ')}, got "${values.gpu}"`);
 const threads = wholeNumber(values.threads, 'threads', undefined);
-const gpuLayers: 'auto' | number = values['gpu-layers'] === undefined || values['gpu-layers'] === 'auto' ? 'auto' : wholeNumber(values['gpu-layers'], 'gpu-layers', 0)!;
+const gpuLayers: 'auto' | number =
+  values['gpu-layers'] === undefined || values['gpu-layers'] === 'auto'
+    ? 'auto'
+    : wholeNumber(values['gpu-layers'], 'gpu-layers', 0)!;
 const contextSize = wholeNumber(values['context-size'], 'context-size', undefined);
 const promptTarget = wholeNumber(values['prompt-tokens'], 'prompt-tokens', 1500)!;
 const answerTokens = wholeNumber(values['answer-tokens'], 'answer-tokens', 128)!;
@@ -83,12 +92,19 @@ const runs = Math.max(1, wholeNumber(values.runs, 'runs', 3)!);
 
 const host = await LlamaModelHost.create({ gpu, logger: () => undefined });
 try {
-  const loadOptions: LoadOptions = { gpuLayers, ...(threads === undefined ? {} : { threads }), ...(contextSize === undefined ? {} : { contextSize }) };
+  const loadOptions: LoadOptions = {
+    gpuLayers,
+    ...(threads === undefined ? {} : { threads }),
+    ...(contextSize === undefined ? {} : { contextSize }),
+  };
   const first = await host.load(modelFile, loadOptions);
 
   // Passages are added, cycling through the clauses, until the prompt reaches the target size in model tokens.
   const citations: Citation[] = [];
-  let prompt = buildAnswerPrompt(QUESTION, citations, { countPromptTokens: (m) => host.countPromptTokens(m), tokenBudget: Number.MAX_SAFE_INTEGER });
+  let prompt = buildAnswerPrompt(QUESTION, citations, {
+    countPromptTokens: (m) => host.countPromptTokens(m),
+    tokenBudget: Number.MAX_SAFE_INTEGER,
+  });
   while (prompt.promptTokens < promptTarget) {
     const clause = CLAUSES[citations.length % CLAUSES.length]!;
     citations.push({
@@ -107,7 +123,10 @@ try {
       level: 3,
       alsoIn: [],
     });
-    prompt = buildAnswerPrompt(QUESTION, citations, { countPromptTokens: (m) => host.countPromptTokens(m), tokenBudget: host.contextSize - answerTokens });
+    prompt = buildAnswerPrompt(QUESTION, citations, {
+      countPromptTokens: (m) => host.countPromptTokens(m),
+      tokenBudget: host.contextSize - answerTokens,
+    });
     if (prompt.dropped > 0) break;
   }
 
@@ -131,15 +150,25 @@ try {
 
   const { info, fit } = first;
   const gpuInfo = await host.gpuInfo();
-  const params = info.parameters === null ? '?' : info.parameters >= 1e9 ? `${(info.parameters / 1e9).toFixed(1)}B` : `${(info.parameters / 1e6).toFixed(1)}M`;
+  const params =
+    info.parameters === null
+      ? '?'
+      : info.parameters >= 1e9
+        ? `${(info.parameters / 1e9).toFixed(1)}B`
+        : `${(info.parameters / 1e6).toFixed(1)}M`;
   const backend = gpuInfo.backend === 'cpu' ? 'CPU' : `${gpuInfo.backend} (${gpuInfo.devices.join(', ') || 'GPU'})`;
-  const rate = (values: number[]): string => (values.length ? `${Math.round(median(values)).toLocaleString('en-US')} tok/s` : 'n/a');
-  console.log(`node ${process.version}, ${os.platform()}-${os.arch()}, ${os.cpus().length} logical cores; llama.cpp ${gpuInfo.llamaCppRelease} on ${backend}`);
+  const rate = (values: number[]): string =>
+    values.length ? `${Math.round(median(values)).toLocaleString('en-US')} tok/s` : 'n/a';
+  console.log(
+    `node ${process.version}, ${os.platform()}-${os.arch()}, ${os.cpus().length} logical cores; llama.cpp ${gpuInfo.llamaCppRelease} on ${backend}`,
+  );
   console.log(
     `model ${path.basename(info.file)}: ${info.architecture}, ${info.quantization ?? '?'}, ${params} parameters, ` +
       `${(info.sizeBytes / 1024 / 1024).toFixed(1)} MB; prompt format ${first.chatWrapper}`,
   );
-  console.log(`threads ${first.threads}, GPU layers ${first.gpuLayers}/${fit.totalLayers}, context ${first.contextSize} tokens; ${fit.summary}`);
+  console.log(
+    `threads ${first.threads}, GPU layers ${first.gpuLayers}/${fit.totalLayers}, context ${first.contextSize} tokens; ${fit.summary}`,
+  );
   console.log(
     `prompt ${prompt.promptTokens.toLocaleString('en-US')} tokens (${prompt.passages.length} passage${prompt.passages.length === 1 ? '' : 's'}), answer cap ${answerTokens} tokens, ` +
       `greedy; ${runs} run(s), medians`,
@@ -147,7 +176,9 @@ try {
   console.log(`  load time              ${Math.round(median(loadMs))} ms (first load ${first.loadMs} ms)`);
   console.log(`  time to first token    ${Math.round(median(ttft))} ms`);
   console.log(`  prompt processing      ${rate(promptRate)}`);
-  console.log(`  generation             ${rate(generationRate)} (${Math.round(median(generated))} tokens; stop: ${[...stops].join(', ')})`);
+  console.log(
+    `  generation             ${rate(generationRate)} (${Math.round(median(generated))} tokens; stop: ${[...stops].join(', ')})`,
+  );
 } finally {
   await host.dispose();
 }

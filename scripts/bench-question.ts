@@ -15,14 +15,18 @@ const SHARED = path.resolve(import.meta.dirname, '../../shared');
 const { values } = parseArgs({ options: { runs: { type: 'string' } } });
 const runs = Number(values.runs ?? 20);
 
-const questions = [path.join(SHARED, 'eval/qa_mlps_dev2.jsonl'), path.resolve(import.meta.dirname, '../tests/eval/qa_mlps_dev3.jsonl')].flatMap((file) =>
+const questions = [
+  path.join(SHARED, 'eval/qa_mlps_dev2.jsonl'),
+  path.resolve(import.meta.dirname, '../tests/eval/qa_mlps_dev3.jsonl'),
+].flatMap((file) =>
   readFileSync(file, 'utf8')
     .split('\n')
     .filter((line) => line.trim())
     .map((line) => (JSON.parse(line) as { question: string }).question),
 );
 
-const percentile = (values: number[], p: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(p * values.length))]!;
+const percentile = (values: number[], p: number): number =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(p * values.length))]!;
 
 const engine = await createEngine({ tokenizerDir: path.join(SHARED, 'models/bge-small-zh-v1.5-tokenizer') });
 const temp = mkdtempSync(path.join(os.tmpdir(), 'kb-bench-question-'));
@@ -53,13 +57,18 @@ try {
     await library.ask(question, { record: false });
     answers.push(performance.now() - started);
   }
-  const row = (name: string, times: number[]): string => `${name.padEnd(44)} ${percentile(times, 0.5).toFixed(3).padStart(8)} ${percentile(times, 0.95).toFixed(3).padStart(8)}`;
-  console.log(`${questions.length} realistic questions (dev2 + dev3) × ${runs} runs; node ${process.version}, ${os.cpus().length} cores`);
+  const row = (name: string, times: number[]): string =>
+    `${name.padEnd(44)} ${percentile(times, 0.5).toFixed(3).padStart(8)} ${percentile(times, 0.95).toFixed(3).padStart(8)}`;
+  console.log(
+    `${questions.length} realistic questions (dev2 + dev3) × ${runs} runs; node ${process.version}, ${os.cpus().length} cores`,
+  );
   console.log('step                                          p50 ms   p95 ms');
   console.log(row('analyzeQuestion (the step this replaces with:)', analysis));
   console.log(row('  jieba search-mode tokens of the question', tokens));
   console.log(row('a whole exact answer (analysis, search, gate)', answers));
-  console.log(`analysis adds ${(percentile(analysis, 0.5) - percentile(tokens, 0.5)).toFixed(3)} ms per question at the median over the tokens alone`);
+  console.log(
+    `analysis adds ${(percentile(analysis, 0.5) - percentile(tokens, 0.5)).toFixed(3)} ms per question at the median over the tokens alone`,
+  );
 } finally {
   await engine.dispose();
   rmSync(temp, { recursive: true, force: true });

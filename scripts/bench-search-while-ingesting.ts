@@ -78,7 +78,13 @@ async function connect(url: string): Promise<Rpc> {
         socket.send(JSON.stringify({ id, method, args }));
       }),
     event: <T>(name: string, match: (payload: T) => boolean) =>
-      new Promise<T>((resolve) => waiters.push({ name, match: match as (payload: unknown) => boolean, resolve: resolve as (payload: unknown) => void })),
+      new Promise<T>((resolve) =>
+        waiters.push({
+          name,
+          match: match as (payload: unknown) => boolean,
+          resolve: resolve as (payload: unknown) => void,
+        }),
+      ),
     close: () => socket.close(),
   };
 }
@@ -91,10 +97,14 @@ function startServe(dir: string, base: string, inline: boolean): Promise<{ child
   const env: NodeJS.ProcessEnv = { ...process.env, KB_TOKENIZER_DIR: TOKENIZER_DIR };
   if (inline) env.KB_INGEST_WORKERS = '0';
   else delete env.KB_INGEST_WORKERS;
-  const child = spawn(process.execPath, [path.join(REPO, 'bin/kb.js'), 'serve', '--library', path.join(dir, 'bench.kb.sqlite'), '--renderer', dir], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(REPO, 'bin/kb.js'), 'serve', '--library', path.join(dir, 'bench.kb.sqlite'), '--renderer', dir],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
   return new Promise((resolve, reject) => {
@@ -176,10 +186,12 @@ async function round(base: string, inline: boolean): Promise<RoundResult> {
     const started = performance.now();
     const { jobId } = (await rpc.call('ingestPaths', [CORPORA])) as JobStarted;
     let done: JobDone | null = null;
-    const finished = rpc.event<JobDone>('jobDone', (payload) => payload.jobId === jobId).then((payload) => {
-      done = payload;
-      return performance.now() - started;
-    });
+    const finished = rpc
+      .event<JobDone>('jobDone', (payload) => payload.jobId === jobId)
+      .then((payload) => {
+        done = payload;
+        return performance.now() - started;
+      });
     const during: number[] = [];
     for (let i = 0; done === null; i++) {
       during.push(await timedSearch(rpc, i));
@@ -215,8 +227,13 @@ console.log(
 );
 const baseDir = mkdtempSync(path.join(os.tmpdir(), 'kb-bench-siw-base-'));
 const base = path.join(baseDir, 'base.kb.sqlite');
-execFileSync(process.execPath, [path.join(REPO, 'bin/kb.js'), 'ingest', BASE_CORPUS, '--library', base, '--json'], { env: { ...process.env, KB_TOKENIZER_DIR: TOKENIZER_DIR }, stdio: 'ignore' });
-console.log('round  parsing  searches    during p50    during p95    during max  idle before p50/p95   idle after p50/p95   ingest (while searched / alone)');
+execFileSync(process.execPath, [path.join(REPO, 'bin/kb.js'), 'ingest', BASE_CORPUS, '--library', base, '--json'], {
+  env: { ...process.env, KB_TOKENIZER_DIR: TOKENIZER_DIR },
+  stdio: 'ignore',
+});
+console.log(
+  'round  parsing  searches    during p50    during p95    during max  idle before p50/p95   idle after p50/p95   ingest (while searched / alone)',
+);
 const results: Record<'pool' | 'inline', RoundResult[]> = { pool: [], inline: [] };
 try {
   for (let r = 0; r < rounds; r++) {
@@ -246,9 +263,16 @@ const summary = (mode: 'pool' | 'inline') => ({
 });
 const pool = summary('pool');
 const inline = summary('inline');
-console.log(`\nmedians over ${rounds} rounds            during p50    during p95  idle before p50/p95   idle after p50/p95   ingest (while searched / alone)`);
-for (const [name, s] of [['parse workers (default)', pool], ['inline (KB_INGEST_WORKERS=0)', inline]] as const) {
-  console.log(`${name.padEnd(31)} ${ms(s.p50)}  ${ms(s.p95)}  ${ms(s.before50)} ${ms(s.before95)}  ${ms(s.after50)} ${ms(s.after95)}  ${(s.ingest / 1000).toFixed(2).padStart(6)} s / ${(s.quiet / 1000).toFixed(2).padStart(5)} s`);
+console.log(
+  `\nmedians over ${rounds} rounds            during p50    during p95  idle before p50/p95   idle after p50/p95   ingest (while searched / alone)`,
+);
+for (const [name, s] of [
+  ['parse workers (default)', pool],
+  ['inline (KB_INGEST_WORKERS=0)', inline],
+] as const) {
+  console.log(
+    `${name.padEnd(31)} ${ms(s.p50)}  ${ms(s.p95)}  ${ms(s.before50)} ${ms(s.before95)}  ${ms(s.after50)} ${ms(s.after95)}  ${(s.ingest / 1000).toFixed(2).padStart(6)} s / ${(s.quiet / 1000).toFixed(2).padStart(5)} s`,
+  );
 }
 console.log(
   `inline / workers: search p50 ×${(inline.p50 / pool.p50).toFixed(1)}, p95 ×${(inline.p95 / pool.p95).toFixed(1)} while ingesting; ingest time ×${(inline.ingest / pool.ingest).toFixed(2)} while searched, ×${(inline.quiet / pool.quiet).toFixed(2)} alone`,

@@ -14,7 +14,9 @@ import { LibraryStore } from '../electron/engine/store/LibraryStore.ts';
 import { VectorIndex } from '../electron/engine/store/VectorIndex.ts';
 
 const SHARED = path.resolve(import.meta.dirname, '../../shared');
-const { values } = parseArgs({ options: { sizes: { type: 'string' }, queries: { type: 'string' }, dimension: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { sizes: { type: 'string' }, queries: { type: 'string' }, dimension: { type: 'string' } },
+});
 const sizes = (values.sizes ?? '10000,100000,1000000').split(',').map(Number);
 const queryCount = Number(values.queries ?? 100);
 const dimension = Number(values.dimension ?? 512);
@@ -43,20 +45,29 @@ function percentile(values: number[], p: number): number {
 }
 
 const news = readFileSync(path.join(SHARED, 'corpus/crud-rag/news_part1.txt'), 'utf8');
-const pieces = news.split(/(?<=[。！？])/).reduce<string[]>((out, sentence) => {
-  const last = out.at(-1);
-  if (last !== undefined && last.length < 200) out[out.length - 1] = last + sentence;
-  else out.push(sentence);
-  return out;
-}, []).filter((p) => p.trim().length > 20);
-const cmrc = JSON.parse(readFileSync(path.join(SHARED, 'corpus/cmrc2018/cmrc2018_dev.squad.json'), 'utf8')) as { data: { paragraphs: { qas: { question: string }[] }[] }[] };
-const questions = cmrc.data.flatMap((d) => d.paragraphs.flatMap((p) => p.qas.map((q) => q.question))).slice(0, queryCount);
+const pieces = news
+  .split(/(?<=[。！？])/)
+  .reduce<string[]>((out, sentence) => {
+    const last = out.at(-1);
+    if (last !== undefined && last.length < 200) out[out.length - 1] = last + sentence;
+    else out.push(sentence);
+    return out;
+  }, [])
+  .filter((p) => p.trim().length > 20);
+const cmrc = JSON.parse(readFileSync(path.join(SHARED, 'corpus/cmrc2018/cmrc2018_dev.squad.json'), 'utf8')) as {
+  data: { paragraphs: { qas: { question: string }[] }[] }[];
+};
+const questions = cmrc.data
+  .flatMap((d) => d.paragraphs.flatMap((p) => p.qas.map((q) => q.question)))
+  .slice(0, queryCount);
 
 const segmenter = new ChineseSegmenter();
 const thesaurus = Thesaurus.create();
 // Segmenting each distinct piece once: at 1M chunks the pieces repeat, and jieba would dominate the fill time.
 const segmented = pieces.map((p) => segmenter.indexTokens(p).join(' '));
-console.log(`${pieces.length} distinct news passages (~200 chars), ${dimension}-d vectors, ${questions.length} queries per mode; node ${process.version}, ${os.cpus().length} cores`);
+console.log(
+  `${pieces.length} distinct news passages (~200 chars), ${dimension}-d vectors, ${questions.length} queries per mode; node ${process.version}, ${os.cpus().length} cores`,
+);
 console.log('chunks     fill s  file MB   lexical p50/p95 ms   vector p50/p95 ms   hybrid p50/p95 ms');
 
 for (const size of sizes) {
@@ -69,8 +80,12 @@ for (const size of sizes) {
     vectors.setModel({ modelId: `random-${dimension}`, dimension, modelPath: dir });
     const fillStarted = performance.now();
     const next = random(42);
-    const insertDoc = db.prepare("INSERT INTO documents (path, size_bytes, mtime_ms, status, text) VALUES (?, 0, 0, 'indexed', '')");
-    const insertChunk = db.prepare("INSERT INTO chunks (document_id, ord, text, heading_path, char_start, char_end, token_count) VALUES (?, ?, ?, '[]', 0, 0, 0)");
+    const insertDoc = db.prepare(
+      "INSERT INTO documents (path, size_bytes, mtime_ms, status, text) VALUES (?, 0, 0, 'indexed', '')",
+    );
+    const insertChunk = db.prepare(
+      "INSERT INTO chunks (document_id, ord, text, heading_path, char_start, char_end, token_count) VALUES (?, ?, ?, '[]', 0, 0, 0)",
+    );
     const insertFts = db.prepare("INSERT INTO chunks_fts (rowid, heading, body) VALUES (?, '', ?)");
     const insertVec = db.prepare('INSERT INTO chunks_vec (rowid, embedding) VALUES (?, ?)');
     const insertCode = db.prepare('INSERT INTO chunks_vec_bit (rowid, code) VALUES (?, vec_quantize_binary(?))');
@@ -100,7 +115,11 @@ for (const size of sizes) {
         const question = questions[Math.max(0, i)]!;
         const queryVector = unitVector(qnext);
         const started = performance.now();
-        search.search(analyzeQuestion(question, { thesaurus, segmenter, documents: search.documents() }), { k: 10, retrieval, queryVector });
+        search.search(analyzeQuestion(question, { thesaurus, segmenter, documents: search.documents() }), {
+          k: 10,
+          retrieval,
+          queryVector,
+        });
         if (i >= 0) times.push(performance.now() - started); // the first 5 warm the caches
       }
       row.push(`${percentile(times, 0.5).toFixed(1).padStart(10)} / ${percentile(times, 0.95).toFixed(1).padEnd(7)}`);

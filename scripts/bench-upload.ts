@@ -12,7 +12,18 @@
 // there, since the streamed path is not in it. Not a test: machines are shared and noisy; medians of several runs.
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openAsBlob, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openAsBlob,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,7 +34,15 @@ const SOURCE_PDF = path.join(SHARED, 'corpus/mlps-office/GBT22239-2019_基本要
 const PEAK_RSS_PRELOAD = path.join(REPO, 'tests/reliability/fixtures/reportPeakRss.ts');
 const MIB = 1024 * 1024;
 
-const { values } = parseArgs({ options: { runs: { type: 'string' }, mb: { type: 'string' }, paths: { type: 'string' }, kb: { type: 'string' }, pdf: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string' },
+    mb: { type: 'string' },
+    paths: { type: 'string' },
+    kb: { type: 'string' },
+    pdf: { type: 'string' },
+  },
+});
 const runs = Number(values.runs ?? 5);
 const targetBytes = Math.round(Number(values.mb ?? 50) * 1_000_000);
 const paths = (values.paths ?? 'old,new').split(',') as ('old' | 'new')[];
@@ -39,7 +58,10 @@ function growPdf(source: string, bytes: number, out: string): void {
   const original = readFileSync(source);
   const tail = original.subarray(Math.max(0, original.length - 4096)).toString('latin1');
   const match = /trailer\s*<<([\s\S]*?)>>\s*startxref\s*(\d+)\s*%%EOF\s*$/.exec(tail);
-  if (!match) throw new Error(`${source} has no classic trailer at its end (a cross-reference stream?): pass another PDF with --pdf`);
+  if (!match)
+    throw new Error(
+      `${source} has no classic trailer at its end (a cross-reference stream?): pass another PDF with --pdf`,
+    );
   const [, dictionary, previous] = match;
   const size = Number(/\/Size\s+(\d+)/.exec(dictionary!)?.[1]);
   const root = /\/Root\s+(\d+\s+\d+\s+R)/.exec(dictionary!)?.[1];
@@ -49,7 +71,8 @@ function growPdf(source: string, bytes: number, out: string): void {
   const fd = openSync(out, 'w');
   try {
     let offset = 0;
-    const write = (chunk: Buffer | string) => (offset += writeSync(fd, typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk));
+    const write = (chunk: Buffer | string) =>
+      (offset += writeSync(fd, typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk));
     write(original);
     write('\n');
     const objectOffset = offset;
@@ -58,7 +81,9 @@ function growPdf(source: string, bytes: number, out: string): void {
     write('\nendstream\nendobj\n');
     const xrefOffset = offset;
     write(`xref\n${size} 1\n${String(objectOffset).padStart(10, '0')} 00000 n\r\n`);
-    write(`trailer\n<< /Size ${size + 1} /Root ${root}${info ? ` /Info ${info}` : ''} /Prev ${previous} >>\nstartxref\n${xrefOffset}\n%%EOF\n`);
+    write(
+      `trailer\n<< /Size ${size + 1} /Root ${root}${info ? ` /Info ${info}` : ''} /Prev ${previous} >>\nstartxref\n${xrefOffset}\n%%EOF\n`,
+    );
   } finally {
     closeSync(fd);
   }
@@ -90,10 +115,14 @@ async function runOnce(kind: 'old' | 'new', pdf: string, work: string, run: numb
   const renderer = path.join(dir, 'renderer');
   mkdirSync(renderer, { recursive: true });
   writeFileSync(path.join(renderer, 'index.html'), '<!doctype html><title>kb</title>');
-  const child = spawn(process.execPath, ['--import', PEAK_RSS_PRELOAD, kb, 'serve', '--library', path.join(dir, 'bench.kb.sqlite'), '--renderer', renderer], {
-    env: { ...process.env, KB_TOKENIZER_DIR: path.join(SHARED, 'models/bge-small-zh-v1.5-tokenizer') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', PEAK_RSS_PRELOAD, kb, 'serve', '--library', path.join(dir, 'bench.kb.sqlite'), '--renderer', renderer],
+    {
+      env: { ...process.env, KB_TOKENIZER_DIR: path.join(SHARED, 'models/bge-small-zh-v1.5-tokenizer') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
@@ -108,8 +137,17 @@ async function runOnce(kind: 'old' | 'new', pdf: string, work: string, run: numb
   });
   const token = url.searchParams.get('token')!;
   const socket = new WebSocket(`ws://${url.host}/rpc?token=${token}`);
-  const messages: { id?: number; ok?: boolean; result?: unknown; error?: { message: string }; event?: string; payload?: unknown }[] = [];
-  socket.addEventListener('message', (event) => messages.push(JSON.parse(String(event.data)) as (typeof messages)[number]));
+  const messages: {
+    id?: number;
+    ok?: boolean;
+    result?: unknown;
+    error?: { message: string };
+    event?: string;
+    payload?: unknown;
+  }[] = [];
+  socket.addEventListener('message', (event) =>
+    messages.push(JSON.parse(String(event.data)) as (typeof messages)[number]),
+  );
   await new Promise((resolve, reject) => {
     socket.addEventListener('open', resolve, { once: true });
     socket.addEventListener('error', () => reject(new Error(`cannot connect to kb serve: ${stderr}`)), { once: true });
@@ -137,7 +175,11 @@ async function runOnce(kind: 'old' | 'new', pdf: string, work: string, run: numb
     const dataBase64 = readFileSync(pdf).toString('base64');
     ({ jobId } = (await call('uploadFiles', [[{ name, dataBase64 }]])) as { jobId: string });
   } else {
-    const response = await fetch(`http://${url.host}/upload?token=${token}`, { method: 'PUT', body: await openAsBlob(pdf), headers: { 'Content-Type': 'application/octet-stream' } });
+    const response = await fetch(`http://${url.host}/upload?token=${token}`, {
+      method: 'PUT',
+      body: await openAsBlob(pdf),
+      headers: { 'Content-Type': 'application/octet-stream' },
+    });
     const text = await response.text();
     if (!response.ok) throw new Error(`PUT /upload: ${response.status} ${text}`);
     const { uploadId } = JSON.parse(text) as { uploadId: string };
@@ -154,7 +196,13 @@ async function runOnce(kind: 'old' | 'new', pdf: string, work: string, run: numb
       child.kill('SIGTERM');
       await exited;
       const peak = /KB_PEAK_RSS_KB=(\d+)/.exec(stderr);
-      return { uploadMs, rssBeforeMb: before.now, rssPeakUploadMb: afterUpload.peak, rssPeakRunMb: peak ? Number(peak[1]) / 1024 : null, indexed: summary.indexed };
+      return {
+        uploadMs,
+        rssBeforeMb: before.now,
+        rssPeakUploadMb: afterUpload.peak,
+        rssPeakRunMb: peak ? Number(peak[1]) / 1024 : null,
+        indexed: summary.indexed,
+      };
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -196,8 +244,12 @@ try {
   const streamed = results.get('new');
   if (old && streamed) {
     const ratio = median(old.map((r) => r.uploadMs)) / median(streamed.map((r) => r.uploadMs));
-    const memory = median(old.map((r) => r.rssPeakUploadMb - r.rssBeforeMb)) / Math.max(1, median(streamed.map((r) => r.rssPeakUploadMb - r.rssBeforeMb)));
-    console.log(`old / new: ${ratio.toFixed(1)}× the time, ${memory.toFixed(1)}× the server memory growth to the reply`);
+    const memory =
+      median(old.map((r) => r.rssPeakUploadMb - r.rssBeforeMb)) /
+      Math.max(1, median(streamed.map((r) => r.rssPeakUploadMb - r.rssBeforeMb)));
+    console.log(
+      `old / new: ${ratio.toFixed(1)}× the time, ${memory.toFixed(1)}× the server memory growth to the reply`,
+    );
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -28,7 +28,18 @@ const SHARED = path.resolve(import.meta.dirname, '../../shared');
 const { values } = parseArgs({ options: { json: { type: 'boolean' } } });
 // Topics no document of the corpus covers (checked with grep when this list was written; 卫星通信 was replaced by
 // 无人机: JR/T 0060 does hold satellite links — "通过互联网、卫星网传递…应采取加密方式").
-const ABSENT_TOPICS = ['区块链', '量子通信', '5G网络切片', '边缘计算节点', '元宇宙', '自动驾驶', '无人机', '大模型训练数据', '数字人民币', '脑机接口'];
+const ABSENT_TOPICS = [
+  '区块链',
+  '量子通信',
+  '5G网络切片',
+  '边缘计算节点',
+  '元宇宙',
+  '自动驾驶',
+  '无人机',
+  '大模型训练数据',
+  '数字人民币',
+  '脑机接口',
+];
 // The share of realistic answers that must cite their evidence for them to count as sure.
 const SURE_PRECISION = 0.9;
 
@@ -79,11 +90,17 @@ try {
   const sets = [
     { name: 'dev', items: readQa(path.join(SHARED, 'eval/qa_mlps_dev.jsonl')), realistic: false },
     { name: 'dev2', items: readQa(path.join(SHARED, 'eval/qa_mlps_dev2.jsonl')), realistic: true },
-    { name: 'dev3', items: readQa(path.resolve(import.meta.dirname, '../tests/eval/qa_mlps_dev3.jsonl')), realistic: true },
+    {
+      name: 'dev3',
+      items: readQa(path.resolve(import.meta.dirname, '../tests/eval/qa_mlps_dev3.jsonl')),
+      realistic: true,
+    },
   ];
   const clauseQuestions = new Set<string>();
   const absentQuestions = new Set<string>();
-  const requirements = library.listDocuments().find((d) => d.profile.standard === 'GB/T 22239-2019' && d.type === 'markdown')!;
+  const requirements = library
+    .listDocuments()
+    .find((d) => d.profile.standard === 'GB/T 22239-2019' && d.type === 'markdown')!;
   for (const path_ of library.documentOutline(requirements.id)) {
     const level = /第([一二三四五])级/.exec(path_[0] ?? '')?.[1];
     const leaf = path_.at(-1)?.match(/^\d+(?:\.\d+){3}\s*(.+)$/)?.[1];
@@ -95,31 +112,67 @@ try {
   const cmrc = JSON.parse(readFileSync(path.join(SHARED, 'corpus/cmrc2018/cmrc2018_dev.squad.json'), 'utf8')) as {
     data: { paragraphs: { qas: { question: string }[] }[] }[];
   };
-  const cmrcQuestions = cmrc.data.flatMap((d) => d.paragraphs.flatMap((p) => p.qas.map((q) => ({ question: q.question }))));
+  const cmrcQuestions = cmrc.data.flatMap((d) =>
+    d.paragraphs.flatMap((p) => p.qas.map((q) => ({ question: q.question }))),
+  );
 
   const groups: Group[] = [];
   for (const set of sets) {
-    groups.push({ name: `${set.name} answerable`, answerable: true, realistic: set.realistic, outcomes: await outcomes(set.items.filter((i) => i.evidence_parts?.length)) });
-    groups.push({ name: `${set.name} unanswerable`, answerable: false, realistic: set.realistic, outcomes: await outcomes(set.items.filter((i) => !i.evidence_parts?.length)) });
+    groups.push({
+      name: `${set.name} answerable`,
+      answerable: true,
+      realistic: set.realistic,
+      outcomes: await outcomes(set.items.filter((i) => i.evidence_parts?.length)),
+    });
+    groups.push({
+      name: `${set.name} unanswerable`,
+      answerable: false,
+      realistic: set.realistic,
+      outcomes: await outcomes(set.items.filter((i) => !i.evidence_parts?.length)),
+    });
   }
-  groups.push({ name: 'clause questions (22239 headings)', answerable: true, realistic: false, outcomes: await outcomes([...clauseQuestions].map((question) => ({ question }))) });
-  groups.push({ name: 'cmrc2018 questions', answerable: false, realistic: false, outcomes: await outcomes(cmrcQuestions) });
-  groups.push({ name: 'absent MLPS topics', answerable: false, realistic: false, outcomes: await outcomes([...absentQuestions].map((question) => ({ question }))) });
+  groups.push({
+    name: 'clause questions (22239 headings)',
+    answerable: true,
+    realistic: false,
+    outcomes: await outcomes([...clauseQuestions].map((question) => ({ question }))),
+  });
+  groups.push({
+    name: 'cmrc2018 questions',
+    answerable: false,
+    realistic: false,
+    outcomes: await outcomes(cmrcQuestions),
+  });
+  groups.push({
+    name: 'absent MLPS topics',
+    answerable: false,
+    realistic: false,
+    outcomes: await outcomes([...absentQuestions].map((question) => ({ question }))),
+  });
 
-  const quantile = (v: number[], q: number): number => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(q * v.length))] ?? 0;
+  const quantile = (v: number[], q: number): number =>
+    [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(q * v.length))] ?? 0;
   const refusedAt = (o: Outcome, t: number): boolean => o.ruled || o.coverage < t;
   const scored = [];
   // Each class is the mean of its kinds of question: the near misses of the three sets pooled (18), cmrc2018, the
   // absent topics; the sets close to the standard's wording, the realistic ones pooled, the clause questions.
   const kinds = (answerable: boolean): Outcome[][] => {
     const of = groups.filter((g) => g.answerable === answerable);
-    const nearOrRealistic = of.filter((g) => g.name.startsWith('dev2') || g.name.startsWith('dev3') || (!answerable && g.name.startsWith('dev ')));
-    return [nearOrRealistic.flatMap((g) => g.outcomes), ...of.filter((g) => !nearOrRealistic.includes(g)).map((g) => g.outcomes)].filter((o) => o.length);
+    const nearOrRealistic = of.filter(
+      (g) => g.name.startsWith('dev2') || g.name.startsWith('dev3') || (!answerable && g.name.startsWith('dev ')),
+    );
+    return [
+      nearOrRealistic.flatMap((g) => g.outcomes),
+      ...of.filter((g) => !nearOrRealistic.includes(g)).map((g) => g.outcomes),
+    ].filter((o) => o.length);
   };
   for (let step = 0; step <= 100; step++) {
     const t = step / 100;
     const share = (answerable: boolean): number => {
-      const shares = kinds(answerable).map((outcomes) => outcomes.filter((o) => (answerable ? !refusedAt(o, t) : refusedAt(o, t))).length / outcomes.length);
+      const shares = kinds(answerable).map(
+        (outcomes) =>
+          outcomes.filter((o) => (answerable ? !refusedAt(o, t) : refusedAt(o, t))).length / outcomes.length,
+      );
       return shares.reduce((a, b) => a + b, 0) / shares.length;
     };
     scored.push({ t, balanced: (share(true) + share(false)) / 2 });
@@ -131,7 +184,9 @@ try {
   const related = plateau[0]!.t;
   // The answer threshold: the lowest coverage from which the realistic answers above it cite their evidence 90 % of
   // the time (an unanswerable question answered counts as a wrong answer).
-  const realistic = groups.filter((g) => g.realistic).flatMap((g) => g.outcomes.map((o) => ({ ...o, answerable: g.answerable })));
+  const realistic = groups
+    .filter((g) => g.realistic)
+    .flatMap((g) => g.outcomes.map((o) => ({ ...o, answerable: g.answerable })));
   let answerThreshold = 1;
   for (let step = Math.round(related * 100); step <= 100; step++) {
     const t = step / 100;
@@ -151,7 +206,12 @@ try {
       name: g.name,
       answerable: g.answerable,
       n: g.outcomes.length,
-      quantiles: [0.05, 0.25, 0.5, 0.75, 0.95].map((q) => quantile(g.outcomes.map((o) => o.coverage), q)),
+      quantiles: [0.05, 0.25, 0.5, 0.75, 0.95].map((q) =>
+        quantile(
+          g.outcomes.map((o) => o.coverage),
+          q,
+        ),
+      ),
       right: g.outcomes.filter((o) => (g.answerable ? !refusedAt(o, related) : refusedAt(o, related))).length,
       sure: g.outcomes.filter((o) => !refusedAt(o, answerThreshold)).length,
       citing: g.outcomes.filter((o) => !refusedAt(o, related) && o.cites).length,
@@ -159,14 +219,20 @@ try {
   };
   if (values.json) console.log(JSON.stringify(report));
   else {
-    console.log('group                               n     p5    p25    p50    p75    p95   right at related   sure   cite evidence');
+    console.log(
+      'group                               n     p5    p25    p50    p75    p95   right at related   sure   cite evidence',
+    );
     for (const g of report.groups) {
       console.log(
         `${g.name.padEnd(34)} ${String(g.n).padStart(4)} ${g.quantiles.map((q) => q.toFixed(3).padStart(6)).join(' ')}   ${`${g.right}/${g.n}`.padStart(10)} ${g.answerable ? 'answered' : 'refused '} ${String(g.sure).padStart(5)}   ${g.answerable ? g.citing : '-'}`,
       );
     }
-    console.log(`\nbalanced accuracy (mean over groups) within 0.25 points of its best (${(top * 100).toFixed(2)}%) for related thresholds ${report.plateau[0]}–${report.plateau[1]}`);
-    console.log(`related threshold ${related} (the lowest of the plateau); answer threshold ${answerThreshold} (realistic answers from it cite their evidence ≥ ${SURE_PRECISION * 100}% of the time)`);
+    console.log(
+      `\nbalanced accuracy (mean over groups) within 0.25 points of its best (${(top * 100).toFixed(2)}%) for related thresholds ${report.plateau[0]}–${report.plateau[1]}`,
+    );
+    console.log(
+      `related threshold ${related} (the lowest of the plateau); answer threshold ${answerThreshold} (realistic answers from it cite their evidence ≥ ${SURE_PRECISION * 100}% of the time)`,
+    );
   }
 } finally {
   await engine.dispose();

@@ -34,7 +34,8 @@ try {
   const ranks: (number | null)[] = [];
   for (const { question, gold } of questions) {
     const documents: string[] = [];
-    for (const hit of await library.search(question, { k: 10 })) if (!documents.includes(hit.documentPath)) documents.push(hit.documentPath);
+    for (const hit of await library.search(question, { k: 10 }))
+      if (!documents.includes(hit.documentPath)) documents.push(hit.documentPath);
     const rank = documents.indexOf(gold);
     ranks.push(rank === -1 ? null : rank + 1);
   }
@@ -52,8 +53,12 @@ try {
   };
   if (values.json) console.log(JSON.stringify(report));
   else {
-    console.log(`cmrc2018 dev: ${report.paragraphs} paragraphs (${report.chunks} chunks), ${n} questions, lexical bm25 over jieba tokens`);
-    console.log(`recall@1 ${report.recallAt1}  recall@5 ${report.recallAt5}  MRR@10 ${report.mrrAt10}  (${report.queriesPerSecond} queries/s)`);
+    console.log(
+      `cmrc2018 dev: ${report.paragraphs} paragraphs (${report.chunks} chunks), ${n} questions, lexical bm25 over jieba tokens`,
+    );
+    console.log(
+      `recall@1 ${report.recallAt1}  recall@5 ${report.recallAt5}  MRR@10 ${report.mrrAt10}  (${report.queriesPerSecond} queries/s)`,
+    );
   }
 } finally {
   await engine.dispose();

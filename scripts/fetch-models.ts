@@ -23,7 +23,8 @@ export const FILES: Record<string, string | null> = {
 /** Checks bytes against an expected sha256; returns the actual hash or throws with both. */
 export function verifySha256(name: string, bytes: Uint8Array, expected: string): string {
   const actual = createHash('sha256').update(bytes).digest('hex');
-  if (actual !== expected.toLowerCase()) throw new Error(`${name}: sha256 ${actual} does not match the expected ${expected}; not installed`);
+  if (actual !== expected.toLowerCase())
+    throw new Error(`${name}: sha256 ${actual} does not match the expected ${expected}; not installed`);
   return actual;
 }
 
@@ -41,7 +42,9 @@ async function main(): Promise<void> {
     if (!expected) throw new Error(`${file}: no pinned sha256 and the hub stated none; not installed`);
     const sha = verifySha256(file, bytes, expected);
     writeFileSync(path.join(staging, file), bytes);
-    console.log(`${file}  ${(bytes.length / 1024 / 1024).toFixed(1)} MB  sha256 ${sha}${pinned ? ' (pinned)' : ' (hub LFS sha256)'}`);
+    console.log(
+      `${file}  ${(bytes.length / 1024 / 1024).toFixed(1)} MB  sha256 ${sha}${pinned ? ' (pinned)' : ' (hub LFS sha256)'}`,
+    );
   }
   rmSync(target, { recursive: true, force: true });
   renameSync(staging, target);

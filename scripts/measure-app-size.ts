@@ -13,7 +13,9 @@ import { isPackaged, isUnpacked, readBuilderConfig, ROOT, type BuilderPlatform }
 const BUDGET_MB = 450;
 
 const { values } = parseArgs({ options: { platform: { type: 'string' } } });
-const platform = (values.platform ?? ({ darwin: 'mac', win32: 'win' } as Record<string, BuilderPlatform>)[process.platform] ?? 'linux') as BuilderPlatform;
+const platform = (values.platform ??
+  ({ darwin: 'mac', win32: 'win' } as Record<string, BuilderPlatform>)[process.platform] ??
+  'linux') as BuilderPlatform;
 const config = readBuilderConfig();
 
 function* walk(dir: string): Generator<string> {
@@ -24,7 +26,10 @@ function* walk(dir: string): Generator<string> {
   }
 }
 
-const productionDirs = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: ROOT, encoding: 'utf8' })
+const productionDirs = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], {
+  cwd: ROOT,
+  encoding: 'utf8',
+})
   .split('\n')
   .filter((line) => line.startsWith(path.join(ROOT, 'node_modules')));
 const roots = [path.join(ROOT, 'out'), ...new Set(productionDirs)];
@@ -40,12 +45,20 @@ for (const root of roots) {
     const size = statSync(file).size;
     if (isUnpacked(config, relative)) unpacked += size;
     else packed += size;
-    const pkg = relative.startsWith('node_modules/') ? relative.split('/').slice(1, relative.split('/')[1]!.startsWith('@') ? 3 : 2).join('/') : 'out';
+    const pkg = relative.startsWith('node_modules/')
+      ? relative
+          .split('/')
+          .slice(1, relative.split('/')[1]!.startsWith('@') ? 3 : 2)
+          .join('/')
+      : 'out';
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + size);
   }
 }
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
 const total = packed + unpacked;
-console.log(`${platform}: app payload ${mb(total)} MB (asar ${mb(packed)} MB, unpacked ${mb(unpacked)} MB); budget ${BUDGET_MB} MB: ${total / 1024 / 1024 <= BUDGET_MB ? 'within' : 'OVER'}`);
+console.log(
+  `${platform}: app payload ${mb(total)} MB (asar ${mb(packed)} MB, unpacked ${mb(unpacked)} MB); budget ${BUDGET_MB} MB: ${total / 1024 / 1024 <= BUDGET_MB ? 'within' : 'OVER'}`,
+);
 console.log('largest packages:');
-for (const [pkg, size] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${mb(size).padStart(7)} MB  ${pkg}`);
+for (const [pkg, size] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 12))
+  console.log(`  ${mb(size).padStart(7)} MB  ${pkg}`);

@@ -11,10 +11,22 @@ export interface DesktopEvents extends EngineEvents {
   openSettings: null;
 }
 export type DesktopEventName = keyof DesktopEvents;
-export type DesktopEventMessage = { [E in DesktopEventName]: { event: E; payload: DesktopEvents[E] } }[DesktopEventName];
-export type DesktopEventListener = (...args: { [E in DesktopEventName]: [event: E, payload: DesktopEvents[E]] }[DesktopEventName]) => void;
+export type DesktopEventMessage = {
+  [E in DesktopEventName]: { event: E; payload: DesktopEvents[E] };
+}[DesktopEventName];
+export type DesktopEventListener = (
+  ...args: { [E in DesktopEventName]: [event: E, payload: DesktopEvents[E]] }[DesktopEventName]
+) => void;
 
-export const DESKTOP_EVENTS = ['ingestProgress', 'embeddingProgress', 'jobDone', 'answerToken', 'llmLoadProgress', 'jobStarted', 'openSettings'] as const satisfies readonly DesktopEventName[];
+export const DESKTOP_EVENTS = [
+  'ingestProgress',
+  'embeddingProgress',
+  'jobDone',
+  'answerToken',
+  'llmLoadProgress',
+  'jobStarted',
+  'openSettings',
+] as const satisfies readonly DesktopEventName[];
 
 // Every desktop event is listed (a missing one would be dropped by isDesktopEventMessage): a type error otherwise.
 type _AllDesktopEventsListed = Exclude<DesktopEventName, (typeof DESKTOP_EVENTS)[number]> extends never ? true : never;

@@ -146,7 +146,12 @@ export interface LlmModelStatus {
   /** How the model runs, once loaded. */
   runtime: { gpuLayers: number; contextSize: number; threads: number; chatWrapper: string; loadMs: number } | null;
   /** The backend llama.cpp runs on and the GPUs it sees; null until llama.cpp has been started. */
-  gpu: { backend: 'metal' | 'cuda' | 'vulkan' | 'cpu'; devices: string[]; vramTotalBytes: number; vramFreeBytes: number } | null;
+  gpu: {
+    backend: 'metal' | 'cuda' | 'vulkan' | 'cpu';
+    devices: string[];
+    vramTotalBytes: number;
+    vramFreeBytes: number;
+  } | null;
   /** For a person: what is loaded, or what went wrong and what to do. */
   message: string;
 }
@@ -295,7 +300,13 @@ export const ENGINE_METHODS = [
   'setDocumentProfile',
 ] as const satisfies readonly EngineMethod[];
 
-export const ENGINE_EVENTS = ['ingestProgress', 'embeddingProgress', 'jobDone', 'answerToken', 'llmLoadProgress'] as const satisfies readonly EngineEventName[];
+export const ENGINE_EVENTS = [
+  'ingestProgress',
+  'embeddingProgress',
+  'jobDone',
+  'answerToken',
+  'llmLoadProgress',
+] as const satisfies readonly EngineEventName[];
 
 // A test checks that ENGINE_METHODS names every method exactly once; this line makes a missing one a type error.
 type _AllMethodsListed = Exclude<EngineMethod, (typeof ENGINE_METHODS)[number]> extends never ? true : never;
@@ -337,7 +348,8 @@ const text =
   };
 
 const id: Check<number> = (value, what) => {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) return fail(what, 'a whole number ≥ 0', value);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+    return fail(what, 'a whole number ≥ 0', value);
   return value;
 };
 
@@ -364,10 +376,13 @@ function onlyKeys(value: Record<string, unknown>, allowed: string[], what: strin
 export const uploadName: Check<string> = (value, what) => {
   const name = text(MAX_UPLOAD_NAME)(value, what);
   // A name, or folders below the upload folder: uploads are written into one folder and must stay there.
-  if (/[\\\0]/.test(name) || name.startsWith('/')) throw new TypeError(`${what} must be a file name, or a relative path with / between folders`);
+  if (/[\\\0]/.test(name) || name.startsWith('/'))
+    throw new TypeError(`${what} must be a file name, or a relative path with / between folders`);
   const segments = name.split('/');
-  if (segments.some((segment) => segment === '' || segment === '.' || segment === '..')) throw new TypeError(`${what} must not contain empty, "." or ".." folders`);
-  if (segments.some((segment) => segment.length > MAX_FILE_NAME)) throw new TypeError(`${what} has a name longer than ${MAX_FILE_NAME} characters`);
+  if (segments.some((segment) => segment === '' || segment === '.' || segment === '..'))
+    throw new TypeError(`${what} must not contain empty, "." or ".." folders`);
+  if (segments.some((segment) => segment.length > MAX_FILE_NAME))
+    throw new TypeError(`${what} has a name longer than ${MAX_FILE_NAME} characters`);
   return name;
 };
 
@@ -418,12 +433,14 @@ function askOptions(value: unknown, what: string): AskOptions {
   onlyKeys(record, ['mode', 'conversationId', 'requestId', 'maxAnswerTokens'], what);
   const options: AskOptions = {};
   if (record.mode !== undefined) {
-    if (record.mode !== 'exact' && record.mode !== 'generate') throw new TypeError(`${what}.mode must be "exact" or "generate"`);
+    if (record.mode !== 'exact' && record.mode !== 'generate')
+      throw new TypeError(`${what}.mode must be "exact" or "generate"`);
     options.mode = record.mode;
   }
   if (record.conversationId !== undefined) options.conversationId = id(record.conversationId, `${what}.conversationId`);
   if (record.requestId !== undefined) options.requestId = requestId(record.requestId, `${what}.requestId`);
-  if (record.maxAnswerTokens !== undefined) options.maxAnswerTokens = whole(1, 4096)(record.maxAnswerTokens, `${what}.maxAnswerTokens`);
+  if (record.maxAnswerTokens !== undefined)
+    options.maxAnswerTokens = whole(1, 4096)(record.maxAnswerTokens, `${what}.maxAnswerTokens`);
   return options;
 }
 
@@ -433,18 +450,25 @@ function loadLlmOptions(value: unknown, what: string): LoadLlmOptions {
   onlyKeys(record, ['gpu', 'gpuLayers', 'contextSize', 'threads'], what);
   const options: LoadLlmOptions = {};
   if (record.gpu !== undefined) {
-    if (!(GPU_MODES as readonly unknown[]).includes(record.gpu)) throw new TypeError(`${what}.gpu must be one of ${GPU_MODES.map((m) => `"${m}"`).join(', ')}`);
+    if (!(GPU_MODES as readonly unknown[]).includes(record.gpu))
+      throw new TypeError(`${what}.gpu must be one of ${GPU_MODES.map((m) => `"${m}"`).join(', ')}`);
     options.gpu = record.gpu as GpuMode;
   }
-  if (record.gpuLayers !== undefined) options.gpuLayers = record.gpuLayers === 'auto' ? 'auto' : whole(0, 1000)(record.gpuLayers, `${what}.gpuLayers`);
-  if (record.contextSize !== undefined) options.contextSize = whole(64, 131_072)(record.contextSize, `${what}.contextSize`);
+  if (record.gpuLayers !== undefined)
+    options.gpuLayers = record.gpuLayers === 'auto' ? 'auto' : whole(0, 1000)(record.gpuLayers, `${what}.gpuLayers`);
+  if (record.contextSize !== undefined)
+    options.contextSize = whole(64, 131_072)(record.contextSize, `${what}.contextSize`);
   if (record.threads !== undefined) options.threads = whole(1, 256)(record.threads, `${what}.threads`);
   return options;
 }
 
 function passageRef(value: unknown, what: string): PassageRef {
   const record = plainObject(value, what);
-  const ref = { documentId: id(record.documentId, `${what}.documentId`), charStart: id(record.charStart, `${what}.charStart`), charEnd: id(record.charEnd, `${what}.charEnd`) };
+  const ref = {
+    documentId: id(record.documentId, `${what}.documentId`),
+    charStart: id(record.charStart, `${what}.charStart`),
+    charEnd: id(record.charEnd, `${what}.charEnd`),
+  };
   if (ref.charEnd < ref.charStart) throw new TypeError(`${what}.charEnd must not be before charStart`);
   return ref;
 }
@@ -542,7 +566,8 @@ export function isEngineMethod(name: unknown): name is EngineMethod {
 export function validateEngineArgs<M extends EngineMethod>(method: M, args: unknown): EngineArgs[M] {
   if (!isEngineMethod(method)) throw new InvalidArgumentsError(String(method), 'no such method');
   if (!Array.isArray(args)) throw new InvalidArgumentsError(method, 'arguments must be an array');
-  if (args.length > MAX_ARITY[method]) throw new InvalidArgumentsError(method, `takes at most ${MAX_ARITY[method]} arguments, got ${args.length}`);
+  if (args.length > MAX_ARITY[method])
+    throw new InvalidArgumentsError(method, `takes at most ${MAX_ARITY[method]} arguments, got ${args.length}`);
   try {
     return VALIDATORS[method](args) as EngineArgs[M];
   } catch (error) {
@@ -558,7 +583,8 @@ export interface RpcRequest {
   args: unknown[];
 }
 
-export type RpcResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { name: string; message: string } };
+export type RpcResponse =
+  { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { name: string; message: string } };
 
 export interface RpcEvent<E extends EngineEventName = EngineEventName> {
   event: E;

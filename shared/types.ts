@@ -9,8 +9,18 @@ export type DocumentTypeName = 'pdf' | 'docx' | 'markdown' | 'text' | 'html' | '
  * What a document is: for a standard, its number and year; its title; its kind; the sector and region it is written
  * for. Read from the document's cover page at indexing; the user can correct any field.
  */
-export type DocumentKind = 'requirements' | 'evaluation' | 'evaluation-process' | 'design' | 'grading' | 'guidance' | 'law' | 'other';
-export const DOCUMENT_KINDS = ['requirements', 'evaluation', 'evaluation-process', 'design', 'grading', 'guidance', 'law', 'other'] as const satisfies readonly DocumentKind[];
+export type DocumentKind =
+  'requirements' | 'evaluation' | 'evaluation-process' | 'design' | 'grading' | 'guidance' | 'law' | 'other';
+export const DOCUMENT_KINDS = [
+  'requirements',
+  'evaluation',
+  'evaluation-process',
+  'design',
+  'grading',
+  'guidance',
+  'law',
+  'other',
+] as const satisfies readonly DocumentKind[];
 
 export interface DocumentProfile {
   /** The standard's (or official document's) number with its year: 'GB/T 22239-2019', 'NIST SP 800-53 Rev. 5', '公网安〔2025〕1846号'. */
@@ -92,7 +102,8 @@ export interface SearchHit {
   alsoIn: PassageCopy[];
 }
 
-export type SkipReason = 'hidden' | 'office-lock-file' | 'symlink-loop' | 'too-large' | 'unsupported-extension' | 'unreadable';
+export type SkipReason =
+  'hidden' | 'office-lock-file' | 'symlink-loop' | 'too-large' | 'unsupported-extension' | 'unreadable';
 
 export interface SkippedFile {
   path: string;

@@ -60,16 +60,19 @@ export function validateCommitUploadsArgs(args: unknown): [StagedFile[]] {
   const files: unknown = args[0];
   if (!Array.isArray(files)) throw new InvalidArgumentsError(method, 'files must be an array');
   if (files.length === 0) throw new InvalidArgumentsError(method, 'files must not be empty');
-  if (files.length > MAX_UPLOAD_FILES) throw new InvalidArgumentsError(method, `files has more than ${MAX_UPLOAD_FILES} items`);
+  if (files.length > MAX_UPLOAD_FILES)
+    throw new InvalidArgumentsError(method, `files has more than ${MAX_UPLOAD_FILES} items`);
   try {
     return [
       files.map((file: unknown, i): StagedFile => {
         const what = `files[${i}]`;
-        if (typeof file !== 'object' || file === null || Array.isArray(file)) throw new TypeError(`${what} must be an object with name and uploadId`);
+        if (typeof file !== 'object' || file === null || Array.isArray(file))
+          throw new TypeError(`${what} must be an object with name and uploadId`);
         const { name, uploadId, ...extra } = file as Record<string, unknown>;
         const unknown = Object.keys(extra)[0];
         if (unknown !== undefined) throw new TypeError(`${what} has an unknown field "${unknown}"`);
-        if (typeof uploadId !== 'string' || !UPLOAD_ID.test(uploadId)) throw new TypeError(`${what}.uploadId must be the id a PUT to ${UPLOAD_PATH} replied with`);
+        if (typeof uploadId !== 'string' || !UPLOAD_ID.test(uploadId))
+          throw new TypeError(`${what}.uploadId must be the id a PUT to ${UPLOAD_PATH} replied with`);
         return { name: uploadName(name, `${what}.name`), uploadId };
       }),
     ];

@@ -16,7 +16,12 @@ import type {
   SemanticSearchStatus,
 } from '../../shared/types.ts';
 import type { PassageContext, PassageRef, SourceInfo } from '../../shared/engineApi.ts';
-import { answerExactly, DEFAULT_ANSWER_THRESHOLD, DEFAULT_RELATED_THRESHOLD, type ExactAnswerInput } from './answer/answerExactly.ts';
+import {
+  answerExactly,
+  DEFAULT_ANSWER_THRESHOLD,
+  DEFAULT_RELATED_THRESHOLD,
+  type ExactAnswerInput,
+} from './answer/answerExactly.ts';
 import { analyzeQuestion, type QuestionAnalysis } from './question/analyzeQuestion.ts';
 import { Thesaurus } from './question/Thesaurus.ts';
 import { answerGenerated } from './answer/answerGenerated.ts';
@@ -24,7 +29,11 @@ import type { ChatModel } from './llm/ChatModel.ts';
 import type { TokenCounter } from './chunk/WordPieceTokenCounter.ts';
 import { TransformersEmbedder, type Embedder } from './embed/TransformersEmbedder.ts';
 import { ingestFiles, type IngestOptions } from './ingest/ingestFiles.ts';
-import { watchLibraryFolders, type LibraryFolderWatcher, type WatchLibraryFoldersOptions } from './ingest/watchLibraryFolders.ts';
+import {
+  watchLibraryFolders,
+  type LibraryFolderWatcher,
+  type WatchLibraryFoldersOptions,
+} from './ingest/watchLibraryFolders.ts';
 import type { ChineseSegmenter } from './search/ChineseSegmenter.ts';
 import { RERANK_DEPTH, rerankHits, type Reranker } from './search/Reranker.ts';
 import { PassageSearch, type RetrievalMode } from './search/searchPassages.ts';
@@ -119,7 +128,13 @@ export class Library {
   readonly #watchers = new Set<LibraryFolderWatcher>();
   readonly #logger: EngineLogger;
 
-  constructor(store: LibraryStore, segmenter: ChineseSegmenter, tokenCounter: TokenCounter, defaults: IngestOptions, logger: EngineLogger = SILENT_LOGGER) {
+  constructor(
+    store: LibraryStore,
+    segmenter: ChineseSegmenter,
+    tokenCounter: TokenCounter,
+    defaults: IngestOptions,
+    logger: EngineLogger = SILENT_LOGGER,
+  ) {
     this.file = store.file;
     this.#logger = logger;
     STORES.set(this, store);
@@ -151,13 +166,22 @@ export class Library {
       if (embedder.modelId !== recorded.modelId || embedder.dimension !== recorded.dimension) {
         await embedder.dispose();
         this.#semanticProblem = `the model in ${recorded.modelPath} is not the one this library was embedded with (${recorded.modelId}): set it again to re-embed`;
-        this.#logger.log('warn', 'embedding.model-changed', { file: this.file, model: recorded.modelPath, recorded: recorded.modelId, found: embedder.modelId });
+        this.#logger.log('warn', 'embedding.model-changed', {
+          file: this.file,
+          model: recorded.modelPath,
+          recorded: recorded.modelId,
+          found: embedder.modelId,
+        });
         return;
       }
       this.#embedder = embedder;
     } catch (error) {
       this.#semanticProblem = (error as Error).message;
-      this.#logger.log('error', 'embedding.model-failed', { file: this.file, model: recorded.modelPath, ...errorFields(error) });
+      this.#logger.log('error', 'embedding.model-failed', {
+        file: this.file,
+        model: recorded.modelPath,
+        ...errorFields(error),
+      });
     }
   }
 
@@ -167,7 +191,12 @@ export class Library {
    */
   async setEmbeddingModel(modelDir: string, options: SetEmbeddingModelOptions = {}): Promise<{ reembedded: number }> {
     const embedder = await TransformersEmbedder.load(modelDir, { pooling: options.pooling });
-    this.#logger.log('info', 'embedding.model-set', { file: this.file, model: modelDir, modelId: embedder.modelId, dimension: embedder.dimension });
+    this.#logger.log('info', 'embedding.model-set', {
+      file: this.file,
+      model: modelDir,
+      modelId: embedder.modelId,
+      dimension: embedder.dimension,
+    });
     await this.#embedder?.dispose();
     this.#embedder = embedder;
     this.#semanticProblem = null;
@@ -197,15 +226,26 @@ export class Library {
 
   semanticStatus(): SemanticSearchStatus {
     const model = this.#vectors.model();
-    const base = { modelId: model?.modelId ?? null, modelPath: model?.modelPath ?? null, dimension: model?.dimension ?? null, embeddedChunks: this.#vectors.embeddedCount() };
+    const base = {
+      modelId: model?.modelId ?? null,
+      modelPath: model?.modelPath ?? null,
+      dimension: model?.dimension ?? null,
+      embeddedChunks: this.#vectors.embeddedCount(),
+    };
     if (this.#embedder) {
-      return { ...base, state: 'on', message: `semantic search on: ${base.modelId}, ${base.dimension} dimensions, ${base.embeddedChunks} of ${this.#store.chunkCount()} chunks embedded` };
+      return {
+        ...base,
+        state: 'on',
+        message: `semantic search on: ${base.modelId}, ${base.dimension} dimensions, ${base.embeddedChunks} of ${this.#store.chunkCount()} chunks embedded`,
+      };
     }
-    if (this.#semanticProblem) return { ...base, state: 'error', message: `semantic search off: ${this.#semanticProblem}` };
+    if (this.#semanticProblem)
+      return { ...base, state: 'error', message: `semantic search off: ${this.#semanticProblem}` };
     return {
       ...base,
       state: 'off',
-      message: 'semantic search off: no embedding model set (lexical search only). Turn it on with kb ingest <folder> --library <file> --embedding-model <bge-small-zh-v1.5 folder>',
+      message:
+        'semantic search off: no embedding model set (lexical search only). Turn it on with kb ingest <folder> --library <file> --embedding-model <bge-small-zh-v1.5 folder>',
     };
   }
 
@@ -217,16 +257,23 @@ export class Library {
     this.#logger.log('info', 'ingest.start', { file: this.file, inputs: inputs.length });
     try {
       const embedding = this.#embedder ? { embedder: this.#embedder, vectors: this.#vectors } : null;
-      const summary = await ingestFiles({ store: this.#store, segmenter: this.#segmenter, tokenCounter: this.#tokenCounter, embedding }, inputs, {
-        ...this.#defaults,
-        ...options,
-      });
+      const summary = await ingestFiles(
+        { store: this.#store, segmenter: this.#segmenter, tokenCounter: this.#tokenCounter, embedding },
+        inputs,
+        {
+          ...this.#defaults,
+          ...options,
+        },
+      );
       if (!summary.cancelled) summary.chunksEmbedded += await this.embedMissingChunks({ signal: options.signal });
       this.#logIngestSummary(summary);
       return summary;
     } catch (error) {
       const failure = storageError(error, this.file) ?? error;
-      this.#logger.log(options.signal?.aborted ? 'info' : 'error', 'ingest.stopped', { file: this.file, ...errorFields(failure) });
+      this.#logger.log(options.signal?.aborted ? 'info' : 'error', 'ingest.stopped', {
+        file: this.file,
+        ...errorFields(failure),
+      });
       throw failure;
     } finally {
       this.#ingesting = false;
@@ -236,7 +283,8 @@ export class Library {
 
   /** One line for the run, and one per file that failed (its path and code: what support asks for first). */
   #logIngestSummary(summary: IngestSummary): void {
-    const { filesSeen, indexed, unchanged, removed, chunksWritten, chunksEmbedded, bytesRead, elapsedMs, cancelled } = summary;
+    const { filesSeen, indexed, unchanged, removed, chunksWritten, chunksEmbedded, bytesRead, elapsedMs, cancelled } =
+      summary;
     this.#logger.log('info', 'ingest.done', {
       file: this.file,
       filesSeen,
@@ -251,7 +299,8 @@ export class Library {
       ms: Math.round(elapsedMs),
       cancelled,
     });
-    for (const failed of summary.failed) this.#logger.log('warn', 'ingest.file-failed', { path: failed.path, code: failed.code, reason: failed.reason });
+    for (const failed of summary.failed)
+      this.#logger.log('warn', 'ingest.file-failed', { path: failed.path, code: failed.code, reason: failed.reason });
   }
 
   #retrieval(requested: RetrievalMode | undefined): RetrievalMode {
@@ -284,7 +333,12 @@ export class Library {
     const started = performance.now();
     const hits = await this.#searchAnalysed(this.analyze(query), options);
     // The query's length, never its words: questions can name a client's systems.
-    this.#logger.log('debug', 'search', { retrieval: options.retrieval ?? null, queryChars: query.length, hits: hits.length, ms: Math.round(performance.now() - started) });
+    this.#logger.log('debug', 'search', {
+      retrieval: options.retrieval ?? null,
+      queryChars: query.length,
+      hits: hits.length,
+      ms: Math.round(performance.now() - started),
+    });
     return hits;
   }
 
@@ -329,11 +383,23 @@ export class Library {
             ...(options.maxAnswerTokens ? { maxAnswerTokens: options.maxAnswerTokens } : {}),
           })
         : answerExactly(input, { coverageThreshold: threshold, relatedThreshold });
-    this.#logger.log('debug', 'ask', { mode, retrieval, questionChars: question.length, status: answer.status, citations: answer.citations.length, ms: Math.round(performance.now() - started) });
+    this.#logger.log('debug', 'ask', {
+      mode,
+      retrieval,
+      questionChars: question.length,
+      status: answer.status,
+      citations: answer.citations.length,
+      ms: Math.round(performance.now() - started),
+    });
     if (options.record === false) return { answer, conversationId: null, messageId: null };
     if (this.#store.database.readonly) {
       // The answer stands; only its record cannot be written.
-      return { answer, conversationId: null, messageId: null, notRecorded: `${this.file} is read-only: this answer is not recorded in its history` };
+      return {
+        answer,
+        conversationId: null,
+        messageId: null,
+        notRecorded: `${this.file} is read-only: this answer is not recorded in its history`,
+      };
     }
     if (options.conversationId !== undefined && !this.#audit.hasConversation(options.conversationId)) {
       throw new Error(`no conversation ${options.conversationId} in ${this.file}`);
@@ -384,7 +450,11 @@ export class Library {
 
   /** The thesaurus in force, with the library's own entries. */
   thesaurusInfo(): ThesaurusInfo {
-    return { version: this.#thesaurus.version, builtinEntries: Thesaurus.builtinEntries().length, own: this.#store.listSynonyms() };
+    return {
+      version: this.#thesaurus.version,
+      builtinEntries: Thesaurus.builtinEntries().length,
+      own: this.#store.listSynonyms(),
+    };
   }
 
   /**
@@ -393,8 +463,12 @@ export class Library {
    * document.
    */
   setDocumentProfile(documentId: number, changes: DocumentProfileChanges): boolean {
-    const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== null)) as Partial<Record<keyof DocumentProfile, string>>;
-    const clear = Object.entries(changes).filter(([, value]) => value === null).map(([key]) => key as keyof DocumentProfile);
+    const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== null)) as Partial<
+      Record<keyof DocumentProfile, string>
+    >;
+    const clear = Object.entries(changes)
+      .filter(([, value]) => value === null)
+      .map(([key]) => key as keyof DocumentProfile);
     const done = this.#store.setProfileOverride(documentId, set, clear);
     this.#search.invalidate();
     return done;
@@ -427,7 +501,6 @@ export class Library {
   stats(): LibraryStats {
     return this.#store.stats();
   }
-
 
   /** The folders and files this library was fed, what is there now, and how many of its documents came from each. */
   async sources(): Promise<SourceInfo[]> {

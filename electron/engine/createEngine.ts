@@ -72,10 +72,15 @@ export class Engine {
     this.#open.add(library);
     await library.loadRecordedEmbeddingModel();
     const stats = library.stats();
-    logger.log('info', 'library.open', { file, documents: stats.documents, chunks: stats.chunks, readOnly: store.database.readonly, semantic: library.semanticStatus().state });
+    logger.log('info', 'library.open', {
+      file,
+      documents: stats.documents,
+      chunks: stats.chunks,
+      readOnly: store.database.readonly,
+      semantic: library.semanticStatus().state,
+    });
     return library;
   }
-
 
   /**
    * The engine's LLM host (one model at a time, shared by all libraries), started on first use: llama.cpp is only
@@ -123,6 +128,8 @@ export class Engine {
 
 /** Builds an engine. Everything it needs comes from `config`: it never asks Electron for a path. */
 export async function createEngine(config: EngineConfig = {}): Promise<Engine> {
-  const tokenCounter = config.tokenizerDir ? WordPieceTokenCounter.fromDirectory(config.tokenizerDir) : new EstimatingTokenCounter();
+  const tokenCounter = config.tokenizerDir
+    ? WordPieceTokenCounter.fromDirectory(config.tokenizerDir)
+    : new EstimatingTokenCounter();
   return new Engine(config, new ChineseSegmenter(), tokenCounter);
 }

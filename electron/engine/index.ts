@@ -2,11 +2,27 @@
 export { createEngine, Engine, type EngineConfig, type OpenOptions } from './createEngine.ts';
 export { Library } from './Library.ts';
 export { LibraryError } from './store/openLibraryDatabase.ts';
-export { ENGINE_LOG_FILE, errorFields, fileLogger, lineLogger, SILENT_LOGGER, type EngineLogger, type LogLevel, type LogFields } from './log/EngineLogger.ts';
+export {
+  ENGINE_LOG_FILE,
+  errorFields,
+  fileLogger,
+  lineLogger,
+  SILENT_LOGGER,
+  type EngineLogger,
+  type LogLevel,
+  type LogFields,
+} from './log/EngineLogger.ts';
 export { IngestInputError } from './ingest/walkInputs.ts';
 export type { IngestOptions } from './ingest/ingestFiles.ts';
 // Types only from llm/: node-llama-cpp is imported when Engine.llm() is first called, not with the engine.
-export type { LlamaModelHost, GpuChoice, LoadOptions, LoadProgress, LoadedModelInfo, GpuInfo } from './llm/LlamaModelHost.ts';
+export type {
+  LlamaModelHost,
+  GpuChoice,
+  LoadOptions,
+  LoadProgress,
+  LoadedModelInfo,
+  GpuInfo,
+} from './llm/LlamaModelHost.ts';
 export type { GgufModelInfo } from './llm/readGgufInfo.ts';
 export type { ChatModel, StopReason } from './llm/ChatModel.ts';
 export { ModelFileError } from './llm/ModelFileError.ts';

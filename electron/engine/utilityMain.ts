@@ -4,7 +4,9 @@ import { runEngineHost, type HostParentPort } from './host/runEngineHost.ts';
 
 const parentPort = (process as unknown as { parentPort?: HostParentPort }).parentPort;
 if (!parentPort) {
-  process.stderr.write('engineHost: no parent port; this file runs only as an Electron utility process (electron/main forks it)\n');
+  process.stderr.write(
+    'engineHost: no parent port; this file runs only as an Electron utility process (electron/main forks it)\n',
+  );
   process.exit(2);
 }
 runEngineHost(parentPort);

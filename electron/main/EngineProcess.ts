@@ -1,7 +1,13 @@
 // The engine as main sees it: an Electron utility process running out/main/engineHost.js (electron/engine/
 // utilityMain.ts), reached over a MessageChannelMain with the engine's RPC. One library per process: switching
 // library restarts the process. Electron itself is injected (fork, channel), so tests can stand in for it.
-import { ENGINE_METHODS, type EngineApi, type EngineEventName, type EngineEvents, type JobStarted } from '../../shared/engineApi.ts';
+import {
+  ENGINE_METHODS,
+  type EngineApi,
+  type EngineEventName,
+  type EngineEvents,
+  type JobStarted,
+} from '../../shared/engineApi.ts';
 import {
   EngineRpcClient,
   rpcPortFromEventPort,
@@ -77,7 +83,13 @@ export class EngineProcess {
       api[method] = async (...args) => {
         const client = this.#connect();
         const result = await (client[method] as (...a: unknown[]) => Promise<unknown>).apply(client, args);
-        if (method === 'ingestPaths' || method === 'uploadFiles' || method === 'rescanSources' || method === 'setEmbeddingModel') this.#jobs.add((result as JobStarted).jobId);
+        if (
+          method === 'ingestPaths' ||
+          method === 'uploadFiles' ||
+          method === 'rescanSources' ||
+          method === 'setEmbeddingModel'
+        )
+          this.#jobs.add((result as JobStarted).jobId);
         return result;
       };
     }
@@ -128,7 +140,11 @@ export class EngineProcess {
     this.#logger.log('info', 'engine.start', { library: library.file, create: library.create });
     void exited.then((code) => {
       if (this.#running !== running) return;
-      this.#logger.log('error', 'engine.crashed', { library: library.file, exitCode: code, jobsEnded: this.#jobs.size });
+      this.#logger.log('error', 'engine.crashed', {
+        library: library.file,
+        exitCode: code,
+        jobsEnded: this.#jobs.size,
+      });
       // A crash: pending calls fail with a reason; the next call starts a new process on the same library.
       this.#running = null;
       client.dispose(`the engine stopped unexpectedly (exit code ${code}): try again`);
@@ -156,7 +172,9 @@ export class EngineProcess {
     this.#running = null;
     running.child.postMessage({ kind: 'stop' });
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS)));
+    const timedOut = new Promise<'timeout'>(
+      (resolve) => (timer = setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS)),
+    );
     if ((await Promise.race([running.exited, timedOut])) === 'timeout') {
       this.#logger.log('warn', 'engine.stop-timeout', { library: running.library.file, ms: STOP_TIMEOUT_MS });
       running.child.kill();

@@ -18,9 +18,16 @@ export const ACCELERATORS = {
 } as const;
 
 /** The menu template for `platform` (macOS gets its app menu); developer tools only in an unpackaged app. */
-export function appMenuTemplate(actions: MenuActions, options: { platform: NodeJS.Platform; isPackaged: boolean }): MenuItemConstructorOptions[] {
+export function appMenuTemplate(
+  actions: MenuActions,
+  options: { platform: NodeJS.Platform; isPackaged: boolean },
+): MenuItemConstructorOptions[] {
   const mac = options.platform === 'darwin';
-  const settings: MenuItemConstructorOptions = { label: '设置… Settings…', accelerator: ACCELERATORS.settings, click: () => actions.openSettings() };
+  const settings: MenuItemConstructorOptions = {
+    label: '设置… Settings…',
+    accelerator: ACCELERATORS.settings,
+    click: () => actions.openSettings(),
+  };
   const quit: MenuItemConstructorOptions = { label: '退出 Quit', role: 'quit', accelerator: ACCELERATORS.quit };
   const library: MenuItemConstructorOptions[] = [
     { label: '新建知识库… New Library…', accelerator: ACCELERATORS.newLibrary, click: () => actions.newLibrary() },
@@ -32,16 +39,37 @@ export function appMenuTemplate(actions: MenuActions, options: { platform: NodeJ
   if (mac) {
     template.push({
       role: 'appMenu',
-      submenu: [{ role: 'about' }, { type: 'separator' }, settings, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, quit],
+      submenu: [
+        { role: 'about' },
+        { type: 'separator' },
+        settings,
+        { type: 'separator' },
+        { role: 'hide' },
+        { role: 'hideOthers' },
+        { role: 'unhide' },
+        { type: 'separator' },
+        quit,
+      ],
     });
     template.push({ label: '文件 File', submenu: [...library, { type: 'separator' }, { role: 'close' }] });
   } else {
-    template.push({ label: '文件 File', submenu: [...library, { type: 'separator' }, settings, { type: 'separator' }, quit] });
+    template.push({
+      label: '文件 File',
+      submenu: [...library, { type: 'separator' }, settings, { type: 'separator' }, quit],
+    });
   }
   // Copy and paste in the question box need the Edit menu's roles on macOS.
   template.push({
     label: '编辑 Edit',
-    submenu: [{ role: 'undo' }, { role: 'redo' }, { type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }],
+    submenu: [
+      { role: 'undo' },
+      { role: 'redo' },
+      { type: 'separator' },
+      { role: 'cut' },
+      { role: 'copy' },
+      { role: 'paste' },
+      { role: 'selectAll' },
+    ],
   });
   template.push({
     label: '视图 View',

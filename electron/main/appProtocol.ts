@@ -13,7 +13,6 @@ export const APP_SCHEME_PRIVILEGES = {
   privileges: { standard: true, secure: true, supportFetchAPI: true },
 } as const;
 
-
 /**
  * The file under `rootDir` that an app:// URL names, or null when the URL is not ours or would leave `rootDir`
  * (`..`, encoded or not). `/` is the index page.

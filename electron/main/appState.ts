@@ -23,7 +23,12 @@ export const LOGS_FOLDER = 'logs';
 export const DEFAULT_LIBRARY_NAME = 'default.kb.sqlite';
 
 /** The data folder's layout; creates the libraries folder (first run). */
-export function prepareDataFolder(userData: string): { librariesDir: string; defaultLibrary: string; stateFile: string; logsDir: string } {
+export function prepareDataFolder(userData: string): {
+  librariesDir: string;
+  defaultLibrary: string;
+  stateFile: string;
+  logsDir: string;
+} {
   const librariesDir = path.join(userData, LIBRARIES_FOLDER);
   mkdirSync(librariesDir, { recursive: true });
   return {
@@ -48,10 +53,20 @@ export function loadAppState(file: string): AppState {
   const record = raw as Record<string, unknown>;
   const state: AppState = {};
   const w = record.window as Record<string, unknown> | undefined;
-  if (typeof w === 'object' && w !== null && isInt(w.x) && isInt(w.y) && isInt(w.width) && isInt(w.height) && w.width > 0 && w.height > 0) {
+  if (
+    typeof w === 'object' &&
+    w !== null &&
+    isInt(w.x) &&
+    isInt(w.y) &&
+    isInt(w.width) &&
+    isInt(w.height) &&
+    w.width > 0 &&
+    w.height > 0
+  ) {
     state.window = { x: w.x, y: w.y, width: w.width, height: w.height, maximized: w.maximized === true };
   }
-  if (typeof record.lastLibrary === 'string' && path.isAbsolute(record.lastLibrary)) state.lastLibrary = record.lastLibrary;
+  if (typeof record.lastLibrary === 'string' && path.isAbsolute(record.lastLibrary))
+    state.lastLibrary = record.lastLibrary;
   return state;
 }
 
@@ -67,7 +82,10 @@ export function saveAppState(file: string, state: AppState): void {
 const MIN_VISIBLE = 100;
 
 /** The saved bounds if they still fall on one of the screens' work areas (a monitor may have gone), else null. */
-export function visibleBounds(saved: WindowBounds | undefined, workAreas: readonly WindowBounds[]): WindowBounds | null {
+export function visibleBounds(
+  saved: WindowBounds | undefined,
+  workAreas: readonly WindowBounds[],
+): WindowBounds | null {
   if (!saved) return null;
   const onScreen = workAreas.some((area) => {
     const overlapX = Math.min(saved.x + saved.width, area.x + area.width) - Math.max(saved.x, area.x);

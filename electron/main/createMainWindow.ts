@@ -26,7 +26,10 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
 }
 
 /** Options of the main window; `bounds` is where the user last left it (see appState.ts), if still on a screen. */
-export function mainWindowOptions(preloadPath: string, bounds: WindowBounds | null = null): BrowserWindowConstructorOptions {
+export function mainWindowOptions(
+  preloadPath: string,
+  bounds: WindowBounds | null = null,
+): BrowserWindowConstructorOptions {
   return {
     width: 1200,
     height: 800,
@@ -41,7 +44,12 @@ export function mainWindowOptions(preloadPath: string, bounds: WindowBounds | nu
 }
 
 /** Creates the main window and loads the app into it. Navigation and pop-ups are denied by hardenWebContents. */
-export function createMainWindow(options: { preloadPath: string; url: string; bounds?: WindowBounds | null; maximized?: boolean }): BrowserWindow {
+export function createMainWindow(options: {
+  preloadPath: string;
+  url: string;
+  bounds?: WindowBounds | null;
+  maximized?: boolean;
+}): BrowserWindow {
   const window = new BrowserWindow(mainWindowOptions(options.preloadPath, options.bounds ?? null));
   window.once('ready-to-show', () => {
     if (options.maximized) window.maximize();

@@ -36,7 +36,11 @@ export class DesktopActionError extends Error {
 const DIALOGS: Record<ChooseKind, OpenDialogRequest> = {
   // Folders and files together where the platform allows it (macOS); elsewhere Electron shows a folder picker.
   sources: { title: '添加文件夹 Add Folder', properties: ['openDirectory', 'openFile', 'multiSelections'] },
-  llmFile: { title: '选择模型文件 Choose the model file (.gguf)', properties: ['openFile'], filters: [{ name: 'GGUF', extensions: ['gguf'] }] },
+  llmFile: {
+    title: '选择模型文件 Choose the model file (.gguf)',
+    properties: ['openFile'],
+    filters: [{ name: 'GGUF', extensions: ['gguf'] }],
+  },
   embeddingFolder: { title: '选择嵌入模型文件夹 Choose the embedding model folder', properties: ['openDirectory'] },
 };
 
@@ -53,14 +57,18 @@ export function registerDesktopHandlers(ipcMain: IpcMain, policy: SecurityPolicy
     }
     const document = (await services.engine.listDocuments()).find((d) => d.id === documentId);
     if (!document) throw new DesktopActionError(`document ${documentId} is not in this library`);
-    if (!existsSync(document.path)) throw new DesktopActionError(`${document.path} is not there any more (moved or deleted): re-scan its folder, or add the file again`);
+    if (!existsSync(document.path))
+      throw new DesktopActionError(
+        `${document.path} is not there any more (moved or deleted): re-scan its folder, or add the file again`,
+      );
     services.showItemInFolder(document.path);
   });
 
   handleTrusted(ipcMain, KB_CHANNELS.choose, policy, async (...args: unknown[]) => {
     checkArity(KB_CHANNELS.choose, args);
     const [kind] = args;
-    if (!(CHOOSE_KINDS as readonly unknown[]).includes(kind)) throw new TypeError(`${KB_CHANNELS.choose}: kind must be one of ${CHOOSE_KINDS.join(', ')}`);
+    if (!(CHOOSE_KINDS as readonly unknown[]).includes(kind))
+      throw new TypeError(`${KB_CHANNELS.choose}: kind must be one of ${CHOOSE_KINDS.join(', ')}`);
     const result = await services.showOpenDialog(DIALOGS[kind as ChooseKind]);
     return result.canceled ? [] : result.filePaths;
   });

@@ -19,7 +19,10 @@ export interface SecurityPolicy {
  * The policy for this run. The dev server is trusted only when the app is not packaged and the URL is plain http
  * on this machine: an `ELECTRON_RENDERER_URL` pointing anywhere else is ignored.
  */
-export function createSecurityPolicy(options: { isPackaged: boolean; devServerUrl: string | undefined }): SecurityPolicy {
+export function createSecurityPolicy(options: {
+  isPackaged: boolean;
+  devServerUrl: string | undefined;
+}): SecurityPolicy {
   if (options.isPackaged || !options.devServerUrl) return { devServerOrigin: null };
   const url = parseUrl(options.devServerUrl);
   if (!url || url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname)) return { devServerOrigin: null };

@@ -41,7 +41,8 @@ const kb: KbBridge<File> = {
   onEvent(listener) {
     // The IPC event stays here: the page gets the event's name and payload only.
     const forward = (_event: IpcRendererEvent, message: unknown): void => {
-      if (isDesktopEventMessage(message)) (listener as (event: string, payload: unknown) => void)(message.event, message.payload);
+      if (isDesktopEventMessage(message))
+        (listener as (event: string, payload: unknown) => void)(message.event, message.payload);
     };
     ipcRenderer.on(KB_CHANNELS.event, forward);
     return () => {

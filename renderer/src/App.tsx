@@ -55,13 +55,24 @@ export function App() {
         <ul>
           {NAV.map((item) => (
             <li key={item.screen}>
-              <button type="button" data-testid={`nav-${item.screen}`} className={screen === item.screen ? 'active' : ''} aria-current={screen === item.screen ? 'page' : undefined} onClick={() => setScreen(item.screen)}>
+              <button
+                type="button"
+                data-testid={`nav-${item.screen}`}
+                className={screen === item.screen ? 'active' : ''}
+                aria-current={screen === item.screen ? 'page' : undefined}
+                onClick={() => setScreen(item.screen)}
+              >
                 {t(item.label)}
               </button>
             </li>
           ))}
         </ul>
-        <button type="button" className="language" data-testid="language-switch" onClick={() => setLanguage(language === 'zh' ? 'en' : 'zh')}>
+        <button
+          type="button"
+          className="language"
+          data-testid="language-switch"
+          onClick={() => setLanguage(language === 'zh' ? 'en' : 'zh')}
+        >
           {t('languageSwitch')}
         </button>
       </nav>

@@ -42,10 +42,12 @@ const zh = {
   showFile: '显示文件',
   downloadFile: '下载原文件',
   noDocumentsTitle: '资料库还是空的',
-  noDocumentsBody: '第一步：把标准、指南或客户文档拖进上面的区域。导入后，就可以在“问答”里提问，每个回答都会注明出处条款。',
+  noDocumentsBody:
+    '第一步：把标准、指南或客户文档拖进上面的区域。导入后，就可以在“问答”里提问，每个回答都会注明出处条款。',
   firstRunTitle: '开始使用',
   firstRunLibrary: '资料库保存在本机：{file}。所有文件只在这台电脑上处理。',
-  firstRunModel: '想要生成式回答？在“设置”中导入本地大模型（.gguf 文件，默认推荐 ChatGLM3-6B）；不导入也可以使用精确模式。',
+  firstRunModel:
+    '想要生成式回答？在“设置”中导入本地大模型（.gguf 文件，默认推荐 ChatGLM3-6B）；不导入也可以使用精确模式。',
   openSettings: '打开设置',
   // Chat (generated)
   stopGenerating: '停止生成',
@@ -59,9 +61,11 @@ const zh = {
   generatedBy: '由 {model} 生成，{tokens} 个词元',
   // Settings (models)
   llmPath: '模型文件（.gguf）',
-  llmAbsentHelp: '未加载本地大模型：精确模式照常可用（逐字引用条款）。在下面选择、拖入或输入 .gguf 文件，先检查再加载，即可使用生成模式。',
+  llmAbsentHelp:
+    '未加载本地大模型：精确模式照常可用（逐字引用条款）。在下面选择、拖入或输入 .gguf 文件，先检查再加载，即可使用生成模式。',
   llmLoadedHelp: '生成模式可用：回答只依据检索到的原文，并标注出处。',
-  semanticOffHelp: '未设置嵌入模型：只用关键词检索，回答照常可用。选择 transformers.js 模型文件夹（如 bge-small-zh-v1.5）并点“设置并重新嵌入”，即可开启语义检索。',
+  semanticOffHelp:
+    '未设置嵌入模型：只用关键词检索，回答照常可用。选择 transformers.js 模型文件夹（如 bge-small-zh-v1.5）并点“设置并重新嵌入”，即可开启语义检索。',
   semanticOnHelp: '语义检索已开启：{model}，{chunks} 个段落已嵌入。',
   chooseFile: '选择…',
   chooseFolder: '选择…',
@@ -124,7 +128,8 @@ const zh = {
   generateUnavailable: '生成模式不可用：{reason}',
   generateNeedsModel: '尚未加载本地大模型，请在“设置”中选择 .gguf 文件并加载',
   chatEmptyTitle: '向资料库提问',
-  chatEmptyBody: '回答只来自资料库中的原文，每段都带编号 [n]，点击编号即可查看条款原文及上下文。资料中没有的内容会明确告诉你“未找到”。',
+  chatEmptyBody:
+    '回答只来自资料库中的原文，每段都带编号 [n]，点击编号即可查看条款原文及上下文。资料中没有的内容会明确告诉你“未找到”。',
   chatNeedsDocuments: '资料库里还没有文档：请先到“资料库”导入文件。',
   relatedTitle: '可能相关的条款',
   relatedBody: '资料库中没有确定回答这个问题的条款；以下段落可能相关，请核对原文。',
@@ -161,7 +166,8 @@ const zh = {
   sector_education: '教育',
   // Thesaurus
   thesaurusTitle: '同义词（本资料库）',
-  thesaurusHelp: '问题中出现左边的说法时，也按右边的标准用语检索。内置词表 {builtin} 条（版本 {version}）；下面是本资料库自己的条目，会记入每次回答的审计记录。',
+  thesaurusHelp:
+    '问题中出现左边的说法时，也按右边的标准用语检索。内置词表 {builtin} 条（版本 {version}）；下面是本资料库自己的条目，会记入每次回答的审计记录。',
   thesaurusAsk: '口语说法',
   thesaurusMeans: '标准用语（多个用逗号或顿号分开）',
   thesaurusAdd: '添加',
@@ -185,7 +191,8 @@ const zh = {
   pdfBackToQuote: '回到引文所在页',
   pdfQuoteNotLocated: '未能在本页定位引文，请对照“提取文本”。',
   pdfUnavailable: '无法显示原文页面（{reason}），下面是提取的文本。',
-  pdfFileChanged: '该文件在索引之后已被修改：页面和引文位置可能对不上。请到“资料库”的“来源文件夹与文件”中点“重新扫描”。',
+  pdfFileChanged:
+    '该文件在索引之后已被修改：页面和引文位置可能对不上。请到“资料库”的“来源文件夹与文件”中点“重新扫描”。',
   // Search
   searchTitle: '检索',
   searchPlaceholder: '输入关键词或条款，例如：身份鉴别',
@@ -207,7 +214,8 @@ const zh = {
   settingsLlm: '本地大模型（生成模式）',
   settingsEmbedding: '嵌入模型（语义检索）',
   settingsStats: '{documents} 个文档，{chunks} 个段落，{failed} 个失败',
-  settingsModelsHint: '模型从本机路径加载，不会下载任何东西。.gguf 文件（ChatGLM3-6B：16 GB 内存选 Q4_K_M，32 GB 选 Q8_0）；嵌入模型为 transformers.js 文件夹（bge-small-zh-v1.5）。',
+  settingsModelsHint:
+    '模型从本机路径加载，不会下载任何东西。.gguf 文件（ChatGLM3-6B：16 GB 内存选 Q4_K_M，32 GB 选 Q8_0）；嵌入模型为 transformers.js 文件夹（bge-small-zh-v1.5）。',
   llmLoaded: '已加载：{model}',
   llmAbsent: '未加载',
   version: '版本 {version}',
@@ -227,7 +235,8 @@ const en: Record<MessageKey, string> = {
   connectFailed: 'Cannot connect to the library',
   libraryTitle: 'Library',
   dropTitle: 'Drop files here, or click to choose them',
-  dropHint: 'PDF, Word (.docx), Markdown, text, HTML, CSV. Files are processed on this machine only; nothing goes to a network.',
+  dropHint:
+    'PDF, Word (.docx), Markdown, text, HTML, CSV. Files are processed on this machine only; nothing goes to a network.',
   chooseFiles: 'Choose files…',
   ingesting: 'Importing',
   ingestDone: 'Import finished: {indexed} indexed, {unchanged} unchanged, {failed} failed, {skipped} skipped',
@@ -242,7 +251,8 @@ const en: Record<MessageKey, string> = {
   documents: 'Documents',
   addFolder: 'Add folder…',
   sourcesTitle: 'Source folders and files',
-  sourcesHint: 'The folders and files imported. After files were added, changed or deleted, re-scan: new and changed files are indexed again, deleted ones leave the library.',
+  sourcesHint:
+    'The folders and files imported. After files were added, changed or deleted, re-scan: new and changed files are indexed again, deleted ones leave the library.',
   sourceFolder: 'Folder',
   sourceFile: 'File',
   sourceMissing: 'Not found',
@@ -253,10 +263,12 @@ const en: Record<MessageKey, string> = {
   showFile: 'Show file',
   downloadFile: 'Download original',
   noDocumentsTitle: 'The library is empty',
-  noDocumentsBody: 'First step: drop standards, guidance or client documents into the area above. Then ask in “Ask”: every answer names the clause it comes from.',
+  noDocumentsBody:
+    'First step: drop standards, guidance or client documents into the area above. Then ask in “Ask”: every answer names the clause it comes from.',
   firstRunTitle: 'Getting started',
   firstRunLibrary: 'Your library is stored on this computer: {file}. Files are processed here only.',
-  firstRunModel: 'Want generated answers? Import a local model (a .gguf file; ChatGLM3-6B by default) in Settings. Exact mode works without one.',
+  firstRunModel:
+    'Want generated answers? Import a local model (a .gguf file; ChatGLM3-6B by default) in Settings. Exact mode works without one.',
   openSettings: 'Open Settings',
   stopGenerating: 'Stop',
   stopping: 'Stopping…',
@@ -268,9 +280,11 @@ const en: Record<MessageKey, string> = {
   stopMaxTokens: 'length limit reached',
   generatedBy: 'Written by {model}, {tokens} tokens',
   llmPath: 'Model file (.gguf)',
-  llmAbsentHelp: 'No local LLM loaded: exact answers work as always (they quote the clauses verbatim). Choose, drop or type a .gguf below, check it, then load it for generated answers.',
+  llmAbsentHelp:
+    'No local LLM loaded: exact answers work as always (they quote the clauses verbatim). Choose, drop or type a .gguf below, check it, then load it for generated answers.',
   llmLoadedHelp: 'Generated answers available: they use only the retrieved passages, with their sources.',
-  semanticOffHelp: 'No embedding model set: keyword search only; answers work as always. Choose a transformers.js model folder (e.g. bge-small-zh-v1.5) and set it to turn semantic search on.',
+  semanticOffHelp:
+    'No embedding model set: keyword search only; answers work as always. Choose a transformers.js model folder (e.g. bge-small-zh-v1.5) and set it to turn semantic search on.',
   semanticOnHelp: 'Semantic search on: {model}, {chunks} passages embedded.',
   chooseFile: 'Choose…',
   chooseFolder: 'Choose…',
@@ -332,10 +346,12 @@ const en: Record<MessageKey, string> = {
   generateUnavailable: 'Generated mode unavailable: {reason}',
   generateNeedsModel: 'no local LLM is loaded; choose a .gguf file in Settings and load it',
   chatEmptyTitle: 'Ask the library',
-  chatEmptyBody: 'Answers come only from the library’s own text, each passage numbered [n]; click a number to read the clause in context. When the library does not hold the answer, you are told “not found”.',
+  chatEmptyBody:
+    'Answers come only from the library’s own text, each passage numbered [n]; click a number to read the clause in context. When the library does not hold the answer, you are told “not found”.',
   chatNeedsDocuments: 'The library has no documents yet: import files in “Library” first.',
   relatedTitle: 'Possibly related passages',
-  relatedBody: 'The library has no passage that surely answers this question; these may be related: check them against the original.',
+  relatedBody:
+    'The library has no passage that surely answers this question; these may be related: check them against the original.',
   alsoIn: 'Also in: {files}',
   levelBadge: 'Level {level}',
   standardUnknown: '(no standard number)',
@@ -369,7 +385,8 @@ const en: Record<MessageKey, string> = {
   sector_education: 'Education',
   // Thesaurus
   thesaurusTitle: 'Synonyms (this library)',
-  thesaurusHelp: 'When a question holds a phrase on the left, the search also looks for the wording on the right. Built-in thesaurus: {builtin} entries (version {version}); below are this library\'s own, recorded with every answer.',
+  thesaurusHelp:
+    "When a question holds a phrase on the left, the search also looks for the wording on the right. Built-in thesaurus: {builtin} entries (version {version}); below are this library's own, recorded with every answer.",
   thesaurusAsk: 'What people say',
   thesaurusMeans: "The documents' wording (several: separate with commas)",
   thesaurusAdd: 'Add',
@@ -392,17 +409,20 @@ const en: Record<MessageKey, string> = {
   pdfBackToQuote: 'Back to the quoted page',
   pdfQuoteNotLocated: 'The quote could not be located on this page: compare with “Extracted text”.',
   pdfUnavailable: 'The page cannot be shown ({reason}); the extracted text is below.',
-  pdfFileChanged: 'This file changed after it was indexed: the page and the quote may not match. Re-scan it under “Source folders and files” in Library.',
+  pdfFileChanged:
+    'This file changed after it was indexed: the page and the quote may not match. Re-scan it under “Source folders and files” in Library.',
   searchTitle: 'Search',
   searchPlaceholder: 'Words or a clause, e.g. 身份鉴别',
   search: 'Search',
   searchEmptyTitle: 'Find a clause directly',
-  searchEmptyBody: 'The same retrieval the answers use: scores, matched words highlighted, and the heading path, so you can see why an answer cited a passage.',
+  searchEmptyBody:
+    'The same retrieval the answers use: scores, matched words highlighted, and the heading path, so you can see why an answer cited a passage.',
   noHits: 'No matching passages.',
   score: 'score {score}',
   historyTitle: 'History',
   historyEmptyTitle: 'No questions yet',
-  historyEmptyBody: 'Every question and answer (with the cited passages and the settings in force) is kept in the library as an audit trail.',
+  historyEmptyBody:
+    'Every question and answer (with the cited passages and the settings in force) is kept in the library as an audit trail.',
   exportMarkdown: 'Export Markdown',
   askedAt: 'Asked {time}',
   settingsTitle: 'Settings',
@@ -411,7 +431,8 @@ const en: Record<MessageKey, string> = {
   settingsLlm: 'Local LLM (generated answers)',
   settingsEmbedding: 'Embedding model (semantic search)',
   settingsStats: '{documents} documents, {chunks} passages, {failed} failed',
-  settingsModelsHint: 'Models are loaded from paths on this machine; nothing is downloaded. A .gguf file (ChatGLM3-6B: Q4_K_M for 16 GB of RAM, Q8_0 for 32 GB); the embedding model is a transformers.js folder (bge-small-zh-v1.5).',
+  settingsModelsHint:
+    'Models are loaded from paths on this machine; nothing is downloaded. A .gguf file (ChatGLM3-6B: Q4_K_M for 16 GB of RAM, Q8_0 for 32 GB); the embedding model is a transformers.js folder (bge-small-zh-v1.5).',
   llmLoaded: 'Loaded: {model}',
   llmAbsent: 'Not loaded',
   version: 'Version {version}',
@@ -423,7 +444,9 @@ const MESSAGES: Record<Language, Record<MessageKey, string>> = { zh, en };
 
 /** The message in `language`, with `{name}` placeholders filled. */
 export function translate(language: Language, key: MessageKey, params: Record<string, string | number> = {}): string {
-  return MESSAGES[language][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return MESSAGES[language][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
 }
 
 /** Durations for the ETA: "1 分 05 秒" / "1m 05s". */

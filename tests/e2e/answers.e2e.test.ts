@@ -22,11 +22,13 @@ beforeAll(async () => {
   page = await served.browser.newPage({ viewport: { width: 1200, height: 900 }, locale: 'zh-CN' });
   page.on('pageerror', (error) => console.error('page error:', error));
   await page.goto(served.url);
-  await page.getByTestId('file-input').setInputFiles([
-    path.join(CORPUS, 'mlps-office/GBT22239-2019_基本要求.pdf'),
-    path.join(CORPUS, 'mlps-office/GBT22239-2019_基本要求.docx'),
-    path.join(CORPUS, 'mlps/JR/JRT0060.md'),
-  ]);
+  await page
+    .getByTestId('file-input')
+    .setInputFiles([
+      path.join(CORPUS, 'mlps-office/GBT22239-2019_基本要求.pdf'),
+      path.join(CORPUS, 'mlps-office/GBT22239-2019_基本要求.docx'),
+      path.join(CORPUS, 'mlps/JR/JRT0060.md'),
+    ]);
   await page.getByTestId('ingest-done').waitFor({ timeout: 120_000 });
 });
 
@@ -57,16 +59,22 @@ describe('standard-aware answers in the renderer', () => {
   it('names the standard and clause of each source, cites the PDF copy and lists the other', async () => {
     await ask('三级系统对身份鉴别有哪些要求？');
     const answer = page.getByTestId('answer').last();
-    expect(await answer.getByTestId('source-standard').first().textContent()).toBe('GB/T 22239-2019 · 8.1.4.1 身份鉴别');
+    expect(await answer.getByTestId('source-standard').first().textContent()).toBe(
+      'GB/T 22239-2019 · 8.1.4.1 身份鉴别',
+    );
     expect(await answer.textContent()).toContain('GB/T 22239-2019 · 8.1.4.1 身份鉴别 [1]');
     expect(await answer.getByTestId('source-also-in').first().textContent()).toBe('另见：GBT22239-2019_基本要求.docx');
     // Not the securities standard's copy of the clause, for a question that names no sector.
-    expect((await answer.getByTestId('source-standard').allTextContents()).some((s) => s.startsWith('JR/T'))).toBe(false);
+    expect((await answer.getByTestId('source-standard').allTextContents()).some((s) => s.startsWith('JR/T'))).toBe(
+      false,
+    );
   });
 
   it('answers from the sector standard a question names', async () => {
     await ask('券商三级系统的日常安全检查和全面检查多久做一次？');
-    expect(await page.getByTestId('exchange').last().getByTestId('source-standard').first().textContent()).toMatch(/^JR\/T 0060-2021 · /);
+    expect(await page.getByTestId('exchange').last().getByTestId('source-standard').first().textContent()).toMatch(
+      /^JR\/T 0060-2021 · /,
+    );
   });
 
   it('offers possibly related passages, labelled, which open like citations', async () => {
@@ -77,7 +85,8 @@ describe('standard-aware answers in the renderer', () => {
     expect(await related.textContent()).toMatch(/只包含问题内容的 \d+%/);
     await related.getByTestId('source-card').first().locator('button').click();
     await page.getByTestId('passage-dialog').waitFor();
-    if ((await page.getByTestId('passage-view-toggle').count()) > 0) await page.getByTestId('passage-view-text').click();
+    if ((await page.getByTestId('passage-view-toggle').count()) > 0)
+      await page.getByTestId('passage-view-text').click();
     expect(await page.getByTestId('passage-quote').textContent()).toBeTruthy();
     await page.keyboard.press('Escape');
     await page.getByTestId('passage-dialog').waitFor({ state: 'detached' });
@@ -94,20 +103,24 @@ describe('standard-aware answers in the renderer', () => {
     expect(await page.getByTestId('hit-also-in').first().textContent()).toContain('另见：');
   });
 
-  it('corrects a document\'s profile, and answers then name it so', async () => {
+  it("corrects a document's profile, and answers then name it so", async () => {
     await page.getByTestId('nav-library').click();
     const row = page.locator('[data-testid="document-list"] tbody tr').filter({ hasText: 'JRT0060.md' });
     await row.getByTestId('edit-profile').click();
     await row.getByTestId('profile-title').fill('证券期货业基本要求（本所版）');
     await row.getByTestId('profile-save').click();
-    await expect.poll(() => row.getByTestId('document-profile').textContent()).toContain('证券期货业基本要求（本所版）');
+    await expect
+      .poll(() => row.getByTestId('document-profile').textContent())
+      .toContain('证券期货业基本要求（本所版）');
     expect(await row.getByTestId('document-profile').textContent()).toContain('已手动修改');
     await row.getByTestId('edit-profile').click();
     await row.getByTestId('profile-reset').click();
-    await expect.poll(() => row.getByTestId('document-profile').textContent()).toContain('证券期货业网络安全等级保护基本要求');
+    await expect
+      .poll(() => row.getByTestId('document-profile').textContent())
+      .toContain('证券期货业网络安全等级保护基本要求');
   });
 
-  it('adds the library\'s own synonym in Settings, which the next answer uses, and removes it', async () => {
+  it("adds the library's own synonym in Settings, which the next answer uses, and removes it", async () => {
     await ask('小机锁定策略有什么要求？');
     expect(await page.getByTestId('not-found').count()).toBeGreaterThan(0);
     await page.getByTestId('nav-settings').click();

@@ -5,7 +5,16 @@
 // when the library has no evidence; last, a PDF that pdf.js can draw only with its CMaps. Takes the README's
 // screenshots (docs/screenshots/).
 // Electron itself is not involved.
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -55,14 +64,22 @@ describe('the renderer against kb serve', () => {
   });
 
   it('uploads the GB/T 22239 PDF and DOCX and shows the import reach 100 %', async () => {
-    await page.getByTestId('file-input').setInputFiles([path.join(CORPUS, 'GBT22239-2019_基本要求.pdf'), path.join(CORPUS, 'GBT22239-2019_基本要求.docx')]);
+    await page
+      .getByTestId('file-input')
+      .setInputFiles([
+        path.join(CORPUS, 'GBT22239-2019_基本要求.pdf'),
+        path.join(CORPUS, 'GBT22239-2019_基本要求.docx'),
+      ]);
     await page.getByTestId('ingest-progress').waitFor();
     await page.getByTestId('ingest-done').waitFor({ timeout: 120_000 });
     expect(await page.getByTestId('ingest-done').textContent()).toContain('2 个已索引');
     expect(await page.locator('[data-testid="ingest-done"] progress').getAttribute('value')).toBe('100');
     const rows = page.locator('[data-testid="document-list"] tbody tr');
     await expect.poll(() => rows.count()).toBe(2);
-    expect(await rows.allTextContents()).toEqual([expect.stringContaining('已索引'), expect.stringContaining('已索引')]);
+    expect(await rows.allTextContents()).toEqual([
+      expect.stringContaining('已索引'),
+      expect.stringContaining('已索引'),
+    ]);
     await page.mouse.move(700, 700);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'library.png') });
   });
@@ -82,7 +99,8 @@ describe('the renderer against kb serve', () => {
     await answer.getByTestId('marker-1').click();
     await page.getByTestId('passage-dialog').waitFor();
     // A PDF passage opens on its page (next test); its extracted text is one click away.
-    if ((await page.getByTestId('passage-view-toggle').count()) > 0) await page.getByTestId('passage-view-text').click();
+    if ((await page.getByTestId('passage-view-toggle').count()) > 0)
+      await page.getByTestId('passage-view-text').click();
     const quote = page.getByTestId('passage-quote');
     await quote.waitFor();
     expect(await quote.textContent()).toContain('应对登录的用户进行身份标识和鉴别');
@@ -98,7 +116,8 @@ describe('the renderer against kb serve', () => {
     const onPageError = (error: Error) => pageErrors.push(error);
     // pdf.js reports missing CMaps, fonts or worker as "Warning: …" on console.log; the browser, CSP refusals as errors.
     const onConsole = (message: { type(): string; text(): string }) => {
-      if (message.type() === 'error' || message.type() === 'warning' || message.text().startsWith('Warning:')) consoleProblems.push(`${message.type()}: ${message.text()}`);
+      if (message.type() === 'error' || message.type() === 'warning' || message.text().startsWith('Warning:'))
+        consoleProblems.push(`${message.type()}: ${message.text()}`);
     };
     page.on('pageerror', onPageError);
     page.on('console', onConsole);
@@ -108,7 +127,12 @@ describe('the renderer against kb serve', () => {
       await page.getByTestId('nav-search').click();
       await page.getByTestId('search-input').fill('应对登录的用户进行身份标识和鉴别');
       await page.getByTestId('search-input').press('Enter');
-      const pdfHit = page.getByTestId('hits').locator('li').filter({ hasText: '8.1.4.1 身份鉴别' }).filter({ hasText: '.pdf' }).first();
+      const pdfHit = page
+        .getByTestId('hits')
+        .locator('li')
+        .filter({ hasText: '8.1.4.1 身份鉴别' })
+        .filter({ hasText: '.pdf' })
+        .first();
       const hitText = (await pdfHit.textContent()) ?? '';
       const citedPage = /第 (\d+)/.exec(hitText)?.[1];
       expect(citedPage).toBeDefined();
@@ -116,9 +140,13 @@ describe('the renderer against kb serve', () => {
 
       const view = page.getByTestId('pdf-page');
       await view.waitFor();
-      await expect.poll(() => page.getByTestId('pdf-page-canvas').getAttribute('data-page'), { timeout: 30_000 }).toBe(citedPage);
+      await expect
+        .poll(() => page.getByTestId('pdf-page-canvas').getAttribute('data-page'), { timeout: 30_000 })
+        .toBe(citedPage);
       expect(await page.getByTestId('pdf-highlight').count()).toBeGreaterThan(0);
-      expect(await page.getByTestId('pdf-page-label').textContent()).toMatch(new RegExp(`^第 ${citedPage} 页，共 \\d+ 页$`));
+      expect(await page.getByTestId('pdf-page-label').textContent()).toMatch(
+        new RegExp(`^第 ${citedPage} 页，共 \\d+ 页$`),
+      );
       // The canvas holds the drawn page: count its pixels that are not (near) white. A script as text: these tests
       // are type-checked for Node, without the DOM's types.
       const canvas = (await page.evaluate(`(() => {
@@ -143,12 +171,18 @@ describe('the renderer against kb serve', () => {
       await page.screenshot({ path: path.join(SCREENSHOTS, 'passage-pdf-page.png') });
 
       // pdf.js draws in its own worker, a file of the app's (not the main-thread fallback).
-      expect(page.workers().map((worker) => worker.url())).toEqual([expect.stringMatching(/\/assets\/pdf\.worker\.min-[\w-]+\.mjs$/)]);
+      expect(page.workers().map((worker) => worker.url())).toEqual([
+        expect.stringMatching(/\/assets\/pdf\.worker\.min-[\w-]+\.mjs$/),
+      ]);
 
       // Other pages of the document: the next one has no highlight and a way back to the quote's.
       await page.getByTestId('pdf-next-page').click();
-      await expect.poll(() => page.getByTestId('pdf-page-label').textContent()).toMatch(new RegExp(`^第 ${Number(citedPage) + 1} 页`));
-      await expect.poll(() => page.getByTestId('pdf-page-canvas').getAttribute('data-page')).toBe(String(Number(citedPage) + 1));
+      await expect
+        .poll(() => page.getByTestId('pdf-page-label').textContent())
+        .toMatch(new RegExp(`^第 ${Number(citedPage) + 1} 页`));
+      await expect
+        .poll(() => page.getByTestId('pdf-page-canvas').getAttribute('data-page'))
+        .toBe(String(Number(citedPage) + 1));
       expect(await page.getByTestId('pdf-highlight').count()).toBe(0);
       await page.getByTestId('pdf-back-to-quote').click();
       await expect.poll(() => page.getByTestId('pdf-page-canvas').getAttribute('data-page')).toBe(citedPage);
@@ -168,7 +202,10 @@ describe('the renderer against kb serve', () => {
 
       // "Show file" in the browser face saves the original PDF (the desktop app reveals it in the file manager).
       expect(await page.getByTestId('passage-show-file').textContent()).toBe('下载原文件');
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('passage-show-file').click()]);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId('passage-show-file').click(),
+      ]);
       expect(download.suggestedFilename()).toBe('GBT22239-2019_基本要求.pdf');
 
       // Closing the dialog destroys the document, and with it the worker.
@@ -184,7 +221,9 @@ describe('the renderer against kb serve', () => {
         await pdfHit.locator('button').click();
         await page.getByTestId('pdf-file-changed').waitFor();
         expect(await page.getByTestId('pdf-file-changed').textContent()).toContain('重新扫描');
-        await expect.poll(() => page.getByTestId('pdf-page-canvas').getAttribute('data-page'), { timeout: 30_000 }).toBe(citedPage);
+        await expect
+          .poll(() => page.getByTestId('pdf-page-canvas').getAttribute('data-page'), { timeout: 30_000 })
+          .toBe(citedPage);
         await page.keyboard.press('Escape');
         await page.getByTestId('passage-dialog').waitFor({ state: 'detached' });
 
@@ -192,7 +231,9 @@ describe('the renderer against kb serve', () => {
         renameSync(uploaded, `${uploaded}.away`);
         await pdfHit.locator('button').click();
         await page.getByTestId('pdf-unavailable').waitFor();
-        expect(await page.getByTestId('pdf-unavailable').textContent()).toMatch(/^无法显示原文页面（.*not there any more.*）/);
+        expect(await page.getByTestId('pdf-unavailable').textContent()).toMatch(
+          /^无法显示原文页面（.*not there any more.*）/,
+        );
         expect(await page.getByTestId('passage-quote').textContent()).toContain('应对登录的用户进行身份标识和鉴别');
         expect(await page.getByTestId('passage-view-toggle').count()).toBe(0);
         expect(await page.getByTestId('pdf-page').count()).toBe(0);
@@ -240,7 +281,9 @@ describe('the renderer against kb serve', () => {
   it('offers generated mode only once a model is loaded, and says why', async () => {
     await page.getByTestId('nav-chat').click();
     expect(await page.getByTestId('mode-generate').isDisabled()).toBe(true);
-    expect(await page.getByTestId('generate-unavailable').textContent()).toBe('生成模式不可用：尚未加载本地大模型，请在“设置”中选择 .gguf 文件并加载');
+    expect(await page.getByTestId('generate-unavailable').textContent()).toBe(
+      '生成模式不可用：尚未加载本地大模型，请在“设置”中选择 .gguf 文件并加载',
+    );
   });
 
   it('loads stories260K from a typed path in Settings and shows its architecture and that it fits', async () => {
@@ -276,7 +319,12 @@ describe('the renderer against kb serve', () => {
     await page.getByTestId('question').fill(QUESTION);
     await page.getByTestId('ask').click();
     const streaming = page.getByTestId('streaming-text');
-    await expect.poll(async () => ((await streaming.textContent().catch(() => null)) ?? '').length, { interval: 20, timeout: 30_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => ((await streaming.textContent().catch(() => null)) ?? '').length, {
+        interval: 20,
+        timeout: 30_000,
+      })
+      .toBeGreaterThan(0);
     const early = (await streaming.textContent().catch(() => null)) ?? '';
     await page.screenshot({ path: path.join(SCREENSHOTS, 'chat-generating.png') });
     await expect.poll(() => page.getByTestId('answer').count(), { timeout: 30_000 }).toBe(answersBefore + 1);
@@ -296,7 +344,12 @@ describe('the renderer against kb serve', () => {
     const answersBefore = await page.getByTestId('answer').count();
     await page.getByTestId('ask').click();
     const streaming = page.getByTestId('streaming-text');
-    await expect.poll(async () => ((await streaming.textContent().catch(() => null)) ?? '').length, { interval: 20, timeout: 30_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => ((await streaming.textContent().catch(() => null)) ?? '').length, {
+        interval: 20,
+        timeout: 30_000,
+      })
+      .toBeGreaterThan(0);
     await page.getByTestId('cancel-ask').click();
     await expect.poll(() => page.getByTestId('answer').count(), { timeout: 30_000 }).toBe(answersBefore + 1);
     expect(await page.getByTestId('answer').last().getByTestId('generation-note').textContent()).toContain('已取消');
@@ -327,22 +380,36 @@ describe('the renderer against kb serve', () => {
     const consoleProblems: string[] = [];
     const assetRequests: string[] = [];
     const onConsole = (message: { type(): string; text(): string }) => {
-      if (message.type() === 'error' || message.type() === 'warning' || message.text().startsWith('Warning:')) consoleProblems.push(`${message.type()}: ${message.text()}`);
+      if (message.type() === 'error' || message.type() === 'warning' || message.text().startsWith('Warning:'))
+        consoleProblems.push(`${message.type()}: ${message.text()}`);
     };
     const onResponse = (response: { url(): string; status(): number }) => {
-      if (response.url().includes('/pdfjs/')) assetRequests.push(`${response.status()} ${new URL(response.url()).pathname}`);
+      if (response.url().includes('/pdfjs/'))
+        assetRequests.push(`${response.status()} ${new URL(response.url()).pathname}`);
     };
     page.on('console', onConsole);
     page.on('response', onResponse);
     try {
       await page.getByTestId('nav-library').click();
-      await page.getByTestId('file-input').setInputFiles([path.resolve(CORPUS, '../pdf-edge/cjk-cmap-no-tounicode.pdf')]);
-      await expect.poll(() => page.getByTestId('ingest-done').textContent(), { timeout: 60_000 }).toContain('1 个已索引');
+      await page
+        .getByTestId('file-input')
+        .setInputFiles([path.resolve(CORPUS, '../pdf-edge/cjk-cmap-no-tounicode.pdf')]);
+      await expect
+        .poll(() => page.getByTestId('ingest-done').textContent(), { timeout: 60_000 })
+        .toContain('1 个已索引');
       await page.getByTestId('nav-search').click();
       await page.getByTestId('search-input').fill('人工智能与机器学习');
       await page.getByTestId('search-input').press('Enter');
-      await page.getByTestId('hits').locator('li').filter({ hasText: 'cjk-cmap-no-tounicode.pdf' }).first().locator('button').click();
-      await expect.poll(() => page.getByTestId('pdf-page-canvas').getAttribute('data-page'), { timeout: 30_000 }).toBe('1');
+      await page
+        .getByTestId('hits')
+        .locator('li')
+        .filter({ hasText: 'cjk-cmap-no-tounicode.pdf' })
+        .first()
+        .locator('button')
+        .click();
+      await expect
+        .poll(() => page.getByTestId('pdf-page-canvas').getAttribute('data-page'), { timeout: 30_000 })
+        .toBe('1');
       // The text layer has the text only through the CMap (UniGB-UCS2-H): the quote is found and highlighted in it.
       expect((await page.getByTestId('pdf-highlight').allTextContents()).join('')).toContain('人工智能与机器学习');
       const inked = await page.evaluate(`(() => {

@@ -13,7 +13,10 @@ import { ROOT, startServedBrowser, type ServedBrowser } from './servedBrowser.ts
 
 // Browser globals used by the functions that run in the page (this file is type-checked for Node, without the DOM).
 declare const DataTransfer: new () => { items: { add(file: File): void } };
-declare const window: { __desktop?: [string, unknown][]; kb: { listDocuments(): Promise<{ id: number; path: string }[]> } };
+declare const window: {
+  __desktop?: [string, unknown][];
+  kb: { listDocuments(): Promise<{ id: number; path: string }[]> };
+};
 
 const STORIES = path.resolve(ROOT, '../shared/models/stories260K/stories260K.gguf');
 
@@ -47,7 +50,10 @@ function installDesktopBridge(stand: Stand): void {
   });
   const record = (what: string, value: unknown) => (window.__desktop ??= []).push([what, value]);
   const bridge: Record<string, unknown> = {
-    onEvent: (listener: (event: string, payload: unknown) => void) => (listeners.add(listener), () => listeners.delete(listener)),
+    onEvent: (listener: (event: string, payload: unknown) => void) => (
+      listeners.add(listener),
+      () => listeners.delete(listener)
+    ),
     pathForFile: (file: File) => stand.paths[file.name] ?? '',
     revealDocument: async (documentId: number) => void record('revealDocument', documentId),
     choose: async (kind: string) => (record('choose', kind), stand.chosen[kind] ?? []),
@@ -115,7 +121,9 @@ describe('the desktop face of the renderer (window.kb)', () => {
   it('"Add folder…" opens the native dialog and imports the chosen folder', async () => {
     expect(await page.getByTestId('folder-input').count()).toBe(0);
     await page.getByTestId('add-folder').click();
-    await expect.poll(() => page.locator('[data-testid="document-list"] tbody tr').count(), { timeout: 60_000 }).toBe(2);
+    await expect
+      .poll(() => page.locator('[data-testid="document-list"] tbody tr').count(), { timeout: 60_000 })
+      .toBe(2);
     expect(await desktopCalls()).toContainEqual(['choose', 'sources']);
     await expect.poll(() => page.getByTestId('source').count()).toBe(2);
   });

@@ -27,13 +27,23 @@ beforeAll(async () => {
   mkdirSync(path.join(folder, '甲系统'), { recursive: true });
   mkdirSync(path.join(folder, '乙系统'), { recursive: true });
   mkdirSync(path.join(folder, '.git'), { recursive: true });
-  writeFileSync(path.join(folder, '甲系统', '管理制度.md'), '# 甲系统管理制度\n\n## 口令策略\n\n甲系统口令长度不少于8位。\n');
-  writeFileSync(path.join(folder, '乙系统', '管理制度.md'), '# 乙系统管理制度\n\n## 口令策略\n\n乙系统口令长度不少于12位。\n');
+  writeFileSync(
+    path.join(folder, '甲系统', '管理制度.md'),
+    '# 甲系统管理制度\n\n## 口令策略\n\n甲系统口令长度不少于8位。\n',
+  );
+  writeFileSync(
+    path.join(folder, '乙系统', '管理制度.md'),
+    '# 乙系统管理制度\n\n## 口令策略\n\n乙系统口令长度不少于12位。\n',
+  );
   writeFileSync(path.join(folder, '.git', 'config'), '[core]\n');
   const library = path.join(dir, 'e2e.kb.sqlite');
   uploads = `${library}.uploads`;
   served = await startServedBrowser(library);
-  page = await served.browser.newPage({ viewport: { width: 1200, height: 900 }, locale: 'en-US', acceptDownloads: true });
+  page = await served.browser.newPage({
+    viewport: { width: 1200, height: 900 },
+    locale: 'en-US',
+    acceptDownloads: true,
+  });
   page.on('pageerror', (error) => pageErrors.push(String(error)));
   await page.goto(served.url);
   await page.getByTestId('library-empty').waitFor();
@@ -81,7 +91,10 @@ describe('library in the browser face', () => {
   });
 
   it('re-scans a source: a changed file is indexed again, a deleted one leaves the library', async () => {
-    writeFileSync(path.join(uploads, '客户资料', '甲系统', '管理制度.md'), '# 甲系统管理制度\n\n## 口令策略\n\n甲系统口令长度不少于10位，每季度更换。\n');
+    writeFileSync(
+      path.join(uploads, '客户资料', '甲系统', '管理制度.md'),
+      '# 甲系统管理制度\n\n## 口令策略\n\n甲系统口令长度不少于10位，每季度更换。\n',
+    );
     rmSync(path.join(uploads, '客户资料', '乙系统'), { recursive: true });
     const folderSource = page.getByTestId('source').filter({ hasText: '客户资料' });
     await folderSource.getByTestId('rescan-source').click();
@@ -107,12 +120,18 @@ describe('library in the browser face', () => {
     await page.getByTestId('rescan-all').click();
     const done = await importDone();
     expect(done).toContain('1 skipped');
-    expect(done).toMatch(/客户资料: not found \(moved, deleted, or on a drive not connected\): its documents stay in the library/);
-    await expect.poll(() => page.getByTestId('source').filter({ hasText: '客户资料' }).textContent()).toContain('Not found');
+    expect(done).toMatch(
+      /客户资料: not found \(moved, deleted, or on a drive not connected\): its documents stay in the library/,
+    );
+    await expect
+      .poll(() => page.getByTestId('source').filter({ hasText: '客户资料' }).textContent())
+      .toContain('Not found');
     expect(await page.locator('[data-testid="document-list"] tbody tr').count()).toBe(2);
     const row = page.locator('[data-testid="document-list"] tbody tr').filter({ hasText: '甲系统' });
     await row.getByTestId('show-original').click();
-    await expect.poll(() => row.getByTestId('original-error').textContent()).toMatch(/is not there any more \(moved or deleted\)/);
+    await expect
+      .poll(() => row.getByTestId('original-error').textContent())
+      .toMatch(/is not there any more \(moved or deleted\)/);
     await page.screenshot({ path: path.join(ROOT, 'test-results', 'library-sources.png') }).catch(() => undefined);
   });
 });
@@ -155,7 +174,9 @@ describe('settings in the browser face', () => {
     writeFileSync(fake, 'not a model');
     await page.getByTestId('llm-path').fill(fake);
     await page.getByTestId('llm-check').click();
-    await expect.poll(() => page.getByTestId('llm-inspect-error').textContent(), { timeout: 30_000 }).toMatch(/not a GGUF model file/);
+    await expect
+      .poll(() => page.getByTestId('llm-inspect-error').textContent(), { timeout: 30_000 })
+      .toMatch(/not a GGUF model file/);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -61,9 +61,23 @@ afterAll(async () => {
 describe('LibraryService: the local LLM', () => {
   it('reports no LLM, the embedding status and where the library lives before anything is loaded', async () => {
     const status = await service.modelStatus();
-    expect(status).toMatchObject({ dataFolder: dir, libraryPath: path.join(dir, 'models.kb.sqlite'), embedding: { state: 'off' } });
-    expect(status.llm).toMatchObject({ state: 'absent', path: null, info: null, fit: null, gpu: null, message: expect.stringMatching(/no local LLM loaded.*\.gguf/) });
-    await expect(service.ask(ANSWERED, { mode: 'generate' })).rejects.toMatchObject({ name: 'ServiceError', message: expect.stringMatching(/need a local LLM/) });
+    expect(status).toMatchObject({
+      dataFolder: dir,
+      libraryPath: path.join(dir, 'models.kb.sqlite'),
+      embedding: { state: 'off' },
+    });
+    expect(status.llm).toMatchObject({
+      state: 'absent',
+      path: null,
+      info: null,
+      fit: null,
+      gpu: null,
+      message: expect.stringMatching(/no local LLM loaded.*\.gguf/),
+    });
+    await expect(service.ask(ANSWERED, { mode: 'generate' })).rejects.toMatchObject({
+      name: 'ServiceError',
+      message: expect.stringMatching(/need a local LLM/),
+    });
   });
 
   it('refuses files that are not usable GGUF models with a reason, before llama.cpp is asked', async () => {
@@ -71,9 +85,15 @@ describe('LibraryService: the local LLM', () => {
     writeFileSync(text, 'not a model');
     const head = path.join(dir, 'head.gguf');
     writeFileSync(head, readFileSync(STORIES).subarray(0, 1000));
-    await expect(service.loadLlm(text, LOAD)).rejects.toMatchObject({ name: 'ModelFileError', message: expect.stringMatching(/not a GGUF model file/) });
+    await expect(service.loadLlm(text, LOAD)).rejects.toMatchObject({
+      name: 'ModelFileError',
+      message: expect.stringMatching(/not a GGUF model file/),
+    });
     await expect(service.loadLlm(head, LOAD)).rejects.toMatchObject({ name: 'ModelFileError', code: 'truncated' });
-    await expect(service.loadLlm(path.join(dir, 'missing.gguf'), LOAD)).rejects.toMatchObject({ name: 'ModelFileError', code: 'not-found' });
+    await expect(service.loadLlm(path.join(dir, 'missing.gguf'), LOAD)).rejects.toMatchObject({
+      name: 'ModelFileError',
+      code: 'not-found',
+    });
     const status = await service.modelStatus();
     expect(status.llm).toMatchObject({ state: 'error', path: path.join(dir, 'missing.gguf') });
     expect((await service.libraryInfo()).llm.state).toBe('error');
@@ -83,14 +103,23 @@ describe('LibraryService: the local LLM', () => {
     const inspected = await service.inspectLlm(STORIES);
     expect(inspected).toMatchObject({
       path: STORIES,
-      info: { fileName: 'stories260K.gguf', architecture: 'llama', quantization: 'F32', contextLength: 2048, sizeBytes: readFileSync(STORIES).length },
+      info: {
+        fileName: 'stories260K.gguf',
+        architecture: 'llama',
+        quantization: 'F32',
+        contextLength: 2048,
+        sizeBytes: readFileSync(STORIES).length,
+      },
       fit: { fits: true, summary: expect.stringMatching(/Fits\./) },
     });
     const status = await service.modelStatus();
     expect(status.llm.state).not.toBe('loaded');
     // Checking started llama.cpp, so the backend it found is known before anything is loaded.
     expect(status.llm.gpu).toMatchObject({ backend: expect.stringMatching(/^(cpu|cuda|metal|vulkan)$/) });
-    await expect(service.inspectLlm(path.join(dir, 'notes.gguf'))).rejects.toMatchObject({ name: 'ModelFileError', message: expect.stringMatching(/not a GGUF model file/) });
+    await expect(service.inspectLlm(path.join(dir, 'notes.gguf'))).rejects.toMatchObject({
+      name: 'ModelFileError',
+      message: expect.stringMatching(/not a GGUF model file/),
+    });
     await expect(service.inspectLlm(dir)).rejects.toMatchObject({ name: 'ModelFileError', code: 'not-a-file' });
   });
 
@@ -106,13 +135,22 @@ describe('LibraryService: the local LLM', () => {
     expect(loaded).toMatchObject({
       state: 'loaded',
       path: STORIES,
-      info: { fileName: 'stories260K.gguf', architecture: 'llama', quantization: 'F32', contextLength: 2048, sizeBytes: readFileSync(STORIES).length },
+      info: {
+        fileName: 'stories260K.gguf',
+        architecture: 'llama',
+        quantization: 'F32',
+        contextLength: 2048,
+        sizeBytes: readFileSync(STORIES).length,
+      },
       fit: { fits: true, summary: expect.stringMatching(/Fits\./) },
       runtime: { threads: 1, gpuLayers: 0, contextSize: 2048 },
       gpu: { backend: 'cpu' },
     });
     expect(loaded.info?.parameters).toBeGreaterThan(200_000);
-    expect((await service.libraryInfo()).llm).toMatchObject({ state: 'loaded', model: 'stories260K.gguf (llama, F32)' });
+    expect((await service.libraryInfo()).llm).toMatchObject({
+      state: 'loaded',
+      model: 'stories260K.gguf (llama, F32)',
+    });
   });
 
   it('streams a generated answer as answerToken events with the request id, then returns it with citations checked', async () => {
@@ -123,7 +161,11 @@ describe('LibraryService: the local LLM', () => {
     expect(tokens.every((t) => t.requestId === 'gen-1')).toBe(true);
     const answer = reply.answer;
     expect(answer).toMatchObject({ mode: 'generate', status: 'answered' });
-    expect(answer.generation).toMatchObject({ model: 'stories260K.gguf (llama, F32)', stopReason: 'maxTokens', tokens: 48 });
+    expect(answer.generation).toMatchObject({
+      model: 'stories260K.gguf (llama, F32)',
+      stopReason: 'maxTokens',
+      tokens: 48,
+    });
     expect(tokens.map((t) => t.text).join('')).toBe(answer.generation?.rawText);
     expect(answer.generation?.passagesGiven).toBeGreaterThan(0);
     // The tiny model writes English stories: nothing it says is found in the clauses.
@@ -163,14 +205,19 @@ describe('LibraryService: the local LLM', () => {
   });
 
   it('refuses a GPU backend this machine does not have, with a reason', async () => {
-    const error = await service.loadLlm(STORIES, { gpu: process.platform === 'darwin' ? 'vulkan' : 'metal', threads: 1 }).catch((e: unknown) => e);
+    const error = await service
+      .loadLlm(STORIES, { gpu: process.platform === 'darwin' ? 'vulkan' : 'metal', threads: 1 })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'LlmBackendError', message: expect.stringMatching(/"auto" or "CPU"/) });
   });
 });
 
 describe('LibraryService: the embedding model', () => {
   it('refuses a path that is not a folder before starting a job', async () => {
-    await expect(service.setEmbeddingModel(path.join(dir, 'no-such-model'))).rejects.toMatchObject({ name: 'ServiceError', message: expect.stringMatching(/is not a folder/) });
+    await expect(service.setEmbeddingModel(path.join(dir, 'no-such-model'))).rejects.toMatchObject({
+      name: 'ServiceError',
+      message: expect.stringMatching(/is not a folder/),
+    });
   });
 
   it('sets a model as a job: progress events, then jobDone with the passages embedded, and semantic search on', async () => {
@@ -180,15 +227,25 @@ describe('LibraryService: the embedding model', () => {
     const done = eventsOf('jobDone').find((d) => d.jobId === jobId)!;
     const chunks = (await service.libraryInfo()).stats.chunks;
     expect(done).toEqual({ jobId, summary: null, error: null, embedded: chunks });
-    expect(eventsOf('embeddingProgress').at(-1)).toMatchObject({ jobId, progress: { embedded: chunks, total: chunks } });
-    expect((await service.modelStatus()).embedding).toMatchObject({ state: 'on', modelPath: EMBEDDER, embeddedChunks: chunks });
+    expect(eventsOf('embeddingProgress').at(-1)).toMatchObject({
+      jobId,
+      progress: { embedded: chunks, total: chunks },
+    });
+    expect((await service.modelStatus()).embedding).toMatchObject({
+      state: 'on',
+      modelPath: EMBEDDER,
+      embeddedChunks: chunks,
+    });
   });
 
   it('reports a folder that holds no model in jobDone, leaving the model set before', async () => {
     events.length = 0;
     const { jobId } = await service.setEmbeddingModel(path.join(dir, 'docs'));
     await expect.poll(() => eventsOf('jobDone').some((d) => d.jobId === jobId), { timeout: 60_000 }).toBe(true);
-    expect(eventsOf('jobDone').find((d) => d.jobId === jobId)).toMatchObject({ summary: null, error: expect.any(String) });
+    expect(eventsOf('jobDone').find((d) => d.jobId === jobId)).toMatchObject({
+      summary: null,
+      error: expect.any(String),
+    });
     expect((await service.modelStatus()).embedding).toMatchObject({ state: 'on', modelPath: EMBEDDER });
   });
 });
@@ -197,7 +254,10 @@ describe('without an engine (a face that cannot load models)', () => {
   it('says so', async () => {
     const library = await engine.openLibrary(path.join(dir, 'bare.kb.sqlite'), { create: true });
     const bare = new LibraryService(library, { version: '0', transport: 'web' });
-    await expect(bare.loadLlm(STORIES)).rejects.toMatchObject({ name: 'ServiceError', message: expect.stringMatching(/no local LLM can be loaded here/) });
+    await expect(bare.loadLlm(STORIES)).rejects.toMatchObject({
+      name: 'ServiceError',
+      message: expect.stringMatching(/no local LLM can be loaded here/),
+    });
     expect((await bare.modelStatus()).llm.state).toBe('absent');
     await bare.dispose();
   });
@@ -218,17 +278,35 @@ describe('kb serve: the models over the WebSocket', () => {
   it('loads a model, streams answer tokens to the socket before the reply, and validates arguments', async () => {
     const { socket, messages, call } = await connectRpc(`ws://127.0.0.1:${server.port}/rpc?token=${server.token}`);
     try {
-      expect(await call('loadLlm', [STORIES, { gpu: 'tpu' }])).toMatchObject({ ok: false, error: { name: 'InvalidArgumentsError', message: expect.stringMatching(/gpu must be one of/) } });
-      expect(await call('loadLlm', [STORIES, { threads: 0 }])).toMatchObject({ ok: false, error: { message: expect.stringMatching(/threads must be between 1 and 256/) } });
-      expect(await call('cancelAsk', ['a b'])).toMatchObject({ ok: false, error: { message: expect.stringMatching(/requestId may hold only/) } });
-      expect(await call('loadLlm', [STORIES, LOAD])).toMatchObject({ ok: true, result: { state: 'loaded', info: { architecture: 'llama' } } });
+      expect(await call('loadLlm', [STORIES, { gpu: 'tpu' }])).toMatchObject({
+        ok: false,
+        error: { name: 'InvalidArgumentsError', message: expect.stringMatching(/gpu must be one of/) },
+      });
+      expect(await call('loadLlm', [STORIES, { threads: 0 }])).toMatchObject({
+        ok: false,
+        error: { message: expect.stringMatching(/threads must be between 1 and 256/) },
+      });
+      expect(await call('cancelAsk', ['a b'])).toMatchObject({
+        ok: false,
+        error: { message: expect.stringMatching(/requestId may hold only/) },
+      });
+      expect(await call('loadLlm', [STORIES, LOAD])).toMatchObject({
+        ok: true,
+        result: { state: 'loaded', info: { architecture: 'llama' } },
+      });
       const reply = await call('ask', [ANSWERED, { mode: 'generate', requestId: 'ws-1', maxAnswerTokens: 16 }]);
       expect(reply).toMatchObject({ ok: true, result: { answer: { mode: 'generate', status: 'answered' } } });
       const replyAt = messages.indexOf(reply);
-      const tokenAt = messages.findIndex((m) => 'event' in m && m.event === 'answerToken' && (m.payload as EngineEvents['answerToken']).requestId === 'ws-1');
+      const tokenAt = messages.findIndex(
+        (m) =>
+          'event' in m && m.event === 'answerToken' && (m.payload as EngineEvents['answerToken']).requestId === 'ws-1',
+      );
       expect(tokenAt).toBeGreaterThanOrEqual(0);
       expect(tokenAt).toBeLessThan(replyAt);
-      expect(await call('modelStatus', [])).toMatchObject({ ok: true, result: { llm: { state: 'loaded' }, embedding: { state: 'on' } } });
+      expect(await call('modelStatus', [])).toMatchObject({
+        ok: true,
+        result: { llm: { state: 'loaded' }, embedding: { state: 'on' } },
+      });
       expect(await call('unloadLlm', [])).toMatchObject({ ok: true, result: { state: 'absent' } });
     } finally {
       socket.close();

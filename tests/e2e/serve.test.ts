@@ -59,7 +59,13 @@ function rawGet(pathName: string, headers: Record<string, string>): Promise<{ st
 }
 
 function upgradeHeaders(extra: Record<string, string> = {}): Record<string, string> {
-  return { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', ...extra };
+  return {
+    Connection: 'Upgrade',
+    Upgrade: 'websocket',
+    'Sec-WebSocket-Version': '13',
+    'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+    ...extra,
+  };
 }
 
 function upgradeStatus(pathName: string, headers: Record<string, string>): Promise<number> {
@@ -93,10 +99,16 @@ describe('kb serve: who may connect', () => {
   });
 
   it('refuses a page from another origin even with the token (403), and a foreign Host (421)', async () => {
-    expect(await upgradeStatus(`/rpc?token=${server.token}`, upgradeHeaders({ Origin: 'http://evil.example' }))).toBe(403);
-    expect(await upgradeStatus(`/rpc?token=${server.token}`, upgradeHeaders({ Origin: `http://127.0.0.1:${server.port}` }))).toBe(101);
+    expect(await upgradeStatus(`/rpc?token=${server.token}`, upgradeHeaders({ Origin: 'http://evil.example' }))).toBe(
+      403,
+    );
+    expect(
+      await upgradeStatus(`/rpc?token=${server.token}`, upgradeHeaders({ Origin: `http://127.0.0.1:${server.port}` })),
+    ).toBe(101);
     // DNS rebinding: a name that resolves to 127.0.0.1 but is not ours.
-    expect(await upgradeStatus(`/rpc?token=${server.token}`, upgradeHeaders({ Host: `evil.example:${server.port}` }))).toBe(421);
+    expect(
+      await upgradeStatus(`/rpc?token=${server.token}`, upgradeHeaders({ Host: `evil.example:${server.port}` })),
+    ).toBe(421);
     expect((await rawGet('/', { Host: `evil.example:${server.port}` })).status).toBe(421);
   });
 
@@ -132,7 +144,11 @@ describe('kb serve: RFC 6455 framing', () => {
   function maskedFrame(opcode: number, payload: Buffer, fin = true, masked = true): Buffer {
     const mask = Buffer.from([0x12, 0x34, 0x56, 0x78]);
     const body = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]!));
-    return Buffer.concat([Buffer.from([(fin ? 0x80 : 0) | opcode, (masked ? 0x80 : 0) | payload.length]), masked ? mask : Buffer.alloc(0), masked ? body : payload]);
+    return Buffer.concat([
+      Buffer.from([(fin ? 0x80 : 0) | opcode, (masked ? 0x80 : 0) | payload.length]),
+      masked ? mask : Buffer.alloc(0),
+      masked ? body : payload,
+    ]);
   }
 
   it('known accept key of RFC 6455 §1.3', () => {
@@ -169,7 +185,12 @@ describe('kb serve: RFC 6455 framing', () => {
 
 describe('kb serve: a client whose end vanished', () => {
   it('is dropped when it stops answering pings (no FIN, no close frame); one that answers stays', async () => {
-    const quick = await startKbServer({ service, rendererDir: path.join(dir, 'renderer'), heartbeatMs: 150, stagingDir: path.join(dir, 'quick.staging') });
+    const quick = await startKbServer({
+      service,
+      rendererDir: path.join(dir, 'renderer'),
+      heartbeatMs: 150,
+      stagingDir: path.join(dir, 'quick.staging'),
+    });
     try {
       // A raw socket answers nothing: like a peer whose machine slept or whose cable was pulled, it never sends FIN.
       const socket = connect(quick.port, '127.0.0.1');
@@ -201,9 +222,18 @@ describe('kb serve: EngineApi over the WebSocket', () => {
   it('answers calls, and refuses bad arguments and unknown methods with a reason', async () => {
     const { socket, call } = await client();
     const info = await call('libraryInfo', []);
-    expect(info).toMatchObject({ ok: true, result: { transport: 'web', version: '0.0.0-test', llm: { state: 'absent' } } });
-    expect(await call('search', [''])).toMatchObject({ ok: false, error: { name: 'InvalidArgumentsError', message: 'search: query must not be empty' } });
-    expect(await call('ask', ['q', { mode: 'creative' }])).toMatchObject({ ok: false, error: { message: expect.stringMatching(/mode must be/) } });
+    expect(info).toMatchObject({
+      ok: true,
+      result: { transport: 'web', version: '0.0.0-test', llm: { state: 'absent' } },
+    });
+    expect(await call('search', [''])).toMatchObject({
+      ok: false,
+      error: { name: 'InvalidArgumentsError', message: 'search: query must not be empty' },
+    });
+    expect(await call('ask', ['q', { mode: 'creative' }])).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/mode must be/) },
+    });
     expect(await call('dropTables', [])).toMatchObject({ ok: false, error: { message: 'no such method: dropTables' } });
     socket.close();
   });
@@ -211,14 +241,23 @@ describe('kb serve: EngineApi over the WebSocket', () => {
   it('writes uploads beside the library, ingests them as a job with progress, then answers from them', async () => {
     const { socket, messages, call } = await client();
     const markdown = '# 8.1.4.1 身份鉴别\n\n应对登录的用户进行身份标识和鉴别，身份标识具有唯一性。\n';
-    expect(await call('uploadFiles', [[{ name: '../escape.md', dataBase64: '' }]])).toMatchObject({ ok: false, error: { message: /must not contain empty, "\." or "\.\." folders/ } });
-    const started = await call('uploadFiles', [[{ name: '要求.md', dataBase64: Buffer.from(markdown).toString('base64') }]]);
+    expect(await call('uploadFiles', [[{ name: '../escape.md', dataBase64: '' }]])).toMatchObject({
+      ok: false,
+      error: { message: /must not contain empty, "\." or "\.\." folders/ },
+    });
+    const started = await call('uploadFiles', [
+      [{ name: '要求.md', dataBase64: Buffer.from(markdown).toString('base64') }],
+    ]);
     expect(started.ok).toBe(true);
     const jobId = (started as { result: { jobId: string } }).result.jobId;
-    await expect.poll(() => messages.some((m) => 'event' in m && m.event === 'jobDone'), { timeout: 60_000 }).toBe(true);
+    await expect
+      .poll(() => messages.some((m) => 'event' in m && m.event === 'jobDone'), { timeout: 60_000 })
+      .toBe(true);
     const done = messages.find((m): m is RpcEvent<'jobDone'> => 'event' in m && m.event === 'jobDone')!;
     expect(done.payload).toMatchObject({ jobId, error: null, summary: { indexed: 1, cancelled: false } });
-    const progress = messages.filter((m): m is RpcEvent<'ingestProgress'> => 'event' in m && m.event === 'ingestProgress');
+    const progress = messages.filter(
+      (m): m is RpcEvent<'ingestProgress'> => 'event' in m && m.event === 'ingestProgress',
+    );
     expect(progress.at(-1)?.payload.progress).toMatchObject({ filesDone: 1, filesTotal: 1, currentFile: null });
     expect(existsSync(path.join(dir, 'test.kb.sqlite.uploads', '要求.md'))).toBe(true);
 
@@ -226,7 +265,9 @@ describe('kb serve: EngineApi over the WebSocket', () => {
     expect((docs as { result: { path: string; status: string }[] }).result).toEqual([
       expect.objectContaining({ path: path.join(dir, 'test.kb.sqlite.uploads', '要求.md'), status: 'indexed' }),
     ]);
-    const hits = (await call('search', ['身份鉴别'])) as { result: { documentId: number; charStart: number; charEnd: number }[] };
+    const hits = (await call('search', ['身份鉴别'])) as {
+      result: { documentId: number; charStart: number; charEnd: number }[];
+    };
     const context = await call('passageContext', [hits.result[0]]);
     expect(context).toMatchObject({ ok: true, result: { quote: expect.stringContaining('身份标识具有唯一性') } });
     expect(await call('cancelJob', [jobId])).toMatchObject({ ok: true, result: false });

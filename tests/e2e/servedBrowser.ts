@@ -17,7 +17,8 @@ export interface ServedBrowser {
 }
 
 export async function startServedBrowser(library: string): Promise<ServedBrowser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set KB_CHROMIUM)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set KB_CHROMIUM)`);
   let stopServer!: () => void;
   let url: string | null = null;
   let serving!: Promise<number>;
@@ -31,12 +32,23 @@ export async function startServedBrowser(library: string): Promise<ServedBrowser
         resolve();
       },
     );
-    void serving.then(() => resolve(), () => resolve());
+    void serving.then(
+      () => resolve(),
+      () => resolve(),
+    );
   });
-  if (url === null) throw new Error(`kb serve did not start (exit ${await serving.catch((error: unknown) => String(error))})`);
+  if (url === null)
+    throw new Error(`kb serve did not start (exit ${await serving.catch((error: unknown) => String(error))})`);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
   return {
     url,

@@ -50,10 +50,17 @@ describe('sources and re-scan', () => {
     const first = await finished(service.ingestPaths([path.join(dir, '制度'), path.join(dir, '单独.md')]));
     expect(first.summary).toMatchObject({ indexed: 3 });
     const sources = await service.listSources();
-    expect(sources).toEqual([
-      { path: path.join(dir, '制度'), kind: 'folder', documents: 2, addedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
-      { path: path.join(dir, '单独.md'), kind: 'file', documents: 1, addedAt: expect.any(String) },
-    ].sort((a, b) => (a.path < b.path ? -1 : 1)));
+    expect(sources).toEqual(
+      [
+        {
+          path: path.join(dir, '制度'),
+          kind: 'folder',
+          documents: 2,
+          addedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        },
+        { path: path.join(dir, '单独.md'), kind: 'file', documents: 1, addedAt: expect.any(String) },
+      ].sort((a, b) => (a.path < b.path ? -1 : 1)),
+    );
   });
 
   it('re-reads a folder: new and changed files indexed, deleted ones removed, unchanged ones not read', async () => {
@@ -73,20 +80,34 @@ describe('sources and re-scan', () => {
 
   it('reports a source that is not there and keeps its documents; refuses a path that is not a source', async () => {
     renameSync(path.join(dir, '制度'), path.join(dir, '制度-moved'));
-    expect((await service.listSources()).find((s) => s.path === path.join(dir, '制度'))).toMatchObject({ kind: 'missing', documents: 2 });
+    expect((await service.listSources()).find((s) => s.path === path.join(dir, '制度'))).toMatchObject({
+      kind: 'missing',
+      documents: 2,
+    });
     const rescan = await finished(service.rescanSources());
-    expect(rescan.summary?.skipped).toContainEqual({ path: path.join(dir, '制度'), reason: 'unreadable', detail: expect.stringMatching(/not found .*its documents stay/) });
+    expect(rescan.summary?.skipped).toContainEqual({
+      path: path.join(dir, '制度'),
+      reason: 'unreadable',
+      detail: expect.stringMatching(/not found .*its documents stay/),
+    });
     expect(rescan.summary).toMatchObject({ removed: 0 });
     expect((await service.listDocuments()).length).toBe(3);
-    await expect(service.rescanSources([path.join(dir, '制度')])).rejects.toThrow(/not found: .*制度 .*the documents from it stay/);
-    await expect(service.rescanSources(['/etc'])).rejects.toThrow('/etc is not a source of this library: add it as a folder or file instead');
+    await expect(service.rescanSources([path.join(dir, '制度')])).rejects.toThrow(
+      /not found: .*制度 .*the documents from it stay/,
+    );
+    await expect(service.rescanSources(['/etc'])).rejects.toThrow(
+      '/etc is not a source of this library: add it as a folder or file instead',
+    );
     renameSync(path.join(dir, '制度-moved'), path.join(dir, '制度'));
   });
 
   it('keeps the folders of an uploaded folder, so two files with one name stay two documents', async () => {
     const file = (name: string, text: string) => ({ name, dataBase64: Buffer.from(text).toString('base64') });
     const uploaded = await finished(
-      service.uploadFiles([file('甲单位/制度.md', '# 甲\n\n甲单位的口令策略。\n'), file('乙单位/制度.md', '# 乙\n\n乙单位的口令策略。\n')]),
+      service.uploadFiles([
+        file('甲单位/制度.md', '# 甲\n\n甲单位的口令策略。\n'),
+        file('乙单位/制度.md', '# 乙\n\n乙单位的口令策略。\n'),
+      ]),
     );
     expect(uploaded.summary).toMatchObject({ indexed: 2 });
     const paths = (await service.listDocuments()).map((d) => d.path);
@@ -94,7 +115,12 @@ describe('sources and re-scan', () => {
     expect(paths).toContain(path.join(service.uploadDir, '乙单位', '制度.md'));
     // Each uploaded folder is one source.
     const sources = (await service.listSources()).filter((s) => s.path.startsWith(service.uploadDir));
-    expect(sources).toEqual([expect.objectContaining({ path: path.join(service.uploadDir, '乙单位'), kind: 'folder', documents: 1 }), expect.objectContaining({ path: path.join(service.uploadDir, '甲单位'), kind: 'folder', documents: 1 })].sort((a, b) => (a.path < b.path ? -1 : 1)));
+    expect(sources).toEqual(
+      [
+        expect.objectContaining({ path: path.join(service.uploadDir, '乙单位'), kind: 'folder', documents: 1 }),
+        expect.objectContaining({ path: path.join(service.uploadDir, '甲单位'), kind: 'folder', documents: 1 }),
+      ].sort((a, b) => (a.path < b.path ? -1 : 1)),
+    );
   });
 });
 
@@ -109,7 +135,9 @@ describe('original files', () => {
     appendFileSync(document.path, '\n机房应配备UPS。\n');
     expect((await service.documentFile(document.id)).matchesIndex).toBe(false);
     rmSync(document.path);
-    await expect(service.documentFile(document.id)).rejects.toThrow(/单独\.md is not there any more \(moved or deleted\)/);
+    await expect(service.documentFile(document.id)).rejects.toThrow(
+      /单独\.md is not there any more \(moved or deleted\)/,
+    );
     await expect(service.documentFile(99_999)).rejects.toThrow('document 99999 is not in this library any more');
   });
 
@@ -124,9 +152,15 @@ describe('original files', () => {
     expect(context.pageStart).toBe(hit.pageStart);
     const file = await service.documentFile(hit.documentId);
     expect(file).toMatchObject({ fileName: path.basename(PDF), type: 'pdf', matchesIndex: true });
-    expect(createHash('sha256').update(Buffer.from(file.dataBase64, 'base64')).digest('hex')).toBe(createHash('sha256').update(readFileSync(PDF)).digest('hex'));
+    expect(createHash('sha256').update(Buffer.from(file.dataBase64, 'base64')).digest('hex')).toBe(
+      createHash('sha256').update(readFileSync(PDF)).digest('hex'),
+    );
     // Formats without pages say so.
     const markdown = (await service.search('口令不得明文存储'))[0]!;
-    expect(await service.passageContext(markdown)).toMatchObject({ documentType: 'markdown', pageStart: null, pageEnd: null });
+    expect(await service.passageContext(markdown)).toMatchObject({
+      documentType: 'markdown',
+      pageStart: null,
+      pageEnd: null,
+    });
   });
 });

@@ -15,7 +15,9 @@ import { connectRpc, type RpcSocket } from './rpcSocket.ts';
 
 const base64 = (body: string) => Buffer.from(`# 制度\n\n${body}\n`).toString('base64');
 // 100 Chinese characters: 300 UTF-8 bytes.
-const LONG = '网络安全等级保护第三级测评报告及数据安全管理制度与个人信息保护合规审计整改方案汇编'.repeat(3).slice(0, 100);
+const LONG = '网络安全等级保护第三级测评报告及数据安全管理制度与个人信息保护合规审计整改方案汇编'
+  .repeat(3)
+  .slice(0, 100);
 
 /** Every file and folder under `dir`, relative, sorted (none when it is not there yet). */
 function tree(dir: string): string[] {
@@ -36,7 +38,10 @@ describe('kb serve uploads: long, hostile and look-alike names', () => {
     mkdirSync(rendererDir);
     writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>kb</title>');
     engine = await createEngine({ tokenizerDir: TOKENIZER_DIR });
-    service = new LibraryService(await engine.openLibrary(path.join(dir, 'uploads.kb.sqlite'), { create: true }), { version: 'test', transport: 'web' });
+    service = new LibraryService(await engine.openLibrary(path.join(dir, 'uploads.kb.sqlite'), { create: true }), {
+      version: 'test',
+      transport: 'web',
+    });
     server = await startKbServer({ service, rendererDir });
     rpc = await connectRpc(`ws://127.0.0.1:${server.port}/rpc?token=${server.token}`);
   });
@@ -49,11 +54,14 @@ describe('kb serve uploads: long, hostile and look-alike names', () => {
   });
 
   /** Uploads a batch; on success waits for its ingestion's jobDone. */
-  async function upload(files: { name: string; dataBase64: string }[]): Promise<{ error: string | null; done: JobDone | null }> {
+  async function upload(
+    files: { name: string; dataBase64: string }[],
+  ): Promise<{ error: string | null; done: JobDone | null }> {
     const reply = await rpc.call('uploadFiles', [files]);
     if (!reply.ok) return { error: reply.error.message, done: null };
     const { jobId } = reply.result as { jobId: string };
-    const isDone = (m: unknown): m is RpcEvent<'jobDone'> => (m as RpcEvent).event === 'jobDone' && (m as RpcEvent<'jobDone'>).payload.jobId === jobId;
+    const isDone = (m: unknown): m is RpcEvent<'jobDone'> =>
+      (m as RpcEvent).event === 'jobDone' && (m as RpcEvent<'jobDone'>).payload.jobId === jobId;
     await expect.poll(() => rpc.messages.some(isDone), { timeout: 60_000 }).toBe(true);
     return { error: null, done: rpc.messages.find(isDone)!.payload };
   }
@@ -70,9 +78,12 @@ describe('kb serve uploads: long, hostile and look-alike names', () => {
     expect(done?.summary).toMatchObject({ indexed: 3, failed: [] });
     const names = readdirSync(service.uploadDir);
     expect(names).toHaveLength(3);
-    for (const name of [...names, ...readdirSync(path.join(service.uploadDir, '资料'))]) expect(Buffer.byteLength(name)).toBeLessThanOrEqual(255);
+    for (const name of [...names, ...readdirSync(path.join(service.uploadDir, '资料'))])
+      expect(Buffer.byteLength(name)).toBeLessThanOrEqual(255);
     expect(names.filter((name) => /^网络安全等级保护.*~[0-9a-f]{8}\.md$/.test(name))).toHaveLength(2);
-    expect(readdirSync(path.join(service.uploadDir, '资料'))).toEqual([expect.stringMatching(/^网络安全.*~[0-9a-f]{8}\.txt$/)]);
+    expect(readdirSync(path.join(service.uploadDir, '资料'))).toEqual([
+      expect.stringMatching(/^网络安全.*~[0-9a-f]{8}\.txt$/),
+    ]);
     const found = await rpc.call('search', ['恢复演练']);
     expect(found.ok && (found.result as unknown[]).length).toBeGreaterThan(0);
   });
@@ -92,7 +103,9 @@ describe('kb serve uploads: long, hostile and look-alike names', () => {
     ]);
     expect(readFileSync(original, 'utf8')).toBe('# 已有\n\n上一次上传的内容。\n');
     expect(tree(service.uploadDir)).toEqual(before);
-    expect(error).toMatch(/the upload could not be saved \("附件\/说明\.md" clashes with a file or folder .*\); nothing of it was kept/);
+    expect(error).toMatch(
+      /the upload could not be saved \("附件\/说明\.md" clashes with a file or folder .*\); nothing of it was kept/,
+    );
     // And the server still takes uploads.
     expect((await upload([{ name: '新制度.md', dataBase64: base64('己') }])).done?.error).toBe(null);
   });
@@ -105,16 +118,35 @@ describe('kb serve uploads: long, hostile and look-alike names', () => {
     ]);
     const taken = replies.filter((reply) => reply.ok);
     expect(taken).toHaveLength(1);
-    expect(replies.find((reply) => !reply.ok)).toMatchObject({ error: { message: expect.stringMatching(/already running/) } });
+    expect(replies.find((reply) => !reply.ok)).toMatchObject({
+      error: { message: expect.stringMatching(/already running/) },
+    });
     const { jobId } = (taken[0] as { result: { jobId: string } }).result;
-    await expect.poll(() => rpc.messages.some((m) => (m as RpcEvent).event === 'jobDone' && (m as RpcEvent<'jobDone'>).payload.jobId === jobId), { timeout: 60_000 }).toBe(true);
+    await expect
+      .poll(
+        () =>
+          rpc.messages.some(
+            (m) => (m as RpcEvent).event === 'jobDone' && (m as RpcEvent<'jobDone'>).payload.jobId === jobId,
+          ),
+        { timeout: 60_000 },
+      )
+      .toBe(true);
     // Before, the refused batch's file stayed in the folder: written, then its ingestion could not start.
     expect(tree(service.uploadDir).filter((name) => !before.includes(name))).toHaveLength(1);
   });
 
   it("hostile names: '..', a leading '/', '\\\\' and NUL are refused with the field named; nothing is written", async () => {
     const before = tree(service.uploadDir);
-    for (const name of ['../逃逸.md', '资料/../../逃逸.md', '/etc/逃逸.md', '资料\\逃逸.md', '逃逸\0.md', '', '资料//逃逸.md', '.']) {
+    for (const name of [
+      '../逃逸.md',
+      '资料/../../逃逸.md',
+      '/etc/逃逸.md',
+      '资料\\逃逸.md',
+      '逃逸\0.md',
+      '',
+      '资料//逃逸.md',
+      '.',
+    ]) {
       const { error } = await upload([
         { name: '好的文件.md', dataBase64: base64('庚') },
         { name, dataBase64: base64('辛') },

@@ -51,14 +51,24 @@ describe('exact answers', () => {
     const first = answer.citations[0]!;
     expect(first.n).toBe(1);
     expect(first.documentPath).toMatch(/GBT22239-2019_基本要求\.md$/);
-    expect(first.headingPath).toEqual(['8 第三级安全要求', '8.1 安全通用要求', '8.1.4 安全计算环境', '8.1.4.1 身份鉴别']);
-    for (const item of ['a）应对登录的用户', 'b）应具有登录失败处理功能', 'c）当进行远程管理时', 'd）应采用口令']) expect(first.quote).toContain(item);
+    expect(first.headingPath).toEqual([
+      '8 第三级安全要求',
+      '8.1 安全通用要求',
+      '8.1.4 安全计算环境',
+      '8.1.4.1 身份鉴别',
+    ]);
+    for (const item of ['a）应对登录的用户', 'b）应具有登录失败处理功能', 'c）当进行远程管理时', 'd）应采用口令'])
+      expect(first.quote).toContain(item);
     // The answer names the standard and the clause it quotes.
     expect(answer.answer).toContain('GB/T 22239-2019 · 8.1.4.1 身份鉴别 [1]');
     expect(first.standard).toBe('GB/T 22239-2019');
     expect(first.level).toBe(3);
     // The quote is the document's own text at the cited range.
-    const text = (storeOf(library).database.prepare('SELECT text FROM documents WHERE id = ?').get(first.documentId) as { text: string }).text;
+    const text = (
+      storeOf(library).database.prepare('SELECT text FROM documents WHERE id = ?').get(first.documentId) as {
+        text: string;
+      }
+    ).text;
     expect(text.slice(first.charStart, first.charEnd)).toBe(first.quote);
   });
 
@@ -83,16 +93,23 @@ describe('exact answers', () => {
   });
 
   it('says not_found, with the reason, for what the library does not hold', async () => {
-    for (const question of ['等保2.0基本要求针对5G网络和边缘计算场景提出了哪些安全扩展要求？', '三级系统的区块链节点有哪些要求？', '《红楼梦》的作者是谁？']) {
+    for (const question of [
+      '等保2.0基本要求针对5G网络和边缘计算场景提出了哪些安全扩展要求？',
+      '三级系统的区块链节点有哪些要求？',
+      '《红楼梦》的作者是谁？',
+    ]) {
       const { answer } = await library.ask(question, { record: false });
       expect(answer.status, question).toBe('not_found');
       expect(answer.citations).toEqual([]);
       expect(answer.answer).toBe('');
-      expect(answer.explanation).toMatch(/在资料库的任何文件中都没有出现|资料库中没有任何段落与问题的内容有共同的词语|低于作答所需的/);
+      expect(answer.explanation).toMatch(
+        /在资料库的任何文件中都没有出现|资料库中没有任何段落与问题的内容有共同的词语|低于作答所需的/,
+      );
     }
-    expect((await library.ask('等保2.0基本要求针对5G网络和边缘计算场景提出了哪些安全扩展要求？', { record: false })).answer.evidence.missingTerms).toEqual(
-      expect.arrayContaining(['5g', '边缘']),
-    );
+    expect(
+      (await library.ask('等保2.0基本要求针对5G网络和边缘计算场景提出了哪些安全扩展要求？', { record: false })).answer
+        .evidence.missingTerms,
+    ).toEqual(expect.arrayContaining(['5g', '边缘']));
   });
 
   it('records every exchange in the audit trail and exports it as a Markdown working paper', async () => {
@@ -104,15 +121,33 @@ describe('exact answers', () => {
       [QUESTIONS[7], 'not_found'],
     ]);
     expect(history[0]!.answer).toEqual(first.answer);
-    expect(history[0]!.settings).toMatchObject({ mode: 'exact', coverageThreshold: DEFAULT_ANSWER_THRESHOLD, relatedThreshold: DEFAULT_RELATED_THRESHOLD, engine: 'exact-2' });
+    expect(history[0]!.settings).toMatchObject({
+      mode: 'exact',
+      coverageThreshold: DEFAULT_ANSWER_THRESHOLD,
+      relatedThreshold: DEFAULT_RELATED_THRESHOLD,
+      engine: 'exact-2',
+    });
     // The thesaurus in force is part of the record.
     expect(history[0]!.settings.thesaurus).toBe(library.thesaurusVersion);
     expect(second.messageId).toBeGreaterThan(first.messageId!);
-    const cited = storeOf(library).database.prepare('SELECT n, quote FROM message_citations WHERE message_id = ?').all(first.messageId) as { n: number; quote: string }[];
+    const cited = storeOf(library)
+      .database.prepare('SELECT n, quote FROM message_citations WHERE message_id = ?')
+      .all(first.messageId) as { n: number; quote: string }[];
     expect(cited.map((c) => c.n)).toEqual(first.answer.citations.map((c) => c.n));
 
     const output = path.join(dir, 'paper.md');
-    const { stderr } = await run(process.execPath, [KB, 'export', '--library', libraryFile, '--format', 'md', '--conversation', String(first.conversationId), '--output', output]);
+    const { stderr } = await run(process.execPath, [
+      KB,
+      'export',
+      '--library',
+      libraryFile,
+      '--format',
+      'md',
+      '--conversation',
+      String(first.conversationId),
+      '--output',
+      output,
+    ]);
     expect(stderr).toMatch(/wrote/);
     const markdown = (await import('node:fs')).readFileSync(output, 'utf8');
     expect(markdown).toContain(`## Q1. ${QUESTIONS[0]}`);
@@ -126,19 +161,36 @@ describe('exact answers', () => {
     const batch = path.join(dir, 'questions.jsonl');
     writeFileSync(batch, QUESTIONS.map((question, i) => JSON.stringify({ id: `q${i + 1}`, question })).join('\n'));
     const ask = async (): Promise<string> =>
-      (await run(process.execPath, [KB, 'ask', '--batch', batch, '--library', libraryFile, '--json'], { maxBuffer: 16 * 1024 * 1024 })).stdout;
+      (
+        await run(process.execPath, [KB, 'ask', '--batch', batch, '--library', libraryFile, '--json'], {
+          maxBuffer: 16 * 1024 * 1024,
+        })
+      ).stdout;
     const [a, b] = [await ask(), await ask()];
     expect(a.trim().split('\n')).toHaveLength(10);
     expect(a).toBe(b);
     expect(a).not.toMatch(/"askedAt"|"conversationId"/); // nothing time- or run-dependent in an answer
-    const statuses = a.trim().split('\n').map((line) => JSON.parse(line).status);
+    const statuses = a
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).status);
     expect(statuses.filter((s) => s === 'not_found').length).toBeGreaterThanOrEqual(1);
   });
 
   it('kb history lists what was asked; kb eval reports retrieval and not-found figures', async () => {
-    const history = JSON.parse((await run(process.execPath, [KB, 'history', '--library', libraryFile, '--json'])).stdout);
+    const history = JSON.parse(
+      (await run(process.execPath, [KB, 'history', '--library', libraryFile, '--json'])).stdout,
+    );
     expect(history.length).toBeGreaterThanOrEqual(12);
-    const { stdout } = await run(process.execPath, [KB, 'eval', '--library', libraryFile, '--qa', path.join(CORPUS, '../eval/qa_mlps_dev.jsonl'), '--json']);
+    const { stdout } = await run(process.execPath, [
+      KB,
+      'eval',
+      '--library',
+      libraryFile,
+      '--qa',
+      path.join(CORPUS, '../eval/qa_mlps_dev.jsonl'),
+      '--json',
+    ]);
     const report = JSON.parse(stdout);
     expect(report.retrieval.recallAt5).toBe(1);
     expect(report.answers.notFoundRecall).toBe(1);

@@ -11,7 +11,9 @@ const run = promisify(execFile);
 /** Runs the real `kb` in its own Node process; never throws, returns code and output. */
 async function kb(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [KB, ...args], { env: { ...process.env, KB_TOKENIZER_DIR: TOKENIZER_DIR } });
+    const { stdout, stderr } = await run(process.execPath, [KB, ...args], {
+      env: { ...process.env, KB_TOKENIZER_DIR: TOKENIZER_DIR },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -28,9 +30,15 @@ describe('kb CLI', () => {
     ({ dir, cleanup } = tempDir());
     library = path.join(dir, 'cli.kb.sqlite');
     mkdirSync(path.join(dir, 'docs'));
-    writeFileSync(path.join(dir, 'docs', 'std.md'), '# 8 第三级安全要求\n\n#### 8.1.4.1 身份鉴别\n\na）应对登录的用户进行身份标识和鉴别；\nb）应具有登录失败处理功能。\n');
+    writeFileSync(
+      path.join(dir, 'docs', 'std.md'),
+      '# 8 第三级安全要求\n\n#### 8.1.4.1 身份鉴别\n\na）应对登录的用户进行身份标识和鉴别；\nb）应具有登录失败处理功能。\n',
+    );
     writeFileSync(path.join(dir, 'docs', 'broken.pdf'), 'not really a pdf');
-    writeFileSync(path.join(dir, 'queries.jsonl'), '{"id":"q1","query":"登录失败"}\nnot json\n{"id":"q2","query":"身份鉴别"}\n');
+    writeFileSync(
+      path.join(dir, 'queries.jsonl'),
+      '{"id":"q1","query":"登录失败"}\nnot json\n{"id":"q2","query":"身份鉴别"}\n',
+    );
   });
   afterAll(() => cleanup());
 
@@ -39,7 +47,9 @@ describe('kb CLI', () => {
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary.indexed).toBe(1);
-    expect(summary.failed).toEqual([expect.objectContaining({ code: 'corrupt', path: expect.stringMatching(/broken\.pdf$/) })]);
+    expect(summary.failed).toEqual([
+      expect.objectContaining({ code: 'corrupt', path: expect.stringMatching(/broken\.pdf$/) }),
+    ]);
   });
 
   it('ingest prints progress and a readable summary on stderr', async () => {
@@ -56,7 +66,10 @@ describe('kb CLI', () => {
     expect(text.stdout).toContain('8 第三级安全要求 › 8.1.4.1 身份鉴别');
     const json = JSON.parse((await kb('search', '登录失败处理', '--library', library, '--json', '--k', '3')).stdout);
     expect(json[0]).toMatchObject({ headingPath: ['8 第三级安全要求', '8.1.4.1 身份鉴别'], pageStart: null });
-    const batch = (await kb('search', '--batch', path.join(dir, 'queries.jsonl'), '--library', library)).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const batch = (await kb('search', '--batch', path.join(dir, 'queries.jsonl'), '--library', library)).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(batch).toHaveLength(3);
     expect(batch[0]).toMatchObject({ id: 'q1' });
     expect(batch[0].hits.length).toBeGreaterThan(0);
@@ -64,19 +77,25 @@ describe('kb CLI', () => {
     expect(batch[2]).toMatchObject({ id: 'q2' });
   });
 
-  it('--verbose writes the engine\'s log to stderr (the library, each search, timings) and leaves stdout as it was', async () => {
+  it("--verbose writes the engine's log to stderr (the library, each search, timings) and leaves stdout as it was", async () => {
     const quiet = await kb('search', '登录失败', '--library', library, '--json');
     const verbose = await kb('search', '登录失败', '--library', library, '--json', '--verbose');
     expect(verbose.code).toBe(0);
     expect(JSON.parse(verbose.stdout)).toEqual(JSON.parse(quiet.stdout));
     expect(quiet.stderr).not.toMatch(/\[(info|debug)\]/);
     const lines = verbose.stderr.trim().split('\n');
-    expect(lines[0]).toMatch(new RegExp(`^\\S+Z \\[info\\] library\\.open file=${library.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} documents=2 chunks=\\d+ readOnly=false semantic=off$`));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^\\S+Z \\[info\\] library\\.open file=${library.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} documents=2 chunks=\\d+ readOnly=false semantic=off$`,
+      ),
+    );
     expect(lines).toContainEqual(expect.stringMatching(/ \[debug\] search retrieval=null queryChars=4 hits=1 ms=\d+$/));
     // The question's words are not in the log.
     expect(verbose.stderr).not.toContain('登录');
     const ingest = await kb('ingest', path.join(dir, 'docs'), '--library', library, '--verbose');
-    expect(ingest.stderr).toMatch(/\[info\] ingest\.done file=\S+ filesSeen=2 indexed=0 unchanged=1 skipped=0 failed=1 /);
+    expect(ingest.stderr).toMatch(
+      /\[info\] ingest\.done file=\S+ filesSeen=2 indexed=0 unchanged=1 skipped=0 failed=1 /,
+    );
     expect(ingest.stderr).toMatch(/\[warn\] ingest\.file-failed path=\S+broken\.pdf code=/);
   });
 
@@ -111,7 +130,7 @@ describe('kb CLI', () => {
     expect(result.stderr).toMatch(/is not a library/);
   });
 
-  it('synonyms add, list and remove the library\'s own thesaurus entries; answers then reach the new wording', async () => {
+  it("synonyms add, list and remove the library's own thesaurus entries; answers then reach the new wording", async () => {
     const before = await kb('ask', '小机能锁定吗？', '--library', library, '--json');
     expect(JSON.parse(before.stdout).status).toBe('not_found');
     const added = await kb('synonyms', 'add', '小机能锁定', '登录失败处理', '--library', library);
@@ -133,13 +152,27 @@ describe('kb CLI', () => {
   it('docs shows what each document is; docs set corrects it and --reset returns to the detected', async () => {
     const listed = await kb('docs', '--library', library);
     const id = /#(\d+)\s+indexed/.exec(listed.stdout)![1]!;
-    const set = await kb('docs', 'set', id, '--library', library, '--standard', 'Q/ABC 001-2024', '--kind', 'requirements', '--title', '公司安全基线');
+    const set = await kb(
+      'docs',
+      'set',
+      id,
+      '--library',
+      library,
+      '--standard',
+      'Q/ABC 001-2024',
+      '--kind',
+      'requirements',
+      '--title',
+      '公司安全基线',
+    );
     expect(set.code).toBe(0);
     expect(set.stdout).toContain('Q/ABC 001-2024 公司安全基线');
     expect(set.stdout).toContain('set by hand: standard, title, kind');
     const answer = JSON.parse((await kb('ask', '登录失败处理有什么要求？', '--library', library, '--json')).stdout);
     expect(answer.answer).toMatch(/^Q\/ABC 001-2024 · 8\.1\.4\.1 身份鉴别 \[1\]/);
-    expect((await kb('docs', 'set', id, '--library', library, '--reset', 'standard,kind,title')).stdout).not.toContain('set by hand');
+    expect((await kb('docs', 'set', id, '--library', library, '--reset', 'standard,kind,title')).stdout).not.toContain(
+      'set by hand',
+    );
     expect((await kb('docs', 'set', id, '--library', library, '--kind', 'poem')).code).toBe(2);
     expect((await kb('docs', 'set', '9999', '--library', library, '--title', 'x')).stderr).toMatch(/no document 9999/);
   });

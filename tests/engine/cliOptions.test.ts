@@ -25,9 +25,11 @@ const label = ({ names }: NamedCommand): string => names.join(' ');
 const takes = ({ command }: NamedCommand): string[] =>
   [...Object.keys(command.options), ...Object.keys(EVERY_COMMAND_OPTIONS)].map((name) => `--${name}`);
 /** The command-line words of an option: `--k x`, `--json`. */
-const given = (name: string): string[] => (ALL_OPTIONS.get(name)!.type === 'string' ? [`--${name}`, 'x'] : [`--${name}`]);
+const given = (name: string): string[] =>
+  ALL_OPTIONS.get(name)!.type === 'string' ? [`--${name}`, 'x'] : [`--${name}`];
 /** The options of other commands that this one does not take. */
-const foreignOptions = ({ command }: NamedCommand): string[] => [...ALL_OPTIONS.keys()].filter((name) => !Object.hasOwn(command.options, name));
+const foreignOptions = ({ command }: NamedCommand): string[] =>
+  [...ALL_OPTIONS.keys()].filter((name) => !Object.hasOwn(command.options, name));
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** Runs `runs` at most `parallel` at a time (each kb is its own Node process; the machine has few cores). */
@@ -62,7 +64,10 @@ describe('kb: each command takes its own options', () => {
     ({ dir, cleanup } = tempDir('kb-cli-options-'));
     docs = path.join(dir, 'docs');
     mkdirSync(docs);
-    writeFileSync(path.join(docs, 'std.md'), '# 8 第三级安全要求\n\n#### 8.1.4.1 身份鉴别\n\na）应对登录的用户进行身份标识和鉴别；\nb）应具有登录失败处理功能。\n');
+    writeFileSync(
+      path.join(docs, 'std.md'),
+      '# 8 第三级安全要求\n\n#### 8.1.4.1 身份鉴别\n\na）应对登录的用户进行身份标识和鉴别；\nb）应具有登录失败处理功能。\n',
+    );
     library = path.join(dir, 'options.kb.sqlite');
     const ingest = await runKb(['ingest', docs, '--library', library]);
     expect(ingest.code, ingest.stderr).toBe(0);
@@ -71,7 +76,19 @@ describe('kb: each command takes its own options', () => {
 
   it('the declarations cover every command, and every command but the two parents leaves options to others', () => {
     expect(COMMANDS.map(label)).toEqual(
-      expect.arrayContaining(['ingest', 'search', 'docs', 'docs set', 'synonyms list', 'ask', 'history', 'export', 'eval', 'watch', 'serve']),
+      expect.arrayContaining([
+        'ingest',
+        'search',
+        'docs',
+        'docs set',
+        'synonyms list',
+        'ask',
+        'history',
+        'export',
+        'eval',
+        'watch',
+        'serve',
+      ]),
     );
     for (const named of COMMANDS) expect(foreignOptions(named).length, label(named)).toBeGreaterThan(0);
   });
@@ -81,7 +98,10 @@ describe('kb: each command takes its own options', () => {
       runKb(['docs', '--library', library, '--model', 'x']),
       runKb(['search', '身份鉴别', '--library', library, '--max-tokens', '5']),
     ]);
-    expectOneLineRefusal(docsRun, 'kb: kb docs does not take --model (kb ask does); kb docs takes --library, --json, --help, --verbose');
+    expectOneLineRefusal(
+      docsRun,
+      'kb: kb docs does not take --model (kb ask does); kb docs takes --library, --json, --help, --verbose',
+    );
     expectOneLineRefusal(
       searchRun,
       'kb: kb search does not take --max-tokens (kb ask does); kb search takes --library, --json, --k, --batch, --retrieval, --help, --verbose',
@@ -95,7 +115,9 @@ describe('kb: each command takes its own options', () => {
     });
     for (const { named, option, run } of runs) {
       const kb = `kb ${label(named)}`;
-      const takers = COMMANDS.filter(({ command }) => Object.hasOwn(command.options, option)).map((c) => `kb ${label(c)}`);
+      const takers = COMMANDS.filter(({ command }) => Object.hasOwn(command.options, option)).map(
+        (c) => `kb ${label(c)}`,
+      );
       const inWords = takers.length === 1 ? takers[0] : `${takers.slice(0, -1).join(', ')} and ${takers.at(-1)}`;
       const who = takers.length > 3 ? 'other commands do' : `${inWords} ${takers.length === 1 ? 'does' : 'do'}`;
       expectOneLineRefusal(run, `kb: ${kb} does not take --${option} (${who}); ${kb} takes ${takes(named).join(', ')}`);
@@ -107,27 +129,39 @@ describe('kb: each command takes its own options', () => {
       const kb = `kb ${label(named)}`;
       // Starts as parseArgs' own refusal did, so what matched it before still does.
       const message = `Unknown option '--no-such-option' for ${kb}; ${kb} takes ${takes(named).join(', ')}`;
-      expect(() => parseCommandLine([...named.names, '--no-such-option', '--library', library], KB_COMMANDS)).toThrow(message);
+      expect(() => parseCommandLine([...named.names, '--no-such-option', '--library', library], KB_COMMANDS)).toThrow(
+        message,
+      );
       if (named.names.length > 1 || named.command.name === 'serve') {
         // The real kb for a subcommand and for kb serve (which runs outside the CLI's own code): the same line.
         expectOneLineRefusal(await runKb([...named.names, '--no-such-option', '--library', library]), `kb: ${message}`);
       }
     }
-    expectOneLineRefusal(await runKb(['search', 'x', '--retreival', 'vector', '--library', library]), /^kb: Unknown option '--retreival' for kb search \(did you mean --retrieval\?\); /);
-    expectOneLineRefusal(await runKb(['search', 'x', '-x', '--library', library]), /^kb: Unknown option '-x' for kb search; /);
+    expectOneLineRefusal(
+      await runKb(['search', 'x', '--retreival', 'vector', '--library', library]),
+      /^kb: Unknown option '--retreival' for kb search \(did you mean --retrieval\?\); /,
+    );
+    expectOneLineRefusal(
+      await runKb(['search', 'x', '-x', '--library', library]),
+      /^kb: Unknown option '-x' for kb search; /,
+    );
   }, 120_000);
 
   it('the whole matrix: every command refuses every option it does not take (the same parser, in-process)', () => {
     let refusals = 0;
     for (const named of COMMANDS) {
       for (const option of foreignOptions(named)) {
-        expect(() => parseCommandLine([...named.names, ...given(option)], KB_COMMANDS), `kb ${label(named)} --${option}`).toThrow(
-          new RegExp(`^kb ${escape(label(named))} does not take --${option} \\(`),
-        );
+        expect(
+          () => parseCommandLine([...named.names, ...given(option)], KB_COMMANDS),
+          `kb ${label(named)} --${option}`,
+        ).toThrow(new RegExp(`^kb ${escape(label(named))} does not take --${option} \\(`));
         refusals++;
       }
       for (const option of Object.keys(named.command.options)) {
-        expect(parseCommandLine([...named.names, ...given(option)], KB_COMMANDS), `kb ${label(named)} --${option}`).toMatchObject({ kind: 'run' });
+        expect(
+          parseCommandLine([...named.names, ...given(option)], KB_COMMANDS),
+          `kb ${label(named)} --${option}`,
+        ).toMatchObject({ kind: 'run' });
       }
     }
     expect(refusals).toBeGreaterThan(100);
@@ -135,30 +169,51 @@ describe('kb: each command takes its own options', () => {
 
   it('a refused option is refused before anything is written: no library is created', async () => {
     const fresh = path.join(dir, 'never-created.kb.sqlite');
-    expectOneLineRefusal(await runKb(['ingest', docs, '--library', fresh, '--model', 'x.gguf']), /^kb: kb ingest does not take --model /);
+    expectOneLineRefusal(
+      await runKb(['ingest', docs, '--library', fresh, '--model', 'x.gguf']),
+      /^kb: kb ingest does not take --model /,
+    );
     expect(existsSync(fresh)).toBe(false);
     const before = sha256File(library);
-    expectOneLineRefusal(await runKb(['synonyms', 'add', '堡垒机', '运维审计', '--library', library, '--json']), /^kb: kb synonyms add does not take --json /);
+    expectOneLineRefusal(
+      await runKb(['synonyms', 'add', '堡垒机', '运维审计', '--library', library, '--json']),
+      /^kb: kb synonyms add does not take --json /,
+    );
     expect(sha256File(library)).toBe(before);
   }, 30_000);
 
   it('one option name is one kind of option in every command (the first reading of a line relies on it)', () => {
-    const a: CliCommand = { name: 'a', synopsis: '', options: { n: { type: 'string', help: 'n' } }, run: () => Promise.resolve(0) };
-    const b: CliCommand = { name: 'b', synopsis: '', options: { n: { type: 'boolean', help: 'n' } }, run: () => Promise.resolve(0) };
+    const a: CliCommand = {
+      name: 'a',
+      synopsis: '',
+      options: { n: { type: 'string', help: 'n' } },
+      run: () => Promise.resolve(0),
+    };
+    const b: CliCommand = {
+      name: 'b',
+      synopsis: '',
+      options: { n: { type: 'boolean', help: 'n' } },
+      run: () => Promise.resolve(0),
+    };
     expect(() => parseCommandLine(['a'], [a, b])).toThrow(/kb b declares --n unlike another command does/);
     expect(() => parseCommandLine(['a'], KB_COMMANDS)).toThrow(UsageError);
   });
 
-  it('kb <command> --help, -h and kb help <command> print that command\'s usage and every option it takes', async () => {
+  it("kb <command> --help, -h and kb help <command> print that command's usage and every option it takes", async () => {
     const runs = await inTurn(COMMANDS, 3, async (named) => ({ named, run: await runKb([...named.names, '--help']) }));
     for (const { named, run } of runs) {
       expect(run.code, run.stderr).toBe(ExitCode.ok);
       expect(run.stderr).toBe('');
-      const synopsis = [named.command, ...(named.command.subcommands ?? [])].map((c) => c.synopsis).filter(Boolean).join('\n');
+      const synopsis = [named.command, ...(named.command.subcommands ?? [])]
+        .map((c) => c.synopsis)
+        .filter(Boolean)
+        .join('\n');
       expect(run.stdout.startsWith(`Usage:\n${synopsis}\n\nOptions of kb ${label(named)}:\n`), run.stdout).toBe(true);
-      for (const option of Object.keys(named.command.options)) expect(run.stdout, `kb ${label(named)} --help`).toMatch(new RegExp(`^ {2}--${option}\\b`, 'm'));
+      for (const option of Object.keys(named.command.options))
+        expect(run.stdout, `kb ${label(named)} --help`).toMatch(new RegExp(`^ {2}--${option}\\b`, 'm'));
       expect(run.stdout).toMatch(/^ {2}-h, --help +this help$/m);
-      for (const sub of named.command.subcommands ?? []) expect(run.stdout).toContain(`kb ${label(named)} ${sub.name} --help`);
+      for (const sub of named.command.subcommands ?? [])
+        expect(run.stdout).toContain(`kb ${label(named)} ${sub.name} --help`);
     }
     const docsSetHelp = runs.find(({ named }) => label(named) === 'docs set')!.run.stdout;
     const [short, viaHelp] = await Promise.all([runKb(['docs', 'set', '-h']), runKb(['help', 'docs', 'set'])]);
@@ -168,7 +223,7 @@ describe('kb: each command takes its own options', () => {
     expect(runs.find(({ named }) => label(named) === 'ask')!.run.stdout).toContain('--max-tokens N');
   }, 120_000);
 
-  it('kb --help lists every command (as before) and says where each command\'s options are; kb alone exits 2', async () => {
+  it("kb --help lists every command (as before) and says where each command's options are; kb alone exits 2", async () => {
     const [help, bare, helpWord] = await Promise.all([runKb(['--help']), runKb([]), runKb(['help'])]);
     expect(help.code).toBe(ExitCode.ok);
     expect(help.stdout).toMatch(/^kb — offline knowledge base\n\nUsage:\n/);
@@ -221,24 +276,42 @@ describe('kb: each command takes its own options', () => {
         runKb(['ingest', path.join(dir, 'no-such-folder'), '--library', library]),
         runKb(['serve', '--library', library, '--port', '99999']),
       ]);
-      expectOneLineRefusal(corrupt, new RegExp(`^kb: ${escape(damaged)} is damaged \\(.+\\)[;:] restore it from a backup`));
-      expectOneLineRefusal(missingLibrary, /^kb: no library at .*nowhere\.kb\.sqlite: create one with "kb ingest <folder> --library /);
+      expectOneLineRefusal(
+        corrupt,
+        new RegExp(`^kb: ${escape(damaged)} is damaged \\(.+\\)[;:] restore it from a backup`),
+      );
+      expectOneLineRefusal(
+        missingLibrary,
+        /^kb: no library at .*nowhere\.kb\.sqlite: create one with "kb ingest <folder> --library /,
+      );
       expectOneLineRefusal(missingInput, `kb: no such file or folder: ${path.join(dir, 'no-such-folder')}`);
       // kb serve's own usage error (ServeUsageError) is the CLI's too.
       expectOneLineRefusal(serveUsage, 'kb: --port must be a port number (0-65535), got "99999"');
     }, 30_000);
 
-    it.skipIf(process.getuid?.() !== 0)('a read-only library (as nobody): a write says so with exit 2, the library named from --library=<file>', async () => {
-      const shared = path.join(dir, 'shared');
-      mkdirSync(shared, { mode: 0o777 });
-      chmodSync(dir, 0o755);
-      chmodSync(shared, 0o777);
-      const readOnly = path.join(shared, 'team.kb.sqlite');
-      writeFileSync(readOnly, readFileSync(library));
-      chmodSync(readOnly, 0o644);
-      const run = await runKb(['synonyms', 'add', '备份', '数据备份', `--library=${readOnly}`], { uid: 65534, env: { HOME: dir } });
-      expectOneLineRefusal(run, new RegExp(`^kb: ${escape(readOnly)} is read-only: searching and asking work, but adding, removing or editing needs a library you can write`));
-    }, 30_000);
+    it.skipIf(process.getuid?.() !== 0)(
+      'a read-only library (as nobody): a write says so with exit 2, the library named from --library=<file>',
+      async () => {
+        const shared = path.join(dir, 'shared');
+        mkdirSync(shared, { mode: 0o777 });
+        chmodSync(dir, 0o755);
+        chmodSync(shared, 0o777);
+        const readOnly = path.join(shared, 'team.kb.sqlite');
+        writeFileSync(readOnly, readFileSync(library));
+        chmodSync(readOnly, 0o644);
+        const run = await runKb(['synonyms', 'add', '备份', '数据备份', `--library=${readOnly}`], {
+          uid: 65534,
+          env: { HOME: dir },
+        });
+        expectOneLineRefusal(
+          run,
+          new RegExp(
+            `^kb: ${escape(readOnly)} is read-only: searching and asking work, but adding, removing or editing needs a library you can write`,
+          ),
+        );
+      },
+      30_000,
+    );
 
     it('an error kb did not expect exits 1, with the stack only under KB_DEBUG', async () => {
       const output = path.join(dir, 'no-such-folder', 'paper.md');
@@ -267,7 +340,14 @@ describe('kb: each command takes its own options', () => {
         Object.assign(new TypeError("Unknown option '--x'"), { code: 'ERR_PARSE_ARGS_UNKNOWN_OPTION' }),
       ];
       for (const error of fixable) expect(exitCodeFor(error), String(error)).toBe(ExitCode.usage);
-      for (const error of [new Error('x'), Object.assign(new Error('x'), { code: 'ENOENT' }), Object.assign(new Error('x'), { code: 'SQLITE_BUSY' }), 'a string', null, { code: 7 }]) {
+      for (const error of [
+        new Error('x'),
+        Object.assign(new Error('x'), { code: 'ENOENT' }),
+        Object.assign(new Error('x'), { code: 'SQLITE_BUSY' }),
+        'a string',
+        null,
+        { code: 7 },
+      ]) {
         expect(exitCodeFor(error), String(error)).toBe(ExitCode.failed);
       }
     });

@@ -75,7 +75,9 @@ describe('kb text output of documents that hold terminal escapes', () => {
     const run = await kb(['search', '身份鉴别', '--library', library, '--json']);
     const hits = JSON.parse(run.stdout) as SearchHit[];
     expect(hits.map((h) => path.basename(h.documentPath))).toContain(ESCAPE_NAME);
-    expect(hits.some((h) => h.text.includes(CLIPBOARD_WRITE) && h.text.includes('\u202e') && h.text.includes('\x9b'))).toBe(true);
+    expect(
+      hits.some((h) => h.text.includes(CLIPBOARD_WRITE) && h.text.includes('\u202e') && h.text.includes('\x9b')),
+    ).toBe(true);
     expect(hits.some((h) => h.headingPath.some((heading) => heading.includes(`${ESC}[2J`)))).toBe(true);
   });
 
@@ -101,7 +103,9 @@ describe('kb text output of documents that hold terminal escapes', () => {
       expect(stdout).toContain('口令\\u001b]52;c;ZXZpbA==\\u0007\\u202e.txt');
     }
     const { stdout } = await kb(['search', '身份鉴别', '--library', library]);
-    expect(stdout).toContain('\\u001b]52;c;ZXZpbA==\\u0007，口令复杂度\\u001b[31m红色\\u001b[0m，\\u202e反转\\u202c，C1 \\u009b2J 控制\\u0085');
+    expect(stdout).toContain(
+      '\\u001b]52;c;ZXZpbA==\\u0007，口令复杂度\\u001b[31m红色\\u001b[0m，\\u202e反转\\u202c，C1 \\u009b2J 控制\\u0085',
+    );
   });
 
   it('kb ingest progress on a terminal redraws its line and writes no escape of a file name', () => {
@@ -110,13 +114,22 @@ describe('kb text output of documents that hold terminal escapes', () => {
   });
 
   it('JSON output escapes C1 and bidi controls too, and reads back unchanged', async () => {
-    for (const args of [['search', '身份鉴别', '--json'], ['docs', '--json'], ['history', '--json'], ['ingest', docs, '--json']]) {
+    for (const args of [
+      ['search', '身份鉴别', '--json'],
+      ['docs', '--json'],
+      ['history', '--json'],
+      ['ingest', docs, '--json'],
+    ]) {
       const run = await kb([...args, '--library', library]);
       expect(run.code).toBe(0);
       expect(run.stdout).not.toMatch(CONTROL);
       expect(() => JSON.parse(run.stdout)).not.toThrow();
     }
     const history = JSON.parse((await kb(['history', '--library', library, '--json'])).stdout) as HistoryEntry[];
-    expect(history[0]!.answer.citations.some((c) => c.quote.includes(CLIPBOARD_WRITE) && c.quote.includes('\u202e反转\u202c'))).toBe(true);
+    expect(
+      history[0]!.answer.citations.some(
+        (c) => c.quote.includes(CLIPBOARD_WRITE) && c.quote.includes('\u202e反转\u202c'),
+      ),
+    ).toBe(true);
   });
 });

@@ -19,7 +19,11 @@ describe('real corpus', () => {
     cleanup = temp.cleanup;
     engine = await createEngine({ tokenizerDir: TOKENIZER_DIR });
     library = await engine.openLibrary(path.join(temp.dir, 'corpus.kb.sqlite'), { create: true });
-    const summary = await library.ingest([OFFICE, path.join(CORPUS, 'pdf-edge'), path.join(CORPUS, 'nist/sp800-53r5-control-catalog.csv')]);
+    const summary = await library.ingest([
+      OFFICE,
+      path.join(CORPUS, 'pdf-edge'),
+      path.join(CORPUS, 'nist/sp800-53r5-control-catalog.csv'),
+    ]);
     expect(summary.failed).toEqual([]);
   });
   afterAll(async () => {
@@ -28,21 +32,32 @@ describe('real corpus', () => {
   });
 
   const chunksOf = (fileName: string): { text: string; heading_path: string; page_start: number | null }[] =>
-    storeOf(library).database
-      .prepare('SELECT c.text, c.heading_path, c.page_start FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.path LIKE ? ORDER BY c.ord')
+    storeOf(library)
+      .database.prepare(
+        'SELECT c.text, c.heading_path, c.page_start FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.path LIKE ? ORDER BY c.ord',
+      )
       .all(`%${fileName}`) as { text: string; heading_path: string; page_start: number | null }[];
 
-  it.each(['GBT22239-2019_基本要求.pdf', 'GBT22239-2019_基本要求.docx'])('%s: clause 8.1.4.1 has its full heading path and its items', async (file) => {
-    const clause = chunksOf(file).filter((c) => JSON.parse(c.heading_path).join('|') === CLAUSE_8141.join('|'));
-    expect(clause).toHaveLength(1);
-    for (const item of ['a）应对登录的用户进行身份标识和鉴别', 'b）应具有登录失败处理功能', 'c）当进行远程管理时', 'd）应采用口令、密码技术']) {
-      expect(clause[0]!.text).toContain(item);
-    }
-    if (file.endsWith('.pdf')) expect(clause[0]!.page_start).toBe(32);
-  });
+  it.each(['GBT22239-2019_基本要求.pdf', 'GBT22239-2019_基本要求.docx'])(
+    '%s: clause 8.1.4.1 has its full heading path and its items',
+    async (file) => {
+      const clause = chunksOf(file).filter((c) => JSON.parse(c.heading_path).join('|') === CLAUSE_8141.join('|'));
+      expect(clause).toHaveLength(1);
+      for (const item of [
+        'a）应对登录的用户进行身份标识和鉴别',
+        'b）应具有登录失败处理功能',
+        'c）当进行远程管理时',
+        'd）应采用口令、密码技术',
+      ]) {
+        expect(clause[0]!.text).toContain(item);
+      }
+      if (file.endsWith('.pdf')) expect(clause[0]!.page_start).toBe(32);
+    },
+  );
 
   it('the PDF and the DOCX of GB/T 22239 name the same clauses', async () => {
-    const leafHeadings = (file: string): Set<string> => new Set(chunksOf(file).map((c) => (JSON.parse(c.heading_path) as string[]).at(-1) ?? ''));
+    const leafHeadings = (file: string): Set<string> =>
+      new Set(chunksOf(file).map((c) => (JSON.parse(c.heading_path) as string[]).at(-1) ?? ''));
     const pdf = leafHeadings('GBT22239-2019_基本要求.pdf');
     const docx = leafHeadings('GBT22239-2019_基本要求.docx');
     const common = [...docx].filter((h) => pdf.has(h));
@@ -63,7 +78,9 @@ describe('real corpus', () => {
   });
 
   it('the printed GB/T 25070 PDF loses its running headers and footers and its lines join', async () => {
-    const text = chunksOf('GBT25070-2019_安全设计技术要求.pdf').map((c) => c.text).join('\n');
+    const text = chunksOf('GBT25070-2019_安全设计技术要求.pdf')
+      .map((c) => c.text)
+      .join('\n');
     expect(text).not.toMatch(/127\.0\.0\.1:8765/);
     expect(text).not.toMatch(/\d+\/58/);
     expect(text).not.toContain('⼯'); // Kangxi radical from the PDF font, folded to 工
@@ -73,13 +90,19 @@ describe('real corpus', () => {
   });
 
   it('the CJK CMap PDF yields its Chinese text', async () => {
-    expect(chunksOf('cjk-cmap-no-tounicode.pdf').map((c) => c.text).join('')).toContain('预定义CMap测试：人工智能与机器学习');
+    expect(
+      chunksOf('cjk-cmap-no-tounicode.pdf')
+        .map((c) => c.text)
+        .join(''),
+    ).toContain('预定义CMap测试：人工智能与机器学习');
   });
 
   it('NIST CSV in cp1252 decodes with its punctuation intact', async () => {
     const doc = library.listDocuments().find((d) => d.path.endsWith('sp800-53r5-control-catalog.csv'))!;
     expect(doc.encoding).toBe('windows-1252');
-    const text = chunksOf('sp800-53r5-control-catalog.csv').map((c) => c.text).join('\n');
+    const text = chunksOf('sp800-53r5-control-catalog.csv')
+      .map((c) => c.text)
+      .join('\n');
     expect(text).not.toContain('\uFFFD');
     expect(text).toContain('Control Identifier: AC-2');
     expect((await library.search('account management', { k: 3 })).length).toBe(3);

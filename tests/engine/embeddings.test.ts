@@ -27,7 +27,10 @@ describe('embeddings in sqlite-vec, fused with lexical search', () => {
     ({ dir, cleanup } = tempDir());
     docs = path.join(dir, 'docs');
     mkdirSync(docs);
-    writeFileSync(path.join(docs, 'a.md'), '# 8 第三级安全要求\n\n#### 8.1.4.1 身份鉴别\n\na）应对登录的用户进行身份标识和鉴别；\nb）应具有登录失败处理功能。\n\n#### 8.1.4.2 访问控制\n\na）应对登录的用户分配账户和权限。\n');
+    writeFileSync(
+      path.join(docs, 'a.md'),
+      '# 8 第三级安全要求\n\n#### 8.1.4.1 身份鉴别\n\na）应对登录的用户进行身份标识和鉴别；\nb）应具有登录失败处理功能。\n\n#### 8.1.4.2 访问控制\n\na）应对登录的用户分配账户和权限。\n',
+    );
     engine = await createEngine({ tokenizerDir: TOKENIZER_DIR });
     library = await engine.openLibrary(path.join(dir, 'emb.kb.sqlite'), { create: true });
     await library.ingest([docs]);
@@ -46,7 +49,10 @@ describe('embeddings in sqlite-vec, fused with lexical search', () => {
 
   it('setting a model embeds the existing chunks with progress and records model id and dimension', async () => {
     const progress: number[] = [];
-    const { reembedded } = await library.setEmbeddingModel(SYNTHETIC, { pooling: 'mean', onProgress: (p) => progress.push(p.embedded) });
+    const { reembedded } = await library.setEmbeddingModel(SYNTHETIC, {
+      pooling: 'mean',
+      onProgress: (p) => progress.push(p.embedded),
+    });
     const chunks = library.stats().chunks;
     expect(reembedded).toBe(chunks);
     expect(progress.at(-1)).toBe(chunks);
@@ -94,7 +100,9 @@ describe('embeddings in sqlite-vec, fused with lexical search', () => {
   it('lowercases Latin before embedding (the bge vocabulary has no uppercase)', async () => {
     const embedder = await TransformersEmbedder.load(SYNTHETIC, { pooling: 'mean' });
     try {
-      expect(Array.from(await embedder.embedQuery('GB/T 22239'))).toEqual(Array.from(await embedder.embedQuery('gb/t 22239')));
+      expect(Array.from(await embedder.embedQuery('GB/T 22239'))).toEqual(
+        Array.from(await embedder.embedQuery('gb/t 22239')),
+      );
       const [a, b] = await embedder.embedPassages(['身份鉴别', '访问控制']);
       expect(a!.length).toBe(32);
       expect(Math.hypot(...a!)).toBeCloseTo(1, 5); // normalised
@@ -116,7 +124,10 @@ describe('the optional reranking stage', () => {
     try {
       const docs = path.join(dir, 'docs');
       mkdirSync(docs);
-      writeFileSync(path.join(docs, 'a.md'), '# 一\n\n访问控制：应对登录的用户分配账户和权限。\n\n# 二\n\n访问控制：应授予管理用户所需的最小权限。\n\n# 三\n\n访问控制：应删除多余或无效的访问控制规则。\n');
+      writeFileSync(
+        path.join(docs, 'a.md'),
+        '# 一\n\n访问控制：应对登录的用户分配账户和权限。\n\n# 二\n\n访问控制：应授予管理用户所需的最小权限。\n\n# 三\n\n访问控制：应删除多余或无效的访问控制规则。\n',
+      );
       const library = await engine.openLibrary(path.join(dir, 'r.kb.sqlite'), { create: true });
       await library.ingest([docs]);
       const plain = await library.search('访问控制', { k: 3 });

@@ -13,16 +13,27 @@ afterEach(() => cleanup());
 
 describe('engine log', () => {
   it('writes plain values bare and quotes the rest, so a name holding a newline or escape stays on its line', () => {
-    expect(formatLogEntry('ingest.file-failed', { path: '/docs/GB-T 22239.pdf', code: 'encrypted', pages: 3, ok: false, none: null, gone: undefined })).toBe(
-      'ingest.file-failed path="/docs/GB-T 22239.pdf" code=encrypted pages=3 ok=false none=null',
-    );
-    const forged = formatLogEntry('ingest.file-failed', { path: '/docs/a.md\n2026-01-01T00:00:00.000Z [error] forged\u001b[31m' });
+    expect(
+      formatLogEntry('ingest.file-failed', {
+        path: '/docs/GB-T 22239.pdf',
+        code: 'encrypted',
+        pages: 3,
+        ok: false,
+        none: null,
+        gone: undefined,
+      }),
+    ).toBe('ingest.file-failed path="/docs/GB-T 22239.pdf" code=encrypted pages=3 ok=false none=null');
+    const forged = formatLogEntry('ingest.file-failed', {
+      path: '/docs/a.md\n2026-01-01T00:00:00.000Z [error] forged\u001b[31m',
+    });
     expect(forged).not.toContain('\n');
     expect(forged).not.toContain('\u001b');
     expect(forged).toBe('ingest.file-failed path="/docs/a.md\\n2026-01-01T00:00:00.000Z [error] forged\\u001b[31m"');
     // A paragraph passed by mistake is cut, not written whole.
     expect(formatLogEntry('x', { reason: '很长'.repeat(1000) }).length).toBeLessThan(700);
-    expect(formatLogEntry('library.open', { file: '/资料/等保.kb.sqlite' })).toBe('library.open file=/资料/等保.kb.sqlite');
+    expect(formatLogEntry('library.open', { file: '/资料/等保.kb.sqlite' })).toBe(
+      'library.open file=/资料/等保.kb.sqlite',
+    );
   });
 
   it('keeps lines at or above its level', () => {
@@ -31,7 +42,10 @@ describe('engine log', () => {
     logger.log('debug', 'search', { ms: 3 });
     logger.log('info', 'ingest.done', { indexed: 2 });
     logger.log('error', 'host.engine-failed', { code: 'corrupt' });
-    expect(lines.map((line) => line.replace(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /, ''))).toEqual(['[info] ingest.done indexed=2', '[error] host.engine-failed code=corrupt']);
+    expect(lines.map((line) => line.replace(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /, ''))).toEqual([
+      '[info] ingest.done indexed=2',
+      '[error] host.engine-failed code=corrupt',
+    ]);
   });
 
   it('appends to a file in a folder it creates, and moves it aside as engine.old.log past the size limit', () => {
@@ -40,7 +54,9 @@ describe('engine log', () => {
     const file = path.join(temp.dir, 'logs', 'engine.log');
     const logger = fileLogger(file, 'info');
     logger.log('info', 'host.start', { version: '0.1.0' });
-    expect(readFileSync(file, 'utf8')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \[info\] host\.start version=0\.1\.0\n$/);
+    expect(readFileSync(file, 'utf8')).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \[info\] host\.start version=0\.1\.0\n$/,
+    );
     logger.log('debug', 'search', { ms: 1 });
     expect(readFileSync(file, 'utf8').split('\n')).toHaveLength(2);
     const path250 = `/${'p'.repeat(250)}`;
@@ -62,7 +78,8 @@ describe('engine log', () => {
     cleanup = temp.cleanup;
     const docs = path.join(temp.dir, 'docs');
     mkdirSync(docs);
-    for (const name of ['GBT22239-2019_基本要求.pdf', 'GBT22240_定级指南.docx']) copyFileSync(path.join(CORPUS, 'mlps-office', name), path.join(docs, name));
+    for (const name of ['GBT22239-2019_基本要求.pdf', 'GBT22240_定级指南.docx'])
+      copyFileSync(path.join(CORPUS, 'mlps-office', name), path.join(docs, name));
     writeFileSync(path.join(docs, 'broken.pdf'), '%PDF-1.7\nnot really a PDF\n');
     const lines: string[] = [];
     const engine = await createEngine({ logger: lineLogger((line) => lines.push(line), 'debug') });
@@ -82,7 +99,9 @@ describe('engine log', () => {
       expect(log).toMatch(/\[info\] ingest\.done file=\S+ filesSeen=3 indexed=2 unchanged=0 skipped=0 failed=1 /);
       expect(log).toMatch(/\[warn\] ingest\.file-failed path=\S+broken\.pdf code=\S+ reason=/);
       expect(log.match(/\[debug\] search retrieval=null queryChars=\d+ hits=\d+ ms=\d+/g)).toHaveLength(2);
-      expect(log.match(/\[debug\] ask mode=exact retrieval=lexical questionChars=\d+ status=\w+ citations=\d+ ms=\d+/g)).toHaveLength(2);
+      expect(
+        log.match(/\[debug\] ask mode=exact retrieval=lexical questionChars=\d+ status=\w+ citations=\d+ ms=\d+/g),
+      ).toHaveLength(2);
 
       // Nothing of what was read or asked: every 8-character run of the questions, and of the passages and
       // answers (sampled every 40 characters; the file names are allowed, and long enough runs never collide with them).
@@ -92,9 +111,10 @@ describe('engine log', () => {
         return out;
       };
       const passages = (await library.search('安全', { k: 50 })).map((hit) => hit.text);
-      const leaked = [...questions.flatMap((q) => runs(q, 1)), ...[...passages, ...answers].flatMap((t) => runs(t.replace(/\s+/g, ' '), 40))].filter(
-        (run) => run.trim().length === 8 && log.includes(run),
-      );
+      const leaked = [
+        ...questions.flatMap((q) => runs(q, 1)),
+        ...[...passages, ...answers].flatMap((t) => runs(t.replace(/\s+/g, ' '), 40)),
+      ].filter((run) => run.trim().length === 8 && log.includes(run));
       expect(leaked).toEqual([]);
     } finally {
       await engine.dispose();

@@ -67,7 +67,11 @@ describe('ingestion into a library', () => {
     expect(hit!.headingPath).toEqual(['8 第三级安全要求', '8.1 安全通用要求', '8.1.4.1 身份鉴别']);
     expect(hit!.text).toContain('b）应具有登录失败处理功能');
     expect(hit!.matchedTerms).toEqual(expect.arrayContaining(['登录失败处理']));
-    const text = (storeOf(library).database.prepare('SELECT text FROM documents WHERE id = ?').get(hit!.documentId) as { text: string }).text;
+    const text = (
+      storeOf(library).database.prepare('SELECT text FROM documents WHERE id = ?').get(hit!.documentId) as {
+        text: string;
+      }
+    ).text;
     expect(text.slice(hit!.charStart, hit!.charEnd)).toBe(hit!.text);
   });
 
@@ -101,13 +105,20 @@ describe('ingestion into a library', () => {
     expect(integrity).toBe('ok');
     // No orphans: every FTS row belongs to a chunk of an indexed document, and every chunk has one.
     const db = storeOf(library).database;
-    const chunks = (db.prepare("SELECT count(*) AS n FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.status = 'indexed'").get() as { n: number }).n;
+    const chunks = (
+      db
+        .prepare(
+          "SELECT count(*) AS n FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.status = 'indexed'",
+        )
+        .get() as { n: number }
+    ).n;
     const all = (db.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n;
     expect(all).toBe(chunks);
   });
 
   it('a cancelled run keeps what it committed and the next run finishes the job', async () => {
-    for (let i = 0; i < 5; i++) writeFileSync(path.join(root, `extra-${i}.md`), `# 附加 ${i}\n第${i}份附加文件的正文。\n`);
+    for (let i = 0; i < 5; i++)
+      writeFileSync(path.join(root, `extra-${i}.md`), `# 附加 ${i}\n第${i}份附加文件的正文。\n`);
     const controller = new AbortController();
     const summary = await library.ingest([root], {
       signal: controller.signal,

@@ -32,7 +32,8 @@ const HOSTILE_TEXT = [
   '| a | b |',
   '&lt;b&gt; &amp; 身份鉴别 \\ 反斜杠 *强调* _强调_ ~~删除~~',
 ].join('\n\n');
-const HOSTILE_MARKDOWN = '# 8 安全要求\n\n## 8.1.4.2 身份鉴别 [伪造](javascript:alert(1)) <b>粗</b> `code` *强调*\n\n身份鉴别应采用两种组合的鉴别技术 <script>alert(2)</script>。\n';
+const HOSTILE_MARKDOWN =
+  '# 8 安全要求\n\n## 8.1.4.2 身份鉴别 [伪造](javascript:alert(1)) <b>粗</b> `code` *强调*\n\n身份鉴别应采用两种组合的鉴别技术 <script>alert(2)</script>。\n';
 // A file name that closes a two-backtick code span and starts lines of its own.
 const HOSTILE_NAME = 'x`` y\n## 来源\n[9] 伪造.txt';
 const ESCAPE_NAME = `${ESC}[31mred-name${ESC}[0m.txt`;
@@ -49,7 +50,8 @@ function shown(text: string, { lineBreaks = false } = {}): string {
 function unquote(line: string): { depth: number; content: string } {
   let depth = 0;
   let content = line;
-  for (let marker = /^ {0,3}>[ ]?/.exec(content); marker; marker = /^ {0,3}>[ ]?/.exec(content), depth++) content = content.slice(marker[0].length);
+  for (let marker = /^ {0,3}>[ ]?/.exec(content); marker; marker = /^ {0,3}>[ ]?/.exec(content), depth++)
+    content = content.slice(marker[0].length);
   return { depth, content };
 }
 
@@ -68,7 +70,7 @@ function codeSpans(line: string): { start: number; end: number; content: string 
     }
     const run = /^`+/.exec(line.slice(i))![0];
     let close = -1;
-    for (let j = i + run.length; j < line.length; ) {
+    for (let j = i + run.length; j < line.length;) {
       const next = /`+/.exec(line.slice(j));
       if (!next) break;
       if (next[0].length === run.length) {
@@ -82,7 +84,8 @@ function codeSpans(line: string): { start: number; end: number; content: string 
       continue;
     }
     let content = line.slice(i + run.length, close);
-    if (content.length >= 2 && content.startsWith(' ') && content.endsWith(' ') && content.trim() !== '') content = content.slice(1, -1);
+    if (content.length >= 2 && content.startsWith(' ') && content.endsWith(' ') && content.trim() !== '')
+      content = content.slice(1, -1);
     spans.push({ start: i, end: close + run.length, content });
     i = close + run.length;
   }
@@ -137,7 +140,8 @@ describe('the Markdown working paper of answers citing hostile documents', () =>
     // One conversation, so that one working paper holds the three questions.
     const first = await kb(['ask', '身份鉴别', '--library', library]);
     const conversation = /recorded as conversation (\d+)/.exec(first.stderr)![1]!;
-    for (const question of [HOSTILE_QUESTION, '口令唯一性']) expect((await kb(['ask', question, '--library', library, '--conversation', conversation])).code).toBe(0);
+    for (const question of [HOSTILE_QUESTION, '口令唯一性'])
+      expect((await kb(['ask', question, '--library', library, '--conversation', conversation])).code).toBe(0);
     expect((await kb(['export', '--library', library, '--format', 'md', '--output', output])).code).toBe(0);
     exported = readFileSync(output, 'utf8');
     entries = JSON.parse((await kb(['history', '--library', library, '--json'])).stdout) as HistoryEntry[];
@@ -147,21 +151,23 @@ describe('the Markdown working paper of answers citing hostile documents', () =>
   it('the questions were answered from the hostile documents (the test exercises what it means to)', () => {
     expect(entries.map((e) => e.answer.status)).toEqual(['answered', 'not_found', 'answered']);
     const cited = entries.flatMap((e) => e.answer.citations.map((c) => c.documentPath));
-    for (const name of ['hostile.txt', 'hostile.md', HOSTILE_NAME, ESCAPE_NAME]) expect(cited).toContain(path.join(dir, 'docs', name));
-    expect(entries[0]!.answer.citations.some((c) => c.quote.includes('[1]: javascript:alert(1)') && c.quote.includes(`${ESC}]52;`))).toBe(true);
+    for (const name of ['hostile.txt', 'hostile.md', HOSTILE_NAME, ESCAPE_NAME])
+      expect(cited).toContain(path.join(dir, 'docs', name));
+    expect(
+      entries[0]!.answer.citations.some(
+        (c) => c.quote.includes('[1]: javascript:alert(1)') && c.quote.includes(`${ESC}]52;`),
+      ),
+    ).toBe(true);
   });
 
   it('has exactly the headings, list items and source entries the app wrote', () => {
     const lines = exported.split(/\r\n|\r|\n/); // CommonMark's line endings: a lone CR ends a line
     const blocks = lines.map(unquote);
-    expect(blocks.filter((b) => /^ {0,3}#{1,6}(?:[ \t]|$)/.test(b.content)).map((b) => `${b.depth}:${b.content.split(' ').slice(0, 2).join(' ')}`)).toEqual([
-      '0:# 问答记录',
-      '0:## Q1.',
-      '0:### Sources',
-      '0:## Q2.',
-      '0:## Q3.',
-      '0:### Sources',
-    ]);
+    expect(
+      blocks
+        .filter((b) => /^ {0,3}#{1,6}(?:[ \t]|$)/.test(b.content))
+        .map((b) => `${b.depth}:${b.content.split(' ').slice(0, 2).join(' ')}`),
+    ).toEqual(['0:# 问答记录', '0:## Q1.', '0:### Sources', '0:## Q2.', '0:## Q3.', '0:### Sources']);
     // Setext underlines, thematic breaks, fences, indented code, HTML blocks, link reference definitions: none.
     for (const { content } of blocks) {
       expect(content).not.toMatch(/^ {0,3}(?:=+|-+)[ \t]*$/);
@@ -171,7 +177,9 @@ describe('the Markdown working paper of answers citing hostile documents', () =>
       expect(content).not.toMatch(/^ {0,3}[<[]/);
     }
     const listItems = blocks.filter((b) => /^ {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)/.test(b.content));
-    expect(listItems.every((b) => b.depth === 0 && /^- (Library|Conversation|Exported|Asked|Mode): /.test(b.content))).toBe(true);
+    expect(
+      listItems.every((b) => b.depth === 0 && /^- (Library|Conversation|Exported|Asked|Mode): /.test(b.content)),
+    ).toBe(true);
     expect(listItems).toHaveLength(3 + 2 * entries.length);
     const sourceEntries = blocks.filter((b) => /^\*\*\[\d+\]\*\*/.test(b.content));
     expect(sourceEntries.map((b) => `${b.depth}:${/^\*\*\[(\d+)\]\*\*/.exec(b.content)![1]}`)).toEqual(
@@ -182,11 +190,17 @@ describe('the Markdown working paper of answers citing hostile documents', () =>
   it('holds no link, image, autolink, raw HTML, emphasis or table cell made from document text', () => {
     for (const [index, line] of exported.split(/\r\n|\r|\n/).entries()) {
       // What the app writes with Markdown's meaning: a source entry's number, "not found" in bold, the status name.
-      const appWritten = unquote(line).content.replace(/^\*\*\[\d+\]\*\* /, '').replace(/^\*\*未找到 Not found\.\*\* /, '').replace('status: not_found;', '');
+      const appWritten = unquote(line)
+        .content.replace(/^\*\*\[\d+\]\*\* /, '')
+        .replace(/^\*\*未找到 Not found\.\*\* /, '')
+        .replace('status: not_found;', '');
       const residue = syntaxResidue(appWritten);
       expect(residue, `line ${index + 1}: ${line}`).not.toMatch(/[[\]<`*_~|]/);
       expect(residue, `line ${index + 1}: ${line}`).not.toMatch(/javascript:|:\/\/|www\./i);
-      expect(residue.replace(/&(?:amp|lt|#\d+);/g, '').replace(/^# 问答记录 Q&A record/, ''), `line ${index + 1}: ${line}`).not.toContain('&');
+      expect(
+        residue.replace(/&(?:amp|lt|#\d+);/g, '').replace(/^# 问答记录 Q&A record/, ''),
+        `line ${index + 1}: ${line}`,
+      ).not.toContain('&');
     }
   });
 
@@ -199,13 +213,16 @@ describe('the Markdown working paper of answers citing hostile documents', () =>
   it('quotes every passage and names every file exactly, as a reader reads them back', () => {
     const lines = exported.split('\n');
     const citations = entries.flatMap((e) => e.answer.citations);
-    const sourceLines = lines.map((line, index) => ({ line, index })).filter(({ line }) => /^\*\*\[\d+\]\*\*/.test(line));
+    const sourceLines = lines
+      .map((line, index) => ({ line, index }))
+      .filter(({ line }) => /^\*\*\[\d+\]\*\*/.test(line));
     expect(sourceLines).toHaveLength(citations.length);
     sourceLines.forEach(({ line, index }, k) => {
       const citation = citations[k]!;
       expect(codeSpans(line)[0]?.content).toBe(shown(citation.documentPath, { lineBreaks: true }));
       const quoted: string[] = [];
-      for (let i = index + 2; i < lines.length && lines[i]!.startsWith('>'); i++) quoted.push(readBack(lines[i]!.replace(/^> ?/, '')));
+      for (let i = index + 2; i < lines.length && lines[i]!.startsWith('>'); i++)
+        quoted.push(readBack(lines[i]!.replace(/^> ?/, '')));
       const expected = shown(citation.quote)
         .split(/\r\n|\r|\n/)
         .map((l) => (l.trim() === '' ? '' : l))
@@ -213,7 +230,9 @@ describe('the Markdown working paper of answers citing hostile documents', () =>
       expect(quoted.join('\n')).toBe(expected);
       expect(readBack(line)).toContain(`— ${shown(citation.headingPath.join(' › ')) || '(no heading)'}`);
     });
-    const questionHeadings = lines.filter((line) => /^## Q\d+\. /.test(line)).map((line) => readBack(line.replace(/^## Q\d+\. /, '')));
+    const questionHeadings = lines
+      .filter((line) => /^## Q\d+\. /.test(line))
+      .map((line) => readBack(line.replace(/^## Q\d+\. /, '')));
     expect(questionHeadings).toEqual(entries.map((e) => e.question.split(/\r\n|\r|\n/).join(' ')));
   });
 });

@@ -29,7 +29,11 @@ function libraryRows(file: string): { documents: unknown[]; chunks: unknown[]; f
   const db = new Database(file, { readonly: true });
   try {
     return {
-      documents: db.prepare('SELECT id, path, type, title, size_bytes, content_hash, status, error_code, error, page_count, encoding, text, pipeline, profile FROM documents ORDER BY id').all(),
+      documents: db
+        .prepare(
+          'SELECT id, path, type, title, size_bytes, content_hash, status, error_code, error, page_count, encoding, text, pipeline, profile FROM documents ORDER BY id',
+        )
+        .all(),
       chunks: db.prepare('SELECT * FROM chunks ORDER BY id').all(),
       // The FTS5 index itself (segments of the contentless table): the same words were indexed for the same chunks.
       fts: db.prepare('SELECT * FROM chunks_fts_data ORDER BY id').all(),
@@ -92,8 +96,15 @@ describe('parse workers', () => {
     // One page of 200 000 text lines: pdf.js holds an object per text run, far more than a 32 MiB heap.
     const heavy = path.join(dir, 'heap', 'one-long-page.pdf');
     mkdirSync(path.dirname(heavy));
-    writeFileSync(heavy, makePdf({ pages: [Array.from({ length: 200_000 }, (_, i) => `line ${i} of one very long page of text`)] }));
-    const inputs = [path.join(CORPUS, 'mlps/GB/GBT22240_定级指南.md'), heavy, path.join(OFFICE, 'GBT22240_定级指南.docx')];
+    writeFileSync(
+      heavy,
+      makePdf({ pages: [Array.from({ length: 200_000 }, (_, i) => `line ${i} of one very long page of text`)] }),
+    );
+    const inputs = [
+      path.join(CORPUS, 'mlps/GB/GBT22240_定级指南.md'),
+      heavy,
+      path.join(OFFICE, 'GBT22240_定级指南.docx'),
+    ];
     const library = await engine.openLibrary(path.join(dir, 'heap.kb.sqlite'), { create: true });
     const pool = new ParsePool({ size: 1, resourceLimits: { maxOldGenerationSizeMb: 32 } });
     const summary = await library.ingest(inputs, { parsePool: pool });
@@ -103,11 +114,19 @@ describe('parse workers', () => {
       {
         path: heavy,
         code: 'too-large',
-        reason: expect.stringMatching(/^reading it needed more memory than the parser may use \(32 MiB of heap\): not indexed/),
+        reason: expect.stringMatching(
+          /^reading it needed more memory than the parser may use \(32 MiB of heap\): not indexed/,
+        ),
       },
     ]);
     expect(summary.indexed).toBe(2);
-    expect(library.listDocuments().filter((d) => d.status === 'indexed').map((d) => path.basename(d.path)).sort()).toEqual(['GBT22240_定级指南.docx', 'GBT22240_定级指南.md']);
+    expect(
+      library
+        .listDocuments()
+        .filter((d) => d.status === 'indexed')
+        .map((d) => path.basename(d.path))
+        .sort(),
+    ).toEqual(['GBT22240_定级指南.docx', 'GBT22240_定级指南.md']);
     expect((await library.search('定级对象', { k: 3 })).length).toBeGreaterThan(0);
     await library.dispose();
   }, 180_000);
@@ -116,7 +135,12 @@ describe('parse workers', () => {
     // 2000 pages: several seconds of pdf.js on one thread (3 s for 1000 pages on the 2-core CI machine).
     const folder = path.join(dir, 'cancel');
     mkdirSync(folder);
-    const pages = Array.from({ length: 2000 }, (_, p) => Array.from({ length: 45 }, (_, l) => `Page ${p + 1} line ${l + 1}: audit records shall be retained and protected.`));
+    const pages = Array.from({ length: 2000 }, (_, p) =>
+      Array.from(
+        { length: 45 },
+        (_, l) => `Page ${p + 1} line ${l + 1}: audit records shall be retained and protected.`,
+      ),
+    );
     writeFileSync(path.join(folder, 'long.pdf'), makePdf({ pages }));
     const library = await engine.openLibrary(path.join(dir, 'cancel.kb.sqlite'), { create: true });
     const pool = new ParsePool({ size: 1 });
@@ -139,7 +163,9 @@ describe('parse workers', () => {
       },
     });
     const afterAbort = performance.now() - abortedAt;
-    console.log(`parse pool: cancel during a 2000-page PDF parse ended the run ${afterAbort.toFixed(0)} ms after the abort (${(performance.now() - started).toFixed(0)} ms in all)`);
+    console.log(
+      `parse pool: cancel during a 2000-page PDF parse ended the run ${afterAbort.toFixed(0)} ms after the abort (${(performance.now() - started).toFixed(0)} ms in all)`,
+    );
     expect(abortedAt).toBeGreaterThan(0);
     expect(summary).toMatchObject({ cancelled: true, indexed: 0, failed: [] });
     expect(afterAbort).toBeLessThan(500);
@@ -161,7 +187,14 @@ describe('parse workers', () => {
       const reply = new Promise<ParseWorkerResponse>((resolve, reject) => {
         worker.on('message', (message: ParseWorkerResponse) => {
           messages.push(message);
-          if ('ready' in message) worker.postMessage({ id: 1, bytes: readFileSync(file), filePath: file, tokenizer: { kind: 'estimate', id: 'estimate:cjk-v1' }, options: {} });
+          if ('ready' in message)
+            worker.postMessage({
+              id: 1,
+              bytes: readFileSync(file),
+              filePath: file,
+              tokenizer: { kind: 'estimate', id: 'estimate:cjk-v1' },
+              options: {},
+            });
           else resolve(message);
         });
         worker.once('error', reject);

@@ -13,7 +13,7 @@ import { tempDir, TOKENIZER_DIR } from './helpers.ts';
 
 const PAGES = 6;
 const PER_PAGE = 10;
-const ip = (n: number): string => `10.20.${Math.floor(n / 7) + 1}.${(n * 37) % 250 + 2}`;
+const ip = (n: number): string => `10.20.${Math.floor(n / 7) + 1}.${((n * 37) % 250) + 2}`;
 /** One sshd line of the log: the same words on every line, different digits. */
 const logLine = (n: number): string =>
   `2026-11-03 08:${String(10 + Math.floor(n / 6)).padStart(2, '0')}:${String((n * 13) % 60).padStart(2, '0')} sshd[${1200 + n}]: Accepted password for admin from ${ip(n)} port ${52000 + n * 17}`;
@@ -37,14 +37,22 @@ describe('PDF edge lines: running lines go, content stays', () => {
   });
 
   it('a line that repeats with a number counting the pages goes, at any offset ("- 3 -" on the 5th page)', async () => {
-    const pages = Array.from({ length: 5 }, (_, p) => [`GB/T 22239-2019 printed 2026-11-03 - ${p + 3} -`, `clause ${p + 1} text holds requirement ${p * 11 + 7}`, `${p - 1 < 1 ? 'i' : p - 1}`]);
+    const pages = Array.from({ length: 5 }, (_, p) => [
+      `GB/T 22239-2019 printed 2026-11-03 - ${p + 3} -`,
+      `clause ${p + 1} text holds requirement ${p * 11 + 7}`,
+      `${p - 1 < 1 ? 'i' : p - 1}`,
+    ]);
     const doc = structureDocument(await parsePdf(makePdf({ pages })));
     expect(doc.text).not.toContain('printed');
     for (let p = 0; p < 5; p++) expect(doc.text).toContain(`clause ${p + 1} text holds requirement ${p * 11 + 7}`);
   });
 
   it('a bare number at a page edge is content unless it counts pages', async () => {
-    const pages = [['Total events', '1024'], ['Failed logins', '17'], ['Blocked hosts', '3']];
+    const pages = [
+      ['Total events', '1024'],
+      ['Failed logins', '17'],
+      ['Blocked hosts', '3'],
+    ];
     const doc = structureDocument(await parsePdf(makePdf({ pages })));
     expect(doc.text).toContain('1024');
     expect(doc.text).toContain('17');

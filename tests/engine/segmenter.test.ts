@@ -11,7 +11,16 @@ describe('ChineseSegmenter', () => {
   });
 
   it('keeps clause numbers whole and drops punctuation', () => {
-    expect(segmenter.indexTokens('见 8.1.4.1 身份鉴别，及附录 A.2。')).toEqual(['见', '8.1.4.1', '身份', '鉴别', '身份鉴别', '及', '附录', 'a.2']);
+    expect(segmenter.indexTokens('见 8.1.4.1 身份鉴别，及附录 A.2。')).toEqual([
+      '见',
+      '8.1.4.1',
+      '身份',
+      '鉴别',
+      '身份鉴别',
+      '及',
+      '附录',
+      'a.2',
+    ]);
   });
 
   it('folds full-width Latin and case', () => {

@@ -19,7 +19,10 @@ describe('a library read while another connection writes it', () => {
   it('finds a word the writer added many passages with, after it had searched the small library', async () => {
     const seed = path.join(dir, 'seed');
     mkdirSync(seed);
-    writeFileSync(path.join(seed, 'std.md'), '# 8 第三级安全要求\n\n#### 8.1.4.1 身份鉴别\n\nb）应具有登录失败处理功能，应配置并启用结束会话、限制非法登录次数。\n');
+    writeFileSync(
+      path.join(seed, 'std.md'),
+      '# 8 第三级安全要求\n\n#### 8.1.4.1 身份鉴别\n\nb）应具有登录失败处理功能，应配置并启用结束会话、限制非法登录次数。\n',
+    );
     engine = await createEngine({ tokenizerDir: TOKENIZER_DIR });
     const file = path.join(dir, 'stale.kb.sqlite');
     const writer = await engine.openLibrary(file, { create: true });

@@ -32,29 +32,73 @@ const clause = (c: Citation): string => `${c.standard ?? c.documentTitle} · ${c
 describe('documents know what they are', () => {
   it('reads the standard, title, kind, sector and region from each cover', () => {
     const byFile = new Map(library.listDocuments().map((d) => [path.basename(d.path), d.profile]));
-    expect(byFile.get('GBT22239-2019_基本要求.pdf')).toMatchObject({ standard: 'GB/T 22239-2019', title: '信息安全技术 网络安全等级保护基本要求', kind: 'requirements', sector: null, year: '2019' });
-    expect(byFile.get('GBT22239-2019_基本要求.docx')).toMatchObject({ standard: 'GB/T 22239-2019', title: '信息安全技术 网络安全等级保护基本要求' });
+    expect(byFile.get('GBT22239-2019_基本要求.pdf')).toMatchObject({
+      standard: 'GB/T 22239-2019',
+      title: '信息安全技术 网络安全等级保护基本要求',
+      kind: 'requirements',
+      sector: null,
+      year: '2019',
+    });
+    expect(byFile.get('GBT22239-2019_基本要求.docx')).toMatchObject({
+      standard: 'GB/T 22239-2019',
+      title: '信息安全技术 网络安全等级保护基本要求',
+    });
     expect(byFile.get('GBT28448-2019_测评要求.md')).toMatchObject({ standard: 'GB/T 28448-2019', kind: 'evaluation' });
-    expect(byFile.get('GBT25070-2019_安全设计技术要求.pdf')).toMatchObject({ standard: 'GB/T 25070-2019', kind: 'design' });
+    expect(byFile.get('GBT25070-2019_安全设计技术要求.pdf')).toMatchObject({
+      standard: 'GB/T 25070-2019',
+      kind: 'design',
+    });
     // The cover's OCR says "GB/T2849—2018"; the file name settles it.
-    expect(byFile.get('GBT28449_测评过程指南.md')).toMatchObject({ standard: 'GB/T 28449-2018', kind: 'evaluation-process' });
+    expect(byFile.get('GBT28449_测评过程指南.md')).toMatchObject({
+      standard: 'GB/T 28449-2018',
+      kind: 'evaluation-process',
+    });
     expect(byFile.get('GBT22240_定级指南.pdf')).toMatchObject({ standard: 'GB/T 22240-2020', kind: 'grading' });
-    expect(byFile.get('JRT0071.md')).toMatchObject({ standard: 'JR/T 0071.2-2020', kind: 'requirements', sector: 'finance' });
-    expect(byFile.get('JRT0060.md')).toMatchObject({ standard: 'JR/T 0060-2021', kind: 'requirements', sector: 'securities' });
-    expect(byFile.get('网络安全法.md')).toMatchObject({ title: '中华人民共和国网络安全法', kind: 'law', year: '2016', sector: null });
-    expect(byFile.get('测评机构在沪工作指引规范手册（2025年2月版）.md')).toMatchObject({ kind: 'guidance', region: '上海' });
-    expect(byFile.get('关于对网络安全等级保护有关工作事项进一步说明的函(公网安〔2025〕1846号）.md')).toMatchObject({ standard: '公网安〔2025〕1846号', kind: 'guidance' });
+    expect(byFile.get('JRT0071.md')).toMatchObject({
+      standard: 'JR/T 0071.2-2020',
+      kind: 'requirements',
+      sector: 'finance',
+    });
+    expect(byFile.get('JRT0060.md')).toMatchObject({
+      standard: 'JR/T 0060-2021',
+      kind: 'requirements',
+      sector: 'securities',
+    });
+    expect(byFile.get('网络安全法.md')).toMatchObject({
+      title: '中华人民共和国网络安全法',
+      kind: 'law',
+      year: '2016',
+      sector: null,
+    });
+    expect(byFile.get('测评机构在沪工作指引规范手册（2025年2月版）.md')).toMatchObject({
+      kind: 'guidance',
+      region: '上海',
+    });
+    expect(byFile.get('关于对网络安全等级保护有关工作事项进一步说明的函(公网安〔2025〕1846号）.md')).toMatchObject({
+      standard: '公网安〔2025〕1846号',
+      kind: 'guidance',
+    });
     // Its references list other standards; the guide itself has no number.
-    expect(byFile.get('网络安全等级保护测评高风险判定指引-2025试行稿.md')).toMatchObject({ standard: null, title: '网络安全等级保护测评高风险判定实施指引（试行）' });
-    expect(byFile.get('sp800-53r5-controls.md')).toMatchObject({ standard: 'NIST SP 800-53 Rev. 5', kind: 'requirements' });
+    expect(byFile.get('网络安全等级保护测评高风险判定指引-2025试行稿.md')).toMatchObject({
+      standard: null,
+      title: '网络安全等级保护测评高风险判定实施指引（试行）',
+    });
+    expect(byFile.get('sp800-53r5-controls.md')).toMatchObject({
+      standard: 'NIST SP 800-53 Rev. 5',
+      kind: 'requirements',
+    });
   });
 
-  it('keeps the user\'s corrections when the document is indexed again', async () => {
+  it("keeps the user's corrections when the document is indexed again", async () => {
     const doc = library.listDocuments().find((d) => d.path.endsWith('JRT0060.md'))!;
     expect(library.setDocumentProfile(doc.id, { title: '证券期货业基本要求（自定）', region: '' })).toBe(true);
     await library.ingest([path.join(CORPUS, 'mlps')]); // unchanged: nothing re-read
     let again = library.listDocuments().find((d) => d.id === doc.id)!;
-    expect(again.profile).toMatchObject({ title: '证券期货业基本要求（自定）', region: null, standard: 'JR/T 0060-2021' });
+    expect(again.profile).toMatchObject({
+      title: '证券期货业基本要求（自定）',
+      region: null,
+      standard: 'JR/T 0060-2021',
+    });
     expect(again.profileEdited.sort()).toEqual(['region', 'title']);
     expect(library.setDocumentProfile(doc.id, { title: null, region: null })).toBe(true);
     again = library.listDocuments().find((d) => d.id === doc.id)!;
@@ -104,7 +148,9 @@ describe('standard-aware answers', () => {
     const unit = await ask('L3-CES1-04 怎么测？');
     expect(unit.citations[0]!.standard).toBe('GB/T 28448-2019');
     expect(unit.citations[0]!.quote).toContain('L3-CES1-04');
-    expect(clause((await ask('What does AC-7 require?')).citations[0]!)).toBe('NIST SP 800-53 Rev. 5 · AC-7 Unsuccessful Logon Attempts');
+    expect(clause((await ask('What does AC-7 require?')).citations[0]!)).toBe(
+      'NIST SP 800-53 Rev. 5 · AC-7 Unsuccessful Logon Attempts',
+    );
   });
 
   it('lists a clause once in search, with its other copies', async () => {
@@ -120,22 +166,27 @@ describe('standard-aware answers', () => {
     expect(answer.comparison).toMatchObject({ levels: [2, 3], citations: [1, 2] });
     expect(answer.citations.map((c) => c.standard)).toEqual(['GB/T 22239-2019', 'GB/T 22239-2019']);
     expect(answer.citations.map((c) => c.level)).toEqual([2, 3]);
-    expect(answer.citations[0]!.headingPath.at(-1)!.replace(/^[\d.]+\s*/, '')).toBe(answer.citations[1]!.headingPath.at(-1)!.replace(/^[\d.]+\s*/, ''));
+    expect(answer.citations[0]!.headingPath.at(-1)!.replace(/^[\d.]+\s*/, '')).toBe(
+      answer.citations[1]!.headingPath.at(-1)!.replace(/^[\d.]+\s*/, ''),
+    );
     expect(answer.comparison!.added.length + answer.comparison!.changed.length).toBeGreaterThan(0);
     expect(answer.answer).toContain('第三级比第二级');
   });
 
-  it('reaches the standards\' wording from the words auditors use, and the Chinese law from English', async () => {
+  it("reaches the standards' wording from the words auditors use, and the Chinese law from English", async () => {
     const cites = async (question: string, text: string): Promise<void> => {
       const answer = await ask(question);
       expect(answer.status, question).not.toBe('not_found');
-      expect(answer.citations.some((c) => c.quote.includes(text)), `${question}: ${answer.citations.map(clause).join('; ')}`).toBe(true);
+      expect(
+        answer.citations.some((c) => c.quote.includes(text)),
+        `${question}: ${answer.citations.map(clause).join('; ')}`,
+      ).toBe(true);
     };
     await cites('等保三级日志要留存多久？', '六个月');
     await cites('网络安全法规定网络日志保存多久？', '不少于六个月');
     await cites('三级系统多久做一次等级测评？', '应定期进行等级测评');
     await cites('漏扫多久做一次？', '漏洞');
-    await cites('How long must network logs be retained under China\'s Cybersecurity Law?', '不少于六个月');
+    await cites("How long must network logs be retained under China's Cybersecurity Law?", '不少于六个月');
   });
 
   it('answers a long word held only in part from passages that hold its rare part, not its common one', async () => {

@@ -15,11 +15,29 @@ function pdfLike(pages: string[][]): ParsedSource {
 }
 
 describe('structureDocument on layout-wrapped (PDF) text', () => {
-  const header = (n: number): string => `11/29/26, 1:48 AM GB/T 25070—2019 信息安全技术 网络安全等级保护安全设计技术要求 ${n}`;
+  const header = (n: number): string =>
+    `11/29/26, 1:48 AM GB/T 25070—2019 信息安全技术 网络安全等级保护安全设计技术要求 ${n}`;
   const footer = (n: number): string => `http://127.0.0.1:8765/25070.html ${n}/4`;
   const source = pdfLike([
-    [header(1), '8 第三级安全要求', '8.1 安全通用要求', '8.1.4 安全计算环境', '8.1.4.1 身份鉴别', '本项要求包括：', 'a）应对登录的用户进行身份标识和鉴别，身份标识具有唯一性，身份鉴别信息具有复杂', footer(1)],
-    [header(2), '度要求并定期更换；', 'b）应具有登录失败处理功能，应配置并启用结束会话、限制非法登录次数和当登录连接', '超时自动退出等相关措施；', '每', '3 个月进行一次检查。', footer(2)],
+    [
+      header(1),
+      '8 第三级安全要求',
+      '8.1 安全通用要求',
+      '8.1.4 安全计算环境',
+      '8.1.4.1 身份鉴别',
+      '本项要求包括：',
+      'a）应对登录的用户进行身份标识和鉴别，身份标识具有唯一性，身份鉴别信息具有复杂',
+      footer(1),
+    ],
+    [
+      header(2),
+      '度要求并定期更换；',
+      'b）应具有登录失败处理功能，应配置并启用结束会话、限制非法登录次数和当登录连接',
+      '超时自动退出等相关措施；',
+      '每',
+      '3 个月进行一次检查。',
+      footer(2),
+    ],
     [header(3), '8.1.4.2 访问控制', '应对登录的用户分配账户和权限。', '— 3 —', footer(3)],
     [header(4), '8.1.4.3 安全审计', 'The audit log shall be', 'protected.', footer(4)],
   ]);
@@ -43,7 +61,12 @@ describe('structureDocument on layout-wrapped (PDF) text', () => {
   it('finds headings by clause number and records heading paths and pages', () => {
     const item = doc.blocks.find((b) => b.text.startsWith('b）'))!;
     expect(item.listItem).toBe(true);
-    expect(item.headingPath).toEqual(['8 第三级安全要求', '8.1 安全通用要求', '8.1.4 安全计算环境', '8.1.4.1 身份鉴别']);
+    expect(item.headingPath).toEqual([
+      '8 第三级安全要求',
+      '8.1 安全通用要求',
+      '8.1.4 安全计算环境',
+      '8.1.4.1 身份鉴别',
+    ]);
     const first = doc.blocks.find((b) => b.text.startsWith('a）'))!;
     expect([first.pageStart, first.pageEnd]).toEqual([1, 2]);
     const audit = doc.blocks.find((b) => b.text.startsWith('The audit'))!;
@@ -67,7 +90,10 @@ describe('structureDocument on layout-wrapped (PDF) text', () => {
         { text: '57.3 米以上' },
       ],
     });
-    expect(toc.blocks.filter((b) => b.kind === 'heading').map((b) => b.text)).toEqual(['8 第三级安全要求', '8.1 安全通用要求']);
+    expect(toc.blocks.filter((b) => b.kind === 'heading').map((b) => b.text)).toEqual([
+      '8 第三级安全要求',
+      '8.1 安全通用要求',
+    ]);
   });
 
   it('keeps the repeated-line filter to the edges of pages', () => {
@@ -99,8 +125,18 @@ describe('chunkDocument', () => {
   it('keeps a whole clause with its list items in one chunk under its heading path', () => {
     const clause = chunks.filter((c) => c.headingPath.at(-1) === '8.1.4.1 身份鉴别');
     expect(clause).toHaveLength(1);
-    expect(clause[0]!.headingPath).toEqual(['8 第三级安全要求', '8.1 安全通用要求', '8.1.4 安全计算环境', '8.1.4.1 身份鉴别']);
-    for (const item of ['a）应对登录的用户', 'b）应具有登录失败处理功能', 'c）当进行远程管理时', 'd）应采用口令、密码技术']) {
+    expect(clause[0]!.headingPath).toEqual([
+      '8 第三级安全要求',
+      '8.1 安全通用要求',
+      '8.1.4 安全计算环境',
+      '8.1.4.1 身份鉴别',
+    ]);
+    for (const item of [
+      'a）应对登录的用户',
+      'b）应具有登录失败处理功能',
+      'c）当进行远程管理时',
+      'd）应采用口令、密码技术',
+    ]) {
       expect(clause[0]!.text).toContain(item);
     }
   });

@@ -6,7 +6,11 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UploadRefusedError, UploadStaging, type UploadStagingOptions } from '../../electron/engine/serve/UploadStaging.ts';
+import {
+  UploadRefusedError,
+  UploadStaging,
+  type UploadStagingOptions,
+} from '../../electron/engine/serve/UploadStaging.ts';
 import { tempDir } from './helpers.ts';
 
 describe('UploadStaging', () => {
@@ -16,7 +20,10 @@ describe('UploadStaging', () => {
   });
 
   /** A staging folder and an HTTP server that stages every request's body, answering with the status and reason. */
-  async function staged(options: Partial<UploadStagingOptions> = {}, leftovers: string[] = []): Promise<{ staging: UploadStaging; put: (body: string) => Promise<{ status: number; body: string }> }> {
+  async function staged(
+    options: Partial<UploadStagingOptions> = {},
+    leftovers: string[] = [],
+  ): Promise<{ staging: UploadStaging; put: (body: string) => Promise<{ status: number; body: string }> }> {
     const { dir, cleanup } = tempDir('kb-staging-');
     cleanups.push(cleanup);
     const folder = path.join(dir, 'lib.kb.sqlite.uploads.staging');
@@ -27,7 +34,8 @@ describe('UploadStaging', () => {
     const server: Server = createServer((req, res) => {
       staging.receive(req).then(
         (result) => res.writeHead(201).end(JSON.stringify(result)),
-        (error: unknown) => res.writeHead(error instanceof UploadRefusedError ? error.status : 500).end((error as Error).message),
+        (error: unknown) =>
+          res.writeHead(error instanceof UploadRefusedError ? error.status : 500).end((error as Error).message),
       );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -60,7 +68,9 @@ describe('UploadStaging', () => {
     const { staging, put } = await staged({ ttlMs: 200 });
     const { uploadId } = JSON.parse((await put('# 过期\n')).body) as { uploadId: string };
     await new Promise((resolve) => setTimeout(resolve, 300));
-    await expect(staging.take([uploadId])).rejects.toThrow(/is not waiting here \(added already, expired after an hour.*upload the file again/);
+    await expect(staging.take([uploadId])).rejects.toThrow(
+      /is not waiting here \(added already, expired after an hour.*upload the file again/,
+    );
     expect(readdirSync(staging.dir)).toEqual([]);
   });
 
@@ -71,7 +81,9 @@ describe('UploadStaging', () => {
     expect((await put('c'.repeat(10))).status).toBe(201);
     const full = await put('d');
     expect(full.status).toBe(503);
-    expect(full.body).toMatch(/2 uploaded files are waiting to be added already: add them \(commitUploads\) before uploading more/);
+    expect(full.body).toMatch(
+      /2 uploaded files are waiting to be added already: add them \(commitUploads\) before uploading more/,
+    );
     // Taken by a commit (then moved in or discarded): room again.
     await staging.discard(await staging.take([first.uploadId]));
     expect((await put('e'.repeat(10))).status).toBe(201);

@@ -25,7 +25,10 @@ describe('walkInputs', () => {
     symlinkSync(path.join(root, 'missing.txt'), path.join(root, 'dangling.txt'));
 
     const result = await walkInputs([root], { maxFileBytes: 1024 });
-    expect(result.files.map((f) => path.relative(root, f.path))).toEqual(['a.txt', path.join('b 子目录', '规范 📄.md')]);
+    expect(result.files.map((f) => path.relative(root, f.path))).toEqual([
+      'a.txt',
+      path.join('b 子目录', '规范 📄.md'),
+    ]);
     const reasons = Object.fromEntries(result.skipped.map((s) => [path.relative(root, s.path), s.reason]));
     expect(reasons).toEqual({
       '.git': 'hidden',

@@ -14,39 +14,91 @@ async function layeringErrors(file: string, code: string): Promise<string[]> {
   const messages = result.messages;
   const fatal = messages.filter((m) => m.fatal);
   if (fatal.length > 0) throw new Error(`${file} did not parse: ${fatal.map((m) => m.message).join('; ')}`);
-  return messages.filter((m) => m.severity === 2 && m.ruleId !== null && LAYERING_RULES.has(m.ruleId)).map((m) => m.message);
+  return messages
+    .filter((m) => m.severity === 2 && m.ruleId !== null && LAYERING_RULES.has(m.ruleId))
+    .map((m) => m.message);
 }
 
 describe('import layering (eslint.config.js)', () => {
   it.each([
     ['renderer/src/x.ts', "import fs from 'node:fs';\nexport const a = fs;", /renderer has no Node/],
-    ['renderer/src/x.tsx', "import { readFile } from 'fs/promises';\nexport const a = readFile;", /renderer has no Node/],
-    ['renderer/src/x.ts', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;", /sandboxed web page/],
-    ['renderer/src/x.ts', "import { createEngine } from '../../electron/engine/index.ts';\nexport const a = createEngine;", /only through window\.kb/],
+    [
+      'renderer/src/x.tsx',
+      "import { readFile } from 'fs/promises';\nexport const a = readFile;",
+      /renderer has no Node/,
+    ],
+    [
+      'renderer/src/x.ts',
+      "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;",
+      /sandboxed web page/,
+    ],
+    [
+      'renderer/src/x.ts',
+      "import { createEngine } from '../../electron/engine/index.ts';\nexport const a = createEngine;",
+      /only through window\.kb/,
+    ],
     ['renderer/src/x.ts', "import Database from 'better-sqlite3';\nexport const a = Database;", /belong to the engine/],
     ['renderer/src/x.ts', "export const load = () => import('node:path');", /renderer has no Node/],
-    ['renderer/src/x.ts', "export const load = () => import('pdfjs-dist/legacy/build/pdf.mjs');", /belong to the engine/],
+    [
+      'renderer/src/x.ts',
+      "export const load = () => import('pdfjs-dist/legacy/build/pdf.mjs');",
+      /belong to the engine/,
+    ],
     ['electron/engine/x.ts', "import { app } from 'electron';\nexport const a = app;", /plain Node/],
     ['electron/engine/store/x.ts', "export const load = () => import('electron');", /plain Node/],
-    ['electron/engine/x.ts', "import { App } from '../../renderer/src/App.tsx';\nexport const a = App;", /never imports renderer/],
-    ['electron/main/x.ts', "import { LibraryStore } from '../engine/store/LibraryStore.ts';\nexport const a = LibraryStore;", /public entry/],
+    [
+      'electron/engine/x.ts',
+      "import { App } from '../../renderer/src/App.tsx';\nexport const a = App;",
+      /never imports renderer/,
+    ],
+    [
+      'electron/main/x.ts',
+      "import { LibraryStore } from '../engine/store/LibraryStore.ts';\nexport const a = LibraryStore;",
+      /public entry/,
+    ],
     ['electron/main/x.ts', "export { createEngine } from '../engine/createEngine.ts';", /public entry/],
     ['electron/preload/x.ts', "import fs from 'fs';\nexport const a = fs;", /preload is sandboxed/],
-    ['electron/preload/x.ts', "import { createEngine } from '../engine/index.ts';\nexport const a = createEngine;", /never to the engine/],
+    [
+      'electron/preload/x.ts',
+      "import { createEngine } from '../engine/index.ts';\nexport const a = createEngine;",
+      /never to the engine/,
+    ],
     ['shared/x.ts', "import path from 'node:path';\nexport const a = path;", /shared\/ runs everywhere/],
     ['shared/x.ts', "import type { ReactNode } from 'react';\nexport type A = ReactNode;", /shared\/ runs everywhere/],
-    ['shared/x.ts', "import { Library } from '../electron/engine/index.ts';\nexport const a = Library;", /imports nothing but shared/],
+    [
+      'shared/x.ts',
+      "import { Library } from '../electron/engine/index.ts';\nexport const a = Library;",
+      /imports nothing but shared/,
+    ],
   ])('%s: %j is an error', async (file, code, policy) => {
     const errors = await layeringErrors(file, code);
-    expect(errors.some((message) => policy.test(message)), `errors: ${JSON.stringify(errors)}`).toBe(true);
+    expect(
+      errors.some((message) => policy.test(message)),
+      `errors: ${JSON.stringify(errors)}`,
+    ).toBe(true);
   });
 
   it.each([
-    ['electron/main/x.ts', "import { createEngine } from '../engine/index.ts';\nimport { app } from 'electron';\nimport path from 'node:path';\nexport const a = [createEngine, app, path];"],
-    ['electron/engine/x.ts', "import fs from 'node:fs';\nimport Database from 'better-sqlite3';\nimport type { SearchHit } from '../../shared/types.ts';\nexport const a = [fs, Database];\nexport type A = SearchHit;"],
-    ['electron/preload/x.ts', "import { contextBridge } from 'electron';\nimport type { SearchHit } from '../../shared/types.ts';\nexport const a = contextBridge;\nexport type A = SearchHit;"],
-    ['renderer/src/x.tsx', "import { useState } from 'react';\nimport { create } from 'zustand';\nimport type { SearchHit } from '../../shared/types.ts';\nexport const a = [useState, create];\nexport type A = SearchHit;"],
-    ['renderer/src/x.ts', "import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';\nexport const load = () => import('pdfjs-dist');\nexport const a = workerUrl;"],
+    [
+      'electron/main/x.ts',
+      "import { createEngine } from '../engine/index.ts';\nimport { app } from 'electron';\nimport path from 'node:path';\nexport const a = [createEngine, app, path];",
+    ],
+    [
+      'electron/engine/x.ts',
+      "import fs from 'node:fs';\nimport Database from 'better-sqlite3';\nimport type { SearchHit } from '../../shared/types.ts';\nexport const a = [fs, Database];\nexport type A = SearchHit;",
+    ],
+    [
+      'electron/preload/x.ts',
+      "import { contextBridge } from 'electron';\nimport type { SearchHit } from '../../shared/types.ts';\nexport const a = contextBridge;\nexport type A = SearchHit;",
+    ],
+    [
+      'renderer/src/x.tsx',
+      "import { useState } from 'react';\nimport { create } from 'zustand';\nimport type { SearchHit } from '../../shared/types.ts';\nexport const a = [useState, create];\nexport type A = SearchHit;",
+    ],
+    [
+      'renderer/src/x.ts',
+      "import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';\nexport const load = () => import('pdfjs-dist');\nexport const a = workerUrl;",
+    ],
     ['shared/x.ts', "import type { SearchHit } from './types.ts';\nexport type A = SearchHit;"],
     ['tests/main/x.test.ts', "import fs from 'node:fs';\nimport { app } from 'electron';\nexport const a = [fs, app];"],
   ])('%s: allowed imports are clean', async (file, code) => {

@@ -12,20 +12,26 @@ function items(template: MenuItemConstructorOptions[]): MenuItemConstructorOptio
 describe('application menu', () => {
   const actions = { newLibrary: vi.fn(), openLibrary: vi.fn(), addFolder: vi.fn(), openSettings: vi.fn() };
 
-  it.each(['darwin', 'win32', 'linux'] as const)('has new/open library, add folder, settings and quit with shortcuts on %s', (platform) => {
-    const all = items(appMenuTemplate(actions, { platform, isPackaged: true }));
-    const accelerators = all.map((item) => item.accelerator).filter(Boolean);
-    expect(accelerators).toEqual(expect.arrayContaining(['CmdOrCtrl+N', 'CmdOrCtrl+O', 'CmdOrCtrl+Shift+A', 'CmdOrCtrl+,', 'CmdOrCtrl+Q']));
-    expect(new Set(accelerators).size).toBe(accelerators.length);
-    expect(all.find((item) => item.accelerator === ACCELERATORS.quit)?.role).toBe('quit');
-    expect(all.some((item) => item.role === 'copy')).toBe(true);
-    expect(all.some((item) => item.role === 'toggleDevTools')).toBe(false);
-    expect(all.some((item) => item.role === 'appMenu')).toBe(platform === 'darwin');
-  });
+  it.each(['darwin', 'win32', 'linux'] as const)(
+    'has new/open library, add folder, settings and quit with shortcuts on %s',
+    (platform) => {
+      const all = items(appMenuTemplate(actions, { platform, isPackaged: true }));
+      const accelerators = all.map((item) => item.accelerator).filter(Boolean);
+      expect(accelerators).toEqual(
+        expect.arrayContaining(['CmdOrCtrl+N', 'CmdOrCtrl+O', 'CmdOrCtrl+Shift+A', 'CmdOrCtrl+,', 'CmdOrCtrl+Q']),
+      );
+      expect(new Set(accelerators).size).toBe(accelerators.length);
+      expect(all.find((item) => item.accelerator === ACCELERATORS.quit)?.role).toBe('quit');
+      expect(all.some((item) => item.role === 'copy')).toBe(true);
+      expect(all.some((item) => item.role === 'toggleDevTools')).toBe(false);
+      expect(all.some((item) => item.role === 'appMenu')).toBe(platform === 'darwin');
+    },
+  );
 
   it('calls the actions', () => {
     const all = items(appMenuTemplate(actions, { platform: 'linux', isPackaged: false }));
-    const click = (accelerator: string) => (all.find((item) => item.accelerator === accelerator)?.click as () => void)();
+    const click = (accelerator: string) =>
+      (all.find((item) => item.accelerator === accelerator)?.click as () => void)();
     click(ACCELERATORS.newLibrary);
     click(ACCELERATORS.openLibrary);
     click(ACCELERATORS.addFolder);

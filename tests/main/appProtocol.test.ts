@@ -58,6 +58,8 @@ describe('serveAppRequest', () => {
     expect((await serveAppRequest(new Request('app://kb/missing.js'), root)).status).toBe(404);
     expect((await serveAppRequest(new Request('app://kb/%2e%2e/secret.txt'), root)).status).toBe(404);
     expect((await serveAppRequest(new Request('app://kb/..%2fsecret.txt'), root)).status).toBe(404);
-    expect((await serveAppRequest(new Request('app://kb/index.html', { method: 'POST', body: 'x' }), root)).status).toBe(404);
+    expect(
+      (await serveAppRequest(new Request('app://kb/index.html', { method: 'POST', body: 'x' }), root)).status,
+    ).toBe(404);
   });
 });

@@ -13,7 +13,10 @@ const { createSecurityPolicy } = await import('../../electron/main/securityPolic
 const { createEngine } = await import('../../electron/engine/createEngine.ts');
 const { LibraryService } = await import('../../electron/engine/serve/LibraryService.ts');
 
-type Handler = (event: { senderFrame: { url: string; parent: unknown } | null }, ...args: unknown[]) => Promise<unknown>;
+type Handler = (
+  event: { senderFrame: { url: string; parent: unknown } | null },
+  ...args: unknown[]
+) => Promise<unknown>;
 
 const app = { senderFrame: { url: 'app://kb/index.html', parent: null } };
 const foreign = { senderFrame: { url: 'https://example.com/', parent: null } };
@@ -24,7 +27,9 @@ let service: InstanceType<typeof LibraryService>;
 const handlers = new Map<string, Handler>();
 const showItemInFolder = vi.fn();
 const showOpenDialog = vi.fn(async (options: { properties: string[] }) =>
-  options.properties.includes('openDirectory') ? { canceled: false, filePaths: ['/home/auditor/资料'] } : { canceled: true, filePaths: [] },
+  options.properties.includes('openDirectory')
+    ? { canceled: false, filePaths: ['/home/auditor/资料'] }
+    : { canceled: true, filePaths: [] },
 );
 
 beforeAll(async () => {
@@ -36,7 +41,11 @@ beforeAll(async () => {
   await library.ingest([path.join(dir, '制度.md'), path.join(dir, '记录.md')]);
   service = new LibraryService(library, { version: 'test', transport: 'ipc' });
   const ipcMain = { handle: vi.fn((channel: string, handler: Handler) => handlers.set(channel, handler)) };
-  registerDesktopHandlers(ipcMain as never, createSecurityPolicy({ isPackaged: true, devServerUrl: undefined }), { engine: service, showItemInFolder, showOpenDialog });
+  registerDesktopHandlers(ipcMain as never, createSecurityPolicy({ isPackaged: true, devServerUrl: undefined }), {
+    engine: service,
+    showItemInFolder,
+    showOpenDialog,
+  });
 });
 
 afterAll(async () => {
@@ -87,9 +96,14 @@ describe('kb:desktop:choose', () => {
 
   it('opens the native dialog for the kind asked and answers the chosen paths ([] when cancelled)', async () => {
     await expect(choose('sources')).resolves.toEqual(['/home/auditor/资料']);
-    expect(showOpenDialog.mock.lastCall![0]).toMatchObject({ properties: expect.arrayContaining(['openDirectory', 'multiSelections']) });
+    expect(showOpenDialog.mock.lastCall![0]).toMatchObject({
+      properties: expect.arrayContaining(['openDirectory', 'multiSelections']),
+    });
     await expect(choose('llmFile')).resolves.toEqual([]);
-    expect(showOpenDialog.mock.lastCall![0]).toMatchObject({ properties: ['openFile'], filters: [{ name: 'GGUF', extensions: ['gguf'] }] });
+    expect(showOpenDialog.mock.lastCall![0]).toMatchObject({
+      properties: ['openFile'],
+      filters: [{ name: 'GGUF', extensions: ['gguf'] }],
+    });
     await expect(choose('embeddingFolder')).resolves.toEqual(['/home/auditor/资料']);
   });
 

@@ -12,22 +12,36 @@ describe('validateEngineArgs', () => {
   });
 
   it('passes good arguments through, typed', () => {
-    expect(validateEngineArgs('ask', ['三级系统的身份鉴别有哪些要求？', { mode: 'exact' }])).toEqual(['三级系统的身份鉴别有哪些要求？', { mode: 'exact' }]);
+    expect(validateEngineArgs('ask', ['三级系统的身份鉴别有哪些要求？', { mode: 'exact' }])).toEqual([
+      '三级系统的身份鉴别有哪些要求？',
+      { mode: 'exact' },
+    ]);
     expect(validateEngineArgs('search', ['身份鉴别'])).toEqual(['身份鉴别', {}]);
     expect(validateEngineArgs('search', ['身份鉴别', { k: 5 }])).toEqual(['身份鉴别', { k: 5 }]);
-    expect(validateEngineArgs('passageContext', [{ documentId: 1, charStart: 10, charEnd: 20, quote: 'extra fields of a Citation are dropped' }])).toEqual([
-      { documentId: 1, charStart: 10, charEnd: 20 },
+    expect(
+      validateEngineArgs('passageContext', [
+        { documentId: 1, charStart: 10, charEnd: 20, quote: 'extra fields of a Citation are dropped' },
+      ]),
+    ).toEqual([{ documentId: 1, charStart: 10, charEnd: 20 }]);
+    expect(validateEngineArgs('uploadFiles', [[{ name: '基本要求.pdf', dataBase64: 'JVBERg==' }]])).toEqual([
+      [{ name: '基本要求.pdf', dataBase64: 'JVBERg==' }],
     ]);
-    expect(validateEngineArgs('uploadFiles', [[{ name: '基本要求.pdf', dataBase64: 'JVBERg==' }]])).toEqual([[{ name: '基本要求.pdf', dataBase64: 'JVBERg==' }]]);
     expect(validateEngineArgs('libraryInfo', [])).toEqual([]);
-    expect(validateEngineArgs('ask', ['q', { mode: 'generate', requestId: 'r-1', maxAnswerTokens: 64 }])).toEqual(['q', { mode: 'generate', requestId: 'r-1', maxAnswerTokens: 64 }]);
-    expect(validateEngineArgs('loadLlm', ['/models/chatglm3-6b.Q4_K_M.gguf'])).toEqual(['/models/chatglm3-6b.Q4_K_M.gguf', {}]);
-    expect(validateEngineArgs('loadLlm', ['/m.gguf', { gpu: 'cuda', gpuLayers: 'auto', contextSize: 4096, threads: 1 }])).toEqual([
-      '/m.gguf',
-      { gpu: 'cuda', gpuLayers: 'auto', contextSize: 4096, threads: 1 },
+    expect(validateEngineArgs('ask', ['q', { mode: 'generate', requestId: 'r-1', maxAnswerTokens: 64 }])).toEqual([
+      'q',
+      { mode: 'generate', requestId: 'r-1', maxAnswerTokens: 64 },
     ]);
+    expect(validateEngineArgs('loadLlm', ['/models/chatglm3-6b.Q4_K_M.gguf'])).toEqual([
+      '/models/chatglm3-6b.Q4_K_M.gguf',
+      {},
+    ]);
+    expect(
+      validateEngineArgs('loadLlm', ['/m.gguf', { gpu: 'cuda', gpuLayers: 'auto', contextSize: 4096, threads: 1 }]),
+    ).toEqual(['/m.gguf', { gpu: 'cuda', gpuLayers: 'auto', contextSize: 4096, threads: 1 }]);
     expect(validateEngineArgs('loadLlm', ['/m.gguf', { gpuLayers: 0 }])).toEqual(['/m.gguf', { gpuLayers: 0 }]);
-    expect(validateEngineArgs('setEmbeddingModel', ['/models/bge-small-zh-v1.5'])).toEqual(['/models/bge-small-zh-v1.5']);
+    expect(validateEngineArgs('setEmbeddingModel', ['/models/bge-small-zh-v1.5'])).toEqual([
+      '/models/bge-small-zh-v1.5',
+    ]);
     expect(validateEngineArgs('cancelAsk', ['r-1'])).toEqual(['r-1']);
     expect(validateEngineArgs('modelStatus', [])).toEqual([]);
     expect(validateEngineArgs('unloadLlm', [])).toEqual([]);

@@ -42,7 +42,9 @@ describe('EngineProcess', () => {
     await engine.start({ file: first, create: true });
     expect((await engine.api.libraryInfo()).file).toBe(first);
 
-    const done = new Promise<JobDone>((resolve) => engine.onEvent((event, payload) => event === 'jobDone' && resolve(payload as JobDone)));
+    const done = new Promise<JobDone>((resolve) =>
+      engine.onEvent((event, payload) => event === 'jobDone' && resolve(payload as JobDone)),
+    );
     const { jobId } = await engine.api.ingestPaths([path.join(dir, 'policy.md')]);
     expect(await done).toMatchObject({ jobId, error: null, summary: { indexed: 1 } });
 
@@ -62,11 +64,17 @@ describe('EngineProcess', () => {
     const logDir = path.join(dir, 'logs');
     const { engine, children, mainLog } = engineProcess(logDir);
     await engine.start({ file: path.join(dir, 'crash.kb.sqlite'), create: true });
-    const done = new Promise<JobDone>((resolve) => engine.onEvent((event, payload) => event === 'jobDone' && resolve(payload as JobDone)));
+    const done = new Promise<JobDone>((resolve) =>
+      engine.onEvent((event, payload) => event === 'jobDone' && resolve(payload as JobDone)),
+    );
     // Eleven standards take well over a second to index: the process dies long before the job could end.
     const { jobId } = await engine.api.ingestPaths([MLPS]);
     children[0]!.kill();
-    expect(await done).toEqual({ jobId, summary: null, error: expect.stringMatching(/engine stopped unexpectedly \(exit code 1\); what was indexed before stays/) });
+    expect(await done).toEqual({
+      jobId,
+      summary: null,
+      error: expect.stringMatching(/engine stopped unexpectedly \(exit code 1\); what was indexed before stays/),
+    });
     // The next call starts a new process on the same library, which kept what was committed (one document = one transaction).
     expect((await engine.api.libraryInfo()).file).toBe(path.join(dir, 'crash.kb.sqlite'));
     expect(children).toHaveLength(2);

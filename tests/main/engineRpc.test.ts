@@ -41,7 +41,18 @@ writeFileSync(
 function startHost(libraryFile: string, create: boolean, dataFolder?: string) {
   const worker = new Worker(WORKER);
   const { port1, port2 } = new MessageChannel();
-  worker.postMessage({ kind: 'start', libraryFile, create, version: '9.9.9', tokenizerDir: null, port: port2, ...(dataFolder ? { dataFolder } : {}) }, [port2]);
+  worker.postMessage(
+    {
+      kind: 'start',
+      libraryFile,
+      create,
+      version: '9.9.9',
+      tokenizerDir: null,
+      port: port2,
+      ...(dataFolder ? { dataFolder } : {}),
+    },
+    [port2],
+  );
   const client = new EngineRpcClient(rpcPortFromEventPort(asEventPort(port1)));
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
   const stop = async (): Promise<{ stopped: unknown; code: number }> => {
@@ -100,9 +111,15 @@ describe('engine host over a MessagePort', () => {
   it('sends the engine’s refusals back with their name, and checks arguments on its side too', async () => {
     const { client, stop } = startHost(path.join(dir, 'b.kb.sqlite'), true);
     try {
-      await expect(client.exportConversation(404)).rejects.toMatchObject({ name: 'ServiceError', message: 'no conversation 404 in this library' });
+      await expect(client.exportConversation(404)).rejects.toMatchObject({
+        name: 'ServiceError',
+        message: 'no conversation 404 in this library',
+      });
       await expect(client.search('')).rejects.toThrow(EngineRpcError);
-      await expect(client.search('')).rejects.toMatchObject({ name: 'InvalidArgumentsError', message: 'search: query must not be empty' });
+      await expect(client.search('')).rejects.toMatchObject({
+        name: 'InvalidArgumentsError',
+        message: 'search: query must not be empty',
+      });
       await expect(client.ask('q', { mode: 'generate' })).rejects.toThrow(/need a local LLM/);
     } finally {
       await stop();
@@ -113,16 +130,36 @@ describe('engine host over a MessagePort', () => {
     const { client, stop } = startHost(path.join(dir, 'llm.kb.sqlite'), true, dir);
     try {
       const status = await client.modelStatus();
-      expect(status).toMatchObject({ dataFolder: dir, libraryPath: path.join(dir, 'llm.kb.sqlite'), llm: { state: 'absent' }, embedding: { state: 'off' } });
-      await expect(client.loadLlm(path.join(docs, '基本要求.md'))).rejects.toMatchObject({ name: 'ModelFileError', message: expect.stringMatching(/not a GGUF model file/) });
-      const done = new Promise<JobDone>((resolve) => client.onEvent((event, payload) => event === 'jobDone' && resolve(payload as JobDone)));
+      expect(status).toMatchObject({
+        dataFolder: dir,
+        libraryPath: path.join(dir, 'llm.kb.sqlite'),
+        llm: { state: 'absent' },
+        embedding: { state: 'off' },
+      });
+      await expect(client.loadLlm(path.join(docs, '基本要求.md'))).rejects.toMatchObject({
+        name: 'ModelFileError',
+        message: expect.stringMatching(/not a GGUF model file/),
+      });
+      const done = new Promise<JobDone>((resolve) =>
+        client.onEvent((event, payload) => event === 'jobDone' && resolve(payload as JobDone)),
+      );
       await client.ingestPaths([docs]);
       await done;
       // One thread on the 2-core test machines.
-      expect(await client.loadLlm(STORIES, { gpu: 'cpu', threads: 1 })).toMatchObject({ state: 'loaded', info: { architecture: 'llama' }, fit: { fits: true } });
+      expect(await client.loadLlm(STORIES, { gpu: 'cpu', threads: 1 })).toMatchObject({
+        state: 'loaded',
+        info: { architecture: 'llama' },
+        fit: { fits: true },
+      });
       const tokens: EngineEvents['answerToken'][] = [];
-      client.onEvent((event, payload) => event === 'answerToken' && tokens.push(payload as EngineEvents['answerToken']));
-      const reply = await client.ask('对登录用户的身份鉴别有哪些要求？', { mode: 'generate', requestId: 'rpc-1', maxAnswerTokens: 16 });
+      client.onEvent(
+        (event, payload) => event === 'answerToken' && tokens.push(payload as EngineEvents['answerToken']),
+      );
+      const reply = await client.ask('对登录用户的身份鉴别有哪些要求？', {
+        mode: 'generate',
+        requestId: 'rpc-1',
+        maxAnswerTokens: 16,
+      });
       expect(reply.answer.generation).toMatchObject({ stopReason: 'maxTokens', tokens: 16 });
       expect(tokens.length).toBeGreaterThan(0);
       expect(tokens.every((t) => t.requestId === 'rpc-1')).toBe(true);
@@ -157,7 +194,11 @@ describe('engine host over a MessagePort', () => {
 describe('serveEngineRpc', () => {
   it('calls only EngineApi methods, never other members of the served object', async () => {
     const { port1, port2 } = new MessageChannel();
-    const served = { libraryInfo: async () => 'info', dispose: async () => 'disposed!', onEvent: () => () => undefined } as unknown as ServedEngine;
+    const served = {
+      libraryInfo: async () => 'info',
+      dispose: async () => 'disposed!',
+      onEvent: () => () => undefined,
+    } as unknown as ServedEngine;
     const stopServing = serveEngineRpc(rpcPortFromNode(port2), served);
     const replies: unknown[] = [];
     const answered = new Promise<void>((resolve) =>
@@ -169,7 +210,12 @@ describe('serveEngineRpc', () => {
     port1.postMessage({ kind: 'call', id: 1, method: 'dispose', args: [] });
     port1.postMessage({ kind: 'call', id: 2, method: 'libraryInfo', args: [] });
     await answered;
-    expect(replies).toContainEqual({ kind: 'reply', id: 1, ok: false, error: { name: 'InvalidArgumentsError', message: 'dispose: no such method' } });
+    expect(replies).toContainEqual({
+      kind: 'reply',
+      id: 1,
+      ok: false,
+      error: { name: 'InvalidArgumentsError', message: 'dispose: no such method' },
+    });
     expect(replies).toContainEqual({ kind: 'reply', id: 2, ok: true, result: 'info' });
     stopServing();
     port1.close();

@@ -6,7 +6,8 @@ import { ENGINE_METHODS } from '../../shared/engineApi.ts';
 
 vi.mock('electron', () => ({}));
 
-const { registerEngineHandlers, engineChannel, UntrustedSenderError } = await import('../../electron/main/ipcHandlers.ts');
+const { registerEngineHandlers, engineChannel, UntrustedSenderError } =
+  await import('../../electron/main/ipcHandlers.ts');
 const { createSecurityPolicy } = await import('../../electron/main/securityPolicy.ts');
 const { EngineRpcClient } = await import('../../electron/engine/index.ts');
 const { rpcPortFromNode } = await import('../../electron/engine/rpc/rpcPort.ts');
@@ -17,7 +18,10 @@ type Handler = (event: { senderFrame: { url: string; parent: unknown } | null },
 // The engine side: records what reaches it.
 const calls: [string, unknown[]][] = [];
 const served = Object.fromEntries(
-  ENGINE_METHODS.map((method) => [method, async (...args: unknown[]) => (calls.push([method, args]), { method, args })]),
+  ENGINE_METHODS.map((method) => [
+    method,
+    async (...args: unknown[]) => (calls.push([method, args]), { method, args }),
+  ]),
 ) as unknown as Parameters<typeof serveEngineRpc>[1];
 (served as unknown as { onEvent: () => () => void }).onEvent = () => () => undefined;
 const { port1, port2 } = new MessageChannel();
@@ -27,7 +31,11 @@ afterAll(() => rpc.dispose());
 
 const handlers = new Map<string, Handler>();
 const ipcMain = { handle: vi.fn((channel: string, handler: Handler) => handlers.set(channel, handler)) };
-registerEngineHandlers(ipcMain as unknown as Parameters<typeof registerEngineHandlers>[0], createSecurityPolicy({ isPackaged: true, devServerUrl: undefined }), rpc);
+registerEngineHandlers(
+  ipcMain as unknown as Parameters<typeof registerEngineHandlers>[0],
+  createSecurityPolicy({ isPackaged: true, devServerUrl: undefined }),
+  rpc,
+);
 
 const app = { senderFrame: { url: 'app://kb/index.html', parent: null } };
 const foreign = { senderFrame: { url: 'https://example.com/', parent: null } };
@@ -40,8 +48,13 @@ describe('engine channels', () => {
 
   it('forwards checked arguments over the RPC to the engine, and its answer back', async () => {
     const ask = handlers.get(engineChannel('ask'))!;
-    await expect(ask(app, '三级系统的身份鉴别有哪些要求？')).resolves.toEqual({ method: 'ask', args: ['三级系统的身份鉴别有哪些要求？', {}] });
-    await expect(handlers.get(engineChannel('ingestPaths'))!(app, ['/home/auditor/资料'])).resolves.toMatchObject({ args: [['/home/auditor/资料']] });
+    await expect(ask(app, '三级系统的身份鉴别有哪些要求？')).resolves.toEqual({
+      method: 'ask',
+      args: ['三级系统的身份鉴别有哪些要求？', {}],
+    });
+    await expect(handlers.get(engineChannel('ingestPaths'))!(app, ['/home/auditor/资料'])).resolves.toMatchObject({
+      args: [['/home/auditor/资料']],
+    });
     // Extra fields of a Citation are dropped before they leave main.
     await handlers.get(engineChannel('passageContext'))!(app, { documentId: 1, charStart: 2, charEnd: 3, quote: 'x' });
     expect(calls.at(-1)).toEqual(['passageContext', [{ documentId: 1, charStart: 2, charEnd: 3 }]]);
@@ -59,7 +72,9 @@ describe('engine channels', () => {
 
   it('refuses invalid arguments before anything is sent', () => {
     const before = calls.length;
-    expect(() => handlers.get(engineChannel('ask'))!(app, { toString: () => 'q' })).toThrow(/question must be a string/);
+    expect(() => handlers.get(engineChannel('ask'))!(app, { toString: () => 'q' })).toThrow(
+      /question must be a string/,
+    );
     expect(() => handlers.get(engineChannel('search'))!(app, 'q', { k: 1e9 })).toThrow(/between 1 and 50/);
     expect(() => handlers.get(engineChannel('ingestPaths'))!(app, '/etc')).toThrow(/paths must be an array/);
     expect(() => handlers.get(engineChannel('libraryInfo'))!(app, 'extra')).toThrow(/at most 0 arguments/);

@@ -11,10 +11,20 @@ import { ENGINE_METHODS } from '../../shared/engineApi.ts';
 const fake = vi.hoisted(() => {
   const appListeners = new Map<string, (...args: unknown[]) => void>();
   const windows: { options: unknown; url?: string; sent: unknown[][] }[] = [];
-  const children: { modulePath: string; env?: Record<string, string | undefined> | undefined; messages: unknown[]; transfers: unknown[][]; exit?: (code: number) => void }[] = [];
+  const children: {
+    modulePath: string;
+    env?: Record<string, string | undefined> | undefined;
+    messages: unknown[];
+    transfers: unknown[][];
+    exit?: (code: number) => void;
+  }[] = [];
   const ports: { listeners: Map<string, (...args: unknown[]) => void>; posted: unknown[]; started: boolean }[] = [];
   class FakePort {
-    readonly record = { listeners: new Map<string, (...args: unknown[]) => void>(), posted: [] as unknown[], started: false };
+    readonly record = {
+      listeners: new Map<string, (...args: unknown[]) => void>(),
+      posted: [] as unknown[],
+      started: false,
+    };
     constructor() {
       ports.push(this.record);
     }
@@ -80,7 +90,13 @@ const fake = vi.hoisted(() => {
       },
       utilityProcess: {
         fork: vi.fn((modulePath: string, _args: string[], options: { env?: Record<string, string | undefined> }) => {
-          const child = { modulePath, env: options.env, messages: [] as unknown[], transfers: [] as unknown[][], exit: undefined as ((code: number) => void) | undefined };
+          const child = {
+            modulePath,
+            env: options.env,
+            messages: [] as unknown[],
+            transfers: [] as unknown[][],
+            exit: undefined as ((code: number) => void) | undefined,
+          };
           children.push(child);
           return {
             postMessage: (message: unknown, transfer: unknown[] = []) => {
@@ -160,7 +176,10 @@ describe('electron/main/index.ts', () => {
     const channels = electron.ipcMain.handle.mock.calls.map(([channel]) => channel);
     expect(channels).toHaveLength(ENGINE_METHODS.length + 2);
     expect(channels.filter((channel) => /^kb:engine:\w+$/.test(channel))).toHaveLength(ENGINE_METHODS.length);
-    expect(channels.filter((channel) => !/^kb:engine:\w+$/.test(channel)).sort()).toEqual(['kb:desktop:choose', 'kb:desktop:revealDocument']);
+    expect(channels.filter((channel) => !/^kb:engine:\w+$/.test(channel)).sort()).toEqual([
+      'kb:desktop:choose',
+      'kb:desktop:revealDocument',
+    ]);
     expect(electron.Menu.setApplicationMenu).toHaveBeenCalledTimes(1);
 
     expect(windows).toHaveLength(1);

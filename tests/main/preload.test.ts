@@ -5,20 +5,30 @@ import { ENGINE_METHODS } from '../../shared/engineApi.ts';
 
 const electron = vi.hoisted(() => ({
   contextBridge: { exposeInMainWorld: vi.fn() },
-  ipcRenderer: { invoke: vi.fn(async (..._args: unknown[]): Promise<unknown> => ({ ok: true })), on: vi.fn(), removeListener: vi.fn(), send: vi.fn() },
+  ipcRenderer: {
+    invoke: vi.fn(async (..._args: unknown[]): Promise<unknown> => ({ ok: true })),
+    on: vi.fn(),
+    removeListener: vi.fn(),
+    send: vi.fn(),
+  },
   webUtils: { getPathForFile: vi.fn(() => '/home/auditor/基本要求.pdf') },
 }));
 vi.mock('electron', () => electron);
 
 await import('../../electron/preload/index.ts');
 const { readableIpcError } = await import('../../electron/preload/kbBridge.ts');
-const [name, api] = electron.contextBridge.exposeInMainWorld.mock.calls[0] as [string, Record<string, (...args: unknown[]) => unknown>];
+const [name, api] = electron.contextBridge.exposeInMainWorld.mock.calls[0] as [
+  string,
+  Record<string, (...args: unknown[]) => unknown>,
+];
 
 describe('preload', () => {
   it('exposes window.kb with exactly the EngineApi methods, onEvent, pathForFile and the two desktop actions', () => {
     expect(electron.contextBridge.exposeInMainWorld).toHaveBeenCalledTimes(1);
     expect(name).toBe('kb');
-    expect(Object.keys(api).sort()).toEqual([...ENGINE_METHODS, 'onEvent', 'pathForFile', 'revealDocument', 'choose'].sort());
+    expect(Object.keys(api).sort()).toEqual(
+      [...ENGINE_METHODS, 'onEvent', 'pathForFile', 'revealDocument', 'choose'].sort(),
+    );
     for (const value of Object.values(api)) {
       expect(typeof value).toBe('function');
       expect(value).not.toBe(electron.ipcRenderer.invoke);
@@ -28,7 +38,9 @@ describe('preload', () => {
 
   it('invokes each method on its own channel with its arguments only', async () => {
     await api.ask!('三级系统对身份鉴别有哪些要求？', { mode: 'exact' });
-    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('kb:engine:ask', '三级系统对身份鉴别有哪些要求？', { mode: 'exact' });
+    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('kb:engine:ask', '三级系统对身份鉴别有哪些要求？', {
+      mode: 'exact',
+    });
     await api.libraryInfo!();
     expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('kb:engine:libraryInfo');
     for (const method of ENGINE_METHODS) {
@@ -38,16 +50,27 @@ describe('preload', () => {
   });
 
   it('rejects with the engine’s message, without Electron’s prefix', async () => {
-    electron.ipcRenderer.invoke.mockRejectedValueOnce(new Error("Error invoking remote method 'kb:engine:removeDocument': ServiceError: no document 7 in this library"));
-    await expect(api.removeDocument!(7)).rejects.toMatchObject({ name: 'ServiceError', message: 'no document 7 in this library' });
-    expect(readableIpcError(new Error("Error invoking remote method 'kb:engine:ask': EngineStopped: the engine was stopped")).message).toBe('the engine was stopped');
+    electron.ipcRenderer.invoke.mockRejectedValueOnce(
+      new Error("Error invoking remote method 'kb:engine:removeDocument': ServiceError: no document 7 in this library"),
+    );
+    await expect(api.removeDocument!(7)).rejects.toMatchObject({
+      name: 'ServiceError',
+      message: 'no document 7 in this library',
+    });
+    expect(
+      readableIpcError(new Error("Error invoking remote method 'kb:engine:ask': EngineStopped: the engine was stopped"))
+        .message,
+    ).toBe('the engine was stopped');
     expect(readableIpcError(new Error('other')).message).toBe('other');
   });
 
   it('onEvent passes the event name and payload, never the IPC event, and unsubscribes', () => {
     const listener = vi.fn();
     const unsubscribe = api.onEvent!(listener) as () => void;
-    const [channel, forward] = electron.ipcRenderer.on.mock.calls.at(-1) as [string, (event: unknown, message: unknown) => void];
+    const [channel, forward] = electron.ipcRenderer.on.mock.calls.at(-1) as [
+      string,
+      (event: unknown, message: unknown) => void,
+    ];
     expect(channel).toBe('kb:event');
     const ipcEvent = { sender: electron.ipcRenderer, senderId: 0 };
     forward(ipcEvent, { event: 'jobDone', payload: { jobId: 'j', summary: null, error: null } });
@@ -75,7 +98,14 @@ describe('preload', () => {
     expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('kb:desktop:revealDocument', 7);
     await api.choose!('llmFile');
     expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith('kb:desktop:choose', 'llmFile');
-    electron.ipcRenderer.invoke.mockRejectedValueOnce(new Error("Error invoking remote method 'kb:desktop:revealDocument': DesktopActionError: document 9 is not in this library"));
-    await expect(api.revealDocument!(9)).rejects.toMatchObject({ name: 'DesktopActionError', message: 'document 9 is not in this library' });
+    electron.ipcRenderer.invoke.mockRejectedValueOnce(
+      new Error(
+        "Error invoking remote method 'kb:desktop:revealDocument': DesktopActionError: document 9 is not in this library",
+      ),
+    );
+    await expect(api.revealDocument!(9)).rejects.toMatchObject({
+      name: 'DesktopActionError',
+      message: 'document 9 is not in this library',
+    });
   });
 });

@@ -6,10 +6,12 @@ import { describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => ({ BrowserWindow: vi.fn() }));
 
-const { contentSecurityPolicy, devContentSecurityPolicy } = await import('../../electron/main/contentSecurityPolicy.ts');
+const { contentSecurityPolicy, devContentSecurityPolicy } =
+  await import('../../electron/main/contentSecurityPolicy.ts');
 const { secureWebPreferences, mainWindowOptions } = await import('../../electron/main/createMainWindow.ts');
 const security = await import('../../electron/main/securityPolicy.ts');
-const { applySessionPolicy, createSecurityPolicy, hardenWebContents, isAllowedRequestUrl, isTrustedSender, startUrl } = security;
+const { applySessionPolicy, createSecurityPolicy, hardenWebContents, isAllowedRequestUrl, isTrustedSender, startUrl } =
+  security;
 
 const production = createSecurityPolicy({ isPackaged: true, devServerUrl: undefined });
 const development = createSecurityPolicy({ isPackaged: false, devServerUrl: 'http://localhost:5173' });
@@ -40,7 +42,8 @@ describe('web preferences', () => {
 });
 
 describe('content security policy', () => {
-  const directives = (policy: string) => new Map(policy.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]));
+  const directives = (policy: string) =>
+    new Map(policy.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]));
 
   it('allows scripts and everything else only from the app itself', () => {
     const csp = directives(contentSecurityPolicy());
@@ -85,16 +88,23 @@ describe('network request filter', () => {
   });
 
   it('never trusts a dev server URL that is remote or comes with a packaged app', () => {
-    expect(createSecurityPolicy({ isPackaged: false, devServerUrl: 'http://example.com:5173' }).devServerOrigin).toBeNull();
-    expect(createSecurityPolicy({ isPackaged: false, devServerUrl: 'https://localhost:5173' }).devServerOrigin).toBeNull();
-    expect(createSecurityPolicy({ isPackaged: true, devServerUrl: 'http://localhost:5173' }).devServerOrigin).toBeNull();
+    expect(
+      createSecurityPolicy({ isPackaged: false, devServerUrl: 'http://example.com:5173' }).devServerOrigin,
+    ).toBeNull();
+    expect(
+      createSecurityPolicy({ isPackaged: false, devServerUrl: 'https://localhost:5173' }).devServerOrigin,
+    ).toBeNull();
+    expect(
+      createSecurityPolicy({ isPackaged: true, devServerUrl: 'http://localhost:5173' }).devServerOrigin,
+    ).toBeNull();
     expect(startUrl(production)).toBe('app://kb/index.html');
     expect(startUrl(development)).toBe('http://localhost:5173/');
   });
 
   it('is installed on the session, with every permission refused', () => {
     let filter: ((details: { url: string }, callback: (response: { cancel: boolean }) => void) => void) | undefined;
-    let requestPermission: ((wc: unknown, permission: string, callback: (granted: boolean) => void) => void) | undefined;
+    let requestPermission:
+      ((wc: unknown, permission: string, callback: (granted: boolean) => void) => void) | undefined;
     let checkPermission: (() => boolean) | undefined;
     const session = {
       webRequest: { onBeforeRequest: vi.fn((listener: typeof filter) => (filter = listener)) },

@@ -5,7 +5,16 @@
 // uploads); a file grown past the size limit after the listing was read whole (300 MB → out of memory); a cancel
 // during a long read waited for the whole file.
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, readFileSync, openSync, ftruncateSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  openSync,
+  ftruncateSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine, type Library } from '../../electron/engine/index.ts';
@@ -36,7 +45,8 @@ describe('files that change after their folder was read', () => {
   function threeNotes(name: string): { folder: string; target: string } {
     const folder = path.join(dir, name);
     mkdirSync(folder);
-    for (const note of ['a', 'b', 'c']) writeFileSync(path.join(folder, `${note}.md`), `# ${note}\n\n应每日对重要数据进行本地备份，记录${note}。\n`);
+    for (const note of ['a', 'b', 'c'])
+      writeFileSync(path.join(folder, `${note}.md`), `# ${note}\n\n应每日对重要数据进行本地备份，记录${note}。\n`);
     return { folder, target: path.join(folder, 'b.md') };
   }
 
@@ -63,7 +73,15 @@ describe('files that change after their folder was read', () => {
       execFileSync('mkfifo', [file]);
     });
     expect(summary.indexed).toBe(2);
-    expect(summary.failed).toEqual([{ path: target, code: 'unreadable', reason: expect.stringMatching(/^a named pipe \(FIFO\) took the place of this file after its folder was read: not read$/) as unknown }]);
+    expect(summary.failed).toEqual([
+      {
+        path: target,
+        code: 'unreadable',
+        reason: expect.stringMatching(
+          /^a named pipe \(FIFO\) took the place of this file after its folder was read: not read$/,
+        ) as unknown,
+      },
+    ]);
   }, 20_000);
 
   it('a file grown past the size limit after the listing: too large, read no further than the limit', async () => {
@@ -79,7 +97,13 @@ describe('files that change after their folder was read', () => {
       { maxFileBytes: MiB },
     );
     expect(summary.indexed).toBe(2);
-    expect(summary.failed).toEqual([{ path: target, code: 'too-large', reason: '300.0 MiB is over the 1.0 MiB size limit (it grew after its folder was read)' }]);
+    expect(summary.failed).toEqual([
+      {
+        path: target,
+        code: 'too-large',
+        reason: '300.0 MiB is over the 1.0 MiB size limit (it grew after its folder was read)',
+      },
+    ]);
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(100 * MiB);
   }, 60_000);
 
@@ -89,17 +113,30 @@ describe('files that change after their folder was read', () => {
     const ingest = async (name: string, grow: boolean) => {
       const { folder, target } = threeNotes(name);
       const args = ['ingest', folder, '--library', path.join(dir, `${name}.kb.sqlite`), '--json', '--max-file-mb', '1'];
-      const run = await runKb(args, grow ? { nodeOptions: ['--import', GROW_AFTER_LISTING], env: { KB_GROW_FILE: target, KB_GROW_MIB: '100' } } : {});
+      const run = await runKb(
+        args,
+        grow
+          ? { nodeOptions: ['--import', GROW_AFTER_LISTING], env: { KB_GROW_FILE: target, KB_GROW_MIB: '100' } }
+          : {},
+      );
       expect(run.signal, run.stderr).toBe(null);
       expect(run.peakRssMb).not.toBeNull();
       return { run, summary: JSON.parse(run.stdout) as IngestSummary, target };
     };
     const plain = await ingest('kb-plain', false);
     const grown = await ingest('kb-grown', true);
-    console.log(`changing inputs: kb ingest of a file grown to 100 MiB after listing (1 MiB limit): peak RSS ${grown.run.peakRssMb} MiB; same folder not grown: ${plain.run.peakRssMb} MiB`);
+    console.log(
+      `changing inputs: kb ingest of a file grown to 100 MiB after listing (1 MiB limit): peak RSS ${grown.run.peakRssMb} MiB; same folder not grown: ${plain.run.peakRssMb} MiB`,
+    );
     expect(plain.summary).toMatchObject({ indexed: 3, failed: [] });
     expect(grown.summary.indexed).toBe(2);
-    expect(grown.summary.failed).toEqual([{ path: grown.target, code: 'too-large', reason: '100.0 MiB is over the 1.0 MiB size limit (it grew after its folder was read)' }]);
+    expect(grown.summary.failed).toEqual([
+      {
+        path: grown.target,
+        code: 'too-large',
+        reason: '100.0 MiB is over the 1.0 MiB size limit (it grew after its folder was read)',
+      },
+    ]);
     expect(grown.summary.bytesRead).toBeLessThan(MiB);
     // Half the file: read whole it costs at least its size (before the fix: 1205 MiB against 212 MiB).
     expect(grown.run.peakRssMb! - plain.run.peakRssMb!).toBeLessThan(50);
@@ -130,13 +167,18 @@ describe('files that change after their folder was read', () => {
   }, 60_000);
 
   // /proc/self/status reports a size of 0 and holds more: the same as a file that grows between fstat and its end.
-  it.runIf(existsSync('/proc/self/status'))('a file that holds more than its descriptor reported is read up to the limit only', async () => {
-    const whole = readFileSync('/proc/self/status');
-    await expect(readListedFile('/proc/self/status', 100)).rejects.toThrow('over the 0.0 MiB size limit: the file grew while it was read');
-    const read = await readListedFile('/proc/self/status', MiB);
-    expect(read.length).toBeGreaterThan(100);
-    expect(read.subarray(0, 5).toString()).toBe(whole.subarray(0, 5).toString()); // "Name:"
-  });
+  it.runIf(existsSync('/proc/self/status'))(
+    'a file that holds more than its descriptor reported is read up to the limit only',
+    async () => {
+      const whole = readFileSync('/proc/self/status');
+      await expect(readListedFile('/proc/self/status', 100)).rejects.toThrow(
+        'over the 0.0 MiB size limit: the file grew while it was read',
+      );
+      const read = await readListedFile('/proc/self/status', MiB);
+      expect(read.length).toBeGreaterThan(100);
+      expect(read.subarray(0, 5).toString()).toBe(whole.subarray(0, 5).toString()); // "Name:"
+    },
+  );
 
   it('the library keeps serving afterwards: the next ingestion of the same folders works', async () => {
     rmSync(path.join(dir, 'fifo', 'b.md'));

@@ -93,7 +93,13 @@ describe('search and ask while an ingestion runs', () => {
       documents: (db.prepare("SELECT count(*) AS n FROM documents WHERE status = 'indexed'").get() as { n: number }).n,
       chunks: (db.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n,
       fts: (db.prepare('SELECT count(*) AS n FROM chunks_fts').get() as { n: number }).n,
-      empty: (db.prepare("SELECT count(*) AS n FROM documents d WHERE d.status = 'indexed' AND NOT EXISTS (SELECT 1 FROM chunks c WHERE c.document_id = d.id)").get() as { n: number }).n,
+      empty: (
+        db
+          .prepare(
+            "SELECT count(*) AS n FROM documents d WHERE d.status = 'indexed' AND NOT EXISTS (SELECT 1 FROM chunks c WHERE c.document_id = d.id)",
+          )
+          .get() as { n: number }
+      ).n,
     }));
 
     const questions = ['三级系统对身份鉴别有哪些要求？', '登录失败处理', '网络安全法 关键信息基础设施', '数据备份恢复'];
@@ -107,7 +113,8 @@ describe('search and ask while an ingestion runs', () => {
         t = performance.now();
         const { answer } = await reader.ask(question); // recorded: a write beside the writer
         askMs.push(performance.now() - t);
-        if (answer.status === 'answered' && answer.citations.length === 0) errors.push(`ask "${question}": an answer without citations`);
+        if (answer.status === 'answered' && answer.citations.length === 0)
+          errors.push(`ask "${question}": an answer without citations`);
         // Opening the library (as the app does at start) while the writer holds its lock.
         t = performance.now();
         await (await engine.openLibrary(libraryFile)).dispose();
@@ -155,7 +162,8 @@ describe('search and ask while an ingestion runs', () => {
     expect(searchMs.length).toBeGreaterThanOrEqual(3);
     // The reader saw the ingestion progress (committed documents appear while it runs), never going backwards.
     expect(documentsSeen.at(-1)!).toBeGreaterThan(documentsSeen[0]!);
-    for (let i = 1; i < documentsSeen.length; i++) expect(documentsSeen[i]!).toBeGreaterThanOrEqual(documentsSeen[i - 1]!);
+    for (let i = 1; i < documentsSeen.length; i++)
+      expect(documentsSeen[i]!).toBeGreaterThanOrEqual(documentsSeen[i - 1]!);
     // Loose: a read waits at most for one document's transaction (busy timeout 5 s), never fails.
     expect(Math.max(...searchMs, ...askMs)).toBeLessThan(10_000);
   });

@@ -22,7 +22,8 @@ const PAGE = 4096;
 const BAD_LIBRARIES: BadLibrary[] = [
   {
     name: 'random bytes behind a SQLite header',
-    make: (file) => writeFileSync(file, Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), randomBytes(64 * 1024)])),
+    make: (file) =>
+      writeFileSync(file, Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), randomBytes(64 * 1024)])),
     code: 'corrupt',
     message: /is damaged \(file is not a database\); restore it from a backup$/,
   },
@@ -74,7 +75,8 @@ const BAD_LIBRARIES: BadLibrary[] = [
       db.close();
     },
     code: 'newer-version',
-    message: /was written by a newer version of this app \(schema 99, .*\): update the app to open it; the file was not changed$/,
+    message:
+      /was written by a newer version of this app \(schema 99, .*\): update the app to open it; the file was not changed$/,
   },
 ];
 
@@ -100,38 +102,48 @@ describe('a library file that is damaged or not a library', () => {
     cleanup?.();
   });
 
-  it.each(BAD_LIBRARIES)('$name: refused by the engine with a clear message, untouched', async ({ name, make, code, message }) => {
-    const file = path.join(dir, `${name.replace(/\W+/g, '-')}.kb.sqlite`);
-    make(file, good);
-    const before = sha256File(file);
-    for (const create of [false, true]) {
-      const error = await engine.openLibrary(file, { create }).then(
-        () => null,
-        (e: unknown) => e,
-      );
-      expect(error, `${name} (create: ${create}) should be refused`).toBeInstanceOf(LibraryError);
-      expect((error as LibraryError).code).toBe(code);
-      expect((error as LibraryError).message).toContain(file);
-      expect((error as LibraryError).message).toMatch(message);
-      expect((error as LibraryError).message).not.toContain('\n');
-    }
-    expect(sha256File(file)).toBe(before);
-    expect(existsSync(`${file}-wal`) || existsSync(`${file}-journal`), 'no journal left beside it').toBe(false);
-  });
+  it.each(BAD_LIBRARIES)(
+    '$name: refused by the engine with a clear message, untouched',
+    async ({ name, make, code, message }) => {
+      const file = path.join(dir, `${name.replace(/\W+/g, '-')}.kb.sqlite`);
+      make(file, good);
+      const before = sha256File(file);
+      for (const create of [false, true]) {
+        const error = await engine.openLibrary(file, { create }).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(error, `${name} (create: ${create}) should be refused`).toBeInstanceOf(LibraryError);
+        expect((error as LibraryError).code).toBe(code);
+        expect((error as LibraryError).message).toContain(file);
+        expect((error as LibraryError).message).toMatch(message);
+        expect((error as LibraryError).message).not.toContain('\n');
+      }
+      expect(sha256File(file)).toBe(before);
+      expect(existsSync(`${file}-wal`) || existsSync(`${file}-journal`), 'no journal left beside it').toBe(false);
+    },
+  );
 
-  it.each(BAD_LIBRARIES)('$name: kb ingest / search exit 2 with one line, untouched', async ({ make, message, name }) => {
-    const file = path.join(dir, `cli-${name.replace(/\W+/g, '-')}.kb.sqlite`);
-    make(file, good);
-    const before = sha256File(file);
-    for (const args of [['ingest', path.join(CORPUS, 'mlps/law')], ['search', '网络安全']]) {
-      const run = await runKb([...args, '--library', file]);
-      expect(run.code, `kb ${args[0]}: ${run.stderr}`).toBe(2);
-      expect(run.stderr.trim().split('\n')).toHaveLength(1);
-      expect(run.stderr.trim()).toMatch(/^kb: /);
-      expect(run.stderr.trim()).toMatch(message);
-    }
-    expect(sha256File(file)).toBe(before);
-  }, 60_000);
+  it.each(BAD_LIBRARIES)(
+    '$name: kb ingest / search exit 2 with one line, untouched',
+    async ({ make, message, name }) => {
+      const file = path.join(dir, `cli-${name.replace(/\W+/g, '-')}.kb.sqlite`);
+      make(file, good);
+      const before = sha256File(file);
+      for (const args of [
+        ['ingest', path.join(CORPUS, 'mlps/law')],
+        ['search', '网络安全'],
+      ]) {
+        const run = await runKb([...args, '--library', file]);
+        expect(run.code, `kb ${args[0]}: ${run.stderr}`).toBe(2);
+        expect(run.stderr.trim().split('\n')).toHaveLength(1);
+        expect(run.stderr.trim()).toMatch(/^kb: /);
+        expect(run.stderr.trim()).toMatch(message);
+      }
+      expect(sha256File(file)).toBe(before);
+    },
+    60_000,
+  );
 
   it('a sound library is not rewritten by reading it (search, ask, docs)', async () => {
     const file = path.join(dir, 'read-only-use.kb.sqlite');

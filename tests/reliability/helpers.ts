@@ -38,7 +38,15 @@ export interface KbSpawnOptions {
 /** Starts the real `kb` in its own Node process (with the peak-RSS reporter preloaded). */
 export function spawnKb(args: string[], options: KbSpawnOptions = {}): { child: ChildProcess; done: Promise<KbRun> } {
   const started = performance.now();
-  const command = [...(options.wrapper ?? []), process.execPath, '--import', PEAK_RSS_PRELOAD, ...(options.nodeOptions ?? []), KB, ...args];
+  const command = [
+    ...(options.wrapper ?? []),
+    process.execPath,
+    '--import',
+    PEAK_RSS_PRELOAD,
+    ...(options.nodeOptions ?? []),
+    KB,
+    ...args,
+  ];
   const child = spawn(command[0]!, command.slice(1), {
     env: { ...process.env, KB_TOKENIZER_DIR: TOKENIZER_DIR, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -133,13 +141,34 @@ export function checkLibrary(file: string): LibraryCheck {
       problems.push(`FTS5 integrity-check: ${(error as Error).message}`);
     }
     expectZero('pending documents', "SELECT count(*) AS n FROM documents WHERE status = 'pending'");
-    expectZero('indexed documents without chunks', "SELECT count(*) AS n FROM documents d WHERE d.status = 'indexed' AND NOT EXISTS (SELECT 1 FROM chunks c WHERE c.document_id = d.id)");
-    expectZero('indexed documents without text or hash', "SELECT count(*) AS n FROM documents WHERE status = 'indexed' AND (text IS NULL OR content_hash IS NULL)");
-    expectZero('failed documents without a reason', "SELECT count(*) AS n FROM documents WHERE status = 'failed' AND (error IS NULL OR error = '')");
-    expectZero('chunks of documents that are not indexed', "SELECT count(*) AS n FROM chunks c LEFT JOIN documents d ON d.id = c.document_id WHERE d.id IS NULL OR d.status != 'indexed'");
-    expectZero('documents whose chunk order has gaps', 'SELECT count(*) AS n FROM (SELECT document_id FROM chunks GROUP BY document_id HAVING max(ord) != count(*) - 1 OR min(ord) != 0)');
-    expectZero('chunks without an FTS row', 'SELECT count(*) AS n FROM chunks WHERE id NOT IN (SELECT rowid FROM chunks_fts)');
-    expectZero('FTS rows without a chunk', 'SELECT count(*) AS n FROM chunks_fts WHERE rowid NOT IN (SELECT id FROM chunks)');
+    expectZero(
+      'indexed documents without chunks',
+      "SELECT count(*) AS n FROM documents d WHERE d.status = 'indexed' AND NOT EXISTS (SELECT 1 FROM chunks c WHERE c.document_id = d.id)",
+    );
+    expectZero(
+      'indexed documents without text or hash',
+      "SELECT count(*) AS n FROM documents WHERE status = 'indexed' AND (text IS NULL OR content_hash IS NULL)",
+    );
+    expectZero(
+      'failed documents without a reason',
+      "SELECT count(*) AS n FROM documents WHERE status = 'failed' AND (error IS NULL OR error = '')",
+    );
+    expectZero(
+      'chunks of documents that are not indexed',
+      "SELECT count(*) AS n FROM chunks c LEFT JOIN documents d ON d.id = c.document_id WHERE d.id IS NULL OR d.status != 'indexed'",
+    );
+    expectZero(
+      'documents whose chunk order has gaps',
+      'SELECT count(*) AS n FROM (SELECT document_id FROM chunks GROUP BY document_id HAVING max(ord) != count(*) - 1 OR min(ord) != 0)',
+    );
+    expectZero(
+      'chunks without an FTS row',
+      'SELECT count(*) AS n FROM chunks WHERE id NOT IN (SELECT rowid FROM chunks_fts)',
+    );
+    expectZero(
+      'FTS rows without a chunk',
+      'SELECT count(*) AS n FROM chunks_fts WHERE rowid NOT IN (SELECT id FROM chunks)',
+    );
     const chunks = count(store, 'SELECT count(*) AS n FROM chunks');
     const ftsRows = count(store, 'SELECT count(*) AS n FROM chunks_fts');
     if (ftsRows !== chunks) problems.push(`${ftsRows} FTS rows for ${chunks} chunks`);
@@ -149,27 +178,46 @@ export function checkLibrary(file: string): LibraryCheck {
     if (hasVectors) {
       vectors = count(store, 'SELECT count(*) AS n FROM chunks_vec_rowids');
       if (vectors !== chunks) problems.push(`${vectors} vectors for ${chunks} chunks`);
-      expectZero('vectors without a chunk', 'SELECT count(*) AS n FROM chunks_vec_rowids WHERE rowid NOT IN (SELECT id FROM chunks)');
-      expectZero('binary codes without a chunk', 'SELECT count(*) AS n FROM chunks_vec_bit_rowids WHERE rowid NOT IN (SELECT id FROM chunks)');
-      expectZero('chunks without a vector', 'SELECT count(*) AS n FROM chunks WHERE id NOT IN (SELECT rowid FROM chunks_vec_rowids)');
+      expectZero(
+        'vectors without a chunk',
+        'SELECT count(*) AS n FROM chunks_vec_rowids WHERE rowid NOT IN (SELECT id FROM chunks)',
+      );
+      expectZero(
+        'binary codes without a chunk',
+        'SELECT count(*) AS n FROM chunks_vec_bit_rowids WHERE rowid NOT IN (SELECT id FROM chunks)',
+      );
+      expectZero(
+        'chunks without a vector',
+        'SELECT count(*) AS n FROM chunks WHERE id NOT IN (SELECT rowid FROM chunks_vec_rowids)',
+      );
     }
 
     // Character ranges are in UTF-16 code units (JS strings), so compare here rather than with SQL substr().
     const texts = new Map<number, string>();
-    for (const row of store.database.prepare("SELECT id, text FROM documents WHERE status = 'indexed'").iterate() as Iterable<{ id: number; text: string }>) {
+    for (const row of store.database
+      .prepare("SELECT id, text FROM documents WHERE status = 'indexed'")
+      .iterate() as Iterable<{ id: number; text: string }>) {
       texts.set(row.id, row.text);
     }
     let mismatched = 0;
-    for (const row of store.database.prepare('SELECT document_id, text, char_start, char_end FROM chunks').iterate() as Iterable<{ document_id: number; text: string; char_start: number; char_end: number }>) {
+    for (const row of store.database
+      .prepare('SELECT document_id, text, char_start, char_end FROM chunks')
+      .iterate() as Iterable<{ document_id: number; text: string; char_start: number; char_end: number }>) {
       if (texts.get(row.document_id)?.slice(row.char_start, row.char_end) !== row.text) mismatched++;
     }
     if (mismatched > 0) problems.push(`${mismatched} chunks whose text differs from their range of the document text`);
 
-    const byStatus = (status: string): number => count(store, `SELECT count(*) AS n FROM documents WHERE status = '${status}'`);
+    const byStatus = (status: string): number =>
+      count(store, `SELECT count(*) AS n FROM documents WHERE status = '${status}'`);
     return {
       integrity,
       problems,
-      documents: { indexed: byStatus('indexed'), failed: byStatus('failed'), removed: byStatus('removed'), pending: byStatus('pending') },
+      documents: {
+        indexed: byStatus('indexed'),
+        failed: byStatus('failed'),
+        removed: byStatus('removed'),
+        pending: byStatus('pending'),
+      },
       chunks,
       ftsRows,
       vectors,
@@ -197,14 +245,18 @@ export function snapshotLibrary(file: string, ftsTerms: string[]): LibrarySnapsh
     const db = store.database;
     const documents: Record<string, unknown> = {};
     for (const row of db
-      .prepare("SELECT path, status, type, title, size_bytes, content_hash, error_code, error, page_count, encoding, pipeline, text FROM documents WHERE status != 'removed' ORDER BY path")
+      .prepare(
+        "SELECT path, status, type, title, size_bytes, content_hash, error_code, error, page_count, encoding, pipeline, text FROM documents WHERE status != 'removed' ORDER BY path",
+      )
       .all() as { path: string }[]) {
       documents[row.path] = row;
     }
     const chunks: Record<string, unknown[]> = {};
     const key = new Map<number, string>();
     for (const row of db
-      .prepare('SELECT c.id, d.path, c.ord, c.text, c.heading_path, c.page_start, c.page_end, c.char_start, c.char_end, c.token_count FROM chunks c JOIN documents d ON d.id = c.document_id ORDER BY d.path, c.ord')
+      .prepare(
+        'SELECT c.id, d.path, c.ord, c.text, c.heading_path, c.page_start, c.page_end, c.char_start, c.char_end, c.token_count FROM chunks c JOIN documents d ON d.id = c.document_id ORDER BY d.path, c.ord',
+      )
       .all() as { id: number; path: string; ord: number }[]) {
       const { id, path: documentPath, ...rest } = row;
       (chunks[documentPath] ??= []).push(rest);
@@ -212,13 +264,18 @@ export function snapshotLibrary(file: string, ftsTerms: string[]): LibrarySnapsh
     }
     const vectors: Record<string, string> = {};
     if (store.getMeta('embedding_model_id') !== null) {
-      for (const row of db.prepare('SELECT rowid AS id, embedding FROM chunks_vec').all() as { id: number | bigint; embedding: Buffer }[]) {
+      for (const row of db.prepare('SELECT rowid AS id, embedding FROM chunks_vec').all() as {
+        id: number | bigint;
+        embedding: Buffer;
+      }[]) {
         vectors[key.get(Number(row.id)) ?? `orphan ${row.id}`] = row.embedding.toString('hex');
       }
     }
     const ftsMatches: Record<string, string[]> = {};
     for (const term of ftsTerms) {
-      const rows = db.prepare('SELECT rowid AS id FROM chunks_fts WHERE chunks_fts MATCH ?').all(`"${term}"`) as { id: number }[];
+      const rows = db.prepare('SELECT rowid AS id FROM chunks_fts WHERE chunks_fts MATCH ?').all(`"${term}"`) as {
+        id: number;
+      }[];
       ftsMatches[term] = rows.map((row) => key.get(row.id) ?? `orphan ${row.id}`).sort();
     }
     return { documents, chunks, vectors, ftsMatches };

@@ -39,7 +39,9 @@ describe('a hostile folder', () => {
     chmodSync(dir, 0o755); // the unprivileged child must reach the folder
     const started = performance.now();
     folder = await buildHostileFolder(path.join(dir, 'usb stick 客户资料'), { enormousMb: ENORMOUS_MB });
-    console.log(`hostile folder: ${folder.expected.size} entries generated in ${Math.round(performance.now() - started)} ms`);
+    console.log(
+      `hostile folder: ${folder.expected.size} entries generated in ${Math.round(performance.now() - started)} ms`,
+    );
     const cliLibraryDir = path.join(dir, 'cli');
     mkdirSync(cliLibraryDir, { mode: 0o777 });
     chmodSync(cliLibraryDir, 0o777);
@@ -49,7 +51,10 @@ describe('a hostile folder', () => {
     // Both at once: the suite stays short, and two ingestions of one folder must not disturb each other.
     [summary, cli] = await Promise.all([
       library.ingest([folder.root]),
-      runKb(['ingest', folder.root, '--library', path.join(cliLibraryDir, 'hostile.kb.sqlite'), '--json'], isRoot ? { uid: UNPRIVILEGED } : {}),
+      runKb(
+        ['ingest', folder.root, '--library', path.join(cliLibraryDir, 'hostile.kb.sqlite'), '--json'],
+        isRoot ? { uid: UNPRIVILEGED } : {},
+      ),
     ]);
     cliSummary = JSON.parse(cli.stdout) as IngestSummary;
   }, 240_000);
@@ -67,13 +72,19 @@ describe('a hostile folder', () => {
   const relative = (file: string): string => path.relative(folder.root, file);
 
   /** Asserts that every generated entry had the expected outcome in one summary; returns the figures. */
-  function checkOutcomes(run: IngestSummary, unprivileged: boolean): { tried: number; failedByCode: Record<string, number>; skippedByReason: Record<string, number> } {
+  function checkOutcomes(
+    run: IngestSummary,
+    unprivileged: boolean,
+  ): { tried: number; failedByCode: Record<string, number>; skippedByReason: Record<string, number> } {
     const failed = new Map(run.failed.map((f) => [relative(f.path), f]));
     const skipped = new Map(run.skipped.map((s) => [relative(s.path), s]));
     const { file: lockedFile, folder: lockedFolder } = folder.permissionDenied;
     for (const [name, expectation] of folder.expected) {
       if (name === lockedFile && unprivileged) {
-        expect(failed.get(name), name).toMatchObject({ code: 'unreadable', reason: 'permission denied: the file cannot be read by this user' });
+        expect(failed.get(name), name).toMatchObject({
+          code: 'unreadable',
+          reason: 'permission denied: the file cannot be read by this user',
+        });
         continue;
       }
       if (expectation.outcome === 'failed') {
@@ -92,11 +103,15 @@ describe('a hostile folder', () => {
       }
     }
     if (unprivileged) {
-      expect(skipped.get(lockedFolder)).toMatchObject({ reason: 'unreadable', detail: 'cannot read folder: permission denied for this user (EACCES)' });
+      expect(skipped.get(lockedFolder)).toMatchObject({
+        reason: 'unreadable',
+        detail: 'cannot read folder: permission denied for this user (EACCES)',
+      });
     }
     // Nothing else: every failure and skip is one we planned, so nothing good was lost by accident.
     const planned = new Set([...folder.expected.keys(), lockedFolder]);
-    for (const name of [...failed.keys(), ...skipped.keys()]) expect(planned.has(name), `unexpected failure or skip: ${name}`).toBe(true);
+    for (const name of [...failed.keys(), ...skipped.keys()])
+      expect(planned.has(name), `unexpected failure or skip: ${name}`).toBe(true);
     // Every reason is a sentence for a person: no stack trace, no internal error, no "undefined".
     for (const f of run.failed) {
       expect(f.code, f.path).not.toBe('internal');
@@ -112,7 +127,9 @@ describe('a hostile folder', () => {
 
   it('in process: every bad file failed or skipped with its reason, every good file indexed and searchable', async () => {
     const figures = checkOutcomes(summary, !isRoot);
-    const indexed = [...folder.expected.entries()].filter(([name, e]) => e.outcome === 'indexed' && (isRoot || name !== folder.permissionDenied.file));
+    const indexed = [...folder.expected.entries()].filter(
+      ([name, e]) => e.outcome === 'indexed' && (isRoot || name !== folder.permissionDenied.file),
+    );
     expect(summary.indexed).toBe(indexed.length + (isRoot ? 1 : 0)); // as root, the closed folder's file is read too
     const documents = new Map(library.listDocuments().map((d) => [relative(d.path), d]));
     for (const [name, expectation] of indexed) {
@@ -124,16 +141,21 @@ describe('a hostile folder', () => {
       expect(hit?.documentPath, `search "${expectation.query}" should find ${name}`).toBe(path.join(folder.root, name));
     }
     // A failed file is in the library with its reason, as `kb docs` shows it.
-    for (const failure of summary.failed) expect(documents.get(relative(failure.path))).toMatchObject({ status: 'failed', error: failure.reason });
+    for (const failure of summary.failed)
+      expect(documents.get(relative(failure.path))).toMatchObject({ status: 'failed', error: failure.reason });
     expect(storeOf(library).integrityCheck()).toBe('ok');
-    console.log(`in process: ${figures.tried} files tried, ${summary.indexed} indexed, failed by code ${JSON.stringify(figures.failedByCode)}, skipped ${JSON.stringify(figures.skippedByReason)}, ${Math.round(summary.elapsedMs / 1000)} s`);
+    console.log(
+      `in process: ${figures.tried} files tried, ${summary.indexed} indexed, failed by code ${JSON.stringify(figures.failedByCode)}, skipped ${JSON.stringify(figures.skippedByReason)}, ${Math.round(summary.elapsedMs / 1000)} s`,
+    );
   });
 
   it('in process, again: nothing is re-read (unchanged and known failures are recognised by size and mtime)', async () => {
     const again = await library.ingest([folder.root]);
     expect(again.indexed).toBe(0);
     expect(again.bytesRead).toBe(0);
-    expect(again.failed.map((f) => [f.path, f.code]).sort()).toEqual(summary.failed.map((f) => [f.path, f.code]).sort());
+    expect(again.failed.map((f) => [f.path, f.code]).sort()).toEqual(
+      summary.failed.map((f) => [f.path, f.code]).sort(),
+    );
   });
 
   it(`kb ingest in a child${isRoot ? ' as an unprivileged user' : ''}: same outcomes, permission denied reported, peak RSS under ${PEAK_RSS_BOUND_MB} MiB`, () => {

@@ -4,10 +4,29 @@
 // generated when the test runs.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, mkdirSync, openSync, symlinkSync, writeFileSync, writeSync, ftruncateSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  mkdirSync,
+  openSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+  ftruncateSync,
+} from 'node:fs';
 import path from 'node:path';
 import { constants as zlibConstants, createDeflateRaw, crc32 } from 'node:zlib';
-import { concat, encodeLegacy, encodeUtf16, makeDocx, makePdf, makeZip, serializePdf, utf8, w } from '../engine/parse/fixtures.ts';
+import {
+  concat,
+  encodeLegacy,
+  encodeUtf16,
+  makeDocx,
+  makePdf,
+  makeZip,
+  serializePdf,
+  utf8,
+  w,
+} from '../engine/parse/fixtures.ts';
 
 /** What the ingestion must do with a file (or folder): index it, fail it, or skip it — with a reason matching `reason`. */
 export type Expectation =
@@ -122,43 +141,80 @@ export async function buildHostileFolder(root: string, options: { enormousMb: nu
   mkdirSync(root, { recursive: true });
 
   // ---- good documents: all must be indexed and found -----------------------------------------------------------
-  put('good/标准 8.1.4.1.md', '# 8 第三级安全要求\n\n#### 8.1.4.1 身份鉴别\n\na）应对登录的用户进行身份标识和鉴别，采用口令锁蟹鉴别技术；\n', {
-    outcome: 'indexed',
-    query: '口令锁蟹鉴别',
-  });
+  put(
+    'good/标准 8.1.4.1.md',
+    '# 8 第三级安全要求\n\n#### 8.1.4.1 身份鉴别\n\na）应对登录的用户进行身份标识和鉴别，采用口令锁蟹鉴别技术；\n',
+    {
+      outcome: 'indexed',
+      query: '口令锁蟹鉴别',
+    },
+  );
   put('good/text-layer.pdf', makePdf({ pages: [['Firewall zebracorn policy review', 'second line of the page']] }), {
     outcome: 'indexed',
     query: 'zebracorn',
   });
-  put('good/word document.docx', makeDocx(w.p('7.1 管理制度', 'Heading1') + w.p('应制定网络安全工作的总体方针和蓝鲸策略。')), {
-    outcome: 'indexed',
-    query: '蓝鲸策略',
-  });
-  put('good/gbk 国标编码.txt', encodeLegacy('等级保护测评报告：应对机房实施电磁屏蔽与麒麟防护。\n第二段落说明。\n', 'gb18030'), {
-    outcome: 'indexed',
-    query: '麒麟防护',
-    encoding: 'gb18030',
-  });
+  put(
+    'good/word document.docx',
+    makeDocx(w.p('7.1 管理制度', 'Heading1') + w.p('应制定网络安全工作的总体方针和蓝鲸策略。')),
+    {
+      outcome: 'indexed',
+      query: '蓝鲸策略',
+    },
+  );
+  put(
+    'good/gbk 国标编码.txt',
+    encodeLegacy('等级保护测评报告：应对机房实施电磁屏蔽与麒麟防护。\n第二段落说明。\n', 'gb18030'),
+    {
+      outcome: 'indexed',
+      query: '麒麟防护',
+      encoding: 'gb18030',
+    },
+  );
   put('good/big5 繁體.txt', encodeLegacy('資訊安全管理：應對機房實施鳳凰巡檢與門禁管理。\n', 'big5'), {
     outcome: 'indexed',
     query: '鳳凰巡檢',
     encoding: 'big5',
   });
-  put('good/utf16le-bom.txt', encodeUtf16('应定期开展貔貅演练并记录结果。\n', 'le', true), { outcome: 'indexed', query: '貔貅演练', encoding: 'utf-16le' });
+  put('good/utf16le-bom.txt', encodeUtf16('应定期开展貔貅演练并记录结果。\n', 'le', true), {
+    outcome: 'indexed',
+    query: '貔貅演练',
+    encoding: 'utf-16le',
+  });
   put('good/utf16le-nobom.txt', encodeUtf16('应定期开展麒麟演练并记录结果 in the log.\n', 'le', false), {
     outcome: 'indexed',
     query: '麒麟演练',
     encoding: 'utf-16le',
   });
-  put('good/utf16be-bom.txt', encodeUtf16('应对重要服务器实施饕餮监控。\n', 'be', true), { outcome: 'indexed', query: '饕餮监控', encoding: 'utf-16be' });
-  put('good/utf16be-nobom.txt', encodeUtf16('应对核心交换机实施獬豸审计。\n', 'be', false), { outcome: 'indexed', query: '獬豸审计', encoding: 'utf-16be' });
-  put('good/utf8-bom.md', '\uFEFF# 附录A\n\n应部署鲲鹏网关并定期审查。\n', { outcome: 'indexed', query: '鲲鹏网关', encoding: 'utf-8' });
-  put('good/名字 with spaces 😀 emoji.md', '# 测试\n\n包含表情符号文件名的文档讲述朱雀机房。\n', { outcome: 'indexed', query: '朱雀机房' });
-  put('good/one line of megabytes.txt', oneEnormousLine(3 * 1024 * 1024, '白泽标记'), { outcome: 'indexed', query: '白泽标记' });
+  put('good/utf16be-bom.txt', encodeUtf16('应对重要服务器实施饕餮监控。\n', 'be', true), {
+    outcome: 'indexed',
+    query: '饕餮监控',
+    encoding: 'utf-16be',
+  });
+  put('good/utf16be-nobom.txt', encodeUtf16('应对核心交换机实施獬豸审计。\n', 'be', false), {
+    outcome: 'indexed',
+    query: '獬豸审计',
+    encoding: 'utf-16be',
+  });
+  put('good/utf8-bom.md', '\uFEFF# 附录A\n\n应部署鲲鹏网关并定期审查。\n', {
+    outcome: 'indexed',
+    query: '鲲鹏网关',
+    encoding: 'utf-8',
+  });
+  put('good/名字 with spaces 😀 emoji.md', '# 测试\n\n包含表情符号文件名的文档讲述朱雀机房。\n', {
+    outcome: 'indexed',
+    query: '朱雀机房',
+  });
+  put('good/one line of megabytes.txt', oneEnormousLine(3 * 1024 * 1024, '白泽标记'), {
+    outcome: 'indexed',
+    query: '白泽标记',
+  });
 
   // A deep tree: 60 levels (Chinese folder names), one document at the bottom.
   const deep = Array.from({ length: 60 }, (_, i) => `层${String(i).padStart(2, '0')}`).join('/');
-  put(`deep/${deep}/最深处.md`, '# 深层\n\n位于六十层目录之下的玄武文档。\n', { outcome: 'indexed', query: '玄武文档' });
+  put(`deep/${deep}/最深处.md`, '# 深层\n\n位于六十层目录之下的玄武文档。\n', {
+    outcome: 'indexed',
+    query: '玄武文档',
+  });
 
   // The enormous plain file: streamed to disk so the generator itself stays small.
   mkdirSync(path.join(root, 'big'), { recursive: true });
@@ -167,7 +223,11 @@ export async function buildHostileFolder(root: string, options: { enormousMb: nu
 
   // ---- PDFs that cannot be read --------------------------------------------------------------------------------
   const validPdf = makePdf({ pages: [['page one text'], ['page two text']] });
-  put('pdf/truncated.pdf', validPdf.subarray(0, Math.floor(validPdf.length / 2)), { outcome: 'failed', code: 'corrupt', reason: /truncated.*%%EOF/ });
+  put('pdf/truncated.pdf', validPdf.subarray(0, Math.floor(validPdf.length / 2)), {
+    outcome: 'failed',
+    code: 'corrupt',
+    reason: /truncated.*%%EOF/,
+  });
   put('pdf/corrupt.pdf', concat(utf8('%PDF-1.7\n'), randomBytes(20_000), utf8('\n%%EOF\n')), {
     outcome: 'failed',
     code: 'corrupt',
@@ -179,23 +239,47 @@ export async function buildHostileFolder(root: string, options: { enormousMb: nu
     code: 'encrypted',
     reason: /^password-protected PDF: remove the password/,
   });
-  put('pdf/scanned 扫描件.pdf', makeScannedPdf(), { outcome: 'failed', code: 'no-text-layer', reason: /^no extractable text \(scanned document\?\)/ });
-  put('pdf/blank-page.pdf', makePdf({ pages: [[]] }), { outcome: 'failed', code: 'no-text-layer', reason: /no extractable text \(scanned document\?\)/ });
+  put('pdf/scanned 扫描件.pdf', makeScannedPdf(), {
+    outcome: 'failed',
+    code: 'no-text-layer',
+    reason: /^no extractable text \(scanned document\?\)/,
+  });
+  put('pdf/blank-page.pdf', makePdf({ pages: [[]] }), {
+    outcome: 'failed',
+    code: 'no-text-layer',
+    reason: /no extractable text \(scanned document\?\)/,
+  });
 
   // ---- not what their extension says ---------------------------------------------------------------------------
-  put('mislabelled/binary.txt', randomBytes(64 * 1024), { outcome: 'failed', code: 'unsupported', reason: /binary|not text/i });
+  put('mislabelled/binary.txt', randomBytes(64 * 1024), {
+    outcome: 'failed',
+    code: 'unsupported',
+    reason: /binary|not text/i,
+  });
   put('mislabelled/elf.txt', concat(new Uint8Array([0x7f, 0x45, 0x4c, 0x46]), randomBytes(4096)), {
     outcome: 'failed',
     code: 'unsupported',
     reason: /binary content, not text \(executable\)/,
   });
-  put('mislabelled/random.docx', randomBytes(32 * 1024), { outcome: 'failed', code: 'corrupt', reason: /not a Word \.docx file|damaged ZIP/ });
-  put('mislabelled/photo.pdf', concat(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(4096)), {
+  put('mislabelled/random.docx', randomBytes(32 * 1024), {
     outcome: 'failed',
     code: 'corrupt',
-    reason: /^not a PDF file: content does not start with %PDF-/,
+    reason: /not a Word \.docx file|damaged ZIP/,
   });
-  put('mislabelled/notes.pdf', '这其实是一份纯文本笔记，不是PDF。\n', { outcome: 'failed', code: 'corrupt', reason: /^not a PDF file/ });
+  put(
+    'mislabelled/photo.pdf',
+    concat(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(4096)),
+    {
+      outcome: 'failed',
+      code: 'corrupt',
+      reason: /^not a PDF file: content does not start with %PDF-/,
+    },
+  );
+  put('mislabelled/notes.pdf', '这其实是一份纯文本笔记，不是PDF。\n', {
+    outcome: 'failed',
+    code: 'corrupt',
+    reason: /^not a PDF file/,
+  });
   put('mislabelled/spreadsheet.docx', makeZip([{ name: 'xl/workbook.xml', data: '<workbook/>' }]), {
     outcome: 'failed',
     code: 'unsupported',
@@ -206,11 +290,15 @@ export async function buildHostileFolder(root: string, options: { enormousMb: nu
     code: 'corrupt',
     reason: /without word\/document\.xml/,
   });
-  put('mislabelled/encrypted-office.docx', concat(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), randomBytes(4096)), {
-    outcome: 'failed',
-    code: 'encrypted',
-    reason: /password-protected or legacy \.doc file/,
-  });
+  put(
+    'mislabelled/encrypted-office.docx',
+    concat(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), randomBytes(4096)),
+    {
+      outcome: 'failed',
+      code: 'encrypted',
+      reason: /password-protected or legacy \.doc file/,
+    },
+  );
   // A disk image renamed .txt: 40 MiB, sparse (costs no disk), all NUL bytes.
   {
     const fd = openSync(path.join(root, 'mislabelled', 'disk-image.txt'), 'w');
@@ -219,14 +307,22 @@ export async function buildHostileFolder(root: string, options: { enormousMb: nu
     expected.set('mislabelled/disk-image.txt', { outcome: 'failed', code: 'unsupported', reason: /binary|NUL/i });
   }
   put('mislabelled/empty.txt', '', { outcome: 'failed', code: 'empty', reason: /^empty file: nothing to index$/ });
-  put('mislabelled/whitespace.md', '\n\n   \n\t\n', { outcome: 'failed', code: 'empty', reason: /nothing to index|no text/ });
+  put('mislabelled/whitespace.md', '\n\n   \n\t\n', {
+    outcome: 'failed',
+    code: 'empty',
+    reason: /nothing to index|no text/,
+  });
 
   // ---- archives built to explode -------------------------------------------------------------------------------
   // The directory claims 3.75 GiB for a tiny entry: refused from the directory alone.
   put(
     'bombs/claims-gigabytes.docx',
     makeDocx(w.p('正文'), { extra: [{ name: 'word/bomb.xml', data: '<x/>'.repeat(1000), claimedSize: 0xf0000000 }] }),
-    { outcome: 'failed', code: 'too-large', reason: /^word\/bomb\.xml would decompress from \d+ bytes to 3\.8 GiB: a zip bomb, not indexed$/ },
+    {
+      outcome: 'failed',
+      code: 'too-large',
+      reason: /^word\/bomb\.xml would decompress from \d+ bytes to 3\.8 GiB: a zip bomb, not indexed$/,
+    },
   );
   // A real 1 GiB document.xml that deflates to ~1 MiB, honestly declared: refused from the directory (ratio).
   const gigabyte = await deflateRepeatedByte(1024 * 1024 * 1024);
@@ -239,7 +335,8 @@ export async function buildHostileFolder(root: string, options: { enormousMb: nu
   put('bombs/lying-bomb.docx', zipWithDeflatedEntry('word/document.xml', gigabyte, 4096), {
     outcome: 'failed',
     code: 'too-large',
-    reason: /word\/document\.xml decompresses to more than 4\.0 KiB \(a zip bomb or an extremely large document\): not indexed/,
+    reason:
+      /word\/document\.xml decompresses to more than 4\.0 KiB \(a zip bomb or an extremely large document\): not indexed/,
   });
   // Declared as 15 MiB (under the 16 MiB limit, a plausible ratio): inflation stops at the declared size.
   put('bombs/understated-bomb.docx', zipWithDeflatedEntry('word/document.xml', gigabyte, 15 * 1024 * 1024), {
@@ -249,18 +346,42 @@ export async function buildHostileFolder(root: string, options: { enormousMb: nu
   });
 
   // ---- skipped before reading ----------------------------------------------------------------------------------
-  put('office/~$报告.docx', randomBytes(162), { outcome: 'skipped', skip: 'office-lock-file', reason: /^Office lock file/ });
-  put('office/~$lock.xlsx', randomBytes(165), { outcome: 'skipped', skip: 'office-lock-file', reason: /^Office lock file/ });
-  put('office/legacy.doc', randomBytes(1024), { outcome: 'skipped', skip: 'unsupported-extension', reason: /legacy Word \.doc is not supported: save it as \.docx/ });
-  put('office/sheet.xlsx', randomBytes(1024), { outcome: 'skipped', skip: 'unsupported-extension', reason: /save the sheet as \.csv/ });
+  put('office/~$报告.docx', randomBytes(162), {
+    outcome: 'skipped',
+    skip: 'office-lock-file',
+    reason: /^Office lock file/,
+  });
+  put('office/~$lock.xlsx', randomBytes(165), {
+    outcome: 'skipped',
+    skip: 'office-lock-file',
+    reason: /^Office lock file/,
+  });
+  put('office/legacy.doc', randomBytes(1024), {
+    outcome: 'skipped',
+    skip: 'unsupported-extension',
+    reason: /legacy Word \.doc is not supported: save it as \.docx/,
+  });
+  put('office/sheet.xlsx', randomBytes(1024), {
+    outcome: 'skipped',
+    skip: 'unsupported-extension',
+    reason: /save the sheet as \.csv/,
+  });
   put('office/.DS_Store', randomBytes(1024), { outcome: 'skipped', skip: 'hidden', reason: /hidden/ });
-  put('office/setup.exe', randomBytes(1024), { outcome: 'skipped', skip: 'unsupported-extension', reason: /unsupported file type "\.exe"/ });
+  put('office/setup.exe', randomBytes(1024), {
+    outcome: 'skipped',
+    skip: 'unsupported-extension',
+    reason: /unsupported file type "\.exe"/,
+  });
   // Over the 100 MiB default limit: sparse, so it costs nothing to make and must not be read.
   {
     const fd = openSync(path.join(root, 'office', 'too big.txt'), 'w');
     ftruncateSync(fd, 150 * 1024 * 1024);
     closeSync(fd);
-    expected.set('office/too big.txt', { outcome: 'skipped', skip: 'too-large', reason: /150\.0 MiB is over the 100\.0 MiB size limit/ });
+    expected.set('office/too big.txt', {
+      outcome: 'skipped',
+      skip: 'too-large',
+      reason: /150\.0 MiB is over the 100\.0 MiB size limit/,
+    });
   }
 
   // ---- links, special files, permissions -----------------------------------------------------------------------

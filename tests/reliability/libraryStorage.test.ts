@@ -34,7 +34,10 @@ describe('library storage: read-only, full, created at once', () => {
     chmodSync(dir, 0o755);
     const docs = path.join(dir, 'docs');
     mkdirSync(docs);
-    writeFileSync(path.join(docs, 'policy.md'), '# 数据安全管理制度\n\n## 3 备份\n\n应每日对重要数据进行本地备份，并每季度开展一次恢复演练。\n');
+    writeFileSync(
+      path.join(docs, 'policy.md'),
+      '# 数据安全管理制度\n\n## 3 备份\n\n应每日对重要数据进行本地备份，并每季度开展一次恢复演练。\n',
+    );
     library = path.join(dir, 'shared', 'team.kb.sqlite');
     mkdirSync(path.dirname(library));
     const run = await runKb(['ingest', docs, '--library', library]);
@@ -42,29 +45,39 @@ describe('library storage: read-only, full, created at once', () => {
   });
   afterAll(() => cleanup?.());
 
-  it.skipIf(!isRoot)('a library file this user cannot write: search and ask answer (not recorded, says so), ingest says why; the file is unchanged', async () => {
-    // The folder is writable (SQLite keeps its -shm index there), the file is root's, read-only to others.
-    chmodSync(path.dirname(library), 0o777);
-    chmodSync(library, 0o644);
-    const before = sha256File(library);
-    const asNobody = { uid: NOBODY, env: { HOME: dir } };
-    const ask = await runKb(['ask', '重要数据多久备份一次？', '--library', library], asNobody);
-    expect(ask.code, ask.stderr).toBe(0);
-    expect(ask.stdout).toContain('应每日对重要数据进行本地备份');
-    expect(ask.stderr).toContain(`(${library} is read-only: this answer is not recorded in its history)`);
-    const search = await runKb(['search', '恢复演练', '--library', library, '--json'], asNobody);
-    expect(search.code, search.stderr).toBe(0);
-    expect(JSON.parse(search.stdout)).toHaveLength(1);
-    const ingest = await runKb(['ingest', path.join(dir, 'docs'), '--library', library], asNobody);
-    expect(ingest.code).toBe(2);
-    expect(ingest.stderr).toMatch(new RegExp(`^kb: ${library.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is read-only: searching and asking work, but adding, removing or editing needs a library you can write`, 'm'));
-    expect(ingest.stderr).not.toMatch(/SQLITE|attempt to write/);
-    // A write that reaches SQLite (no read-only check of its own), the library given as --library=<file>.
-    const synonym = await runKb(['synonyms', 'add', '备份', '数据备份', `--library=${library}`], asNobody);
-    expect(synonym.code).toBe(2);
-    expect(synonym.stderr.trim()).toBe(`kb: ${library} is read-only: searching and asking work, but adding, removing or editing needs a library you can write (make the file and its folder writable, or copy it)`);
-    expect(sha256File(library)).toBe(before);
-  });
+  it.skipIf(!isRoot)(
+    'a library file this user cannot write: search and ask answer (not recorded, says so), ingest says why; the file is unchanged',
+    async () => {
+      // The folder is writable (SQLite keeps its -shm index there), the file is root's, read-only to others.
+      chmodSync(path.dirname(library), 0o777);
+      chmodSync(library, 0o644);
+      const before = sha256File(library);
+      const asNobody = { uid: NOBODY, env: { HOME: dir } };
+      const ask = await runKb(['ask', '重要数据多久备份一次？', '--library', library], asNobody);
+      expect(ask.code, ask.stderr).toBe(0);
+      expect(ask.stdout).toContain('应每日对重要数据进行本地备份');
+      expect(ask.stderr).toContain(`(${library} is read-only: this answer is not recorded in its history)`);
+      const search = await runKb(['search', '恢复演练', '--library', library, '--json'], asNobody);
+      expect(search.code, search.stderr).toBe(0);
+      expect(JSON.parse(search.stdout)).toHaveLength(1);
+      const ingest = await runKb(['ingest', path.join(dir, 'docs'), '--library', library], asNobody);
+      expect(ingest.code).toBe(2);
+      expect(ingest.stderr).toMatch(
+        new RegExp(
+          `^kb: ${library.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is read-only: searching and asking work, but adding, removing or editing needs a library you can write`,
+          'm',
+        ),
+      );
+      expect(ingest.stderr).not.toMatch(/SQLITE|attempt to write/);
+      // A write that reaches SQLite (no read-only check of its own), the library given as --library=<file>.
+      const synonym = await runKb(['synonyms', 'add', '备份', '数据备份', `--library=${library}`], asNobody);
+      expect(synonym.code).toBe(2);
+      expect(synonym.stderr.trim()).toBe(
+        `kb: ${library} is read-only: searching and asking work, but adding, removing or editing needs a library you can write (make the file and its folder writable, or copy it)`,
+      );
+      expect(sha256File(library)).toBe(before);
+    },
+  );
 
   it.skipIf(!isRoot)('a library in a folder this user cannot write: one clear line, no SQLite code', async () => {
     chmodSync(path.dirname(library), 0o755);
@@ -83,8 +96,12 @@ describe('library storage: read-only, full, created at once', () => {
     const barrier = new SharedArrayBuffer(4);
     const results = await Promise.all(
       Array.from({ length: workers }, () => {
-        const worker = new Worker(path.join(import.meta.dirname, 'fixtures/openLibraryAtOnce.ts'), { workerData: { file, barrier, workers } });
-        return new Promise<{ ok: boolean; error?: string }>((resolve, reject) => worker.once('message', resolve).once('error', reject));
+        const worker = new Worker(path.join(import.meta.dirname, 'fixtures/openLibraryAtOnce.ts'), {
+          workerData: { file, barrier, workers },
+        });
+        return new Promise<{ ok: boolean; error?: string }>((resolve, reject) =>
+          worker.once('message', resolve).once('error', reject),
+        );
       }),
     );
     expect(results.filter((r) => !r.ok)).toEqual([]);
@@ -98,19 +115,24 @@ describe('library storage: read-only, full, created at once', () => {
     rmSync(fullDisk, { recursive: true, force: true });
   });
 
-  it.skipIf(!mounted)('a disk that fills up during ingestion: says the disk is full, keeps what was indexed, the library stays intact', async () => {
-    const file = path.join(fullDisk, 'full.kb.sqlite');
-    const run = await runKb(['ingest', path.join(CORPUS, 'mlps'), '--library', file]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`kb: the disk holding ${file} is full: what was indexed before stays in the library; free some space and run it again (unchanged files are skipped)`);
-    expect(run.stderr).not.toMatch(/FOREIGN KEY|database or disk is full/);
-    const check = checkLibrary(file);
-    expect(check.problems).toEqual([]);
-    const docs = await runKb(['docs', '--library', file, '--json']);
-    const listed = JSON.parse(docs.stdout) as { documents: { status: string }[] };
-    expect(listed.documents.length).toBeGreaterThan(0);
-    expect(listed.documents.every((d) => d.status === 'indexed')).toBe(true);
-  });
+  it.skipIf(!mounted)(
+    'a disk that fills up during ingestion: says the disk is full, keeps what was indexed, the library stays intact',
+    async () => {
+      const file = path.join(fullDisk, 'full.kb.sqlite');
+      const run = await runKb(['ingest', path.join(CORPUS, 'mlps'), '--library', file]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(
+        `kb: the disk holding ${file} is full: what was indexed before stays in the library; free some space and run it again (unchanged files are skipped)`,
+      );
+      expect(run.stderr).not.toMatch(/FOREIGN KEY|database or disk is full/);
+      const check = checkLibrary(file);
+      expect(check.problems).toEqual([]);
+      const docs = await runKb(['docs', '--library', file, '--json']);
+      const listed = JSON.parse(docs.stdout) as { documents: { status: string }[] };
+      expect(listed.documents.length).toBeGreaterThan(0);
+      expect(listed.documents.every((d) => d.status === 'indexed')).toBe(true);
+    },
+  );
 
   // 2300 KiB: the first few documents of mlps fit, a later one does not, and SQLite's rollback of that one frees
   // enough for the small "failed" record ingestion then writes: before, every later file was recorded as "could not
@@ -122,23 +144,30 @@ describe('library storage: read-only, full, created at once', () => {
     rmSync(nearlyFull, { recursive: true, force: true });
   });
 
-  it.skipIf(!nearlyFullMounted)('a disk that fills up after some documents: the run stops there (no file marked failed), and after space is freed the next run indexes the rest', async () => {
-    const file = path.join(nearlyFull, 'nearly-full.kb.sqlite');
-    const run = await runKb(['ingest', path.join(CORPUS, 'mlps'), '--library', file]);
-    expect(run.code, run.stdout + run.stderr).toBe(2);
-    expect(run.stderr).toContain(`kb: the disk holding ${file} is full: what was indexed before stays in the library`);
-    expect(run.stdout + run.stderr).not.toMatch(/could not be indexed|database or disk is full/);
-    const check = checkLibrary(file);
-    expect(check.problems).toEqual([]);
-    expect(check.documents.failed).toBe(0);
-    expect(check.documents.indexed).toBeGreaterThan(0);
+  it.skipIf(!nearlyFullMounted)(
+    'a disk that fills up after some documents: the run stops there (no file marked failed), and after space is freed the next run indexes the rest',
+    async () => {
+      const file = path.join(nearlyFull, 'nearly-full.kb.sqlite');
+      const run = await runKb(['ingest', path.join(CORPUS, 'mlps'), '--library', file]);
+      expect(run.code, run.stdout + run.stderr).toBe(2);
+      expect(run.stderr).toContain(
+        `kb: the disk holding ${file} is full: what was indexed before stays in the library`,
+      );
+      expect(run.stdout + run.stderr).not.toMatch(/could not be indexed|database or disk is full/);
+      const check = checkLibrary(file);
+      expect(check.problems).toEqual([]);
+      expect(check.documents.failed).toBe(0);
+      expect(check.documents.indexed).toBeGreaterThan(0);
 
-    execFileSync('mount', ['-o', 'remount,size=32m', nearlyFull]);
-    const again = await runKb(['ingest', path.join(CORPUS, 'mlps'), '--library', file]);
-    expect(again.code, again.stderr).toBe(0);
-    expect(again.stderr + again.stdout).toMatch(new RegExp(`Done in \\d+s: \\d+ indexed, ${check.documents.indexed} unchanged, 0 skipped, 0 failed`));
-    expect(checkLibrary(file)).toMatchObject({ problems: [], documents: { indexed: 11, failed: 0 } });
-  });
+      execFileSync('mount', ['-o', 'remount,size=32m', nearlyFull]);
+      const again = await runKb(['ingest', path.join(CORPUS, 'mlps'), '--library', file]);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr + again.stdout).toMatch(
+        new RegExp(`Done in \\d+s: \\d+ indexed, ${check.documents.indexed} unchanged, 0 skipped, 0 failed`),
+      );
+      expect(checkLibrary(file)).toMatchObject({ problems: [], documents: { indexed: 11, failed: 0 } });
+    },
+  );
 
   // RLIMIT_FSIZE makes a write past the limit fail with EFBIG (SIGXFSZ ignored, as a real too-large write would
   // surface), which SQLite reports as an I/O error: the same "not the document's fault" path as a full disk.

@@ -23,8 +23,10 @@ describe('live folders', () => {
   const runs: IngestSummary[] = [];
   const errors: string[] = [];
 
-  const doc = (name: string, term: string): void => writeFileSync(path.join(folder, name), `# ${name}\n\n本文件记载${term}的要求。\n`);
-  const paths = async (query: string): Promise<string[]> => (await library.search(query)).map((hit) => path.relative(folder, hit.documentPath));
+  const doc = (name: string, term: string): void =>
+    writeFileSync(path.join(folder, name), `# ${name}\n\n本文件记载${term}的要求。\n`);
+  const paths = async (query: string): Promise<string[]> =>
+    (await library.search(query)).map((hit) => path.relative(folder, hit.documentPath));
   /** Polls until `check` holds (watch events and the debounce take a moment), at most 10 s. */
   async function eventually(what: string, check: () => Promise<boolean>): Promise<number> {
     const started = performance.now();
@@ -94,7 +96,9 @@ describe('live folders', () => {
   it('a new subfolder with a file in it is watched too (recursive)', async () => {
     mkdirSync(path.join(folder, '新目录', '更深'), { recursive: true });
     writeFileSync(path.join(folder, '新目录', '更深', 'c.md'), '# c\n\n深层目录中的玄铁规范。\n');
-    await eventually('nested file indexed', async () => (await paths('玄铁规范')).includes(path.join('新目录', '更深', 'c.md')));
+    await eventually('nested file indexed', async () =>
+      (await paths('玄铁规范')).includes(path.join('新目录', '更深', 'c.md')),
+    );
     await quiet(DEBOUNCE_MS);
     writeFileSync(path.join(folder, '新目录', '更深', 'd.md'), '# d\n\n新目录里后来加入的赤铜规范。\n');
     await eventually('second nested file indexed', async () => (await paths('赤铜规范')).length === 1);
@@ -104,7 +108,11 @@ describe('live folders', () => {
     await watcher.idle();
     const before = runs.length;
     for (let i = 0; i < 30; i++) doc(`burst-${i}.md`, `批量文件${i}号`);
-    await eventually('all 30 indexed', async () => library.listDocuments().filter((d) => d.path.includes('burst-') && d.status === 'indexed').length === 30);
+    await eventually(
+      'all 30 indexed',
+      async () =>
+        library.listDocuments().filter((d) => d.path.includes('burst-') && d.status === 'indexed').length === 30,
+    );
     await watcher.idle();
     const burstRuns = runs.length - before;
     console.log(`live folders: 30 files written in a burst → ${burstRuns} ingestion run(s)`);
@@ -131,7 +139,11 @@ describe('live folders', () => {
     expect(runs.length).toBe(before);
     expect(await paths('闭馆期间新增')).toEqual([]);
 
-    watcher = watchLibraryFolders(library, { debounceMs: DEBOUNCE_MS, onIngested: (summary) => runs.push(summary), onError: (error) => errors.push(error.message) });
+    watcher = watchLibraryFolders(library, {
+      debounceMs: DEBOUNCE_MS,
+      onIngested: (summary) => runs.push(summary),
+      onError: (error) => errors.push(error.message),
+    });
     await eventually('rescan on start', async () => (await paths('闭馆期间新增')).includes('while-closed.md'));
     await watcher.idle();
     expect(await paths('黄金备份')).toEqual([]);

@@ -66,12 +66,17 @@ describe('offline guarantee: ingest, search and ask attempt no network access', 
     docs = path.join(dir, 'docs');
     mkdirSync(docs);
     cpSync(path.join(CORPUS, 'mlps/law'), path.join(docs, 'law'), { recursive: true });
-    writeFileSync(path.join(docs, 'policy.md'), '# 数据安全管理制度\n\n## 3 备份\n\n应每日对重要数据进行本地备份，并每季度开展一次恢复演练。\n');
+    writeFileSync(
+      path.join(docs, 'policy.md'),
+      '# 数据安全管理制度\n\n## 3 备份\n\n应每日对重要数据进行本地备份，并每季度开展一次恢复演练。\n',
+    );
   });
   afterAll(() => cleanup?.());
 
   /** Runs `kb` with the network denied (and traced when strace exists); returns the run, its log and trace. */
-  async function offlineKb(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; log: LogEntry[]; inetCalls: string[] }> {
+  async function offlineKb(
+    args: string[],
+  ): Promise<{ code: number | null; stdout: string; stderr: string; log: LogEntry[]; inetCalls: string[] }> {
     const index = runIndex++;
     const log = path.join(dir, `network-${index}.log`);
     const trace = path.join(dir, `trace-${index}.txt`);
@@ -80,33 +85,86 @@ describe('offline guarantee: ingest, search and ask attempt no network access', 
       env: { KB_NETWORK_LOG: log, ...ownHome(home), ...TELEMETRY_ON },
       ...(STRACE ? { wrapper: [...STRACE_NETWORK, '-o', trace] } : {}),
     });
-    const entries = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as LogEntry) : [];
-    const inetCalls = STRACE && existsSync(trace) ? readFileSync(trace, 'utf8').split('\n').filter((line) => /AF_INET6?\b/.test(line)) : [];
+    const entries = existsSync(log)
+      ? readFileSync(log, 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as LogEntry)
+      : [];
+    const inetCalls =
+      STRACE && existsSync(trace)
+        ? readFileSync(trace, 'utf8')
+            .split('\n')
+            .filter((line) => /AF_INET6?\b/.test(line))
+        : [];
     return { ...run, log: entries, inetCalls };
   }
 
   it('the interception works: every way out is refused, in the main thread and in a worker (control)', () => {
     const log = path.join(dir, 'control.log');
-    const output = execFileSync(process.execPath, ['--require', DENY, PROBE], { env: { ...process.env, KB_NETWORK_LOG: log }, encoding: 'utf8' });
+    const output = execFileSync(process.execPath, ['--require', DENY, PROBE], {
+      env: { ...process.env, KB_NETWORK_LOG: log },
+      encoding: 'utf8',
+    });
     const { main, worker } = JSON.parse(output) as { main: string[]; worker: string[] };
-    const all = ['net.connect', 'net.createConnection', 'net.Socket.connect', 'tls.connect', 'http.get', 'https.request', 'fetch', 'dns.lookup', 'dns.promises.resolve4', 'dgram.createSocket'];
+    const all = [
+      'net.connect',
+      'net.createConnection',
+      'net.Socket.connect',
+      'tls.connect',
+      'http.get',
+      'https.request',
+      'fetch',
+      'dns.lookup',
+      'dns.promises.resolve4',
+      'dgram.createSocket',
+    ];
     expect(main).toEqual(all);
     expect(worker).toEqual(all);
-    const entries = readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as LogEntry);
+    const entries = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as LogEntry);
     expect(entries.filter((e) => e.attempt).length).toBeGreaterThanOrEqual(2 * all.length);
     expect(new Set(entries.filter((e) => e.armed).map((e) => e.thread)).size).toBe(2);
   });
 
-  it.skipIf(!STRACE)('the system-call trace sees a TCP connect when one happens (control; to TEST-NET-1, unroutable)', () => {
-    const trace = path.join(dir, 'control-trace.txt');
-    const script = "const s = require('node:net').connect(9, '192.0.2.1'); s.on('error', () => {}); setTimeout(() => s.destroy(), 100);";
-    execFileSync('strace', ['-f', '-qq', '-e', 'trace=connect,sendto,sendmsg,sendmmsg', '-o', trace, process.execPath, '-e', script]);
-    expect(readFileSync(trace, 'utf8')).toMatch(/connect\(\d+, \{sa_family=AF_INET, sin_port=htons\(9\), sin_addr=inet_addr\("192\.0\.2\.1"\)/);
-  });
+  it.skipIf(!STRACE)(
+    'the system-call trace sees a TCP connect when one happens (control; to TEST-NET-1, unroutable)',
+    () => {
+      const trace = path.join(dir, 'control-trace.txt');
+      const script =
+        "const s = require('node:net').connect(9, '192.0.2.1'); s.on('error', () => {}); setTimeout(() => s.destroy(), 100);";
+      execFileSync('strace', [
+        '-f',
+        '-qq',
+        '-e',
+        'trace=connect,sendto,sendmsg,sendmmsg',
+        '-o',
+        trace,
+        process.execPath,
+        '-e',
+        script,
+      ]);
+      expect(readFileSync(trace, 'utf8')).toMatch(
+        /connect\(\d+, \{sa_family=AF_INET, sin_port=htons\(9\), sin_addr=inet_addr\("192\.0\.2\.1"\)/,
+      );
+    },
+  );
 
   it('kb ingest with the embedding model (worker thread), search, ask and history: no attempt, no socket', async () => {
     const runs = [
-      await offlineKb(['ingest', docs, '--library', library, '--json', '--embedding-model', SYNTHETIC_EMBEDDER, '--embedding-pooling', 'mean']),
+      await offlineKb([
+        'ingest',
+        docs,
+        '--library',
+        library,
+        '--json',
+        '--embedding-model',
+        SYNTHETIC_EMBEDDER,
+        '--embedding-pooling',
+        'mean',
+      ]),
       await offlineKb(['search', '重要数据 本地备份', '--library', library, '--json']),
       await offlineKb(['search', '网络运营者', '--library', library, '--json', '--retrieval', 'vector']),
       await offlineKb(['ask', '网络运营者应当履行哪些安全保护义务？', '--library', library, '--json']),
@@ -118,14 +176,22 @@ describe('offline guarantee: ingest, search and ask attempt no network access', 
       expect(run.inetCalls).toEqual([]);
     }
     // Watched, not merely quiet: the ingestion and the searches ran the model in an armed worker thread.
-    for (const run of runs.slice(0, 4)) expect(run.log.some((e) => e.armed && e.thread > 0), 'an armed worker thread').toBe(true);
+    for (const run of runs.slice(0, 4))
+      expect(
+        run.log.some((e) => e.armed && e.thread > 0),
+        'an armed worker thread',
+      ).toBe(true);
     expect(JSON.parse(runs[0]!.stdout)).toMatchObject({ failed: [] });
     expect((JSON.parse(runs[0]!.stdout) as { chunksEmbedded: number }).chunksEmbedded).toBeGreaterThan(0);
-    expect((JSON.parse(runs[1]!.stdout) as { documentPath: string }[])[0]!.documentPath).toBe(path.join(docs, 'policy.md'));
+    expect((JSON.parse(runs[1]!.stdout) as { documentPath: string }[])[0]!.documentPath).toBe(
+      path.join(docs, 'policy.md'),
+    );
     expect(JSON.parse(runs[3]!.stdout)).toMatchObject({ status: 'answered' });
     // onnxruntime ran in all of them (the embedding model), and wrote no telemetry queue or device id.
     expect(existsSync(path.join(home, TELEMETRY_DIR))).toBe(false);
-    console.log(`offline: ${runs.length} kb runs, 0 network attempts (interception in ${new Set(runs.flatMap((r) => r.log.map((e) => `${e.pid}:${e.thread}`))).size} threads), ${STRACE ? '0 AF_INET/AF_INET6 system calls (strace -f)' : 'strace not installed: system-call check skipped'}`);
+    console.log(
+      `offline: ${runs.length} kb runs, 0 network attempts (interception in ${new Set(runs.flatMap((r) => r.log.map((e) => `${e.pid}:${e.thread}`))).size} threads), ${STRACE ? '0 AF_INET/AF_INET6 system calls (strace -f)' : 'strace not installed: system-call check skipped'}`,
+    );
   });
 
   it('an incomplete model folder fails with a message, without trying to download what is missing', async () => {
@@ -133,15 +199,27 @@ describe('offline guarantee: ingest, search and ask attempt no network access', 
     cpSync(SYNTHETIC_EMBEDDER, incomplete, { recursive: true });
     execFileSync('chmod', ['-R', 'u+w', incomplete]);
     rmSync(path.join(incomplete, 'tokenizer_config.json'));
-    const run = await offlineKb(['ingest', docs, '--library', path.join(dir, 'incomplete.kb.sqlite'), '--embedding-model', incomplete]);
+    const run = await offlineKb([
+      'ingest',
+      docs,
+      '--library',
+      path.join(dir, 'incomplete.kb.sqlite'),
+      '--embedding-model',
+      incomplete,
+    ]);
     expect(run.code).not.toBe(0);
-    expect(run.stderr).toMatch(/^kb: .*is not a transformers.js embedding model folder: missing tokenizer_config.json/m);
+    expect(run.stderr).toMatch(
+      /^kb: .*is not a transformers.js embedding model folder: missing tokenizer_config.json/m,
+    );
     expect(run.log.filter((e) => e.attempt)).toEqual([]);
     expect(run.inetCalls).toEqual([]);
     // transformers.js is told so in the worker itself: remote models off, local folder only.
     const worker = readFileSync(path.join(REPO, 'electron/engine/embed/embeddingWorker.ts'), 'utf8');
     expect(worker).toMatch(/^env\.allowRemoteModels = false;$/m);
-    copyFileSync(path.join(SYNTHETIC_EMBEDDER, 'tokenizer_config.json'), path.join(incomplete, 'tokenizer_config.json'));
+    copyFileSync(
+      path.join(SYNTHETIC_EMBEDDER, 'tokenizer_config.json'),
+      path.join(incomplete, 'tokenizer_config.json'),
+    );
   });
 
   it('a generated answer with a local GGUF (node-llama-cpp, llama.cpp): no attempt, no socket', async () => {
@@ -172,7 +250,9 @@ describe('offline guarantee: ingest, search and ask attempt no network access', 
     const controlHome = path.join(dir, 'control-home');
     mkdirSync(controlHome);
     const control = path.join(dir, 'control-onnxruntime.mjs');
-    const transformers = pathToFileURL(createRequire(path.join(REPO, 'package.json')).resolve('@huggingface/transformers')).href;
+    const transformers = pathToFileURL(
+      createRequire(path.join(REPO, 'package.json')).resolve('@huggingface/transformers'),
+    ).href;
     writeFileSync(
       control,
       [
@@ -223,15 +303,30 @@ describe('offline guarantee: ingest, search and ask attempt no network access', 
       expect(asked).toBeGreaterThan(50);
     } finally {
       // Under strace, SIGTERM to strace only detaches it: the signal goes to kb itself (strace's child), which stops.
-      const kbPid = STRACE ? Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(' ')[0]) : child.pid!;
+      const kbPid = STRACE
+        ? Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(' ')[0])
+        : child.pid!;
       process.kill(kbPid, 'SIGTERM');
     }
     const run = await done;
     expect(run.code, run.stderr).toBe(0);
-    const entries = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as LogEntry) : [];
+    const entries = existsSync(log)
+      ? readFileSync(log, 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as LogEntry)
+      : [];
     expect(entries.filter((e) => e.attempt)).toEqual([]);
-    expect(entries.some((e) => e.armed && e.thread > 0), 'an armed worker thread (the embedding model)').toBe(true);
-    if (STRACE) expect(readFileSync(trace, 'utf8').split('\n').filter((line) => /AF_INET6?\b/.test(line))).toEqual([]);
+    expect(
+      entries.some((e) => e.armed && e.thread > 0),
+      'an armed worker thread (the embedding model)',
+    ).toBe(true);
+    if (STRACE)
+      expect(
+        readFileSync(trace, 'utf8')
+          .split('\n')
+          .filter((line) => /AF_INET6?\b/.test(line)),
+      ).toEqual([]);
     expect(existsSync(path.join(home, TELEMETRY_DIR))).toBe(false);
   }, 120_000);
 });

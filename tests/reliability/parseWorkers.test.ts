@@ -19,27 +19,45 @@ describe('parse workers in kb', () => {
     // 1500 pages: seconds of pdf.js (3 s for 1000 pages on the 2-core CI machine).
     longPdf = path.join(dir, 'long', 'audit-handbook.pdf');
     mkdirSync(path.dirname(longPdf));
-    const pages = Array.from({ length: 1500 }, (_, p) => Array.from({ length: 45 }, (_, l) => `Page ${p + 1} line ${l + 1}: audit records shall be retained and protected.`));
+    const pages = Array.from({ length: 1500 }, (_, p) =>
+      Array.from(
+        { length: 45 },
+        (_, l) => `Page ${p + 1} line ${l + 1}: audit records shall be retained and protected.`,
+      ),
+    );
     writeFileSync(longPdf, makePdf({ pages }));
   });
   afterAll(() => cleanup?.());
 
   it('kb ingest of the office corpus parses in an armed worker thread (network-deny preload), with no attempt', async () => {
     const log = path.join(dir, 'network.log');
-    const run = await runKb(['ingest', path.join(CORPUS, 'mlps-office'), '--library', path.join(dir, 'offline.kb.sqlite'), '--json'], {
-      nodeOptions: ['--require', DENY],
-      env: { KB_NETWORK_LOG: log },
-    });
+    const run = await runKb(
+      ['ingest', path.join(CORPUS, 'mlps-office'), '--library', path.join(dir, 'offline.kb.sqlite'), '--json'],
+      {
+        nodeOptions: ['--require', DENY],
+        env: { KB_NETWORK_LOG: log },
+      },
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ indexed: 5, failed: [] });
-    const entries = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { thread: number; armed?: boolean; attempt?: string }) : [];
+    const entries = existsSync(log)
+      ? readFileSync(log, 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as { thread: number; armed?: boolean; attempt?: string })
+      : [];
     expect(entries.filter((e) => e.attempt)).toEqual([]);
     // No embedding model here: the only worker thread is the parse worker, and it was armed.
-    expect(entries.some((e) => e.armed && e.thread > 0), 'an armed parse worker').toBe(true);
+    expect(
+      entries.some((e) => e.armed && e.thread > 0),
+      'an armed parse worker',
+    ).toBe(true);
   });
 
   /** The longest search round trip over kb serve's WebSocket while it ingests the long PDF; and the job's time. */
-  async function searchWhileParsing(env: Record<string, string>): Promise<{ longestMs: number; searches: number; jobMs: number }> {
+  async function searchWhileParsing(
+    env: Record<string, string>,
+  ): Promise<{ longestMs: number; searches: number; jobMs: number }> {
     const library = path.join(dir, `serve-${Object.keys(env).length}.kb.sqlite`);
     const { child, done } = spawnKb(['serve', '--library', library], { env });
     try {
@@ -49,7 +67,13 @@ describe('parse workers in kb', () => {
       const started = performance.now();
       const reply = await rpc.call('ingestPaths', [[path.dirname(longPdf)]]);
       const { jobId } = (reply as { result: JobStarted }).result;
-      const finished = () => rpc.messages.some((m) => 'event' in m && (m as RpcEvent<'jobDone'>).event === 'jobDone' && (m as RpcEvent<'jobDone'>).payload.jobId === jobId);
+      const finished = () =>
+        rpc.messages.some(
+          (m) =>
+            'event' in m &&
+            (m as RpcEvent<'jobDone'>).event === 'jobDone' &&
+            (m as RpcEvent<'jobDone'>).payload.jobId === jobId,
+        );
       const times: number[] = [];
       while (!finished()) {
         const t = performance.now();

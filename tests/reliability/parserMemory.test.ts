@@ -36,7 +36,8 @@ async function deflatedSpaces(head: string, size: number): Promise<Buffer> {
   const ended = new Promise((resolve) => deflate.on('end', resolve));
   deflate.write(head);
   const spaces = Buffer.alloc(MiB, 0x20);
-  for (let written = 0; written < size; written += MiB) if (!deflate.write(spaces)) await new Promise((resolve) => deflate.once('drain', resolve));
+  for (let written = 0; written < size; written += MiB)
+    if (!deflate.write(spaces)) await new Promise((resolve) => deflate.once('drain', resolve));
   deflate.end();
   await ended;
   return Buffer.concat(out);
@@ -60,10 +61,16 @@ describe('documents that inflate: bounded memory', () => {
       `<< /Length ${content.length} /Filter /FlateDecode >>\nstream\n${content.toString('latin1')}\nendstream`,
     ];
     writeFileSync(path.join(docs, 'bomb.pdf'), serializePdf(objects));
-    writeFileSync(path.join(docs, 'audit.pdf'), makePdf({ pages: [['Audit log retained for six months'], ['Second page']] }));
+    writeFileSync(
+      path.join(docs, 'audit.pdf'),
+      makePdf({ pages: [['Audit log retained for six months'], ['Second page']] }),
+    );
     const run = await runKb(['ingest', docs, '--library', path.join(dir, 'pdf.kb.sqlite'), '--json']);
     expect(run.signal, run.stderr).toBe(null);
-    const summary = JSON.parse(run.stdout) as { indexed: number; failed: { path: string; code: string; reason: string }[] };
+    const summary = JSON.parse(run.stdout) as {
+      indexed: number;
+      failed: { path: string; code: string; reason: string }[];
+    };
     expect(summary.indexed).toBe(1);
     expect(summary.failed).toMatchObject([{ path: path.join(docs, 'bomb.pdf'), code: 'too-large' }]);
     expect(summary.failed[0]!.reason).toMatch(/inflates to more than 64 MiB \(a compression bomb/);
@@ -81,7 +88,9 @@ describe('documents that inflate: bounded memory', () => {
     expect(summary.indexed).toBe(0);
     expect(summary.failed).toHaveLength(1);
     expect(summary.failed[0]).toMatchObject({ code: 'too-large' });
-    expect(summary.failed[0]!.reason).toMatch(/its XML parts decompress to 40\.\d MiB, over the 16\.0 MiB limit .*split it into smaller documents, or save it as PDF/);
+    expect(summary.failed[0]!.reason).toMatch(
+      /its XML parts decompress to 40\.\d MiB, over the 16\.0 MiB limit .*split it into smaller documents, or save it as PDF/,
+    );
     console.log(`parser memory: .docx with 40 MiB of XML refused, peak RSS ${run.peakRssMb} MiB`);
     expect(run.peakRssMb).toBeLessThan(PEAK_RSS_BOUND_MB);
   }, 120_000);

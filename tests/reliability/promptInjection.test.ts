@@ -33,7 +33,8 @@ describe('prompt injection in a document is data', () => {
   let docs: string;
   let standardAnswerBefore: unknown;
 
-  const hashes = (): Record<string, string> => Object.fromEntries(readdirSync(docs).map((name) => [name, sha256File(path.join(docs, name))]));
+  const hashes = (): Record<string, string> =>
+    Object.fromEntries(readdirSync(docs).map((name) => [name, sha256File(path.join(docs, name))]));
   const plain = (answer: Awaited<ReturnType<Library['ask']>>['answer']): unknown => ({
     status: answer.status,
     answer: answer.answer,
@@ -71,10 +72,14 @@ describe('prompt injection in a document is data', () => {
     // The forged [1][9] markers create no citations: every citation is a real, stored passage of the library.
     expect(answer.citations.map((c) => c.n)).toEqual(answer.citations.map((_, i) => i + 1));
     for (const citation of answer.citations) {
-      expect(storeOf(library).documentSlice(citation.documentId, citation.charStart, citation.charEnd)).toBe(citation.quote);
+      expect(storeOf(library).documentSlice(citation.documentId, citation.charStart, citation.charEnd)).toBe(
+        citation.quote,
+      );
     }
     // Same question, same answer, byte for byte; and the app did nothing it was told to.
-    expect(JSON.stringify((await library.ask('蜂巢系统应如何备份重要数据？', { record: false })).answer)).toBe(JSON.stringify(answer));
+    expect(JSON.stringify((await library.ask('蜂巢系统应如何备份重要数据？', { record: false })).answer)).toBe(
+      JSON.stringify(answer),
+    );
     expect(hashes()).toEqual(files);
     expect(library.listDocuments()).toEqual(documents);
     expect(library.stats()).toMatchObject({ documents: 4, indexed: 4, failed: 0 });

@@ -15,7 +15,8 @@ import type { RpcResponse } from '../../shared/engineApi.ts';
 import { connectRpc, type RpcSocket } from '../e2e/rpcSocket.ts';
 import { runKb, servedUrl, spawnKb, tempDir, type KbRun } from './helpers.ts';
 
-const UPGRADE = 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
+const UPGRADE =
+  'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
 
 describe('kb serve: no request ends the server', () => {
   let cleanup: () => void;
@@ -34,8 +35,12 @@ describe('kb serve: no request ends the server', () => {
     // A 2 MB document: documentFile replies with it (base64), a large reply to ask for and never read.
     const docs = path.join(dir, 'docs');
     mkdirSync(docs);
-    const paragraph = '应对登录的用户进行身份标识和鉴别，身份标识具有唯一性，身份鉴别信息具有复杂度要求并定期更换。\n\n';
-    writeFileSync(path.join(docs, 'large.md'), `# 大文件\n\n${paragraph.repeat(Math.ceil(2_000_000 / Buffer.byteLength(paragraph)))}`);
+    const paragraph =
+      '应对登录的用户进行身份标识和鉴别，身份标识具有唯一性，身份鉴别信息具有复杂度要求并定期更换。\n\n';
+    writeFileSync(
+      path.join(docs, 'large.md'),
+      `# 大文件\n\n${paragraph.repeat(Math.ceil(2_000_000 / Buffer.byteLength(paragraph)))}`,
+    );
     const library = path.join(dir, 'serve.kb.sqlite');
     const ingest = await runKb(['ingest', docs, '--library', library]);
     expect(ingest.code, ingest.stderr).toBe(0);
@@ -85,10 +90,26 @@ describe('kb serve: no request ends the server', () => {
     ['//[ without Upgrade', () => request('//['), /^HTTP\/1\.1 404 /],
     ['//[ with the token', () => request(`//[/rpc?token=${token}`, UPGRADE), /^HTTP\/1\.1 404 /],
     ['* (asterisk form) with Upgrade', () => request('*', UPGRADE), /^HTTP\/1\.1 400 /],
-    ['an absolute target naming another host, with the token', () => request(`http://evil.example/rpc?token=${token}`, UPGRADE), /^HTTP\/1\.1 400 /],
-    ['a scheme-relative target is a path here, not a host', () => request(`//evil.example/rpc?token=${token}`, UPGRADE), /^HTTP\/1\.1 404 /],
-    ['the token twice, the right one first', () => request(`/rpc?token=${token}&token=wrong`, UPGRADE), /^HTTP\/1\.1 401 /],
-    ['the token twice, the right one last', () => request(`/rpc?token=wrong&token=${token}`, UPGRADE), /^HTTP\/1\.1 401 /],
+    [
+      'an absolute target naming another host, with the token',
+      () => request(`http://evil.example/rpc?token=${token}`, UPGRADE),
+      /^HTTP\/1\.1 400 /,
+    ],
+    [
+      'a scheme-relative target is a path here, not a host',
+      () => request(`//evil.example/rpc?token=${token}`, UPGRADE),
+      /^HTTP\/1\.1 404 /,
+    ],
+    [
+      'the token twice, the right one first',
+      () => request(`/rpc?token=${token}&token=wrong`, UPGRADE),
+      /^HTTP\/1\.1 401 /,
+    ],
+    [
+      'the token twice, the right one last',
+      () => request(`/rpc?token=wrong&token=${token}`, UPGRADE),
+      /^HTTP\/1\.1 401 /,
+    ],
     ['bad percent encoding in the token', () => request('/rpc?token=%ZZ%E0%A4%A', UPGRADE), /^HTTP\/1\.1 401 /],
     ['bad percent encoding in a file path', () => request('/%E0%A4%A'), /^HTTP\/1\.1 400 /],
     ['bytes that are not HTTP', () => Buffer.from([0, 1, 2, 0xff, 0x0d, 0x0a, 0x0d, 0x0a]), /^HTTP\/1\.1 400 /],
@@ -125,7 +146,12 @@ describe('kb serve: no request ends the server', () => {
     // The raw clients above left without a close frame (they dropped their sockets): they are not counted.
     await new Promise((resolve) => setTimeout(resolve, 200));
     try {
-      for (let i = 0; i < MAX_CONNECTIONS; i++) open.push(await connectRpc(rpcUrl()).catch((error: unknown) => Promise.reject(new Error(`connection ${i + 1}: ${String(error)}`))));
+      for (let i = 0; i < MAX_CONNECTIONS; i++)
+        open.push(
+          await connectRpc(rpcUrl()).catch((error: unknown) =>
+            Promise.reject(new Error(`connection ${i + 1}: ${String(error)}`)),
+          ),
+        );
       expect(await raw(request(`/rpc?token=${token}`, UPGRADE))).toMatch(/^HTTP\/1\.1 503 /);
       expect((await open[0]!.call('libraryInfo', [])).ok).toBe(true);
       open.shift()!.socket.close();
@@ -205,7 +231,10 @@ describe('kb serve: no request ends the server', () => {
     const frame = (text: string): Buffer => {
       const payload = Buffer.from(text);
       const mask = randomBytes(4);
-      const header = payload.length < 126 ? Buffer.from([0x81, 0x80 | payload.length]) : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
+      const header =
+        payload.length < 126
+          ? Buffer.from([0x81, 0x80 | payload.length])
+          : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
       return Buffer.concat([header, mask, payload.map((byte, i) => byte ^ mask[i % 4]!)]);
     };
     for (let id = 1; id <= 400; id++) socket.write(frame(JSON.stringify({ id, method: 'documentFile', args: [1] })));

@@ -67,17 +67,34 @@ describe('kb serve: streamed uploads', () => {
   }
 
   /** PUTs a body (a buffer, a stream, or `declared` bytes announced and only some sent) with chosen headers. */
-  function put(options: { target?: string; headers?: Record<string, string>; body?: Buffer | Readable; expectContinue?: boolean }): Promise<Put> {
+  function put(options: {
+    target?: string;
+    headers?: Record<string, string>;
+    body?: Buffer | Readable;
+    expectContinue?: boolean;
+  }): Promise<Put> {
     return new Promise((resolve, reject) => {
       const started = performance.now();
-      const headers = { Host: `127.0.0.1:${port}`, ...options.headers, ...(options.expectContinue ? { Expect: '100-continue' } : {}) };
-      const req = request({ host: '127.0.0.1', port, method: 'PUT', path: options.target ?? `${UPLOAD_PATH}?token=${token}`, headers });
+      const headers = {
+        Host: `127.0.0.1:${port}`,
+        ...options.headers,
+        ...(options.expectContinue ? { Expect: '100-continue' } : {}),
+      };
+      const req = request({
+        host: '127.0.0.1',
+        port,
+        method: 'PUT',
+        path: options.target ?? `${UPLOAD_PATH}?token=${token}`,
+        headers,
+      });
       req.on('response', (res) => {
         const sent = req.socket?.bytesWritten ?? 0;
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (text: string) => (body += text));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, ms: performance.now() - started, sentBytes: sent }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body, ms: performance.now() - started, sentBytes: sent }),
+        );
         res.on('error', reject);
       });
       req.on('error', () => undefined); // the server cuts a refused upload's connection after answering
@@ -124,7 +141,8 @@ describe('kb serve: streamed uploads', () => {
   }
 
   async function jobDone(jobId: string): Promise<RpcEvent<'jobDone'>['payload']> {
-    const isDone = (m: unknown): m is RpcEvent<'jobDone'> => (m as RpcEvent).event === 'jobDone' && (m as RpcEvent<'jobDone'>).payload.jobId === jobId;
+    const isDone = (m: unknown): m is RpcEvent<'jobDone'> =>
+      (m as RpcEvent).event === 'jobDone' && (m as RpcEvent<'jobDone'>).payload.jobId === jobId;
     await expect.poll(() => rpc.messages.some(isDone), { timeout: 60_000 }).toBe(true);
     return rpc.messages.find(isDone)!.payload;
   }
@@ -136,7 +154,11 @@ describe('kb serve: streamed uploads', () => {
     expect(reply.body).toMatch(/1024\.0 MiB, over the 100 MiB a file uploaded here may be .*kb ingest/);
     expect(reply.ms).toBeLessThan(2_000);
     // A client that asks first (Expect: 100-continue) is told without sending a byte.
-    const asked = await put({ headers: { 'Content-Length': String(1024 * MIB) }, body: generated(1024 * MIB), expectContinue: true });
+    const asked = await put({
+      headers: { 'Content-Length': String(1024 * MIB) },
+      body: generated(1024 * MIB),
+      expectContinue: true,
+    });
     expect(asked.status).toBe(413);
     expect(asked.sentBytes).toBeLessThan(1024);
     expect(tree(staging())).toEqual([]);
@@ -146,7 +168,9 @@ describe('kb serve: streamed uploads', () => {
     const before = rssMb();
     const reply = await put({ headers: { 'Transfer-Encoding': 'chunked' }, body: generated(1024 * MIB) });
     const after = rssMb();
-    console.log(`kb serve, a 1 GiB chunked PUT refused at ${(reply.sentBytes / MIB).toFixed(0)} MiB sent: RSS ${before.now} → ${after.now} MiB (peak ${after.peak} MiB, ${reply.ms.toFixed(0)} ms)`);
+    console.log(
+      `kb serve, a 1 GiB chunked PUT refused at ${(reply.sentBytes / MIB).toFixed(0)} MiB sent: RSS ${before.now} → ${after.now} MiB (peak ${after.peak} MiB, ${reply.ms.toFixed(0)} ms)`,
+    );
     expect(reply.status).toBe(413);
     expect(reply.body).toMatch(/over the 100 MiB a file uploaded here may be/);
     // Refused as the limit passed, not after the whole GiB: what the client had sent by the answer is the limit
@@ -161,14 +185,23 @@ describe('kb serve: streamed uploads', () => {
 
   it('a file just under the limit is taken; one byte over it is not', async () => {
     const before = rssMb();
-    const taken = await put({ headers: { 'Content-Length': String(MAX_UPLOAD_FILE_BYTES) }, body: generated(MAX_UPLOAD_FILE_BYTES) });
+    const taken = await put({
+      headers: { 'Content-Length': String(MAX_UPLOAD_FILE_BYTES) },
+      body: generated(MAX_UPLOAD_FILE_BYTES),
+    });
     expect(taken.status, taken.body).toBe(201);
-    expect(JSON.parse(taken.body)).toMatchObject({ sizeBytes: MAX_UPLOAD_FILE_BYTES, uploadId: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(JSON.parse(taken.body)).toMatchObject({
+      sizeBytes: MAX_UPLOAD_FILE_BYTES,
+      uploadId: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
     const staged = readdirSync(staging());
     expect(staged).toHaveLength(1);
     expect(statSync(path.join(staging(), staged[0]!)).size).toBe(MAX_UPLOAD_FILE_BYTES);
     expect(rssMb().peak - before.now).toBeLessThan(80);
-    const over = await put({ headers: { 'Content-Length': String(MAX_UPLOAD_FILE_BYTES + 1) }, body: generated(MAX_UPLOAD_FILE_BYTES + 1) });
+    const over = await put({
+      headers: { 'Content-Length': String(MAX_UPLOAD_FILE_BYTES + 1) },
+      body: generated(MAX_UPLOAD_FILE_BYTES + 1),
+    });
     expect(over.status).toBe(413);
   }, 60_000);
 
@@ -204,7 +237,10 @@ describe('kb serve: streamed uploads', () => {
 
   it('a real corpus PDF streamed from disk lands in the upload folder byte for byte and is found by search', async () => {
     // Staged files of the tests above were never committed: they wait (and expire), apart from this batch.
-    const reply = await put({ headers: { 'Content-Length': String(statSync(PDF).size), 'Content-Type': 'application/pdf' }, body: createReadStream(PDF) });
+    const reply = await put({
+      headers: { 'Content-Length': String(statSync(PDF).size), 'Content-Type': 'application/pdf' },
+      body: createReadStream(PDF),
+    });
     expect(reply.status, reply.body).toBe(201);
     const { uploadId, sizeBytes } = JSON.parse(reply.body) as StagedUpload;
     expect(sizeBytes).toBe(statSync(PDF).size);
@@ -222,7 +258,10 @@ describe('kb serve: streamed uploads', () => {
     expect(found.length).toBeGreaterThan(0);
     expect(found[0]!.documentPath).toBe(landed);
     // A committed upload is used up: naming it again is refused with what to do.
-    expect(await commit([{ name: 'again.pdf', uploadId }])).toMatchObject({ ok: false, error: { message: expect.stringMatching(/is not waiting here .*upload the file again/) } });
+    expect(await commit([{ name: 'again.pdf', uploadId }])).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/is not waiting here .*upload the file again/) },
+    });
   });
 
   it('a batch with a file that cannot be written keeps none of it, puts back what it overwrote, and uses up its uploads', async () => {
@@ -232,14 +271,26 @@ describe('kb serve: streamed uploads', () => {
     // A file where the batch needs a folder: the last file cannot be written.
     writeFileSync(path.join(uploads(), '附件'), 'a file, not a folder');
     const before = tree(uploads());
-    const ids = [await stage('# 新\n\n丙\n'), await stage('# 子目录\n\n丁\n'), await stage('# 覆盖\n'), await stage('# 戊\n')];
+    const ids = [
+      await stage('# 新\n\n丙\n'),
+      await stage('# 子目录\n\n丁\n'),
+      await stage('# 覆盖\n'),
+      await stage('# 戊\n'),
+    ];
     const reply = await commit([
       { name: '新制度.md', uploadId: ids[0]! },
       { name: '新文件夹/子目录/说明.md', uploadId: ids[1]! },
       { name: '已有制度.md', uploadId: ids[2]! },
       { name: '附件/说明.md', uploadId: ids[3]! },
     ]);
-    expect(reply).toMatchObject({ ok: false, error: { message: expect.stringMatching(/the upload could not be saved \("附件\/说明\.md" clashes with a file or folder .*\); nothing of it was kept/) } });
+    expect(reply).toMatchObject({
+      ok: false,
+      error: {
+        message: expect.stringMatching(
+          /the upload could not be saved \("附件\/说明\.md" clashes with a file or folder .*\); nothing of it was kept/,
+        ),
+      },
+    });
     expect(tree(uploads())).toEqual(before);
     expect(readFileSync(original, 'utf8')).toBe('# 已有\n\n上一次上传的内容。\n');
     // Nothing aside left beside the upload folder, and none of the batch's uploads left waiting.
@@ -250,21 +301,42 @@ describe('kb serve: streamed uploads', () => {
   it('a batch naming an upload that is not there, or one twice, or two look-alike names, is refused whole', async () => {
     const before = tree(uploads());
     const known = await stage('# 甲\n');
-    expect(await commit([{ name: '甲.md', uploadId: known }, { name: '乙.md', uploadId: 'f'.repeat(32) }])).toMatchObject({
+    expect(
+      await commit([
+        { name: '甲.md', uploadId: known },
+        { name: '乙.md', uploadId: 'f'.repeat(32) },
+      ]),
+    ).toMatchObject({
       ok: false,
       error: { message: expect.stringMatching(/upload f{32} is not waiting here.*nothing of the batch was kept/) },
     });
     expect(readdirSync(staging())).not.toContain(known);
     const twice = await stage('# 丙\n');
-    expect(await commit([{ name: '丙.md', uploadId: twice }, { name: '丁.md', uploadId: twice }])).toMatchObject({ ok: false, error: { message: expect.stringMatching(/named twice/) } });
+    expect(
+      await commit([
+        { name: '丙.md', uploadId: twice },
+        { name: '丁.md', uploadId: twice },
+      ]),
+    ).toMatchObject({ ok: false, error: { message: expect.stringMatching(/named twice/) } });
     const name = 'Café 报告.md';
     const [nfc, nfd] = [await stage('# 丑\n'), await stage('# 寅\n')];
-    expect(await commit([{ name: name.normalize('NFC'), uploadId: nfc }, { name: name.normalize('NFD'), uploadId: nfd }])).toMatchObject({
+    expect(
+      await commit([
+        { name: name.normalize('NFC'), uploadId: nfc },
+        { name: name.normalize('NFD'), uploadId: nfd },
+      ]),
+    ).toMatchObject({
       ok: false,
       error: { message: expect.stringMatching(/would be written as the same file/) },
     });
-    expect(await commit([{ name: '../逃逸.md', uploadId: await stage('# 辛\n') }])).toMatchObject({ ok: false, error: { name: 'InvalidArgumentsError', message: expect.stringMatching(/files\[0\]\.name must not contain/) } });
-    expect(await commit([{ name: 'x.md', uploadId: '../../etc/passwd' }])).toMatchObject({ ok: false, error: { message: expect.stringMatching(/uploadId must be the id a PUT/) } });
+    expect(await commit([{ name: '../逃逸.md', uploadId: await stage('# 辛\n') }])).toMatchObject({
+      ok: false,
+      error: { name: 'InvalidArgumentsError', message: expect.stringMatching(/files\[0\]\.name must not contain/) },
+    });
+    expect(await commit([{ name: 'x.md', uploadId: '../../etc/passwd' }])).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/uploadId must be the id a PUT/) },
+    });
     expect(tree(uploads())).toEqual(before);
     expect(exited).toBe(false);
   });

@@ -62,18 +62,23 @@ describe('the page store: a job that ends before its reply arrives', () => {
     };
     const bridge = new Proxy({} as KbBridge, {
       get: (_target, name: string) => {
-        if (name === 'onEvent') return (listener: DesktopEventListener) => (listeners.add(listener), () => listeners.delete(listener));
+        if (name === 'onEvent')
+          return (listener: DesktopEventListener) => (listeners.add(listener), () => listeners.delete(listener));
         if (name === 'pathForFile') return () => '';
         // The native folder dialog: "chooses" the folder the test names.
         if (name === 'choose') return () => Promise.resolve(chosen);
         if (name === 'setEmbeddingModel' || name === 'ingestPaths') {
-          return (...args: unknown[]) => afterDone((service[name] as (...a: unknown[]) => Promise<{ jobId: string }>).apply(service, args));
+          return (...args: unknown[]) =>
+            afterDone((service[name] as (...a: unknown[]) => Promise<{ jobId: string }>).apply(service, args));
         }
         const method = (service as unknown as Record<string, unknown>)[name];
         return typeof method === 'function' ? method.bind(service) : undefined;
       },
     });
-    (globalThis as { window?: unknown }).window = { kb: bridge, location: { search: '', protocol: 'app:', host: 'kb' } };
+    (globalThis as { window?: unknown }).window = {
+      kb: bridge,
+      location: { search: '', protocol: 'app:', host: 'kb' },
+    };
     ({ useAppStore: store } = (await import(STORE_MODULE)) as { useAppStore: Store });
     await store.getState().connect();
     expect(store.getState().connectionError).toBe(null);
@@ -110,7 +115,9 @@ describe('the page store: a job that ends before its reply arrives', () => {
   it("files that cannot be added: the page says so in its language, around the engine's reason", async () => {
     // pathForFile is '' here: a dropped item with no file on this disk, refused before the engine is asked.
     await store.getState().uploadFiles([new File(['# 制度'], '制度.md')]);
-    expect(store.getState().libraryError).toMatch(/^添加文件失败，这批文件都没有加入资料库：a dropped item has no file on this disk/);
+    expect(store.getState().libraryError).toMatch(
+      /^添加文件失败，这批文件都没有加入资料库：a dropped item has no file on this disk/,
+    );
     // setLanguage also sets the page's lang attribute: there is no page here.
     store.setState({ language: 'en' });
     await store.getState().uploadFiles([new File(['# 制度'], '制度.md')]);

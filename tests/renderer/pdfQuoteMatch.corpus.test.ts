@@ -36,11 +36,20 @@ afterAll(async () => {
 /** pdf.js's text runs of every page (index 0 = page 1), as the page view's text layer gets them. */
 async function pageRuns(file: string): Promise<string[][]> {
   const { cMapUrl, standardFontDataUrl } = pdfjsAssetDirs();
-  const pdf = await getDocument({ data: new Uint8Array(readFileSync(file)), cMapUrl, cMapPacked: true, standardFontDataUrl, isEvalSupported: false, verbosity: 0 }).promise;
+  const pdf = await getDocument({
+    data: new Uint8Array(readFileSync(file)),
+    cMapUrl,
+    cMapPacked: true,
+    standardFontDataUrl,
+    isEvalSupported: false,
+    verbosity: 0,
+  }).promise;
   const pages: string[][] = [];
   for (let n = 1; n <= pdf.numPages; n++) {
     // The options and filter of PdfPageView's pageTextRuns, so the runs are the ones the view searches.
-    const content = await (await pdf.getPage(n)).getTextContent({ includeMarkedContent: true, disableNormalization: true });
+    const content = await (
+      await pdf.getPage(n)
+    ).getTextContent({ includeMarkedContent: true, disableNormalization: true });
     pages.push(content.items.flatMap((item) => ('str' in item ? [item.str] : [])));
   }
   await pdf.destroy();
@@ -69,10 +78,14 @@ describe('matchQuoteOnPages on the stored passages of real PDFs', () => {
       methods[best] = (methods[best] ?? 0) + 1;
       let highlighted = 0;
       matches.forEach((match, p) => {
-        for (const { item, start, end } of match.highlights) highlighted += normalizeForMatch((span[p]?.[item] ?? '').slice(start, end)).length;
+        for (const { item, start, end } of match.highlights)
+          highlighted += normalizeForMatch((span[p]?.[item] ?? '').slice(start, end)).length;
       });
       const ratio = highlighted / normalizeForMatch(chunk.text).length;
-      if (found.length === 0 || ratio < 0.8 || ratio > 1.25) problems.push(`pp. ${chunk.page_start}–${chunk.page_end} (${best}, ×${ratio.toFixed(2)}): ${chunk.text.slice(0, 40)}`);
+      if (found.length === 0 || ratio < 0.8 || ratio > 1.25)
+        problems.push(
+          `pp. ${chunk.page_start}–${chunk.page_end} (${best}, ×${ratio.toFixed(2)}): ${chunk.text.slice(0, 40)}`,
+        );
     }
     console.log(`${name}: ${chunks.length} passages, found by ${JSON.stringify(methods)}`);
     expect(problems).toEqual([]);

@@ -41,7 +41,17 @@ describe('normalizeForMatch', () => {
 
 describe('matchQuoteOnPage', () => {
   it('finds the whole quote across runs whose spaces and line breaks differ from the stored text', () => {
-    const items = ['8.1.4.1', ' ', '身份鉴别', '', ...runs(CLAUSE_8_1_4_1.replaceAll('\n', '')), '', '8.1.4.2', ' ', '访问控制'];
+    const items = [
+      '8.1.4.1',
+      ' ',
+      '身份鉴别',
+      '',
+      ...runs(CLAUSE_8_1_4_1.replaceAll('\n', '')),
+      '',
+      '8.1.4.2',
+      ' ',
+      '访问控制',
+    ];
     const match = matchQuoteOnPage(CLAUSE_8_1_4_1, items);
     expect(match.method).toBe('exact');
     expect(highlighted(items, match).replaceAll('|', '')).toBe(CLAUSE_8_1_4_1.replaceAll('\n', ''));
@@ -74,49 +84,106 @@ describe('matchQuoteOnPage', () => {
   it('splits a quote over two pages, skipping the running header, and takes the cited clause, not its look-alike', () => {
     // GB/T 22239 pp. 32–33: 8.1.3.5 and 8.1.4.3 share sentences b) and c); the cited 8.1.4.3 starts at the foot of
     // p. 32, where 8.1.3.5 stands in full higher up, and goes on at the top of p. 33 under the running header.
-    const shared = 'b）审计记录应包括事件的日期和时间、用户、事件类型、事件是否成功及其他与审计相关的信息；c）应对审计记录进行保护，定期备份，避免受到未预期的删除、修改或覆盖等；';
+    const shared =
+      'b）审计记录应包括事件的日期和时间、用户、事件类型、事件是否成功及其他与审计相关的信息；c）应对审计记录进行保护，定期备份，避免受到未预期的删除、修改或覆盖等；';
     const page32 = [
-      '8.1.3.5', ' ', '安全审计',
-      ...runs(`本项要求包括：a）应在网络边界、重要网络节点进行安全审计，审计覆盖到每个用户，对重要的用户行为和重要安全事件进行审计；${shared}d）应能对远程访问的用户行为等单独进行行为审计和数据分析。`),
-      '8.1.4.3', ' ', '安全审计',
+      '8.1.3.5',
+      ' ',
+      '安全审计',
+      ...runs(
+        `本项要求包括：a）应在网络边界、重要网络节点进行安全审计，审计覆盖到每个用户，对重要的用户行为和重要安全事件进行审计；${shared}d）应能对远程访问的用户行为等单独进行行为审计和数据分析。`,
+      ),
+      '8.1.4.3',
+      ' ',
+      '安全审计',
       ...runs('本项要求包括：a）应启用安全审计功能，审计覆盖到每个用户，对重要的用户行为和重要安全事件进行审计；'),
       '12',
     ];
-    const page33 = ['GB/T 22239—2019', ...runs(`${shared}d）应对审计进程进行保护，防止未经授权的中断。`), '8.1.4.4', ' ', '入侵防范', ...runs('本项要求包括：a）应遵循最小安装的原则。')];
+    const page33 = [
+      'GB/T 22239—2019',
+      ...runs(`${shared}d）应对审计进程进行保护，防止未经授权的中断。`),
+      '8.1.4.4',
+      ' ',
+      '入侵防范',
+      ...runs('本项要求包括：a）应遵循最小安装的原则。'),
+    ];
     const quote = `a）应启用安全审计功能，审计覆盖到每个用户，对重要的用户行为和重要安全事件进行审计；\n${shared.replace('；c）', '；\nc）')}\nd）应对审计进程进行保护，防止未经授权的中断。`;
     const [on32, on33] = matchQuoteOnPages(quote, [page32, page33]);
     expect(on32?.method).toBe('aligned');
-    expect(highlighted(page32, on32).replaceAll('|', '')).toBe('a）应启用安全审计功能，审计覆盖到每个用户，对重要的用户行为和重要安全事件进行审计；');
+    expect(highlighted(page32, on32).replaceAll('|', '')).toBe(
+      'a）应启用安全审计功能，审计覆盖到每个用户，对重要的用户行为和重要安全事件进行审计；',
+    );
     expect(Math.min(...(on32?.highlights ?? []).map((h) => h.item))).toBeGreaterThan(page32.indexOf('8.1.4.3'));
-    expect(highlighted(page33, on33).replaceAll('|', '')).toBe(`${shared}d）应对审计进程进行保护，防止未经授权的中断。`);
+    expect(highlighted(page33, on33).replaceAll('|', '')).toBe(
+      `${shared}d）应对审计进程进行保护，防止未经授权的中断。`,
+    );
   });
 
   it('bridges a long running footer and header between the two pages of a quote', () => {
     // GB/T 25070 printed from a browser: every page ends with the print date, the title, the URL and "44/58".
-    const footer = ['11/29/26, 1:48 AM', ' ', 'GB/T 25070—2019', ' ', '信息安全技术 网络安全等级保护安全设计技术要求', 'http://127.0.0.1:8765/25070.html', ' ', '44/58'];
-    const page44 = [...runs('9.3.3.3 移动互联安全通信网络设计技术要求本项要求包括：a）通信网络可信保护应通过VPDN等技术实现基于密码算法的可信网络连接机制，通过对连接到通信网络的'), ...footer];
-    const page45 = runs('设备进行可信检验，确保接入通信网络的设备真实可信，防止设备的非法接入。9.3.3.4 物联网系统安全通信网络设计技术要求');
-    const quote = '本项要求包括：\na）通信网络可信保护应通过VPDN等技术实现基于密码算法的可信网络连接机制，通过对连接到通信网络的设备进行可信检验，确保接入通信网络的设备真实可信，防止设备的非法接入。';
+    const footer = [
+      '11/29/26, 1:48 AM',
+      ' ',
+      'GB/T 25070—2019',
+      ' ',
+      '信息安全技术 网络安全等级保护安全设计技术要求',
+      'http://127.0.0.1:8765/25070.html',
+      ' ',
+      '44/58',
+    ];
+    const page44 = [
+      ...runs(
+        '9.3.3.3 移动互联安全通信网络设计技术要求本项要求包括：a）通信网络可信保护应通过VPDN等技术实现基于密码算法的可信网络连接机制，通过对连接到通信网络的',
+      ),
+      ...footer,
+    ];
+    const page45 = runs(
+      '设备进行可信检验，确保接入通信网络的设备真实可信，防止设备的非法接入。9.3.3.4 物联网系统安全通信网络设计技术要求',
+    );
+    const quote =
+      '本项要求包括：\na）通信网络可信保护应通过VPDN等技术实现基于密码算法的可信网络连接机制，通过对连接到通信网络的设备进行可信检验，确保接入通信网络的设备真实可信，防止设备的非法接入。';
     const [on44, on45] = matchQuoteOnPages(quote, [page44, page45]);
-    expect(highlighted(page44, on44).replaceAll('|', '')).toBe('本项要求包括：a）通信网络可信保护应通过VPDN等技术实现基于密码算法的可信网络连接机制，通过对连接到通信网络的');
-    expect(highlighted(page45, on45).replaceAll('|', '')).toBe('设备进行可信检验，确保接入通信网络的设备真实可信，防止设备的非法接入。');
+    expect(highlighted(page44, on44).replaceAll('|', '')).toBe(
+      '本项要求包括：a）通信网络可信保护应通过VPDN等技术实现基于密码算法的可信网络连接机制，通过对连接到通信网络的',
+    );
+    expect(highlighted(page45, on45).replaceAll('|', '')).toBe(
+      '设备进行可信检验，确保接入通信网络的设备真实可信，防止设备的非法接入。',
+    );
   });
 
   it('finds the part of a quote on a page that does not hold the rest (pages that no longer fit the file)', () => {
-    const items = ['GB/T 22239—2019', ...runs('d）应对审计进程进行保护，防止未经授权的中断。'), '8.1.4.4', ' ', '入侵防范'];
-    const quote = 'a）应启用安全审计功能，审计覆盖到每个用户，对重要的用户行为和重要安全事件进行审计；d）应对审计进程进行保护，防止未经授权的中断。';
+    const items = [
+      'GB/T 22239—2019',
+      ...runs('d）应对审计进程进行保护，防止未经授权的中断。'),
+      '8.1.4.4',
+      ' ',
+      '入侵防范',
+    ];
+    const quote =
+      'a）应启用安全审计功能，审计覆盖到每个用户，对重要的用户行为和重要安全事件进行审计；d）应对审计进程进行保护，防止未经授权的中断。';
     const match = matchQuoteOnPage(quote, items);
     expect(match.method).toBe('partial');
     expect(highlighted(items, match).replaceAll('|', '')).toBe('d）应对审计进程进行保护，防止未经授权的中断。');
   });
 
   it('tolerates a few characters that differ (a glyph mapped to another character)', () => {
-    const items = runs('第五章。应采用口令、密码技术、生物技术等两种或两种以上组合的鉴别技术对用户进行身份鉴别。第六章。');
+    const items = runs(
+      '第五章。应采用口令、密码技术、生物技术等两种或两种以上组合的鉴别技术对用户进行身份鉴别。第六章。',
+    );
     // The page's text has 口今 for 口令 and 鑒 for 鉴 in one place (a font's wrong ToUnicode).
-    items.splice(0, items.length, ...runs('第五章。应采用口今、密码技术、生物技术等两种或两种以上组合的鑒别技术对用户进行身份鉴别。第六章。'));
-    const match = matchQuoteOnPage('应采用口令、密码技术、生物技术等两种或两种以上组合的鉴别技术对用户进行身份鉴别。', items);
+    items.splice(
+      0,
+      items.length,
+      ...runs('第五章。应采用口今、密码技术、生物技术等两种或两种以上组合的鑒别技术对用户进行身份鉴别。第六章。'),
+    );
+    const match = matchQuoteOnPage(
+      '应采用口令、密码技术、生物技术等两种或两种以上组合的鉴别技术对用户进行身份鉴别。',
+      items,
+    );
     expect(match.method).toBe('aligned');
-    expect(highlighted(items, match).replaceAll('|', '')).toBe('应采用口今、密码技术、生物技术等两种或两种以上组合的鑒别技术对用户进行身份鉴别。');
+    expect(highlighted(items, match).replaceAll('|', '')).toBe(
+      '应采用口今、密码技术、生物技术等两种或两种以上组合的鑒别技术对用户进行身份鉴别。',
+    );
   });
 
   it('falls back to items sharing most character pairs when the page orders the text differently', () => {
@@ -129,7 +196,10 @@ describe('matchQuoteOnPage', () => {
 
   it('finds nothing on a page without the quote', () => {
     const items = runs('8.1.4.4 入侵防范 本项要求包括：a）应遵循最小安装的原则，仅安装需要的组件和应用程序；');
-    expect(matchQuoteOnPage('应对登录的用户进行身份标识和鉴别，身份标识具有唯一性', items)).toEqual({ highlights: [], method: 'none' });
+    expect(matchQuoteOnPage('应对登录的用户进行身份标识和鉴别，身份标识具有唯一性', items)).toEqual({
+      highlights: [],
+      method: 'none',
+    });
     expect(matchQuoteOnPage('', items).method).toBe('none');
     expect(matchQuoteOnPage('身份', []).method).toBe('none');
   });

@@ -27,13 +27,21 @@ describe('the renderer build for the cited-page view', () => {
       expect(readdirSync(path.join(OUT, PDFJS_ASSET_DIR, folder)).sort(), folder).toEqual(expected.sort());
     }
     expect(readdirSync(path.join(OUT, PDFJS_ASSET_DIR, 'cmaps'))).toContain('UniGB-UCS2-H.bcmap');
-    expect(readFileSync(path.join(OUT, PDFJS_ASSET_DIR, 'cmaps/UniGB-UCS2-H.bcmap')).equals(readFileSync(path.join(PDFJS, 'cmaps/UniGB-UCS2-H.bcmap')))).toBe(true);
+    expect(
+      readFileSync(path.join(OUT, PDFJS_ASSET_DIR, 'cmaps/UniGB-UCS2-H.bcmap')).equals(
+        readFileSync(path.join(PDFJS, 'cmaps/UniGB-UCS2-H.bcmap')),
+      ),
+    ).toBe(true);
   });
 
   it('emits the worker as a file of its own, byte for byte pdf.js’s', () => {
     const worker = readdirSync(path.join(OUT, 'assets')).filter((name) => /^pdf\.worker\.min-[\w-]+\.mjs$/.test(name));
     expect(worker).toHaveLength(1);
-    expect(readFileSync(path.join(OUT, 'assets', worker[0]!)).equals(readFileSync(path.join(PDFJS, 'build/pdf.worker.min.mjs')))).toBe(true);
+    expect(
+      readFileSync(path.join(OUT, 'assets', worker[0]!)).equals(
+        readFileSync(path.join(PDFJS, 'build/pdf.worker.min.mjs')),
+      ),
+    ).toBe(true);
   });
 
   it('keeps pdf.js and the quote matcher out of the entry script (loaded on the first PDF passage)', () => {
@@ -41,7 +49,9 @@ describe('the renderer build for the cited-page view', () => {
     expect(entry).not.toContain('class TextLayer');
     expect(entry).not.toContain('function matchQuoteOnPages');
     const chunks = readdirSync(path.join(OUT, 'assets')).filter((name) => name.endsWith('.js'));
-    const lazy = chunks.map((name) => readFileSync(path.join(OUT, 'assets', name), 'utf8')).filter((code) => code !== entry);
+    const lazy = chunks
+      .map((name) => readFileSync(path.join(OUT, 'assets', name), 'utf8'))
+      .filter((code) => code !== entry);
     expect(lazy.some((code) => code.includes('class TextLayer'))).toBe(true);
     expect(lazy.some((code) => code.includes('function matchQuoteOnPages'))).toBe(true);
   });

@@ -5,7 +5,12 @@ import { DEFAULT_LEVEL } from '../search/rankingPriors.ts';
 import type { WeighedConcept } from '../search/scoreConcepts.ts';
 import type { DocumentProfileRecord, LibraryStore } from '../store/LibraryStore.ts';
 import { alignLevels, controlPointOf, diffItems } from './compareLevels.ts';
-import { DEFAULT_ANSWER_THRESHOLD, DEFAULT_RELATED_THRESHOLD, judgeEvidence, type NotFoundReason } from './judgeEvidence.ts';
+import {
+  DEFAULT_ANSWER_THRESHOLD,
+  DEFAULT_RELATED_THRESHOLD,
+  judgeEvidence,
+  type NotFoundReason,
+} from './judgeEvidence.ts';
 
 export { DEFAULT_ANSWER_THRESHOLD, DEFAULT_RELATED_THRESHOLD } from './judgeEvidence.ts';
 
@@ -55,7 +60,9 @@ const MAX_WIDENED_CHARACTERS = 4000;
 function wholeClause(store: LibraryStore, hit: SearchHit): Omit<Citation, 'n'> {
   const leaf = hit.headingPath.at(-1) ?? '';
   const controlPoint = TEST_UNIT.test(leaf) ? hit.headingPath.slice(0, -1) : null;
-  const clause = controlPoint ? store.chunksUnderHeading(hit.documentId, controlPoint) : store.clauseChunks(hit.documentId, hit.headingPath);
+  const clause = controlPoint
+    ? store.chunksUnderHeading(hit.documentId, controlPoint)
+    : store.clauseChunks(hit.documentId, hit.headingPath);
   const at = clause.findIndex((chunk) => chunk.chunkId === hit.chunkId);
   // Only a clause that the chunker split (all its chunks contiguous in order) is merged; a heading path that
   // repeats elsewhere in the document keeps its parts apart.
@@ -65,7 +72,10 @@ function wholeClause(store: LibraryStore, hit: SearchHit): Omit<Citation, 'n'> {
   while (last >= 0 && last + 1 < clause.length && clause[last + 1]!.ord === clause[last]!.ord + 1) last++;
   let parts = at === -1 ? [] : clause.slice(first, last + 1);
   let headingPath = controlPoint ?? hit.headingPath;
-  if (controlPoint && (parts.length === 0 || parts[parts.length - 1]!.charEnd - parts[0]!.charStart > MAX_WIDENED_CHARACTERS)) {
+  if (
+    controlPoint &&
+    (parts.length === 0 || parts[parts.length - 1]!.charEnd - parts[0]!.charStart > MAX_WIDENED_CHARACTERS)
+  ) {
     // Too long to quote whole: the test unit alone.
     parts = store.clauseChunks(hit.documentId, hit.headingPath).filter((chunk) => chunk.chunkId === hit.chunkId);
     headingPath = hit.headingPath;
@@ -103,7 +113,9 @@ function fileName(filePath: string): string {
 }
 
 /** "GB/T 22239-2019 · 8.1.4.1 身份鉴别": which standard, which clause. */
-export function citationHeading(citation: Pick<Citation, 'standard' | 'documentTitle' | 'documentPath' | 'headingPath'>): string {
+export function citationHeading(
+  citation: Pick<Citation, 'standard' | 'documentTitle' | 'documentPath' | 'headingPath'>,
+): string {
   const source = citation.standard ?? citation.documentTitle ?? fileName(citation.documentPath);
   const clause = citation.headingPath.at(-1);
   return clause ? `${source} · ${clause}` : source;
@@ -122,10 +134,18 @@ function explain(analysis: QuestionAnalysis, reasons: NotFoundReason[], absent: 
   for (const reason of reasons) {
     switch (reason.code) {
       case 'standard-absent':
-        parts.push(zh(analysis) ? `资料库中没有 ${reason.names.join('、')} 的文件` : `The library holds no document of ${reason.names.join(', ')}`);
+        parts.push(
+          zh(analysis)
+            ? `资料库中没有 ${reason.names.join('、')} 的文件`
+            : `The library holds no document of ${reason.names.join(', ')}`,
+        );
         break;
       case 'focus-absent':
-        parts.push(zh(analysis) ? `问题所问的「${reason.words.join('、')}」在资料库的任何文件中都没有出现` : `What the question asks about (${reason.words.join(', ')}) appears in no document of the library`);
+        parts.push(
+          zh(analysis)
+            ? `问题所问的「${reason.words.join('、')}」在资料库的任何文件中都没有出现`
+            : `What the question asks about (${reason.words.join(', ')}) appears in no document of the library`,
+        );
         break;
       case 'region-mismatch':
         parts.push(
@@ -135,7 +155,11 @@ function explain(analysis: QuestionAnalysis, reasons: NotFoundReason[], absent: 
         );
         break;
       case 'name-absent':
-        parts.push(zh(analysis) ? `资料库的任何文件都没有提到「${reason.names.join('、')}」` : `No document of the library mentions ${reason.names.join(', ')}`);
+        parts.push(
+          zh(analysis)
+            ? `资料库的任何文件都没有提到「${reason.names.join('、')}」`
+            : `No document of the library mentions ${reason.names.join(', ')}`,
+        );
         break;
       case 'named-document-absent':
         parts.push(
@@ -145,10 +169,19 @@ function explain(analysis: QuestionAnalysis, reasons: NotFoundReason[], absent: 
         );
         break;
       case 'nothing-shared':
-        parts.push(zh(analysis) ? '资料库中没有任何段落与问题的内容有共同的词语' : 'No passage in the library shares any content word with the question');
+        parts.push(
+          zh(analysis)
+            ? '资料库中没有任何段落与问题的内容有共同的词语'
+            : 'No passage in the library shares any content word with the question',
+        );
         break;
       case 'low-coverage': {
-        const heading = citationHeading({ standard: reason.closest.standard, documentTitle: reason.closest.documentTitle, documentPath: reason.closest.documentPath, headingPath: reason.closest.headingPath });
+        const heading = citationHeading({
+          standard: reason.closest.standard,
+          documentTitle: reason.closest.documentTitle,
+          documentPath: reason.closest.documentPath,
+          headingPath: reason.closest.headingPath,
+        });
         parts.push(
           zh(analysis)
             ? `最接近的段落（${heading}）只包含问题内容的 ${percent(reason.coverage)}，低于作答所需的 ${percent(reason.threshold)}${reason.missing.length ? `；该段落中没有：${reason.missing.join('、')}` : ''}`
@@ -161,8 +194,18 @@ function explain(analysis: QuestionAnalysis, reasons: NotFoundReason[], absent: 
     }
   }
   // "Not in the library at all" is said only of words the library's text indeed lacks.
-  const unsaid = absent.filter((word) => !reasons.some((r) => ((r.code === 'focus-absent' || r.code === 'named-document-absent') && r.words.includes(word)) || (r.code === 'name-absent' && r.names.includes(word))));
-  if (unsaid.length) parts.push(zh(analysis) ? `整个资料库中都没有：${unsaid.join('、')}` : `Not in the library at all: ${unsaid.join(', ')}`);
+  const unsaid = absent.filter(
+    (word) =>
+      !reasons.some(
+        (r) =>
+          ((r.code === 'focus-absent' || r.code === 'named-document-absent') && r.words.includes(word)) ||
+          (r.code === 'name-absent' && r.names.includes(word)),
+      ),
+  );
+  if (unsaid.length)
+    parts.push(
+      zh(analysis) ? `整个资料库中都没有：${unsaid.join('、')}` : `Not in the library at all: ${unsaid.join(', ')}`,
+    );
   return `${parts.join(zh(analysis) ? '。' : '. ')}${zh(analysis) ? '。' : '.'}`;
 }
 
@@ -170,7 +213,12 @@ function explain(analysis: QuestionAnalysis, reasons: NotFoundReason[], absent: 
  * Notes on what the answer assumed where the question said nothing: the level (when it quotes a level's chapter),
  * the general standard (when a sector standard also holds the question nearly as well).
  */
-function scopeNotes(analysis: QuestionAnalysis, citations: Citation[], documents: Map<number, DocumentProfileRecord>, hits: SearchHit[]): string[] {
+function scopeNotes(
+  analysis: QuestionAnalysis,
+  citations: Citation[],
+  documents: Map<number, DocumentProfileRecord>,
+  hits: SearchHit[],
+): string[] {
   const notes: string[] = [];
   const first = citations[0];
   // A clause asked for by its number or code is what it is.
@@ -183,9 +231,20 @@ function scopeNotes(analysis: QuestionAnalysis, citations: Citation[], documents
     );
   }
   const profile = documents.get(first.documentId)?.profile;
-  const firstCoverage = hits.find((h) => h.documentId === first.documentId && h.charStart >= first.charStart && h.charStart < first.charEnd)?.coverage ?? 0;
-  const sectorAlternative = hits.some((h) => documents.get(h.documentId)?.profile.sector && h.coverage >= firstCoverage * SECTOR_NOTE_SHARE);
-  if (analysis.sectors.length === 0 && analysis.standards.length === 0 && sectorAlternative && profile && profile.sector === null && profile.standard) {
+  const firstCoverage =
+    hits.find((h) => h.documentId === first.documentId && h.charStart >= first.charStart && h.charStart < first.charEnd)
+      ?.coverage ?? 0;
+  const sectorAlternative = hits.some(
+    (h) => documents.get(h.documentId)?.profile.sector && h.coverage >= firstCoverage * SECTOR_NOTE_SHARE,
+  );
+  if (
+    analysis.sectors.length === 0 &&
+    analysis.standards.length === 0 &&
+    sectorAlternative &&
+    profile &&
+    profile.sector === null &&
+    profile.standard
+  ) {
     notes.push(
       zh(analysis)
         ? `问题未指明行业，以下引用通用标准 ${profile.standard}；行业标准（如金融、证券期货）的对应条款可在检索中查看。`
@@ -195,14 +254,24 @@ function scopeNotes(analysis: QuestionAnalysis, citations: Citation[], documents
   return notes;
 }
 
-function evidenceOf(analysis: QuestionAnalysis, weighed: WeighedConcept[], coverage: number, threshold: number, relatedThreshold: number, absent: string[]): Answer['evidence'] {
+function evidenceOf(
+  analysis: QuestionAnalysis,
+  weighed: WeighedConcept[],
+  coverage: number,
+  threshold: number,
+  relatedThreshold: number,
+  absent: string[],
+): Answer['evidence'] {
   return {
     coverage,
     threshold,
     relatedThreshold,
     levels: analysis.levels,
     missingTerms: absent,
-    concepts: weighed.map((w) => ({ label: w.concept.label, expansions: w.concept.alternatives.filter((a) => a.weight < 1).map((a) => a.text) })),
+    concepts: weighed.map((w) => ({
+      label: w.concept.label,
+      expansions: w.concept.alternatives.filter((a) => a.weight < 1).map((a) => a.text),
+    })),
     thesaurusVersion: analysis.thesaurusVersion,
   };
 }
@@ -223,15 +292,33 @@ export function answerExactly(input: ExactAnswerInput, options: ExactAnswerOptio
     answerThreshold: threshold,
     relatedThreshold,
     libraryHolds: input.libraryHolds,
-    holdsDocumentTitled: (title) => [...documents.values()].some((d) => (d.profile.title ?? '').includes(title) || (d.profile.title ?? d.path).includes(title)),
+    holdsDocumentTitled: (title) =>
+      [...documents.values()].some(
+        (d) => (d.profile.title ?? '').includes(title) || (d.profile.title ?? d.path).includes(title),
+      ),
     documents,
     singletonIdf: input.singletonIdf,
   });
   const base = { question: analysis.question, mode: 'exact' as const };
-  const evidence = evidenceOf(analysis, weighed, judgement.coverage, threshold, relatedThreshold, judgement.absentFromLibrary);
+  const evidence = evidenceOf(
+    analysis,
+    weighed,
+    judgement.coverage,
+    threshold,
+    relatedThreshold,
+    judgement.absentFromLibrary,
+  );
 
   if (judgement.verdict === 'not_found' || !judgement.best) {
-    return { ...base, status: 'not_found', answer: '', citations: [], explanation: explain(analysis, judgement.reasons, judgement.absentFromLibrary), notes: [], evidence };
+    return {
+      ...base,
+      status: 'not_found',
+      answer: '',
+      citations: [],
+      explanation: explain(analysis, judgement.reasons, judgement.absentFromLibrary),
+      notes: [],
+      evidence,
+    };
   }
   const best = judgement.best;
 
@@ -268,19 +355,55 @@ export function answerExactly(input: ExactAnswerInput, options: ExactAnswerOptio
   }
   const body = citations.map(formatPassage).join('\n\n');
   if (judgement.verdict === 'related') {
-    const lead = zh(analysis) ? '资料库中没有确定回答该问题的条款。以下是可能相关的条款：' : 'The library has no passage that surely answers this question. Possibly related passages:';
-    const why = explain(analysis, [{ code: 'low-coverage', closest: best, coverage: judgement.coverage, threshold, missing: judgement.missingInPassage }], judgement.absentFromLibrary);
-    return { ...base, status: 'related', answer: `${lead}\n\n${body}`, citations, explanation: why, notes: scopeNotes(analysis, citations, documents, hits), evidence };
+    const lead = zh(analysis)
+      ? '资料库中没有确定回答该问题的条款。以下是可能相关的条款：'
+      : 'The library has no passage that surely answers this question. Possibly related passages:';
+    const why = explain(
+      analysis,
+      [
+        {
+          code: 'low-coverage',
+          closest: best,
+          coverage: judgement.coverage,
+          threshold,
+          missing: judgement.missingInPassage,
+        },
+      ],
+      judgement.absentFromLibrary,
+    );
+    return {
+      ...base,
+      status: 'related',
+      answer: `${lead}\n\n${body}`,
+      citations,
+      explanation: why,
+      notes: scopeNotes(analysis, citations, documents, hits),
+      evidence,
+    };
   }
-  return { ...base, status: 'answered', answer: body, citations, explanation: null, notes: scopeNotes(analysis, citations, documents, hits), evidence };
+  return {
+    ...base,
+    status: 'answered',
+    answer: body,
+    citations,
+    explanation: null,
+    notes: scopeNotes(analysis, citations, documents, hits),
+    evidence,
+  };
 }
 
 /** The comparison answer: the control point at each named level, lower first, and the higher level's additions. */
-function compareAnswer(store: LibraryStore, analysis: QuestionAnalysis, hits: SearchHit[], evidence: Answer['evidence']): Omit<Answer, 'notes'> | null {
+function compareAnswer(
+  store: LibraryStore,
+  analysis: QuestionAnalysis,
+  hits: SearchHit[],
+  evidence: Answer['evidence'],
+): Omit<Answer, 'notes'> | null {
   const levels = [...analysis.levels].sort((a, b) => a - b).slice(0, 2);
   const aligned = alignLevels(store, hits, levels);
   if (!aligned) return null;
-  const hitFor = (chunkId: number): SearchHit | undefined => hits.find((h) => h.chunkId === chunkId || h.alsoIn.some((c) => c.chunkId === chunkId));
+  const hitFor = (chunkId: number): SearchHit | undefined =>
+    hits.find((h) => h.chunkId === chunkId || h.alsoIn.some((c) => c.chunkId === chunkId));
   const citations: Citation[] = aligned.clauses.map((clause, index) => {
     const known = hitFor(clause.chunk.chunkId);
     const c = clause.chunk;
@@ -305,7 +428,17 @@ function compareAnswer(store: LibraryStore, analysis: QuestionAnalysis, hits: Se
       alsoIn: [],
     };
     // A hit standing for its copies may be another document's chunk: quote the aligned chunk itself.
-    const own = hit.chunkId === c.chunkId ? hit : { ...hit, ...c, chunkId: c.chunkId, documentPath: c.documentPath, documentTitle: c.documentTitle, alsoIn: [] };
+    const own =
+      hit.chunkId === c.chunkId
+        ? hit
+        : {
+            ...hit,
+            ...c,
+            chunkId: c.chunkId,
+            documentPath: c.documentPath,
+            documentTitle: c.documentTitle,
+            alsoIn: [],
+          };
     return { n: index + 1, ...wholeClause(store, own), level: clause.level };
   });
   const [lower, higher] = citations as [Citation, Citation];
@@ -324,15 +457,20 @@ function compareAnswer(store: LibraryStore, analysis: QuestionAnalysis, hits: Se
   if (isZh) {
     summary.push(`${levelName(high)}比${levelName(low)}（${aligned.controlPoint}）：`);
     if (diff.added.length) summary.push(`新增 [${higher.n}]：\n${diff.added.map((item) => `+ ${item}`).join('\n')}`);
-    if (diff.changed.length) summary.push(`要求有变化 [${higher.n}]：\n${diff.changed.map((item) => `~ ${item}`).join('\n')}`);
-    if (diff.removed.length) summary.push(`${levelName(high)}不再单列 [${lower.n}]：\n${diff.removed.map((item) => `- ${item}`).join('\n')}`);
+    if (diff.changed.length)
+      summary.push(`要求有变化 [${higher.n}]：\n${diff.changed.map((item) => `~ ${item}`).join('\n')}`);
+    if (diff.removed.length)
+      summary.push(`${levelName(high)}不再单列 [${lower.n}]：\n${diff.removed.map((item) => `- ${item}`).join('\n')}`);
     if (!diff.added.length && !diff.changed.length && !diff.removed.length) summary.push('两级要求的条款内容相同。');
   } else {
     summary.push(`Level ${high} compared with level ${low} (${aligned.controlPoint}):`);
     if (diff.added.length) summary.push(`Added [${higher.n}]:\n${diff.added.map((item) => `+ ${item}`).join('\n')}`);
-    if (diff.changed.length) summary.push(`Changed [${higher.n}]:\n${diff.changed.map((item) => `~ ${item}`).join('\n')}`);
-    if (diff.removed.length) summary.push(`Not listed at level ${high} [${lower.n}]:\n${diff.removed.map((item) => `- ${item}`).join('\n')}`);
-    if (!diff.added.length && !diff.changed.length && !diff.removed.length) summary.push('The clauses are the same at both levels.');
+    if (diff.changed.length)
+      summary.push(`Changed [${higher.n}]:\n${diff.changed.map((item) => `~ ${item}`).join('\n')}`);
+    if (diff.removed.length)
+      summary.push(`Not listed at level ${high} [${lower.n}]:\n${diff.removed.map((item) => `- ${item}`).join('\n')}`);
+    if (!diff.added.length && !diff.changed.length && !diff.removed.length)
+      summary.push('The clauses are the same at both levels.');
   }
   return {
     question: analysis.question,

@@ -31,7 +31,11 @@ const DEFAULT_MAX_ANSWER_TOKENS = 512;
  * the [n] markers are checked against the passages given (see repairCitations), and the answer carries the cited
  * passages, renumbered, exactly as exact mode's citations.
  */
-export async function answerGenerated(input: ExactAnswerInput, llm: ChatModel, options: GeneratedAnswerOptions = {}): Promise<GeneratedAnswer> {
+export async function answerGenerated(
+  input: ExactAnswerInput,
+  llm: ChatModel,
+  options: GeneratedAnswerOptions = {},
+): Promise<GeneratedAnswer> {
   const question = input.analysis.question;
   const retrieved = answerExactly(input, {
     ...(options.coverageThreshold === undefined ? {} : { coverageThreshold: options.coverageThreshold }),
@@ -74,7 +78,13 @@ export async function answerGenerated(input: ExactAnswerInput, llm: ChatModel, o
     supportThreshold,
     rawText: generated.text,
   };
-  const base = { question, mode: 'generate' as const, evidence: retrieved.evidence, notes: retrieved.notes, generation };
+  const base = {
+    question,
+    mode: 'generate' as const,
+    evidence: retrieved.evidence,
+    notes: retrieved.notes,
+    generation,
+  };
 
   if (repaired.declined) {
     return {
@@ -89,7 +99,10 @@ export async function answerGenerated(input: ExactAnswerInput, llm: ChatModel, o
     };
   }
   const byNumber = new Map(prompt.passages.map((p) => [p.n, p.citation]));
-  const citations: Citation[] = repaired.cited.map((promptNumber, index) => ({ ...byNumber.get(promptNumber)!, n: index + 1 }));
+  const citations: Citation[] = repaired.cited.map((promptNumber, index) => ({
+    ...byNumber.get(promptNumber)!,
+    n: index + 1,
+  }));
   const explanation =
     generated.stopReason === 'abort'
       ? input.analysis.language === 'zh'

@@ -77,19 +77,32 @@ function neutralizeDelimiters(text: string): string {
 }
 
 function attributeValue(text: string): string {
-  return text.replace(/"/g, '＂').replace(/</g, '＜').replace(/>/g, '＞').replace(/[\r\n]+/g, ' ');
+  return text
+    .replace(/"/g, '＂')
+    .replace(/</g, '＜')
+    .replace(/>/g, '＞')
+    .replace(/[\r\n]+/g, ' ');
 }
 
 function passageSource(citation: Citation): string {
   // The standard's number says which standard the passage is from in the fewest tokens (GB/T 22239-2019).
-  const document = citation.standard ?? citation.documentTitle ?? citation.documentPath.split(/[\\/]/).pop() ?? citation.documentPath;
-  const pages = citation.page === null ? [] : [citation.pageEnd !== null && citation.pageEnd !== citation.page ? `pp. ${citation.page}-${citation.pageEnd}` : `p. ${citation.page}`];
+  const document =
+    citation.standard ?? citation.documentTitle ?? citation.documentPath.split(/[\\/]/).pop() ?? citation.documentPath;
+  const pages =
+    citation.page === null
+      ? []
+      : [
+          citation.pageEnd !== null && citation.pageEnd !== citation.page
+            ? `pp. ${citation.page}-${citation.pageEnd}`
+            : `p. ${citation.page}`,
+        ];
   return [document, ...citation.headingPath, ...pages].join(' › ');
 }
 
 function renderUserMessage(passages: readonly PromptPassage[], question: string, language: AnswerLanguage): string {
   const blocks = passages.map(
-    (p) => `<passage n="${p.n}" source="${attributeValue(passageSource(p.citation))}">\n${neutralizeDelimiters(p.text)}\n</passage>`,
+    (p) =>
+      `<passage n="${p.n}" source="${attributeValue(passageSource(p.citation))}">\n${neutralizeDelimiters(p.text)}\n</passage>`,
   );
   return `<passages>\n${blocks.join('\n')}\n</passages>\n\n${QUESTION_LABEL[language]}${neutralizeDelimiters(question)}`;
 }
@@ -110,10 +123,17 @@ function cutAt(text: string, length: number): string {
  * Passages are taken in rank order while they fit `tokenBudget` (counted with the model's tokenizer); the first one
  * that does not fit is cut to the room left, and the lower-ranked rest are left out.
  */
-export function buildAnswerPrompt(question: string, citations: readonly Citation[], options: AnswerPromptOptions): AnswerPrompt {
+export function buildAnswerPrompt(
+  question: string,
+  citations: readonly Citation[],
+  options: AnswerPromptOptions,
+): AnswerPrompt {
   const language = questionLanguage(question);
   const system: ChatMessage = { role: 'system', text: SYSTEM_PROMPTS[language] };
-  const render = (passages: readonly PromptPassage[]): ChatMessage[] => [system, { role: 'user', text: renderUserMessage(passages, question, language) }];
+  const render = (passages: readonly PromptPassage[]): ChatMessage[] => [
+    system,
+    { role: 'user', text: renderUserMessage(passages, question, language) },
+  ];
   const count = (passages: readonly PromptPassage[]): number => options.countPromptTokens(render(passages));
 
   const kept: PromptPassage[] = [];

@@ -29,13 +29,21 @@ export function controlPointOf(headingPath: string[]): { title: string; depth: n
 /** The list items of a clause ("a）…", "b)…"), or its sentences when it has none. */
 export function clauseItems(text: string): string[] {
   // "本项要求包括：" introduces the items; it is none of them.
-  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line && !/[：:]$/.test(line));
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !/[：:]$/.test(line));
   const items: string[] = [];
   for (const line of lines) {
     if (/^(?:[a-z][）)]|\d{1,2}[）)]|[（(]\d{1,2}[）)])/.test(line) || items.length === 0) items.push(line);
     else items[items.length - 1] += line;
   }
-  return items.length > 1 ? items : text.split(/(?<=[。；;])/).map((s) => s.trim()).filter(Boolean);
+  return items.length > 1
+    ? items
+    : text
+        .split(/(?<=[。；;])/)
+        .map((s) => s.trim())
+        .filter(Boolean);
 }
 
 export interface AlignedClause {
@@ -49,7 +57,11 @@ export interface AlignedClause {
  * document's clauses with the same control-point title under each level's chapter. Null when the document has the
  * control point at fewer than two of the levels.
  */
-export function alignLevels(store: LibraryStore, hits: SearchHit[], levels: number[]): { controlPoint: string; clauses: AlignedClause[] } | null {
+export function alignLevels(
+  store: LibraryStore,
+  hits: SearchHit[],
+  levels: number[],
+): { controlPoint: string; clauses: AlignedClause[] } | null {
   for (const hit of hits.slice(0, 5)) {
     if (hit.level === null || !levels.includes(hit.level)) continue;
     const point = controlPointOf(hit.headingPath);
@@ -60,8 +72,17 @@ export function alignLevels(store: LibraryStore, hits: SearchHit[], levels: numb
     for (const level of levels) {
       // The same control point of the same kind of section (安全通用要求 vs 云计算安全扩展要求): compare the heading
       // paths without numbers and levels.
-      const shape = (path: string[]): string => path.slice(1, point.depth + 1).map((h) => h.replace(/^[\d.A-Z]+\s*/, '').replace(/第.级/g, '')).join('›');
-      const match = pool.find((chunk) => headingLevel(chunk.headingPath) === level && controlPointOf(chunk.headingPath)?.title === point.title && shape(chunk.headingPath) === shape(hit.headingPath));
+      const shape = (path: string[]): string =>
+        path
+          .slice(1, point.depth + 1)
+          .map((h) => h.replace(/^[\d.A-Z]+\s*/, '').replace(/第.级/g, ''))
+          .join('›');
+      const match = pool.find(
+        (chunk) =>
+          headingLevel(chunk.headingPath) === level &&
+          controlPointOf(chunk.headingPath)?.title === point.title &&
+          shape(chunk.headingPath) === shape(hit.headingPath),
+      );
       if (match) found.push({ level, chunk: match });
     }
     if (found.length >= 2) return { controlPoint: point.title, clauses: found };
@@ -82,7 +103,10 @@ export function diffItems(lower: string, higher: string): { added: string[]; cha
     let best = 0;
     lowerItems.forEach((candidate, index) => {
       if (used.has(index)) return;
-      const overlap = Math.min(evidenceCoverage(strip(item), strip(candidate)), evidenceCoverage(strip(candidate), strip(item)));
+      const overlap = Math.min(
+        evidenceCoverage(strip(item), strip(candidate)),
+        evidenceCoverage(strip(candidate), strip(item)),
+      );
       if (overlap > best) {
         best = overlap;
         bestIndex = index;

@@ -3,7 +3,9 @@ import { markdownBlockquote, markdownCodeSpan, markdownInline, markdownLines } f
 
 function pages(citation: Citation): string {
   if (citation.page === null) return '';
-  return citation.pageEnd !== null && citation.pageEnd !== citation.page ? `, pp. ${citation.page}–${citation.pageEnd}` : `, p. ${citation.page}`;
+  return citation.pageEnd !== null && citation.pageEnd !== citation.page
+    ? `, pp. ${citation.page}–${citation.pageEnd}`
+    : `, p. ${citation.page}`;
 }
 
 function fileName(filePath: string): string {
@@ -14,7 +16,9 @@ const chinese = (answer: Answer): boolean => /\p{Script=Han}/u.test(answer.quest
 
 function zhPages(citation: Citation): string {
   if (citation.page === null) return '';
-  return citation.pageEnd !== null && citation.pageEnd !== citation.page ? `，第 ${citation.page}–${citation.pageEnd} 页` : `，第 ${citation.page} 页`;
+  return citation.pageEnd !== null && citation.pageEnd !== citation.page
+    ? `，第 ${citation.page}–${citation.pageEnd} 页`
+    : `，第 ${citation.page} 页`;
 }
 
 /** An answer for a terminal, in the question's language: notes, the answer text, then numbered sources. */
@@ -23,7 +27,9 @@ export function formatAnswerText(answer: Answer): string {
   if (answer.status === 'not_found') return `${zh ? '未找到' : 'Not found'}: ${answer.explanation ?? ''}\n`;
   const sources = answer.citations.map((c) => {
     const source = c.standard ? `${c.standard} (${fileName(c.documentPath)})` : fileName(c.documentPath);
-    const also = c.alsoIn.length ? `${zh ? '；另见 ' : '; also in '}${c.alsoIn.map((copy) => fileName(copy.documentPath)).join(zh ? '、' : ', ')}` : '';
+    const also = c.alsoIn.length
+      ? `${zh ? '；另见 ' : '; also in '}${c.alsoIn.map((copy) => fileName(copy.documentPath)).join(zh ? '、' : ', ')}`
+      : '';
     return `[${c.n}] ${source} — ${c.headingPath.join(' › ') || (zh ? '（无标题）' : '(no heading)')}${zh ? zhPages(c) : pages(c)}${also}`;
   });
   const notes = answer.notes.length ? `${answer.notes.join('\n')}\n\n` : '';
@@ -49,7 +55,11 @@ export function formatConversationMarkdown(libraryFile: string, entries: History
   entries.forEach((entry, index) => {
     const { answer } = entry;
     lines.push(`## Q${index + 1}. ${markdownInline(entry.question)}`, '');
-    lines.push(`- Asked: ${entry.askedAt}`, `- Mode: ${answer.mode}; status: ${answer.status}; settings: ${markdownCodeSpan(JSON.stringify(entry.settings))}`, '');
+    lines.push(
+      `- Asked: ${entry.askedAt}`,
+      `- Mode: ${answer.mode}; status: ${answer.status}; settings: ${markdownCodeSpan(JSON.stringify(entry.settings))}`,
+      '',
+    );
     if (answer.status === 'not_found') {
       lines.push(`**未找到 Not found.** ${markdownInline(answer.explanation ?? '')}`, '');
       return;
@@ -57,7 +67,10 @@ export function formatConversationMarkdown(libraryFile: string, entries: History
     lines.push(...markdownLines(answer.answer), '', '### Sources', '');
     for (const c of answer.citations) {
       const source = `${c.standard ? `${markdownInline(c.standard)} ` : ''}${markdownCodeSpan(c.documentPath)}`;
-      lines.push(`**[${c.n}]** ${source} — ${markdownInline(c.headingPath.join(' › ')) || '(no heading)'}${pages(c)} (characters ${c.charStart}–${c.charEnd})`, '');
+      lines.push(
+        `**[${c.n}]** ${source} — ${markdownInline(c.headingPath.join(' › ')) || '(no heading)'}${pages(c)} (characters ${c.charStart}–${c.charEnd})`,
+        '',
+      );
       lines.push(markdownBlockquote(c.quote), '');
     }
   });

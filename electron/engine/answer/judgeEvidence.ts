@@ -83,34 +83,57 @@ function wordingsAbsent(concept: Concept, libraryHolds: (text: string) => boolea
  * as such) when one holds some; not_found when the question names a standard the library lacks, asks for something
  * no document mentions, asks about another region than the library's rules cover, or nothing comes close.
  */
-export function judgeEvidence(analysis: QuestionAnalysis, weighed: WeighedConcept[], hits: SearchHit[], options: JudgeOptions): EvidenceJudgement {
+export function judgeEvidence(
+  analysis: QuestionAnalysis,
+  weighed: WeighedConcept[],
+  hits: SearchHit[],
+  options: JudgeOptions,
+): EvidenceJudgement {
   const everyday = new Map(weighed.map((w) => [w.concept, w.everyday]));
-  const absentWords = weighed.filter((w) => w.df === 0 && !w.concept.compound).map((w) => w.concept).filter((c) => wordingsAbsent(c, options.libraryHolds));
+  const absentWords = weighed
+    .filter((w) => w.df === 0 && !w.concept.compound)
+    .map((w) => w.concept)
+    .filter((c) => wordingsAbsent(c, options.libraryHolds));
   // A noun phrase the question asks about that the library never has counts as absent too (数字人民币; 区块链节点
   // on top of 区块链), unless an everyday word of it is what the library lacks (厂房楼顶: 楼顶). A phrase that only
   // sets the scene (物联网项目, 调度中心) does not.
   const absentPhrases = weighed
     .filter((w) => w.concept.compound && w.concept.focus)
     .map((w) => w.concept)
-    .filter((c) => !absentWords.some((a) => a.start >= c.start && a.end <= c.end && !a.specific && !a.focus) && wordingsAbsent(c, options.libraryHolds));
+    .filter(
+      (c) =>
+        !absentWords.some((a) => a.start >= c.start && a.end <= c.end && !a.specific && !a.focus) &&
+        wordingsAbsent(c, options.libraryHolds),
+    );
   const absentConcepts = [...absentWords, ...absentPhrases];
   const absentFromLibrary = absentConcepts.map((c) => c.label);
   // The words of a noun phrase the library lacks whole (数字 + 人民币 of 数字人民币) are held only by accident: they
   // count half.
   const absentCompounds = absentConcepts.filter((c) => c.compound);
-  const inAbsentCompound = (c: Concept): boolean => absentCompounds.some((a) => a !== c && c.start >= a.start && c.end <= a.end);
+  const inAbsentCompound = (c: Concept): boolean =>
+    absentCompounds.some((a) => a !== c && c.start >= a.start && c.end <= a.end);
   const judged = weighed.map((w) => (inAbsentCompound(w.concept) ? { ...w, idf: w.idf * ACCIDENTAL_SHARE } : w));
   const presentIdf = judged.reduce((sum, w) => sum + w.idf, 0);
   // An absent concept weighs what a word the library held once would (see ABSENT_… weights).
   const absentWeight = absentConcepts.reduce(
     // An everyday word missing (马路, 太阳) weighs as little as it would if present.
-    (sum, c) => sum + options.singletonIdf * (everyday.get(c) ?? 1) * (c.focus ? ABSENT_FOCUS_WEIGHT : c.specific ? ABSENT_SPECIFIC_WEIGHT : ABSENT_CONCEPT_WEIGHT),
+    (sum, c) =>
+      sum +
+      options.singletonIdf *
+        (everyday.get(c) ?? 1) *
+        (c.focus ? ABSENT_FOCUS_WEIGHT : c.specific ? ABSENT_SPECIFIC_WEIGHT : ABSENT_CONCEPT_WEIGHT),
     0,
   );
   const held = (hit: SearchHit): number =>
-    absentCompounds.length ? scoreConcepts(judged, prepareText(hit.headingPath, hit.text, true), 1).coverage : hit.coverage;
+    absentCompounds.length
+      ? scoreConcepts(judged, prepareText(hit.headingPath, hit.text, true), 1).coverage
+      : hit.coverage;
   const adjust = (hit: SearchHit): number =>
-    hit.reference ? 1 : presentIdf + absentWeight > 0 ? Math.round(((held(hit) * presentIdf) / (presentIdf + absentWeight)) * 1000) / 1000 : 0;
+    hit.reference
+      ? 1
+      : presentIdf + absentWeight > 0
+        ? Math.round(((held(hit) * presentIdf) / (presentIdf + absentWeight)) * 1000) / 1000
+        : 0;
 
   const reasons: NotFoundReason[] = [];
   if (analysis.absentStandards.length) reasons.push({ code: 'standard-absent', names: analysis.absentStandards });
@@ -121,7 +144,8 @@ export function judgeEvidence(analysis: QuestionAnalysis, weighed: WeighedConcep
   // A form or document the question names (《合规检查表》) that is no document of the library, asked about in words
   // no document uses (扣分): its content is not in the library, whatever mentions its name.
   const namedElsewhere = analysis.bookTitles.filter((title) => !options.holdsDocumentTitled(title));
-  if (namedElsewhere.length && focusAbsent.length) reasons.push({ code: 'named-document-absent', titles: namedElsewhere, words: focusAbsent });
+  if (namedElsewhere.length && focusAbsent.length)
+    reasons.push({ code: 'named-document-absent', titles: namedElsewhere, words: focusAbsent });
 
   const regionOf = (hit: SearchHit): string | null => options.documents.get(hit.documentId)?.profile.region ?? null;
   const inScope = (hit: SearchHit): boolean => {
@@ -133,15 +157,23 @@ export function judgeEvidence(analysis: QuestionAnalysis, weighed: WeighedConcep
   // The best covered passage, ranking breaking ties: the one the answer rests on. A direct look-up (a clause number,
   // a test-unit code, a control id) is the answer whatever its words.
   const adjusted = new Map(scoped.map((hit) => [hit, adjust(hit)]));
-  const best = scoped.reduce<SearchHit | null>((b, hit) => (b === null || adjusted.get(hit)! > adjusted.get(b)! ? hit : b), null);
+  const best = scoped.reduce<SearchHit | null>(
+    (b, hit) => (b === null || adjusted.get(hit)! > adjusted.get(b)! ? hit : b),
+    null,
+  );
   const coverage = best ? adjusted.get(best)! : 0;
 
   if (analysis.regions.length && (!best || coverage < options.answerThreshold)) {
     // Another region's rules hold the question better than anything that applies to the region asked about.
-    const other = hits.find((hit) => !inScope(hit) && adjust(hit) >= Math.max(options.relatedThreshold, coverage + REGION_MARGIN));
-    if (other) reasons.push({ code: 'region-mismatch', asked: analysis.regions, holds: [regionOf(other)!], closest: other });
+    const other = hits.find(
+      (hit) => !inScope(hit) && adjust(hit) >= Math.max(options.relatedThreshold, coverage + REGION_MARGIN),
+    );
+    if (other)
+      reasons.push({ code: 'region-mismatch', asked: analysis.regions, holds: [regionOf(other)!], closest: other });
   }
-  const missingInPassage = best ? scoreConcepts(weighed, prepareText(best.headingPath, best.text, true), 1).missing : [];
+  const missingInPassage = best
+    ? scoreConcepts(weighed, prepareText(best.headingPath, best.text, true), 1).missing
+    : [];
 
   let verdict: Verdict;
   if (reasons.length) verdict = 'not_found';
@@ -153,7 +185,13 @@ export function judgeEvidence(analysis: QuestionAnalysis, weighed: WeighedConcep
   else {
     verdict = 'not_found';
     if (focusAbsent.length) reasons.push({ code: 'focus-absent', words: focusAbsent });
-    reasons.push({ code: 'low-coverage', closest: best, coverage, threshold: options.answerThreshold, missing: missingInPassage });
+    reasons.push({
+      code: 'low-coverage',
+      closest: best,
+      coverage,
+      threshold: options.answerThreshold,
+      missing: missingInPassage,
+    });
   }
   return { verdict, best, coverage, missingInPassage, absentFromLibrary, reasons };
 }

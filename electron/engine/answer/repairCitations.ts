@@ -140,7 +140,11 @@ function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
  * sentence no passage supports is flagged (keeping whatever valid marker the model gave). Markers go before the
  * sentence's end punctuation, and are renumbered 1.. in order of first use.
  */
-export function repairCitations(answer: string, passages: readonly PassageText[], threshold = SENTENCE_SUPPORT_THRESHOLD): RepairedCitations {
+export function repairCitations(
+  answer: string,
+  passages: readonly PassageText[],
+  threshold = SENTENCE_SUPPORT_THRESHOLD,
+): RepairedCitations {
   const given = new Map(passages.map((p) => [p.n, p]));
   const droppedCitations: number[] = [];
   const unsupportedSentences: string[] = [];
@@ -163,7 +167,8 @@ export function repairCitations(answer: string, passages: readonly PassageText[]
       return { ...sentence, final: [] as number[] };
     }
     // Too short to judge, or a lead-in to a list ("三级系统的要求如下："): kept as written.
-    if (bigramCount(sentence.body) < MIN_BIGRAMS_TO_JUDGE || /[:：]$/u.test(sentence.body)) return { ...sentence, final: valid };
+    if (bigramCount(sentence.body) < MIN_BIGRAMS_TO_JUDGE || /[:：]$/u.test(sentence.body))
+      return { ...sentence, final: valid };
     judged++;
     const coverageOf = (ns: readonly number[]): number =>
       ns.length === 0 ? 0 : evidenceCoverage(sentence.body, ns.map((n) => given.get(n)!.text).join('\n'));

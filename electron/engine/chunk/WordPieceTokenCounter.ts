@@ -25,7 +25,8 @@ function isCjkCodePoint(cp: number): boolean {
 // BERT splits on ASCII punctuation ranges and on every Unicode punctuation character.
 const PUNCTUATION = /[\p{P}]/u;
 function isPunctuation(cp: number, ch: string): boolean {
-  if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126)) return true;
+  if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126))
+    return true;
   return PUNCTUATION.test(ch);
 }
 
@@ -89,7 +90,11 @@ export class WordPieceTokenCounter implements TokenCounter {
     if (!existsSync(vocabPath)) {
       throw new Error(`no tokenizer in ${dir}: expected a BERT vocab.txt (as in bge-small-zh-v1.5)`);
     }
-    const vocab = new Set(readFileSync(vocabPath, 'utf8').split(/\r?\n/).filter((line) => line.length > 0));
+    const vocab = new Set(
+      readFileSync(vocabPath, 'utf8')
+        .split(/\r?\n/)
+        .filter((line) => line.length > 0),
+    );
     return new WordPieceTokenCounter(`wordpiece:${path.basename(path.resolve(dir))}`, path.resolve(dir), vocab);
   }
 

@@ -90,7 +90,9 @@ export function chunkDocument(doc: StructuredDocument, counter: TokenCounter, op
     if (current.length === 0) return;
     const first = current[0]!;
     const last = current[current.length - 1]!;
-    const pages = current.flatMap((piece) => [piece.pageStart, piece.pageEnd]).filter((page): page is number => page !== null);
+    const pages = current
+      .flatMap((piece) => [piece.pageStart, piece.pageEnd])
+      .filter((page): page is number => page !== null);
     chunks.push({
       ord: chunks.length,
       // Pieces are contiguous blocks or parts of one block: the chunk text is exactly the document's text there.
@@ -115,7 +117,16 @@ export function chunkDocument(doc: StructuredDocument, counter: TokenCounter, op
     const tokens = counter.count(block.text);
     const pieces: Piece[] =
       tokens <= maxTokens
-        ? [{ text: block.text, charStart: block.charStart, charEnd: block.charEnd, pageStart: block.pageStart, pageEnd: block.pageEnd, tokens }]
+        ? [
+            {
+              text: block.text,
+              charStart: block.charStart,
+              charEnd: block.charEnd,
+              pageStart: block.pageStart,
+              pageEnd: block.pageEnd,
+              tokens,
+            },
+          ]
         : splitOversizedBlock(block, counter, maxTokens);
     for (const piece of pieces) {
       if (current.length > 0 && currentTokens + piece.tokens > maxTokens) flush();

@@ -68,7 +68,9 @@ function runningOfShape(lines: EdgeLine[], minPages: number): EdgeLine[] {
     const varies = values.some((value) => value !== values[0]);
     offsets.push(varies ? mode(lines.map((line) => line.numbers[position]! - line.page)) : null);
   }
-  const running = lines.filter((line) => offsets.every((offset, position) => offset === null || line.numbers[position]! - line.page === offset));
+  const running = lines.filter((line) =>
+    offsets.every((offset, position) => offset === null || line.numbers[position]! - line.page === offset),
+  );
   return new Set(running.map((line) => line.page)).size >= minPages ? running : [];
 }
 
@@ -113,7 +115,8 @@ export function dropRunningHeadersAndFooters(lines: SourceLine[]): SourceLine[] 
     if (!pageNumber && pageCount < 3) continue;
     for (const line of runningOfShape(shape, minPages)) dropped.add(line.index);
     // A page number the others do not confirm goes only when it is its own page's number (a roman one too).
-    if (pageNumber) for (const line of shape) if (line.numbers.length === 0 || isOwnPageNumber(line)) dropped.add(line.index);
+    if (pageNumber)
+      for (const line of shape) if (line.numbers.length === 0 || isOwnPageNumber(line)) dropped.add(line.index);
   }
   return lines.filter((_line, index) => !dropped.has(index));
 }
@@ -210,7 +213,8 @@ function isQuestionHeading(text: string): boolean {
 
 // ───────────────────────── list items and line joining ─────────────────────────
 
-const LIST_ITEM = /^(?:[a-zA-Z][）)]|\d{1,2}[）)]|[（(](?:\d{1,2}|[a-zA-Z]|[一二三四五六七八九十]{1,3})[）)]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、．]|[-*•·●○■□▪]\s|注\s*\d*\s*[:：])/;
+const LIST_ITEM =
+  /^(?:[a-zA-Z][）)]|\d{1,2}[）)]|[（(](?:\d{1,2}|[a-zA-Z]|[一二三四五六七八九十]{1,3})[）)]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、．]|[-*•·●○■□▪]\s|注\s*\d*\s*[:：])/;
 // A line that ends like this ends its sentence (or introduces a list): the next line is not its continuation.
 const LINE_END_STOPS = /[。！？；：.!?;:）)」』”]$/;
 const CJK_END = /[\p{Script=Han}\u3000-\u303f\uff00-\uffef]$/u;

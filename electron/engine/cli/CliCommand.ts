@@ -16,7 +16,8 @@ export type CliOptions = Readonly<Record<string, CliOption>>;
 
 /** The values parseArgs returns for `options`: a string for each `'string'` option given, `true` for each switch. */
 export type OptionValues<O extends CliOptions> = {
-  [K in keyof O]?: (O[K]['type'] extends 'boolean' ? boolean : O[K]['type'] extends 'string' ? string : string | boolean) | undefined;
+  [K in keyof O]?:
+    (O[K]['type'] extends 'boolean' ? boolean : O[K]['type'] extends 'string' ? string : string | boolean) | undefined;
 };
 
 /** A `kb` command (or a subcommand such as `kb docs set`): the options it takes, its help, what it does. */

@@ -27,6 +27,10 @@ export function terminalSafe(io: CliIo): CliIo {
     ...io,
     stdout: (text) => io.stdout(showControlCharacters(text)),
     stderr: (text) =>
-      io.stderr(text.startsWith(REDRAW) ? REDRAW + showControlCharacters(text.slice(REDRAW.length)) : showControlCharacters(text)),
+      io.stderr(
+        text.startsWith(REDRAW)
+          ? REDRAW + showControlCharacters(text.slice(REDRAW.length))
+          : showControlCharacters(text),
+      ),
   };
 }

@@ -43,6 +43,8 @@ export function formatUsage(commands: readonly CliCommand[]): string {
 export function formatCommandUsage(names: readonly string[], command: CliCommand): string {
   const kb = `kb ${names.join(' ')}`;
   const options = formatOptions({ ...command.options, ...EVERY_COMMAND_OPTIONS });
-  const subcommands = (command.subcommands ?? []).map((sub) => `The options of ${kb} ${sub.name}: ${kb} ${sub.name} --help\n`);
+  const subcommands = (command.subcommands ?? []).map(
+    (sub) => `The options of ${kb} ${sub.name}: ${kb} ${sub.name} --help\n`,
+  );
   return `Usage:\n${synopses([command])}\n\nOptions of ${kb}:\n${options}\n${subcommands.length ? `\n${subcommands.join('')}` : ''}`;
 }

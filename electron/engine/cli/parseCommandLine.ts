@@ -34,7 +34,9 @@ function everyOption(commands: readonly CliCommand[]): CliOptions {
 }
 
 function parseArgsOptions(options: CliOptions): NonNullable<ParseArgsConfig['options']> {
-  const entries = Object.entries(options).map(([name, { type, short }]) => [name, short ? { type, short } : { type }] as const);
+  const entries = Object.entries(options).map(
+    ([name, { type, short }]) => [name, short ? { type, short } : { type }] as const,
+  );
   return Object.fromEntries(entries);
 }
 
@@ -75,7 +77,9 @@ function findCommand(words: string[], commands: readonly CliCommand[]): NamedCom
 
 function unknownCommand(word: string, commands: readonly CliCommand[]): UsageError {
   const suggestion = closest(word, [...commands.map((c) => c.name), 'help']);
-  return new UsageError(`unknown command "${word}"${suggestion ? `: did you mean kb ${suggestion}?` : ''} (try: kb help)`);
+  return new UsageError(
+    `unknown command "${word}"${suggestion ? `: did you mean kb ${suggestion}?` : ''} (try: kb help)`,
+  );
 }
 
 /** "a", "a and b", "a, b and c". */
@@ -93,7 +97,9 @@ function refuseForeignOptions(
   const foreign = tokens.find((token) => !Object.hasOwn(own, token.name));
   if (!foreign) return;
   const kb = `kb ${names.join(' ')}`;
-  const takes = `${kb} takes ${Object.keys(own).map((name) => `--${name}`).join(', ')}`;
+  const takes = `${kb} takes ${Object.keys(own)
+    .map((name) => `--${name}`)
+    .join(', ')}`;
   const others = everyCommand(commands).filter(({ command }) => Object.hasOwn(command.options, foreign.name));
   if (others.length > 0) {
     // Up to three: "(kb ask does)", "(kb ingest and kb watch do)"; --library and --json are taken by nearly all.
@@ -102,7 +108,9 @@ function refuseForeignOptions(
     throw new UsageError(`${kb} does not take ${foreign.rawName} (${who}); ${takes}`);
   }
   const meant = foreign.rawName.startsWith('--') ? closest(foreign.name, Object.keys(own)) : undefined;
-  throw new UsageError(`Unknown option '${foreign.rawName}' for ${kb}${meant ? ` (did you mean --${meant}?)` : ''}; ${takes}`);
+  throw new UsageError(
+    `Unknown option '${foreign.rawName}' for ${kb}${meant ? ` (did you mean --${meant}?)` : ''}; ${takes}`,
+  );
 }
 
 /**
@@ -130,9 +138,20 @@ export function parseCommandLine(argv: string[], commands: readonly CliCommand[]
   if (!found) throw unknownCommand(word, commands);
   const own = { ...found.command.options, ...EVERY_COMMAND_OPTIONS };
   refuseForeignOptions(optionTokens, found.names, own, commands);
-  const { values, positionals } = parseArgs({ args: argv, options: parseArgsOptions(own), strict: true, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: parseArgsOptions(own),
+    strict: true,
+    allowPositionals: true,
+  });
   if (values.help) return { kind: 'help', names: found.names, command: found.command };
   const { names, command } = found;
   // No option is declared `multiple`, so no value is an array.
-  return { kind: 'run', names, command, positionals: positionals.slice(names.length), values: values as Record<string, OptionValue> };
+  return {
+    kind: 'run',
+    names,
+    command,
+    positionals: positionals.slice(names.length),
+    values: values as Record<string, OptionValue>,
+  };
 }

@@ -7,7 +7,9 @@ export function readJsonLines(file: string, option: string): { text: string; lin
   try {
     content = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read --${option} file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(
+      `cannot read --${option} file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   return content
     .split(/\r?\n/)

@@ -6,9 +6,16 @@ import { UsageError } from './UsageError.ts';
 /** Options every command takes, added by the dispatcher (a command need not declare them). */
 export const EVERY_COMMAND_OPTIONS = {
   help: { type: 'boolean', short: 'h', help: 'this help' },
-  verbose: { type: 'boolean', help: "the engine's log on stderr: files read and failed, searches, answers, timings\n(paths, counts and codes, never document text)" },
+  verbose: {
+    type: 'boolean',
+    help: "the engine's log on stderr: files read and failed, searches, answers, timings\n(paths, counts and codes, never document text)",
+  },
 } as const satisfies Record<string, CliOption>;
-export const LIBRARY = { type: 'string', value: '<file>', help: 'the library (*.kb.sqlite); ingest creates it' } as const satisfies CliOption;
+export const LIBRARY = {
+  type: 'string',
+  value: '<file>',
+  help: 'the library (*.kb.sqlite); ingest creates it',
+} as const satisfies CliOption;
 export const JSON_OUTPUT = { type: 'boolean', help: 'machine-readable output on stdout' } as const satisfies CliOption;
 export const RETRIEVAL = {
   type: 'string',
@@ -39,7 +46,8 @@ export function requireLibrary(values: { library?: string | undefined }): string
 export function positiveInteger(raw: string | undefined, name: string, fallback: number): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new UsageError(`--${name} must be a positive whole number, got "${raw}"`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new UsageError(`--${name} must be a positive whole number, got "${raw}"`);
   return value;
 }
 

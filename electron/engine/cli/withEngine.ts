@@ -14,17 +14,33 @@ export interface EngineOptionValues {
   gpu?: string | undefined;
 }
 
-const GPU_CHOICES: Record<string, GpuChoice> = { auto: 'auto', cpu: false, metal: 'metal', cuda: 'cuda', vulkan: 'vulkan' };
+const GPU_CHOICES: Record<string, GpuChoice> = {
+  auto: 'auto',
+  cpu: false,
+  metal: 'metal',
+  cuda: 'cuda',
+  vulkan: 'vulkan',
+};
 
 /** Builds an engine from the command line, runs `run` on it, and disposes of it however `run` ends. */
-export async function withEngine<T>(values: EngineOptionValues, io: CliIo, run: (engine: Engine) => Promise<T>): Promise<T> {
+export async function withEngine<T>(
+  values: EngineOptionValues,
+  io: CliIo,
+  run: (engine: Engine) => Promise<T>,
+): Promise<T> {
   const tokenizerDir = values.tokenizer ?? io.env.KB_TOKENIZER_DIR ?? null;
   const maxFileMb = positiveInteger(values.maxFileMb, 'max-file-mb', 100);
   const llmGpu = GPU_CHOICES[values.gpu ?? 'auto'];
-  if (llmGpu === undefined) throw new UsageError(`--gpu must be one of ${Object.keys(GPU_CHOICES).join(', ')}, got "${values.gpu}"`);
+  if (llmGpu === undefined)
+    throw new UsageError(`--gpu must be one of ${Object.keys(GPU_CHOICES).join(', ')}, got "${values.gpu}"`);
   // Loaded here, not at kb's start: --help and a refused option answer without loading the engine (~1.5 s).
   const { createEngine } = await import('../createEngine.ts');
-  const engine = await createEngine({ tokenizerDir, ingest: { maxFileBytes: maxFileMb * 1024 * 1024 }, llmGpu, ...(io.logger ? { logger: io.logger } : {}) });
+  const engine = await createEngine({
+    tokenizerDir,
+    ingest: { maxFileBytes: maxFileMb * 1024 * 1024 },
+    llmGpu,
+    ...(io.logger ? { logger: io.logger } : {}),
+  });
   try {
     return await run(engine);
   } finally {

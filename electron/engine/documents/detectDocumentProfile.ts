@@ -8,7 +8,8 @@ import type { DocumentKind, DocumentProfile } from '../../../shared/types.ts';
 const COVER_CHARACTERS = 1500;
 
 // "GB/T 22239—2019", "JR/T 0071.2—2020", "GA/T 2182-2024", "GB 17859-1999", "DB31/T 1234-2020", "YD/T …".
-const CN_STANDARD = /\b(GB\/T|GB\/Z|GB|JR\/T|GA\/T|GA|YD\/T|DL\/T|WS\/T|DB\d{2}\/T)\s*(\d{2,6}(?:\.\d{1,2})?)\s*[—–\-－]\s*((?:19|20)\d{2})/;
+const CN_STANDARD =
+  /\b(GB\/T|GB\/Z|GB|JR\/T|GA\/T|GA|YD\/T|DL\/T|WS\/T|DB\d{2}\/T)\s*(\d{2,6}(?:\.\d{1,2})?)\s*[—–\-－]\s*((?:19|20)\d{2})/;
 // NIST publications: "NIST SP 800-53 Rev. 5", "SP 800-53B", file names such as sp800-53r5 or sp800-53b.
 const NIST_PUBLICATION = /\b(?:nist\s*)?sp\s*[-_ ]?(800)-(\d{1,3})([a-z](?!\d))?(?:\s*(?:rev(?:ision)?\.?\s*|r)(\d))?/i;
 // Chinese government documents: 公网安〔2025〕1846号, 国办发〔2023〕12号.
@@ -25,7 +26,10 @@ const KIND_BY_TITLE: { pattern: RegExp; kind: DocumentKind; titleOnly?: true }[]
   // "金融行业…实施指引 第2部分：基本要求" is a requirements standard although its series is a guide.
   { pattern: /(?:基本要求|安全要求)$/, kind: 'requirements', titleOnly: true },
   { pattern: /判定|指引|手册|释疑|说明的函|通知|意见|工作指引|guide|guidance|mapping/i, kind: 'guidance' },
-  { pattern: /基本要求|安全要求|技术要求|baseline|control catalog|security and privacy controls/i, kind: 'requirements' },
+  {
+    pattern: /基本要求|安全要求|技术要求|baseline|control catalog|security and privacy controls/i,
+    kind: 'requirements',
+  },
 ];
 
 /** Sectors named in a title; the general standards have none. */
@@ -41,17 +45,60 @@ const SECTOR_BY_TITLE: { pattern: RegExp; sector: string }[] = [
 
 /** Chinese provincial-level regions: a document issued for one of them (上海测评机构工作指引) applies there only. */
 export const REGIONS = [
-  '北京', '天津', '上海', '重庆', '河北', '山西', '辽宁', '吉林', '黑龙江', '江苏', '浙江', '安徽', '福建', '江西', '山东',
-  '河南', '湖北', '湖南', '广东', '海南', '四川', '贵州', '云南', '陕西', '甘肃', '青海', '台湾', '内蒙古', '广西', '西藏',
-  '宁夏', '新疆', '香港', '澳门', '深圳',
+  '北京',
+  '天津',
+  '上海',
+  '重庆',
+  '河北',
+  '山西',
+  '辽宁',
+  '吉林',
+  '黑龙江',
+  '江苏',
+  '浙江',
+  '安徽',
+  '福建',
+  '江西',
+  '山东',
+  '河南',
+  '湖北',
+  '湖南',
+  '广东',
+  '海南',
+  '四川',
+  '贵州',
+  '云南',
+  '陕西',
+  '甘肃',
+  '青海',
+  '台湾',
+  '内蒙古',
+  '广西',
+  '西藏',
+  '宁夏',
+  '新疆',
+  '香港',
+  '澳门',
+  '深圳',
 ] as const;
 // The one-character abbreviations used in titles ("在沪", "京津冀" excluded: too ambiguous).
-const REGION_ABBREVIATIONS: Record<string, string> = { 沪: '上海', 粤: '广东', 浙: '浙江', 苏: '江苏', 鲁: '山东', 川: '四川', 渝: '重庆' };
+const REGION_ABBREVIATIONS: Record<string, string> = {
+  沪: '上海',
+  粤: '广东',
+  浙: '浙江',
+  苏: '江苏',
+  鲁: '山东',
+  川: '四川',
+  渝: '重庆',
+};
 
 function cleanCjkSpacing(text: string): string {
   // Cover pages space out characters ("中 华 人 民 共 和 国") and run title lines together; keep one space after a
   // title's field prefix (信息安全技术 网络安全等级保护基本要求), as standards print it.
-  const joined = text.replace(/(?<=[\p{Script=Han}])\s+(?=[\p{Script=Han}])/gu, '').replace(/\s+/g, ' ').trim();
+  const joined = text
+    .replace(/(?<=[\p{Script=Han}])\s+(?=[\p{Script=Han}])/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return joined.replace(/^信息安全技术(?=\S)/, '信息安全技术 ');
 }
 
@@ -61,7 +108,13 @@ function standardFromText(cover: string, fileName: string): { code: string; year
   const fromName = /(GBT|GB|JRT|GAT|YDT|DLT|WST)[\s_-]?(\d{3,6}(?:\.\d{1,2})?)/i.exec(fileName);
   if (fromText) {
     let number = fromText[2]!;
-    if (fromName && fromName[2]! !== number && !number.includes('.') && fromName[2]!.startsWith(number.slice(0, 2)) && fromName[2]!.length > number.length) {
+    if (
+      fromName &&
+      fromName[2]! !== number &&
+      !number.includes('.') &&
+      fromName[2]!.startsWith(number.slice(0, 2)) &&
+      fromName[2]!.length > number.length
+    ) {
       number = fromName[2]!;
     }
     return { code: `${fromText[1]} ${number}`, year: fromText[3]! };
@@ -104,7 +157,12 @@ function firstTitleLine(text: string): string | null {
 const ADOPTED = /((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日[^）)]{0,60}(?:通过|修正|修订|发布|印发)/g;
 
 /** The year of the version: a standard's own, else the last adoption/amendment or issue date on the cover. */
-function documentYear(standardYear: string | null, nist: string | null, governmentYear: string | null, cover: string): string | null {
+function documentYear(
+  standardYear: string | null,
+  nist: string | null,
+  governmentYear: string | null,
+  cover: string,
+): string | null {
   if (standardYear) return standardYear;
   if (nist) return null;
   if (governmentYear) return governmentYear;
@@ -127,22 +185,34 @@ export interface ProfileInput {
  */
 export function detectDocumentProfile({ text, formatTitle, fileName }: ProfileInput): DocumentProfile {
   // The cover ends where the body starts: numbers after it are references to other standards (规范性引用文件).
-  const bodyStart = /(?:^|\n)\s*(?:前\s*言|目\s*次|目\s*录|引\s*言|1\s*范\s*围|2\s*规范性引用文件)/.exec(text.slice(0, COVER_CHARACTERS));
+  const bodyStart = /(?:^|\n)\s*(?:前\s*言|目\s*次|目\s*录|引\s*言|1\s*范\s*围|2\s*规范性引用文件)/.exec(
+    text.slice(0, COVER_CHARACTERS),
+  );
   const cover = text.slice(0, bodyStart && bodyStart.index > 0 ? bodyStart.index : COVER_CHARACTERS);
   const coverFlat = cover.replace(/\n/g, ' ');
   const cn = standardFromText(cover, fileName);
   const nist = cn ? null : (nistFrom(fileName.replace(/[_]/g, '-')) ?? nistFrom(coverFlat));
   const government = cn || nist ? null : (GOVERNMENT_DOCUMENT.exec(fileName) ?? GOVERNMENT_DOCUMENT.exec(cover));
-  const standard = cn ? `${cn.code}-${cn.year}` : nist ?? (government ? government[1]!.replace(/\s+/g, '').replace(/[[［(（]/, '〔').replace(/[\]］)）]/, '〕') : null);
+  const standard = cn
+    ? `${cn.code}-${cn.year}`
+    : (nist ??
+      (government
+        ? government[1]!
+            .replace(/\s+/g, '')
+            .replace(/[[［(（]/, '〔')
+            .replace(/[\]］)）]/, '〕')
+        : null));
 
   let title = cn ? coverTitle(cover) : null;
   if (!title) {
     const line = firstTitleLine(text);
     // A format title that is a clause heading ("1 范围", "前 言") says nothing; a cover line does.
-    const usableFormatTitle = formatTitle && !/^(?:\d|前\s*言|目\s*次|引\s*言)/.test(formatTitle.trim()) ? cleanCjkSpacing(formatTitle) : null;
+    const usableFormatTitle =
+      formatTitle && !/^(?:\d|前\s*言|目\s*次|引\s*言)/.test(formatTitle.trim()) ? cleanCjkSpacing(formatTitle) : null;
     title = usableFormatTitle ?? line;
   }
-  if (title && standard && title.startsWith(standard)) title = title.slice(standard.length).replace(/^[\s—–-]+/, '') || null;
+  if (title && standard && title.startsWith(standard))
+    title = title.slice(standard.length).replace(/^[\s—–-]+/, '') || null;
   if (title && cn) title = title.replace(CN_STANDARD, '').trim() || null;
 
   const identity = `${title ?? ''} ${fileName} ${nist ?? ''}`;
@@ -167,10 +237,18 @@ export function detectDocumentProfile({ text, formatTitle, fileName }: ProfileIn
   // A region is read from the title (and the issuer line under it), never from the body: standards list
   // companies from everywhere among their drafters.
   const head = `${title ?? ''} ${cover.slice(0, 200)}`;
-  let region: string | null = REGIONS.find((name) => new RegExp(`${name}(?:市|省|自治区)`).test(head) || (title ?? '').includes(name)) ?? null;
+  let region: string | null =
+    REGIONS.find((name) => new RegExp(`${name}(?:市|省|自治区)`).test(head) || (title ?? '').includes(name)) ?? null;
   if (!region && title) {
     const abbreviation = /在([沪粤浙苏鲁川渝])/.exec(title);
     if (abbreviation) region = REGION_ABBREVIATIONS[abbreviation[1]!] ?? null;
   }
-  return { standard: mapping ? null : standard, title, year: documentYear(cn?.year ?? null, nist, government?.[2] ?? null, cover), kind, sector, region };
+  return {
+    standard: mapping ? null : standard,
+    title,
+    year: documentYear(cn?.year ?? null, nist, government?.[2] ?? null, cover),
+    kind,
+    sector,
+    region,
+  };
 }

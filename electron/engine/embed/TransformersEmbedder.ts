@@ -71,7 +71,10 @@ export class TransformersEmbedder implements Embedder {
   readonly #worker: Worker;
   readonly #queryInstruction: string;
   readonly #batchSize: number;
-  readonly #pending = new Map<number, { resolve: (v: Float32Array[]) => void; reject: (e: Error) => void; count: number }>();
+  readonly #pending = new Map<
+    number,
+    { resolve: (v: Float32Array[]) => void; reject: (e: Error) => void; count: number }
+  >();
   #nextId = 1;
   #disposed = false;
 
@@ -88,7 +91,8 @@ export class TransformersEmbedder implements Embedder {
       this.#pending.delete(message.id);
       if (!message.ok) return pending.reject(new Error(`embedding failed: ${message.error}`));
       const vectors: Float32Array[] = [];
-      for (let i = 0; i < pending.count; i++) vectors.push(message.vectors.slice(i * message.dimension, (i + 1) * message.dimension));
+      for (let i = 0; i < pending.count; i++)
+        vectors.push(message.vectors.slice(i * message.dimension, (i + 1) * message.dimension));
       pending.resolve(vectors);
     });
     worker.on('error', (error) => {
@@ -102,7 +106,9 @@ export class TransformersEmbedder implements Embedder {
     const dir = path.resolve(modelDir);
     // Full-precision weights if present, else the int8-quantised export that npm run fetch-models installs.
     const weights = ['model.onnx', 'model_quantized.onnx'].find((file) => existsSync(path.join(dir, 'onnx', file)));
-    const missing = ['config.json', 'tokenizer.json', 'tokenizer_config.json'].filter((file) => !existsSync(path.join(dir, file)));
+    const missing = ['config.json', 'tokenizer.json', 'tokenizer_config.json'].filter(
+      (file) => !existsSync(path.join(dir, file)),
+    );
     if (!weights) missing.push(path.join('onnx', 'model.onnx'));
     if (missing.length > 0 || !weights) {
       throw new EmbeddingModelError(
@@ -110,25 +116,41 @@ export class TransformersEmbedder implements Embedder {
           '(expected the ONNX export of e.g. bge-small-zh-v1.5: config.json, tokenizer.json, onnx/model.onnx or onnx/model_quantized.onnx)',
       );
     }
-    const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as { _name_or_path?: string; model_type?: string };
+    const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as {
+      _name_or_path?: string;
+      model_type?: string;
+    };
     const nameOrPath = `${config._name_or_path ?? ''} ${path.basename(dir)}`;
     const pooling = options.pooling ?? detectPooling(dir, nameOrPath);
     const dtype = weights === 'model.onnx' ? 'fp32' : 'q8';
-    const workerData: EmbeddingWorkerData = { modelRoot: path.dirname(dir), modelName: path.basename(dir), pooling, dtype };
+    const workerData: EmbeddingWorkerData = {
+      modelRoot: path.dirname(dir),
+      modelName: path.basename(dir),
+      pooling,
+      dtype,
+    };
     const worker = new Worker(embeddingWorkerUrl(), { workerData });
     const dimension = await new Promise<number>((resolve, reject) => {
       worker.once('message', (message: EmbeddingWorkerResponse) => {
         if ('ready' in message && message.ready) resolve(message.dimension);
-        else reject(new EmbeddingModelError(`cannot load the embedding model in ${dir}: ${'error' in message ? message.error : 'unknown error'}`));
+        else
+          reject(
+            new EmbeddingModelError(
+              `cannot load the embedding model in ${dir}: ${'error' in message ? message.error : 'unknown error'}`,
+            ),
+          );
       });
-      worker.once('error', (error) => reject(new EmbeddingModelError(`cannot load the embedding model in ${dir}: ${error.message}`)));
+      worker.once('error', (error) =>
+        reject(new EmbeddingModelError(`cannot load the embedding model in ${dir}: ${error.message}`)),
+      );
     }).catch(async (error: unknown) => {
       await worker.terminate();
       throw error;
     });
     // The same model copied elsewhere keeps its id; different weights under the same folder name do not.
     const modelId = `${path.basename(dir)}:${pooling}:${dimension}:${statSync(path.join(dir, 'onnx', weights)).size}`;
-    const queryInstruction = options.queryInstruction ?? (/bge/i.test(nameOrPath) && /zh/i.test(nameOrPath) ? BGE_ZH_QUERY_INSTRUCTION : '');
+    const queryInstruction =
+      options.queryInstruction ?? (/bge/i.test(nameOrPath) && /zh/i.test(nameOrPath) ? BGE_ZH_QUERY_INSTRUCTION : '');
     return new TransformersEmbedder(modelId, dimension, worker, queryInstruction, options.batchSize ?? 16);
   }
 
@@ -143,7 +165,8 @@ export class TransformersEmbedder implements Embedder {
 
   async embedPassages(texts: string[]): Promise<Float32Array[]> {
     const out: Float32Array[] = [];
-    for (let i = 0; i < texts.length; i += this.#batchSize) out.push(...(await this.#embed(texts.slice(i, i + this.#batchSize))));
+    for (let i = 0; i < texts.length; i += this.#batchSize)
+      out.push(...(await this.#embed(texts.slice(i, i + this.#batchSize))));
     return out;
   }
 

@@ -43,6 +43,10 @@ parentPort!.on('message', async (request: EmbeddingWorkerRequest) => {
     const response: EmbeddingWorkerResponse = { id: request.id, ok: true, dimension: output.dims.at(-1)!, vectors };
     parentPort!.postMessage(response, [vectors.buffer]);
   } catch (error) {
-    parentPort!.postMessage({ id: request.id, ok: false, error: (error as Error).message } satisfies EmbeddingWorkerResponse);
+    parentPort!.postMessage({
+      id: request.id,
+      ok: false,
+      error: (error as Error).message,
+    } satisfies EmbeddingWorkerResponse);
   }
 });

@@ -49,7 +49,10 @@ function ratio(part: number, whole: number): number {
  * an answer whose citations contain the evidence — counted both for sure answers alone and with the related
  * passages offered when the evidence is partial (both cite passages; only not_found cites none).
  */
-export async function evaluateAnswers(items: QaItem[], ask: (question: string) => Promise<Answer>): Promise<AnswerReport> {
+export async function evaluateAnswers(
+  items: QaItem[],
+  ask: (question: string) => Promise<Answer>,
+): Promise<AnswerReport> {
   const results: AnswerItemResult[] = [];
   for (const item of items) {
     const evidence = item.evidence_parts ?? [];
@@ -60,7 +63,10 @@ export async function evaluateAnswers(items: QaItem[], ask: (question: string) =
       type: item.type ?? 'unknown',
       answerable,
       status: answer.status,
-      citesEvidence: answerable && answer.status !== 'not_found' ? answer.citations.some((c) => passageContainsEvidence(c.quote, evidence)) : null,
+      citesEvidence:
+        answerable && answer.status !== 'not_found'
+          ? answer.citations.some((c) => passageContainsEvidence(c.quote, evidence))
+          : null,
     });
   }
   const predictedNotFound = results.filter((r) => r.status === 'not_found');
@@ -81,7 +87,10 @@ export async function evaluateAnswers(items: QaItem[], ask: (question: string) =
     notFoundPrecision: ratio(predictedNotFound.filter((r) => !r.answerable).length, predictedNotFound.length),
     notFoundRecall: ratio(unanswerable.filter((r) => r.status === 'not_found').length, unanswerable.length),
     answeredWithEvidence: ratio(answerable.filter((r) => r.citesEvidence === true).length, answerable.length),
-    sureWithEvidence: ratio(answerable.filter((r) => r.status === 'answered' && r.citesEvidence === true).length, answerable.length),
+    sureWithEvidence: ratio(
+      answerable.filter((r) => r.status === 'answered' && r.citesEvidence === true).length,
+      answerable.length,
+    ),
     related: ratio(answerable.filter((r) => r.status === 'related').length, answerable.length),
     byType,
     items: results,

@@ -47,7 +47,11 @@ function summarise(items: RetrievalItemResult[]): { recallAt1: number; recallAt5
  * Retrieval quality on the answerable questions of a QA set: for each question, the rank of the first retrieved
  * passage that contains one of its evidence quotes (text overlap), then recall@1, recall@5 and MRR over the top k.
  */
-export async function evaluateRetrieval(items: QaItem[], search: (question: string, k: number) => Promise<SearchHit[]>, k = 10): Promise<RetrievalReport> {
+export async function evaluateRetrieval(
+  items: QaItem[],
+  search: (question: string, k: number) => Promise<SearchHit[]>,
+  k = 10,
+): Promise<RetrievalReport> {
   const results: RetrievalItemResult[] = [];
   for (const item of items) {
     const evidence = item.evidence_parts ?? [];

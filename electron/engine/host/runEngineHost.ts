@@ -92,13 +92,24 @@ export function runEngineHost(parentPort: HostParentPort, options: EngineHostOpt
     const port = ports[0];
     if (!isStart(data) || !port || engine !== null) return; // one library per process: main restarts us to switch
     logger = data.logDir ? fileLogger(path.join(data.logDir, ENGINE_LOG_FILE)) : SILENT_LOGGER;
-    logger.log('info', 'host.start', { version: data.version, pid: process.pid, node: process.versions.node, platform: process.platform, arch: process.arch });
+    logger.log('info', 'host.start', {
+      version: data.version,
+      pid: process.pid,
+      node: process.versions.node,
+      platform: process.platform,
+      arch: process.arch,
+    });
     engine = createEngine({ tokenizerDir: data.tokenizerDir, logger });
     engine.catch((error: unknown) => logger.log('error', 'host.engine-failed', errorFields(error)));
     service = engine.then(async (e) => {
       const library = await e.openLibrary(data.libraryFile, { create: data.create });
       // The engine holds the local LLM (loaded from Settings); the service disposes only what it created itself.
-      return new LibraryService(library, { version: data.version, transport: 'ipc', engine: e, ...(data.dataFolder ? { dataFolder: data.dataFolder } : {}) });
+      return new LibraryService(library, {
+        version: data.version,
+        transport: 'ipc',
+        engine: e,
+        ...(data.dataFolder ? { dataFolder: data.dataFolder } : {}),
+      });
     });
     stopRpc = serveEngineRpc(rpcPortFromEventPort(port), service, logger);
   });

@@ -54,7 +54,8 @@ function parseWorkerUrl(): URL {
 
 /** How a worker rebuilds `counter`, or null for a counter it cannot (then ingestion parses on its own thread). */
 export function tokenCounterRecipe(counter: TokenCounter): TokenCounterRecipe | null {
-  if (counter instanceof WordPieceTokenCounter) return { kind: 'wordpiece', id: counter.id, directory: counter.directory };
+  if (counter instanceof WordPieceTokenCounter)
+    return { kind: 'wordpiece', id: counter.id, directory: counter.directory };
   if (counter instanceof EstimatingTokenCounter) return { kind: 'estimate', id: counter.id };
   return null;
 }
@@ -105,11 +106,21 @@ export class ParsePool {
    * a ParseWorkerCrash when the worker died on it, a ParseWorkerStartError, or the signal's reason on cancel — the
    * worker is then terminated at once, even in the middle of pdf.js.
    */
-  prepare(bytes: Uint8Array, filePath: string, tokenizer: TokenCounterRecipe, options: PrepareOptions, signal?: AbortSignal): Promise<PreparedDocument> {
+  prepare(
+    bytes: Uint8Array,
+    filePath: string,
+    tokenizer: TokenCounterRecipe,
+    options: PrepareOptions,
+    signal?: AbortSignal,
+  ): Promise<PreparedDocument> {
     if (this.#disposed) return Promise.reject(new Error('the parse pool has been disposed'));
     if (signal?.aborted) return Promise.reject(signal.reason);
     // A buffer of its own is moved, not copied (a 100 MiB PDF would be copied once more); small ones share Node's pool.
-    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer && bytes.byteLength > Buffer.poolSize;
+    const own =
+      bytes.byteOffset === 0 &&
+      bytes.byteLength === bytes.buffer.byteLength &&
+      bytes.buffer instanceof ArrayBuffer &&
+      bytes.byteLength > Buffer.poolSize;
     const transfer = own ? [bytes.buffer as ArrayBuffer] : [];
     return new Promise<PreparedDocument>((resolve, reject) => {
       const task: Task = {
@@ -168,7 +179,10 @@ export class ParsePool {
   }
 
   #start(): PoolWorker {
-    const worker = new Worker(parseWorkerUrl(), { name: 'kb-parse', ...(this.#resourceLimits ? { resourceLimits: this.#resourceLimits } : {}) });
+    const worker = new Worker(parseWorkerUrl(), {
+      name: 'kb-parse',
+      ...(this.#resourceLimits ? { resourceLimits: this.#resourceLimits } : {}),
+    });
     const holder: PoolWorker = { worker, ready: false, task: null, idleTimer: null, gone: false };
     this.#workers.add(holder);
     worker.on('message', (message: ParseWorkerResponse) => {
@@ -182,10 +196,10 @@ export class ParsePool {
       this.#settle(task);
       if (message.ok) {
         const { document } = message;
-        if (message.chunkTextsElided) for (const chunk of document.chunks) chunk.text = document.text.slice(chunk.charStart, chunk.charEnd);
+        if (message.chunkTextsElided)
+          for (const chunk of document.chunks) chunk.text = document.text.slice(chunk.charStart, chunk.charEnd);
         task.resolve(document);
-      }
-      else {
+      } else {
         task.reject(failureError(message.failure));
       }
       if (message.heapBytes > this.#retireHeapBytes) this.#retire(holder);
@@ -268,7 +282,11 @@ function failureError(failure: ParseWorkerFailure): Error {
   return error;
 }
 
-function crashError(error: (Error & { code?: string }) | null, exitCode: number | null, limits: ResourceLimits | undefined): ParseWorkerCrash {
+function crashError(
+  error: (Error & { code?: string }) | null,
+  exitCode: number | null,
+  limits: ResourceLimits | undefined,
+): ParseWorkerCrash {
   if (error?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
     const limit = limits?.maxOldGenerationSizeMb === undefined ? '' : ` (${limits.maxOldGenerationSizeMb} MiB of heap)`;
     return new ParseWorkerCrash(
@@ -277,12 +295,17 @@ function crashError(error: (Error & { code?: string }) | null, exitCode: number 
     );
   }
   const detail = error ? error.message : `its thread exited with code ${exitCode}`;
-  return new ParseWorkerCrash('internal', `the parser stopped while reading this file (${detail}): not indexed; the other files are not affected`);
+  return new ParseWorkerCrash(
+    'internal',
+    `the parser stopped while reading this file (${detail}): not indexed; the other files are not affected`,
+  );
 }
 
 function startError(error: Error | null, exitCode: number | null): ParseWorkerStartError {
   const detail = error ? error.message : `it exited with code ${exitCode}`;
-  return new ParseWorkerStartError(`the document parser could not start (${detail}): nothing was indexed; reinstall the app, or report this`);
+  return new ParseWorkerStartError(
+    `the document parser could not start (${detail}): nothing was indexed; reinstall the app, or report this`,
+  );
 }
 
 let shared: ParsePool | null | undefined;
@@ -299,7 +322,10 @@ export function sharedParsePool(): ParsePool | null {
       shared = new ParsePool();
     } else {
       const size = Number(setting);
-      if (!Number.isInteger(size) || size < 0) throw new Error(`KB_INGEST_WORKERS must be a whole number of parse workers (0: parse on the engine's thread), not "${setting}"`);
+      if (!Number.isInteger(size) || size < 0)
+        throw new Error(
+          `KB_INGEST_WORKERS must be a whole number of parse workers (0: parse on the engine's thread), not "${setting}"`,
+        );
       shared = size === 0 ? null : new ParsePool({ size });
     }
   }

@@ -11,7 +11,13 @@ import { passageForEmbedding, type VectorIndex } from '../store/VectorIndex.ts';
 import { storageError } from '../store/openLibraryDatabase.ts';
 import { ListedFileError, readListedFile } from './readListedFile.ts';
 import { DEFAULT_MAX_FILE_BYTES, walkInputs } from './walkInputs.ts';
-import { ParsePool, ParseWorkerCrash, ParseWorkerStartError, sharedParsePool, tokenCounterRecipe } from './ParsePool.ts';
+import {
+  ParsePool,
+  ParseWorkerCrash,
+  ParseWorkerStartError,
+  sharedParsePool,
+  tokenCounterRecipe,
+} from './ParsePool.ts';
 import { prepareDocument } from './prepareDocument.ts';
 
 /**
@@ -63,7 +69,11 @@ function describeUnexpected(error: unknown): string {
  * one document per transaction. A file that fails is recorded with its reason and the run goes on. Documents under
  * an ingested folder whose files are gone are removed (unless the run was cancelled).
  */
-export async function ingestFiles(context: IngestContext, inputs: string[], options: IngestOptions = {}): Promise<IngestSummary> {
+export async function ingestFiles(
+  context: IngestContext,
+  inputs: string[],
+  options: IngestOptions = {},
+): Promise<IngestSummary> {
   const { store, segmenter, tokenCounter, embedding } = context;
   const started = performance.now();
   const pool = options.parsePool === undefined ? sharedParsePool() : options.parsePool;
@@ -74,7 +84,11 @@ export async function ingestFiles(context: IngestContext, inputs: string[], opti
   for (const input of inputs) store.addSource(path.resolve(input));
 
   // Recorded per document: a new pipeline version, tokenizer or chunk size re-indexes documents made with the old.
-  const pipeline = JSON.stringify({ version: PIPELINE_VERSION, tokenizer: tokenCounter.id, maxTokens: options.maxChunkTokens ?? DEFAULT_MAX_CHUNK_TOKENS });
+  const pipeline = JSON.stringify({
+    version: PIPELINE_VERSION,
+    tokenizer: tokenCounter.id,
+    maxTokens: options.maxChunkTokens ?? DEFAULT_MAX_CHUNK_TOKENS,
+  });
 
   const summary: IngestSummary = {
     filesSeen: walk.files.length + walk.skipped.length,
@@ -122,9 +136,18 @@ export async function ingestFiles(context: IngestContext, inputs: string[], opti
       bytesDone += file.sizeBytes;
       continue;
     }
-    if (previous?.status === 'failed' && previous.errorCode !== 'unreadable' && previous.pipeline === pipeline && sameFile) {
+    if (
+      previous?.status === 'failed' &&
+      previous.errorCode !== 'unreadable' &&
+      previous.pipeline === pipeline &&
+      sameFile
+    ) {
       // The same file failed before with the same pipeline: it would fail again. Report it without re-reading.
-      summary.failed.push({ path: file.path, code: previous.errorCode ?? 'internal', reason: previous.error ?? 'failed before' });
+      summary.failed.push({
+        path: file.path,
+        code: previous.errorCode ?? 'internal',
+        reason: previous.error ?? 'failed before',
+      });
       bytesDone += file.sizeBytes;
       continue;
     }
@@ -137,9 +160,18 @@ export async function ingestFiles(context: IngestContext, inputs: string[], opti
         break;
       }
       const failure: FailedFile =
-        error instanceof ListedFileError ? { path: file.path, code: error.code, reason: error.message } : { path: file.path, code: 'unreadable', reason: describeUnexpected(error) };
+        error instanceof ListedFileError
+          ? { path: file.path, code: error.code, reason: error.message }
+          : { path: file.path, code: 'unreadable', reason: describeUnexpected(error) };
       summary.failed.push(failure);
-      store.writeFailedDocument({ ...failure, sizeBytes: file.sizeBytes, mtimeMs: file.mtimeMs, contentHash: null, type: null, pipeline });
+      store.writeFailedDocument({
+        ...failure,
+        sizeBytes: file.sizeBytes,
+        mtimeMs: file.mtimeMs,
+        contentHash: null,
+        type: null,
+        pipeline,
+      });
       bytesDone += file.sizeBytes;
       continue;
     }
@@ -153,31 +185,41 @@ export async function ingestFiles(context: IngestContext, inputs: string[], opti
     }
     try {
       // Off this thread when there is a pool: this thread answers searches meanwhile. `bytes` is handed over.
-      const prepareOptions = { maxDecompressedBytes: options.maxDecompressedBytes, maxChunkTokens: options.maxChunkTokens };
-      const prepared = pool && recipe
-        ? await pool.prepare(bytes, file.path, recipe, prepareOptions, options.signal)
-        : await prepareDocument(bytes, file.path, { tokenCounter, segmenter }, prepareOptions);
+      const prepareOptions = {
+        maxDecompressedBytes: options.maxDecompressedBytes,
+        maxChunkTokens: options.maxChunkTokens,
+      };
+      const prepared =
+        pool && recipe
+          ? await pool.prepare(bytes, file.path, recipe, prepareOptions, options.signal)
+          : await prepareDocument(bytes, file.path, { tokenCounter, segmenter }, prepareOptions);
       const { chunks } = prepared;
       // Embedded before the transaction (it is slow and async); written inside it, with the chunks.
-      const vectors = embedding ? await embedding.embedder.embedPassages(chunks.map((c) => passageForEmbedding(c.headingPath, c.text))) : null;
+      const vectors = embedding
+        ? await embedding.embedder.embedPassages(chunks.map((c) => passageForEmbedding(c.headingPath, c.text)))
+        : null;
       summary.chunksEmbedded += vectors?.length ?? 0;
-      store.writeIndexedDocument({
-        path: file.path,
-        type: prepared.type,
-        title: prepared.profile.title ?? prepared.formatTitle,
-        profile: prepared.profile,
-        sizeBytes: file.sizeBytes,
-        mtimeMs: file.mtimeMs,
-        contentHash,
-        pageCount: prepared.pageCount,
-        encoding: prepared.encoding,
-        text: prepared.text,
-        pipeline,
-        chunks,
-        ftsRows: prepared.ftsRows,
-      }, (chunkIds) => {
-        if (vectors && embedding) embedding.vectors.write(chunkIds.map((chunkId, i) => ({ chunkId, vector: vectors[i]! })));
-      });
+      store.writeIndexedDocument(
+        {
+          path: file.path,
+          type: prepared.type,
+          title: prepared.profile.title ?? prepared.formatTitle,
+          profile: prepared.profile,
+          sizeBytes: file.sizeBytes,
+          mtimeMs: file.mtimeMs,
+          contentHash,
+          pageCount: prepared.pageCount,
+          encoding: prepared.encoding,
+          text: prepared.text,
+          pipeline,
+          chunks,
+          ftsRows: prepared.ftsRows,
+        },
+        (chunkIds) => {
+          if (vectors && embedding)
+            embedding.vectors.write(chunkIds.map((chunkId, i) => ({ chunkId, vector: vectors[i]! })));
+        },
+      );
       summary.indexed++;
       summary.chunksWritten += chunks.length;
     } catch (error) {
@@ -198,7 +240,14 @@ export async function ingestFiles(context: IngestContext, inputs: string[], opti
           ? { path: file.path, code: error.code, reason: error.message }
           : { path: file.path, code: 'internal', reason: describeUnexpected(error) };
       summary.failed.push(failure);
-      store.writeFailedDocument({ ...failure, sizeBytes: file.sizeBytes, mtimeMs: file.mtimeMs, contentHash, type: null, pipeline });
+      store.writeFailedDocument({
+        ...failure,
+        sizeBytes: file.sizeBytes,
+        mtimeMs: file.mtimeMs,
+        contentHash,
+        type: null,
+        pipeline,
+      });
     }
   }
 

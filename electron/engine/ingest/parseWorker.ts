@@ -14,7 +14,8 @@ import { ChineseSegmenter } from '../search/ChineseSegmenter.ts';
 import { prepareDocument, type PrepareOptions, type PreparedDocument } from './prepareDocument.ts';
 
 /** How a worker builds the same token counter as the engine's: counters hold a vocabulary, which is loaded again. */
-export type TokenCounterRecipe = { kind: 'wordpiece'; id: string; directory: string } | { kind: 'estimate'; id: string };
+export type TokenCounterRecipe =
+  { kind: 'wordpiece'; id: string; directory: string } | { kind: 'estimate'; id: string };
 
 export interface ParseWorkerRequest {
   id: number;
@@ -26,7 +27,8 @@ export interface ParseWorkerRequest {
 }
 
 /** Why a document failed, as plain data: a ParseError's code, or another error's message (and errno code). */
-export type ParseWorkerFailure = { kind: 'parse'; code: ParseFailureCode; message: string } | { kind: 'error'; message: string; errno: string | null };
+export type ParseWorkerFailure =
+  { kind: 'parse'; code: ParseFailureCode; message: string } | { kind: 'error'; message: string; errno: string | null };
 
 export type ParseWorkerResponse =
   | { ready: true }
@@ -74,9 +76,13 @@ function tokenCounter(recipe: TokenCounterRecipe): TokenCounter {
   const key = JSON.stringify(recipe);
   let counter = counters.get(key);
   if (!counter) {
-    counter = recipe.kind === 'wordpiece' ? WordPieceTokenCounter.fromDirectory(recipe.directory) : new EstimatingTokenCounter();
+    counter =
+      recipe.kind === 'wordpiece'
+        ? WordPieceTokenCounter.fromDirectory(recipe.directory)
+        : new EstimatingTokenCounter();
     // A counter that counts differently would chunk differently from the engine's: refuse rather than drift.
-    if (counter.id !== recipe.id) throw new Error(`the parse worker's tokenizer is ${counter.id}, not the engine's ${recipe.id}`);
+    if (counter.id !== recipe.id)
+      throw new Error(`the parse worker's tokenizer is ${counter.id}, not the engine's ${recipe.id}`);
     counters.set(key, counter);
   }
   return counter;
@@ -89,7 +95,8 @@ function tokenCounter(recipe: TokenCounterRecipe): TokenCounter {
  * is sent whole.
  */
 function elideChunkTexts(document: PreparedDocument): boolean {
-  if (!document.chunks.every((chunk) => chunk.text === document.text.slice(chunk.charStart, chunk.charEnd))) return false;
+  if (!document.chunks.every((chunk) => chunk.text === document.text.slice(chunk.charStart, chunk.charEnd)))
+    return false;
   for (const chunk of document.chunks) chunk.text = '';
   return true;
 }
@@ -100,9 +107,15 @@ function errnoOf(error: unknown): string | null {
 }
 
 port.on('message', async (request: ParseWorkerRequest) => {
-  let result: { ok: true; document: PreparedDocument; chunkTextsElided: boolean } | { ok: false; failure: ParseWorkerFailure };
+  let result:
+    { ok: true; document: PreparedDocument; chunkTextsElided: boolean } | { ok: false; failure: ParseWorkerFailure };
   try {
-    const document = await prepareDocument(request.bytes, request.filePath, { tokenCounter: tokenCounter(request.tokenizer), segmenter }, request.options);
+    const document = await prepareDocument(
+      request.bytes,
+      request.filePath,
+      { tokenCounter: tokenCounter(request.tokenizer), segmenter },
+      request.options,
+    );
     result = { ok: true, document, chunkTextsElided: elideChunkTexts(document) };
   } catch (error) {
     const failure: ParseWorkerFailure =

@@ -28,10 +28,23 @@ export async function readListedFile(file: string, maxBytes: number, signal?: Ab
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) {
-      const kind = stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isSocket() ? 'a socket' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file';
-      throw new ListedFileError('unreadable', `${kind} took the place of this file after its folder was read: not read`);
+      const kind = stats.isFIFO()
+        ? 'a named pipe (FIFO)'
+        : stats.isSocket()
+          ? 'a socket'
+          : stats.isCharacterDevice() || stats.isBlockDevice()
+            ? 'a device'
+            : 'not a regular file';
+      throw new ListedFileError(
+        'unreadable',
+        `${kind} took the place of this file after its folder was read: not read`,
+      );
     }
-    if (stats.size > maxBytes) throw new ListedFileError('too-large', `${formatMiB(stats.size)} is over the ${formatMiB(maxBytes)} size limit (it grew after its folder was read)`);
+    if (stats.size > maxBytes)
+      throw new ListedFileError(
+        'too-large',
+        `${formatMiB(stats.size)} is over the ${formatMiB(maxBytes)} size limit (it grew after its folder was read)`,
+      );
     // One buffer of the size the descriptor reports, so a file costs its size once (as fs.readFile did), plus one byte:
     // a byte past that size means the file is still growing, and it may grow only up to the limit.
     let buffer = Buffer.allocUnsafe(stats.size + 1);
@@ -39,8 +52,14 @@ export async function readListedFile(file: string, maxBytes: number, signal?: Ab
     for (;;) {
       signal?.throwIfAborted();
       if (total === buffer.length) {
-        if (total > maxBytes) throw new ListedFileError('too-large', `over the ${formatMiB(maxBytes)} size limit: the file grew while it was read`);
-        const larger = Buffer.allocUnsafe(Math.min(Math.max(buffer.length * 2, buffer.length + CHUNK_BYTES), maxBytes + 1));
+        if (total > maxBytes)
+          throw new ListedFileError(
+            'too-large',
+            `over the ${formatMiB(maxBytes)} size limit: the file grew while it was read`,
+          );
+        const larger = Buffer.allocUnsafe(
+          Math.min(Math.max(buffer.length * 2, buffer.length + CHUNK_BYTES), maxBytes + 1),
+        );
         buffer.copy(larger, 0, 0, total);
         buffer = larger;
       }

@@ -25,7 +25,17 @@ export interface WalkOptions {
 export const DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024;
 
 /** Extensions the engine reads. Content decides the parser; the extension only admits the file. */
-export const SUPPORTED_EXTENSIONS = new Set(['.pdf', '.docx', '.md', '.markdown', '.txt', '.text', '.html', '.htm', '.csv']);
+export const SUPPORTED_EXTENSIONS = new Set([
+  '.pdf',
+  '.docx',
+  '.md',
+  '.markdown',
+  '.txt',
+  '.text',
+  '.html',
+  '.htm',
+  '.csv',
+]);
 
 const UNSUPPORTED_HINTS: Record<string, string> = {
   '.doc': 'legacy Word .doc is not supported: save it as .docx and add it again',
@@ -114,14 +124,22 @@ export async function walkInputs(inputs: string[], options: WalkOptions = {}): P
         if (code === 'ELOOP') {
           skipped.push({ path: entryPath, reason: 'symlink-loop', detail: 'symbolic link that points to itself' });
         } else {
-          skipped.push({ path: entryPath, reason: 'unreadable', detail: code === 'ENOENT' ? 'broken symbolic link' : `cannot read: ${describeAccessError(error)}` });
+          skipped.push({
+            path: entryPath,
+            reason: 'unreadable',
+            detail: code === 'ENOENT' ? 'broken symbolic link' : `cannot read: ${describeAccessError(error)}`,
+          });
         }
         continue;
       }
       if (stats.isDirectory()) {
         const real = await fs.realpath(entryPath).catch(() => entryPath);
         if (ancestors.has(real)) {
-          skipped.push({ path: entryPath, reason: 'symlink-loop', detail: 'symbolic link back to a folder above it (loop)' });
+          skipped.push({
+            path: entryPath,
+            reason: 'symlink-loop',
+            detail: 'symbolic link back to a folder above it (loop)',
+          });
           continue;
         }
         await walkFolder(entryPath, new Set([...ancestors, real]));
@@ -132,7 +150,11 @@ export async function walkInputs(inputs: string[], options: WalkOptions = {}): P
         considerFile(entryPath, stats);
       } else {
         // Never read: a named pipe would block the ingestion forever, a device could be endless.
-        skipped.push({ path: entryPath, reason: 'unreadable', detail: 'not a regular file (named pipe, socket or device): nothing to index' });
+        skipped.push({
+          path: entryPath,
+          reason: 'unreadable',
+          detail: 'not a regular file (named pipe, socket or device): nothing to index',
+        });
       }
     }
   };

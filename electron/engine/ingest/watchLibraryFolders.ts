@@ -53,7 +53,10 @@ function isIgnoredName(name: string): boolean {
  * `recursive: true` (inotify on Linux, FSEvents on macOS, ReadDirectoryChangesW on Windows); a folder that cannot be
  * watched (e.g. over the inotify limit) is reported through `onError` and still caught by `rescan()`.
  */
-export function watchLibraryFolders(library: WatchableLibrary, options: WatchLibraryFoldersOptions = {}): LibraryFolderWatcher {
+export function watchLibraryFolders(
+  library: WatchableLibrary,
+  options: WatchLibraryFoldersOptions = {},
+): LibraryFolderWatcher {
   const debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
   const libraryFile = path.resolve(library.file);
   const sources = library.sourcePaths();
@@ -147,15 +150,24 @@ export function watchLibraryFolders(library: WatchableLibrary, options: WatchLib
         changed(source, absolute);
       });
       watcher.on('error', (error) => {
-        report(new Error(`stopped watching ${source} (${(error as NodeJS.ErrnoException).code ?? error.message}): changes there are caught by the next rescan`));
+        report(
+          new Error(
+            `stopped watching ${source} (${(error as NodeJS.ErrnoException).code ?? error.message}): changes there are caught by the next rescan`,
+          ),
+        );
         watcher.close();
         changed(source, null);
       });
       watchers.push(watcher);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      const hint = code === 'ENOSPC' ? ': too many folders for the system file-watch limit (fs.inotify.max_user_watches)' : '';
-      report(new Error(`cannot watch ${source} (${code ?? (error as Error).message})${hint}; changes there are caught by the next rescan`));
+      const hint =
+        code === 'ENOSPC' ? ': too many folders for the system file-watch limit (fs.inotify.max_user_watches)' : '';
+      report(
+        new Error(
+          `cannot watch ${source} (${code ?? (error as Error).message})${hint}; changes there are caught by the next rescan`,
+        ),
+      );
     }
   }
 

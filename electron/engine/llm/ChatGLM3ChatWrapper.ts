@@ -21,14 +21,24 @@ import {
 export class ChatGLM3ChatWrapper extends ChatWrapper {
   override readonly wrapperName = 'ChatGLM3';
 
-  override generateContextState({ chatHistory, availableFunctions, documentFunctionParams }: ChatWrapperGenerateContextStateOptions): ChatWrapperGeneratedContextState {
+  override generateContextState({
+    chatHistory,
+    availableFunctions,
+    documentFunctionParams,
+  }: ChatWrapperGenerateContextStateOptions): ChatWrapperGeneratedContextState {
     // Function calling is not used by the app; the base class documents any functions as a system message.
-    const history = this.addAvailableFunctionsSystemMessageToHistory(chatHistory, availableFunctions, { documentParams: documentFunctionParams });
+    const history = this.addAvailableFunctionsSystemMessageToHistory(chatHistory, availableFunctions, {
+      documentParams: documentFunctionParams,
+    });
     const turns: LlamaText[] = [];
     for (const item of history) {
-      if (item.type === 'system') turns.push(LlamaText([new SpecialTokensText('<|system|>'), '\n', LlamaText.fromJSON(item.text)]));
+      if (item.type === 'system')
+        turns.push(LlamaText([new SpecialTokensText('<|system|>'), '\n', LlamaText.fromJSON(item.text)]));
       else if (item.type === 'user') turns.push(LlamaText([new SpecialTokensText('<|user|>'), '\n', item.text]));
-      else if (item.type === 'model') turns.push(LlamaText([new SpecialTokensText('<|assistant|>'), '\n', this.generateModelResponseText(item.response)]));
+      else if (item.type === 'model')
+        turns.push(
+          LlamaText([new SpecialTokensText('<|assistant|>'), '\n', this.generateModelResponseText(item.response)]),
+        );
       else item satisfies never;
     }
     // The model speaks next: a history that does not end with (an empty) model turn gets one.

@@ -161,7 +161,12 @@ export class LlamaModelHost implements ChatModel {
         skipDownload: true,
         progressLogs: false,
         logLevel: LlamaLogLevel.warn,
-        ...(logger ? { logger: (level: LlamaLogLevel, message: string) => logger(level === 'log' ? 'info' : level === 'disabled' ? 'debug' : level, message) } : {}),
+        ...(logger
+          ? {
+              logger: (level: LlamaLogLevel, message: string) =>
+                logger(level === 'log' ? 'info' : level === 'disabled' ? 'debug' : level, message),
+            }
+          : {}),
       });
     } catch (error) {
       const which = gpu === false ? 'CPU' : gpu;
@@ -215,10 +220,14 @@ export class LlamaModelHost implements ChatModel {
    * Reads a .gguf's header and estimates, with this host's llama.cpp, whether it would fit with these settings:
    * nothing is loaded. ModelFileError when the file is unusable (as `load` would refuse it).
    */
-  async inspect(file: string, options: Pick<LoadOptions, 'gpuLayers' | 'contextSize'> = {}): Promise<{ info: GgufModelInfo; fit: ModelFitEstimate }> {
+  async inspect(
+    file: string,
+    options: Pick<LoadOptions, 'gpuLayers' | 'contextSize'> = {},
+  ): Promise<{ info: GgufModelInfo; fit: ModelFitEstimate }> {
     this.#assertAlive();
     const { info, insights } = await inspectGgufFile(file, this.#llama);
-    const contextSize = options.contextSize ?? Math.min(DEFAULT_CONTEXT_SIZE, info.contextLength ?? DEFAULT_CONTEXT_SIZE);
+    const contextSize =
+      options.contextSize ?? Math.min(DEFAULT_CONTEXT_SIZE, info.contextLength ?? DEFAULT_CONTEXT_SIZE);
     const fit = await estimateModelFit(insights, this.#llama, { gpuLayers: options.gpuLayers ?? 'auto', contextSize });
     return { info, fit };
   }
@@ -313,7 +322,8 @@ export class LlamaModelHost implements ChatModel {
       options.onProgress?.(report);
     };
     const threads = options.threads ?? this.#llama.cpuMathCores;
-    if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a whole number of at least 1, got ${threads}`);
+    if (!Number.isInteger(threads) || threads < 1)
+      throw new RangeError(`threads must be a whole number of at least 1, got ${threads}`);
     const gpuLayers = options.gpuLayers ?? 'auto';
     if (gpuLayers !== 'auto' && (!Number.isInteger(gpuLayers) || gpuLayers < 0)) {
       throw new RangeError(`gpuLayers must be "auto" or a whole number of at least 0, got ${gpuLayers}`);
@@ -330,8 +340,10 @@ export class LlamaModelHost implements ChatModel {
           '"chatglm"), or update the app.',
       );
     }
-    const contextSize = options.contextSize ?? Math.min(DEFAULT_CONTEXT_SIZE, info.contextLength ?? DEFAULT_CONTEXT_SIZE);
-    if (!Number.isInteger(contextSize) || contextSize < 64) throw new RangeError(`contextSize must be a whole number of at least 64 tokens, got ${contextSize}`);
+    const contextSize =
+      options.contextSize ?? Math.min(DEFAULT_CONTEXT_SIZE, info.contextLength ?? DEFAULT_CONTEXT_SIZE);
+    if (!Number.isInteger(contextSize) || contextSize < 64)
+      throw new RangeError(`contextSize must be a whole number of at least 64 tokens, got ${contextSize}`);
     const fit = await estimateModelFit(insights, this.#llama, { gpuLayers, contextSize });
     options.signal?.throwIfAborted();
     progress({ stage: 'metadata', fraction: 0.05 });

@@ -1,12 +1,6 @@
 /** Why a model file was refused. Stable codes: the UI and the CLI map them to their own wording. */
 export type ModelFileErrorCode =
-  | 'not-found'
-  | 'not-a-file'
-  | 'unreadable'
-  | 'not-gguf'
-  | 'truncated'
-  | 'unsupported-architecture'
-  | 'load-failed';
+  'not-found' | 'not-a-file' | 'unreadable' | 'not-gguf' | 'truncated' | 'unsupported-architecture' | 'load-failed';
 
 /**
  * A model file that cannot be used: missing, not GGUF, cut short, of an architecture this llama.cpp does not know,

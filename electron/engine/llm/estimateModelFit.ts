@@ -47,7 +47,13 @@ const BACKEND_NAMES: Record<string, string> = { metal: 'Metal', cuda: 'CUDA', vu
 
 async function currentMemory(llama: Llama): Promise<MemoryState> {
   const [ram, vram] = await Promise.all([llama.getRamState(), llama.getVramState()]);
-  return { ramFreeBytes: ram.free, ramTotalBytes: ram.total, vramFreeBytes: vram.free, vramTotalBytes: vram.total, unified: vram.unifiedSize > 0 };
+  return {
+    ramFreeBytes: ram.free,
+    ramTotalBytes: ram.total,
+    vramFreeBytes: vram.free,
+    vramTotalBytes: vram.total,
+    unified: vram.unifiedSize > 0,
+  };
 }
 
 /**
@@ -55,7 +61,11 @@ async function currentMemory(llama: Llama): Promise<MemoryState> {
  * needed against what is free (node-llama-cpp's GgufInsights, which follows llama.cpp's allocations; graph overhead
  * is approximate). The answer comes with a sentence that says what to change when it does not fit.
  */
-export async function estimateModelFit(insights: GgufInsights, llama: Llama, options: ModelFitOptions): Promise<ModelFitEstimate> {
+export async function estimateModelFit(
+  insights: GgufInsights,
+  llama: Llama,
+  options: ModelFitOptions,
+): Promise<ModelFitEstimate> {
   const memory = options.memory ?? (await currentMemory(llama));
   const gpu = llama.gpu;
   const totalLayers = insights.totalLayers;
@@ -103,12 +113,17 @@ export async function estimateModelFit(insights: GgufInsights, llama: Llama, opt
       : `about ${formatBytes(ramBytes)} of RAM (${formatBytes(memory.ramFreeBytes)} free)`;
   let verdict: string;
   if (fits) {
-    const slower = gpu !== false && gpuLayers < totalLayers ? `; the ${totalLayers - gpuLayers} layers left on the CPU make generation slower` : '';
+    const slower =
+      gpu !== false && gpuLayers < totalLayers
+        ? `; the ${totalLayers - gpuLayers} layers left on the CPU make generation slower`
+        : '';
     verdict = `Fits${slower}.`;
   } else if (!fitsVram) {
-    verdict = 'Does not fit in VRAM: offload fewer layers (or choose gpuLayers "auto"), use a smaller context size or a smaller quantisation.';
+    verdict =
+      'Does not fit in VRAM: offload fewer layers (or choose gpuLayers "auto"), use a smaller context size or a smaller quantisation.';
   } else {
-    verdict = 'Does not fit in RAM: use a smaller quantisation (e.g. Q4_0), a smaller context size, or close other programs.';
+    verdict =
+      'Does not fit in RAM: use a smaller quantisation (e.g. Q4_0), a smaller context size, or close other programs.';
   }
   return {
     fits,

@@ -11,7 +11,9 @@ export interface InspectedGgufFile {
 }
 
 function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+  return typeof error === 'object' && error !== null && 'code' in error
+    ? String((error as { code: unknown }).code)
+    : undefined;
 }
 
 function formatBytes(bytes: number): string {
@@ -46,29 +48,54 @@ export async function inspectGgufFile(file: string, llama?: Llama): Promise<Insp
   try {
     const stats = await stat(absolute);
     if (!stats.isFile()) {
-      throw new ModelFileError('not-a-file', absolute, `${absolute} is a folder, not a model file. Choose the .gguf file itself.`);
+      throw new ModelFileError(
+        'not-a-file',
+        absolute,
+        `${absolute} is a folder, not a model file. Choose the .gguf file itself.`,
+      );
     }
     sizeBytes = stats.size;
   } catch (error) {
     if (error instanceof ModelFileError) throw error;
     if (errorCode(error) === 'ENOENT') {
-      throw new ModelFileError('not-found', absolute, `No model file at ${absolute}. Check the path, or import the .gguf file again.`, { cause: error });
+      throw new ModelFileError(
+        'not-found',
+        absolute,
+        `No model file at ${absolute}. Check the path, or import the .gguf file again.`,
+        { cause: error },
+      );
     }
-    throw new ModelFileError('unreadable', absolute, `Cannot read ${absolute} (${errorCode(error) ?? String(error)}). Check that the file exists and that you may read it.`, { cause: error });
+    throw new ModelFileError(
+      'unreadable',
+      absolute,
+      `Cannot read ${absolute} (${errorCode(error) ?? String(error)}). Check that the file exists and that you may read it.`,
+      { cause: error },
+    );
   }
 
   if (sizeBytes === 0) {
-    throw new ModelFileError('truncated', absolute, `${absolute} is empty (0 bytes). Copy or download the model file again.`);
+    throw new ModelFileError(
+      'truncated',
+      absolute,
+      `${absolute} is empty (0 bytes). Copy or download the model file again.`,
+    );
   }
 
   let fileInfo: GgufFileInfo;
   try {
     // 'filesystem': a path is never taken for a URL; nothing is fetched.
-    fileInfo = await readGgufFileInfo(absolute, { sourceType: 'filesystem', logWarnings: false, spliceSplitFiles: false });
+    fileInfo = await readGgufFileInfo(absolute, {
+      sourceType: 'filesystem',
+      logWarnings: false,
+      spliceSplitFiles: false,
+    });
   } catch (error) {
     const code = errorCode(error);
     // node-llama-cpp does not export InvalidGgufMagicError; its class name and message are stable within 3.x.
-    if (error instanceof Error && (error.constructor.name === 'InvalidGgufMagicError' || error.message.startsWith('Invalid GGUF magic'))) {
+    if (
+      error instanceof Error &&
+      (error.constructor.name === 'InvalidGgufMagicError' || error.message.startsWith('Invalid GGUF magic'))
+    ) {
       throw new ModelFileError(
         'not-gguf',
         absolute,
@@ -78,7 +105,12 @@ export async function inspectGgufFile(file: string, llama?: Llama): Promise<Insp
       );
     }
     if (code === 'EACCES' || code === 'EPERM' || code === 'EISDIR') {
-      throw new ModelFileError('unreadable', absolute, `Cannot read ${absolute} (${code}). Check that you may read the file.`, { cause: error });
+      throw new ModelFileError(
+        'unreadable',
+        absolute,
+        `Cannot read ${absolute} (${code}). Check that you may read the file.`,
+        { cause: error },
+      );
     }
     throw new ModelFileError(
       'truncated',

@@ -69,7 +69,8 @@ let fileLoggers = 0;
 export function fileLogger(file: string, minLevel: LogLevel = 'info'): EngineLogger {
   const logger = log.create({ logId: `kb-file-${++fileLoggers}` });
   // Every transport but the file off (console, remote; ipc exists only inside Electron).
-  for (const [name, transport] of Object.entries(logger.transports)) if (name !== 'file' && transport) transport.level = false;
+  for (const [name, transport] of Object.entries(logger.transports))
+    if (name !== 'file' && transport) transport.level = false;
   logger.transports.file.level = minLevel;
   logger.transports.file.maxSize = MAX_LOG_FILE_BYTES;
   logger.transports.file.resolvePathFn = () => file;

@@ -135,8 +135,7 @@ function utf16Plausibility(bytes: Uint8Array, encoding: 'utf-16le' | 'utf-16be',
       (c >= 0x3000 && c <= 0x303f) || // CJK punctuation
       (c >= 0xff00 && c <= 0xffef) || // full-width forms
       (c >= 0x2000 && c <= 0x206f); // general punctuation (— “ ” …)
-    const other =
-      (c >= 0x20 && c <= 0x7e) || c === 0x09 || c === 0x0a || c === 0x0d || (c >= 0xa0 && c <= 0x24f); // ASCII, Latin
+    const other = (c >= 0x20 && c <= 0x7e) || c === 0x09 || c === 0x0a || c === 0x0d || (c >= 0xa0 && c <= 0x24f); // ASCII, Latin
     if (cjk || (!cjkOnly && other)) plausible++;
   }
   return plausible / text.length;
@@ -264,10 +263,14 @@ function gbScore(bytes: Uint8Array): number {
       continue;
     }
     if (t >= 0xa1) {
-      if (b >= 0xb0 && b <= 0xd7) score += 1; // GB2312 level-1 hanzi: the common simplified characters
-      else if (b >= 0xa1 && b <= 0xa3) score += 1; // punctuation, full-width forms: ，。：（）
-      else if (b >= 0xd8 && b <= 0xf7) score += 0.4; // level-2 hanzi
-      else if (b >= 0xa4 && b <= 0xa9) score -= 0.3; // kana, Greek, Cyrillic, pinyin, box drawing
+      if (b >= 0xb0 && b <= 0xd7)
+        score += 1; // GB2312 level-1 hanzi: the common simplified characters
+      else if (b >= 0xa1 && b <= 0xa3)
+        score += 1; // punctuation, full-width forms: ，。：（）
+      else if (b >= 0xd8 && b <= 0xf7)
+        score += 0.4; // level-2 hanzi
+      else if (b >= 0xa4 && b <= 0xa9)
+        score -= 0.3; // kana, Greek, Cyrillic, pinyin, box drawing
       else score -= 1; // user-defined / private use
     } else if (b >= 0xa1 && b <= 0xa7) {
       score -= 1; // user-defined
@@ -298,9 +301,12 @@ function big5Score(bytes: Uint8Array): number {
       continue;
     }
     const code = (b << 8) | t;
-    if (code >= 0xa440 && code <= 0xc67e) score += 1; // frequently used hanzi
-    else if (code >= 0xa140 && code <= 0xa3bf) score += 1; // punctuation and symbols: ，。、
-    else if (code >= 0xc940 && code <= 0xf9d5) score += 0.4; // less frequently used hanzi
+    if (code >= 0xa440 && code <= 0xc67e)
+      score += 1; // frequently used hanzi
+    else if (code >= 0xa140 && code <= 0xa3bf)
+      score += 1; // punctuation and symbols: ，。、
+    else if (code >= 0xc940 && code <= 0xf9d5)
+      score += 0.4; // less frequently used hanzi
     else score -= 0.5; // reserved, user-defined, HKSCS
     i += 2;
   }
@@ -323,7 +329,8 @@ function cp1252Score(bytes: Uint8Array): number {
     for (let k = i; k < end; k++) {
       const b = bytes[k] ?? 0;
       n++;
-      if (b === 0x81 || b === 0x8d || b === 0x8f || b === 0x90 || b === 0x9d) score -= 1; // undefined in cp1252
+      if (b === 0x81 || b === 0x8d || b === 0x8f || b === 0x90 || b === 0x9d)
+        score -= 1; // undefined in cp1252
       else if (run === 1) score += 1;
       else if (run === 2) {
         // Two accented letters in a Latin word ("Größe") are plausible; other pairs look like a DBCS character.

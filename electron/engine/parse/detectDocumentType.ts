@@ -57,7 +57,10 @@ export function detectDocumentType(bytes: Uint8Array, fileName: string): Documen
     const names = new Set(readZipDirectory(bytes).map((e) => e.name));
     if (names.has('word/document.xml')) return 'docx';
     if (names.has('xl/workbook.xml')) {
-      throw new ParseError('unsupported', 'Excel workbooks (.xlsx) are not supported yet: save the sheet as CSV and add that');
+      throw new ParseError(
+        'unsupported',
+        'Excel workbooks (.xlsx) are not supported yet: save the sheet as CSV and add that',
+      );
     }
     if (names.has('ppt/presentation.xml')) {
       throw new ParseError('unsupported', 'PowerPoint files (.pptx) are not supported yet: export as PDF and add that');
@@ -99,6 +102,9 @@ export function detectDocumentType(bytes: Uint8Array, fileName: string): Documen
 
 /** Unknown extension: `<!DOCTYPE html` or `<html` at the start (after a BOM/whitespace) means HTML. */
 function looksLikeHtml(bytes: Uint8Array): boolean {
-  const head = new TextDecoder('utf-8').decode(bytes.subarray(0, 512)).replace(/^\uFEFF/, '').trimStart();
+  const head = new TextDecoder('utf-8')
+    .decode(bytes.subarray(0, 512))
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   return /^<(?:!doctype\s+html|html[\s>])/i.test(head);
 }

@@ -55,7 +55,11 @@ function oneLine(cell: string): string {
 
 /** Most frequent of , ; \t in the first record (outside quotes); comma when none. */
 function detectDelimiter(text: string): string {
-  const counts = new Map<string, number>([[',', 0], [';', 0], ['\t', 0]]);
+  const counts = new Map<string, number>([
+    [',', 0],
+    [';', 0],
+    ['\t', 0],
+  ]);
   let quoted = false;
   for (let i = 0; i < text.length && i < 65536; i++) {
     const ch = text[i] ?? '';

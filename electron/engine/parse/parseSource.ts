@@ -12,7 +12,11 @@ import type { ParseOptions, ParsedSource } from './types.ts';
  * the file name's extension for text formats (.md/.markdown, .html/.htm, .csv, anything else as plain text).
  * Every failure is a ParseError with a stable `code` and a message for a person.
  */
-export async function parseSource(bytes: Uint8Array, fileName: string, options: ParseOptions = {}): Promise<ParsedSource> {
+export async function parseSource(
+  bytes: Uint8Array,
+  fileName: string,
+  options: ParseOptions = {},
+): Promise<ParsedSource> {
   const type = detectDocumentType(bytes, fileName);
   switch (type) {
     case 'pdf':

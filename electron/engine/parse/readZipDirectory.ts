@@ -22,7 +22,10 @@ const CENTRAL_SIGNATURE = 0x02014b50;
 const LOCAL_SIGNATURE = 0x04034b50;
 
 function damaged(what: string): ParseError {
-  return new ParseError('corrupt', `damaged ZIP archive (${what}): the file is truncated or not a valid Office document`);
+  return new ParseError(
+    'corrupt',
+    `damaged ZIP archive (${what}): the file is truncated or not a valid Office document`,
+  );
 }
 
 /** Read the central directory. Throws ParseError('corrupt') when it cannot be found or is inconsistent. */
@@ -43,7 +46,8 @@ export function readZipDirectory(bytes: Uint8Array): ZipEntry[] {
   let offset = view.getUint32(eocd + 16, true);
   if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff) {
     const locator = eocd - 20;
-    if (locator < 0 || view.getUint32(locator, true) !== ZIP64_LOCATOR_SIGNATURE) throw damaged('missing ZIP64 locator');
+    if (locator < 0 || view.getUint32(locator, true) !== ZIP64_LOCATOR_SIGNATURE)
+      throw damaged('missing ZIP64 locator');
     const zip64 = safeNumber(view.getBigUint64(locator + 8, true));
     if (zip64 + 56 > bytes.length || view.getUint32(zip64, true) !== ZIP64_EOCD_SIGNATURE) {
       throw damaged('bad ZIP64 record');
@@ -58,7 +62,8 @@ export function readZipDirectory(bytes: Uint8Array): ZipEntry[] {
   const decoder = new TextDecoder('utf-8');
   let p = offset;
   for (let k = 0; k < count; k++) {
-    if (p + 46 > bytes.length || view.getUint32(p, true) !== CENTRAL_SIGNATURE) throw damaged('bad central directory entry');
+    if (p + 46 > bytes.length || view.getUint32(p, true) !== CENTRAL_SIGNATURE)
+      throw damaged('bad central directory entry');
     const flags = view.getUint16(p + 8, true);
     const method = view.getUint16(p + 10, true);
     let compressedSize = view.getUint32(p + 20, true);
@@ -113,12 +118,16 @@ function safeNumber(v: bigint): number {
 export function inflateZipEntry(bytes: Uint8Array, entry: ZipEntry, maxBytes: number): Uint8Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const p = entry.localHeaderOffset;
-  if (p + 30 > bytes.length || view.getUint32(p, true) !== LOCAL_SIGNATURE) throw damaged(`bad local header for ${entry.name}`);
+  if (p + 30 > bytes.length || view.getUint32(p, true) !== LOCAL_SIGNATURE)
+    throw damaged(`bad local header for ${entry.name}`);
   const start = p + 30 + view.getUint16(p + 26, true) + view.getUint16(p + 28, true);
   const end = start + entry.compressedSize;
   if (end > bytes.length) throw damaged(`${entry.name} extends beyond end of file`);
   if (entry.flags & 1) {
-    throw new ParseError('encrypted', `password-protected ZIP entry ${entry.name}: remove the password and add it again`);
+    throw new ParseError(
+      'encrypted',
+      `password-protected ZIP entry ${entry.name}: remove the password and add it again`,
+    );
   }
   const data = bytes.subarray(start, end);
   if (entry.method === 0) {
@@ -126,7 +135,10 @@ export function inflateZipEntry(bytes: Uint8Array, entry: ZipEntry, maxBytes: nu
     return data;
   }
   if (entry.method !== 8) {
-    throw new ParseError('unsupported', `ZIP entry ${entry.name} uses compression method ${entry.method}, which is not supported`);
+    throw new ParseError(
+      'unsupported',
+      `ZIP entry ${entry.name} uses compression method ${entry.method}, which is not supported`,
+    );
   }
   try {
     return inflateRawSync(data, { maxOutputLength: Math.max(1, maxBytes) });

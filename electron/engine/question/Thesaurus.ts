@@ -79,7 +79,9 @@ export class Thesaurus {
         byKey.set(`${latin}:${key}`, indexed);
       }
     }
-    this.#chinese = [...byKey.values()].filter((p) => !p.latin).sort((a, b) => b.key.length - a.key.length || (a.key < b.key ? -1 : 1));
+    this.#chinese = [...byKey.values()]
+      .filter((p) => !p.latin)
+      .sort((a, b) => b.key.length - a.key.length || (a.key < b.key ? -1 : 1));
     for (const phrase of byKey.values()) {
       if (!phrase.latin) continue;
       const first = phrase.key.split(' ')[0]!;
@@ -95,7 +97,9 @@ export class Thesaurus {
     const file = builtin as ThesaurusFile;
     const user = userEntries.map((e) => ({ family: 'user', ask: [e.ask], means: e.means }));
     // The audit record names the thesaurus in force: the built-in version, and a digest of the library's entries.
-    const digest = user.length ? `+user:${user.length}:${createHash('sha256').update(JSON.stringify(user)).digest('hex').slice(0, 8)}` : '';
+    const digest = user.length
+      ? `+user:${user.length}:${createHash('sha256').update(JSON.stringify(user)).digest('hex').slice(0, 8)}`
+      : '';
     return new Thesaurus([...file.entries, ...user], `${file.version}${digest}`);
   }
 
@@ -154,7 +158,13 @@ export class Thesaurus {
           if (folded && folded !== text) expansions.add(folded);
         }
       }
-      return { start, end, phrase: text, families: [...new Set(phrase.entries.map((e) => e.family))], expansions: [...expansions] };
+      return {
+        start,
+        end,
+        phrase: text,
+        families: [...new Set(phrase.entries.map((e) => e.family))],
+        expansions: [...expansions],
+      };
     });
   }
 }

@@ -2,7 +2,13 @@ import type { DocumentKind } from '../../../shared/types.ts';
 import { REGIONS } from '../documents/detectDocumentProfile.ts';
 import { foldForIndex, type ChineseSegmenter } from '../search/ChineseSegmenter.ts';
 import type { DocumentProfileRecord } from '../store/LibraryStore.ts';
-import { CHINESE_QUESTION_WORDS, ENGLISH_STOP_WORDS, FUNCTION_CHARACTERS, FUNCTION_TAGS, stemEnglish } from './questionWords.ts';
+import {
+  CHINESE_QUESTION_WORDS,
+  ENGLISH_STOP_WORDS,
+  FUNCTION_CHARACTERS,
+  FUNCTION_TAGS,
+  stemEnglish,
+} from './questionWords.ts';
 import { findNamedStandards, questionIntents, questionSectors, type NamedStandard } from './standardReferences.ts';
 import type { Thesaurus } from './Thesaurus.ts';
 
@@ -119,7 +125,8 @@ export interface AnalysisContext {
 
 const NUMERALS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 1: 1, 2: 2, 3: 3, 4: 4, 5: 5 };
 // 三级 / 第三级 / 3级 / 等保三级 / level 3 / l3; not 一级指标 ("first-level indicator") or 上级 ("superior").
-const LEVEL_MENTION = /(?:第\s*)?([一二三四五1-5])\s*级(?!指标|目录|标题|部门|单位|人员|领导|子)|\blevel\s*([1-5])\b|(?<![a-z0-9-])l([1-5])(?![a-z0-9-])/g;
+const LEVEL_MENTION =
+  /(?:第\s*)?([一二三四五1-5])\s*级(?!指标|目录|标题|部门|单位|人员|领导|子)|\blevel\s*([1-5])\b|(?<![a-z0-9-])l([1-5])(?![a-z0-9-])/g;
 
 const SCENARIO_WORDS: { name: string; pattern: RegExp }[] = [
   { name: 'cloud', pattern: /云|cloud/ },
@@ -140,23 +147,31 @@ function isIpv4Address(text: string): boolean {
   const parts = text.split('.').map(Number);
   return parts.every((part) => part <= 255) && parts.some((part) => part > 30);
 }
-const NIST_CONTROL = /\b(ac|at|au|ca|cm|cp|ia|ir|ma|mp|pe|pl|pm|ps|pt|ra|sa|sc|si|sr)-(\d{1,2})(?:\s*\((\d{1,2})\))?(?![\d])/g;
+const NIST_CONTROL =
+  /\b(ac|at|au|ca|cm|cp|ia|ir|ma|mp|pe|pl|pm|ps|pt|ra|sa|sc|si|sr)-(\d{1,2})(?:\s*\((\d{1,2})\))?(?![\d])/g;
 const BOOK_TITLE = /《([^》]{2,40})》/g;
 // An English question about China's rules, a Chinese one about American (or other foreign) ones.
-const CHINA_WORDS = /\b(?:china|chinese|prc|mlps|djcp|dengbao|beijing|shanghai|gb\/t|jr\/t|mps)\b|cybersecurity law|classified protection|multi-level protection/;
+const CHINA_WORDS =
+  /\b(?:china|chinese|prc|mlps|djcp|dengbao|beijing|shanghai|gb\/t|jr\/t|mps)\b|cybersecurity law|classified protection|multi-level protection/;
 const FOREIGN_WORDS = /nist|800-53|美国|fedramp|fisma/;
 const QUOTED = /[“"「『]([^”"」』]{2,20})[”"」』]/g;
 
 const ANSWER_TYPES: { type: AnswerType; pattern: RegExp }[] = [
-  { type: 'duration', pattern: /多久|多长时间|多长|几天|几年|几个月|多少天|多少年|多少个月|频率|周期|每隔|期限|时限|保存期|留存期|how long|how often|retention period|how frequently/ },
+  {
+    type: 'duration',
+    pattern:
+      /多久|多长时间|多长|几天|几年|几个月|多少天|多少年|多少个月|频率|周期|每隔|期限|时限|保存期|留存期|how long|how often|retention period|how frequently/,
+  },
   { type: 'distance', pattern: /多远|多少米|多少公里|距离|how far/ },
   { type: 'number', pattern: /多少|几个|几次|几名|几人|几级|how many|what percentage/ },
 ];
 
-const DEFINITION_QUESTION = /是什么(?!要求)|什么是|指什么|指的是|定义|含义|意思|什么意思|\bwhat (?:is|are|does .* mean)\b|\bdefin|\bmeaning\b/;
+const DEFINITION_QUESTION =
+  /是什么(?!要求)|什么是|指什么|指的是|定义|含义|意思|什么意思|\bwhat (?:is|are|does .* mean)\b|\bdefin|\bmeaning\b/;
 
 // Words next to which a concept is what the question asks for. 几 only as a question (几年, 几次), not in 好几家.
-const INTERROGATIVE = /多少|(?<![好十这那])几(?=[个次年天级名人种项条步分月周]|$)|怎么|怎样|如何|哪些|哪个|哪种|什么|多久|多长|多远|啥|how|what|which/g;
+const INTERROGATIVE =
+  /多少|(?<![好十这那])几(?=[个次年天级名人种项条步分月周]|$)|怎么|怎样|如何|哪些|哪个|哪种|什么|多久|多长|多远|啥|how|what|which/g;
 // "好几年", "几台", "几百万": amounts, not content.
 const AMOUNT_WORD = /^(?:好)?几[\p{Script=Han}]{0,2}$|^[\p{Script=Han}]{0,2}[百千万亿]+$/u;
 // Question words jieba glues to what follows (哪几个, 哪些地方, 什么样): the whole is a question word.
@@ -211,7 +226,16 @@ export function analyzeQuestion(question: string, context: AnalysisContext): Que
   for (const match of folded.matchAll(IPV4_ADDRESS)) {
     if (!isIpv4Address(match[1]!)) continue;
     const end = match.index + match[0].length;
-    addresses.push({ label: match[1]!, alternatives: [{ text: match[1]!, weight: 1, latin: false }], origin: 'question', families: [], focus: false, specific: true, start: match.index, end });
+    addresses.push({
+      label: match[1]!,
+      alternatives: [{ text: match[1]!, weight: 1, latin: false }],
+      origin: 'question',
+      families: [],
+      focus: false,
+      specific: true,
+      start: match.index,
+      end,
+    });
     mark(blocked, match.index, end);
   }
   const clauses: string[] = [];
@@ -251,7 +275,16 @@ export function analyzeQuestion(question: string, context: AnalysisContext): Que
     if (blocked.slice(start, end).some(Boolean) || CHINESE_QUESTION_WORDS.has(phrase)) continue;
     // The thesaurus's reading of what is inside ("用国密" → 国密) is the better one.
     if (context.thesaurus.match(phrase).length > 0) continue;
-    concepts.push({ label: phrase, alternatives: [{ text: phrase, weight: 1, latin: isLatin(phrase) }], origin: 'question', families: [], focus: false, specific: true, start, end });
+    concepts.push({
+      label: phrase,
+      alternatives: [{ text: phrase, weight: 1, latin: isLatin(phrase) }],
+      origin: 'question',
+      families: [],
+      focus: false,
+      specific: true,
+      start,
+      end,
+    });
     mark(blocked, start, end);
   }
   for (const match of context.thesaurus.match(folded, blocked, wordCutter(folded, context))) {
@@ -281,7 +314,10 @@ export function analyzeQuestion(question: string, context: AnalysisContext): Que
       const start = run.start + word.offset;
       concepts.push({
         label: word.text,
-        alternatives: [{ text: word.text, weight: 1, latin: word.latin }, ...(word.base ? [{ text: word.base, weight: EXPANSION_WEIGHT, latin: false }] : [])],
+        alternatives: [
+          { text: word.text, weight: 1, latin: word.latin },
+          ...(word.base ? [{ text: word.base, weight: EXPANSION_WEIGHT, latin: false }] : []),
+        ],
         origin: 'question',
         families: [],
         focus: false,
@@ -308,7 +344,8 @@ export function analyzeQuestion(question: string, context: AnalysisContext): Que
     question,
     folded,
     language,
-    documentLanguage: language === 'en' ? (CHINA_WORDS.test(folded) ? 'zh' : 'en') : FOREIGN_WORDS.test(folded) ? 'en' : 'zh',
+    documentLanguage:
+      language === 'en' ? (CHINA_WORDS.test(folded) ? 'zh' : 'en') : FOREIGN_WORDS.test(folded) ? 'en' : 'zh',
     levels,
     comparison: levels.length >= 2,
     scenarios: SCENARIO_WORDS.filter((s) => s.pattern.test(folded)).map((s) => s.name),
@@ -343,7 +380,10 @@ function wordCutter(folded: string, context: AnalysisContext): (start: number, e
   }
   const holds = context.libraryHasWord ?? ((): boolean => true);
   return (start, end) =>
-    words.some((w) => w.word.length >= 2 && ((w.start < start && w.end > start) || (w.start < end && w.end > end)) && holds(w.word));
+    words.some(
+      (w) =>
+        w.word.length >= 2 && ((w.start < start && w.end > start) || (w.start < end && w.end > end)) && holds(w.word),
+    );
 }
 
 function isLatin(text: string): boolean {
@@ -355,7 +395,11 @@ function isLatin(text: string): boolean {
  * them (names, product names: the index was cut by the same guesses), else the dictionary's cut is taken (还查 →
  * 还, 查; 证才 → 证, 才).
  */
-function questionWords(text: string, segmenter: ChineseSegmenter, libraryHasWord: (word: string) => boolean): { word: string; tag: string }[] {
+function questionWords(
+  text: string,
+  segmenter: ChineseSegmenter,
+  libraryHasWord: (word: string) => boolean,
+): { word: string; tag: string }[] {
   const out: { word: string; tag: string }[] = [];
   for (const tagged of segmenter.tagWords(text, true)) {
     const guessed = tagged.tag === 'x' && tagged.word.length >= 2 && /\p{Script=Han}/u.test(tagged.word);
@@ -390,9 +434,17 @@ const SPECIFIC_TAGS = new Set(['nr', 'nrt', 'nrfg', 'ns', 'nt', 'nz', 'eng', 'x'
  * 内网); a lone character joins the word beside it (区块 + 链 → 区块链, 司马 + 晏 → 司马晏), which is then also
  * looked for without it.
  */
-function contentWords(text: string, segmenter: ChineseSegmenter, libraryHasWord: (word: string) => boolean): ContentWord[] {
+function contentWords(
+  text: string,
+  segmenter: ChineseSegmenter,
+  libraryHasWord: (word: string) => boolean,
+): ContentWord[] {
   // First the pieces: words (or null for a function word), and lone characters.
-  const pieces: ({ kind: 'word'; word: ContentWord } | { kind: 'char'; text: string; offset: number; name: boolean } | { kind: 'gap' })[] = [];
+  const pieces: (
+    | { kind: 'word'; word: ContentWord }
+    | { kind: 'char'; text: string; offset: number; name: boolean }
+    | { kind: 'gap' }
+  )[] = [];
   let offset = 0;
   for (const { word, tag } of questionWords(text, segmenter, libraryHasWord)) {
     const at = text.indexOf(word, offset);
@@ -405,7 +457,18 @@ function contentWords(text: string, segmenter: ChineseSegmenter, libraryHasWord:
     const content = contentOf(token, tag);
     const latin = /^[a-z]/.test(content ?? '');
     pieces.push(
-      content === null ? { kind: 'gap' } : { kind: 'word', word: { text: content, offset: at, latin, specific: latin || SPECIFIC_TAGS.has(tag), ...(NAME_TAGS.has(tag) ? { name: true as const } : {}) } },
+      content === null
+        ? { kind: 'gap' }
+        : {
+            kind: 'word',
+            word: {
+              text: content,
+              offset: at,
+              latin,
+              specific: latin || SPECIFIC_TAGS.has(tag),
+              ...(NAME_TAGS.has(tag) ? { name: true as const } : {}),
+            },
+          },
     );
   }
   const words: ContentWord[] = [];
@@ -426,13 +489,25 @@ function contentWords(text: string, segmenter: ChineseSegmenter, libraryHasWord:
     }
     if (run.length >= 2) {
       // Characters the dictionary does not know as a word: a name (赵 + 鹏, each a name's character) or shorthand.
-      if (!CHINESE_QUESTION_WORDS.has(run)) words.push({ text: run, offset: start, latin: false, specific: true, ...(name ? { name: true as const } : {}) });
+      if (!CHINESE_QUESTION_WORDS.has(run))
+        words.push({
+          text: run,
+          offset: start,
+          latin: false,
+          specific: true,
+          ...(name ? { name: true as const } : {}),
+        });
       continue;
     }
     // A lone character: it belongs to the word before it, else to the word after it.
     const previous = words.at(-1);
     const next = pieces[i + 1]?.kind === 'word' ? (pieces[i + 1] as { word: ContentWord }).word : null;
-    if (previous && !previous.latin && previous.offset + previous.text.length === start && pieces[i - 1]?.kind === 'word') {
+    if (
+      previous &&
+      !previous.latin &&
+      previous.offset + previous.text.length === start &&
+      pieces[i - 1]?.kind === 'word'
+    ) {
       previous.base ??= previous.text;
       previous.text += run;
       previous.specific = true;
@@ -453,12 +528,22 @@ const GLUED_PARTICLE = /^(\p{Script=Han}{2,})[对的有在是和与及把被让�
 /** A question token as content (null: a function word, a question word or filler). */
 function contentOf(token: string, tag: string): string | null {
   if (!token || !/[\p{L}\p{N}]/u.test(token)) return null;
-  if (/^[a-z][a-z0-9'-]*$/.test(token)) return ENGLISH_STOP_WORDS.has(token) || ENGLISH_STOP_WORDS.has(stemEnglish(token)) || token.length < 2 ? null : token;
+  if (/^[a-z][a-z0-9'-]*$/.test(token))
+    return ENGLISH_STOP_WORDS.has(token) || ENGLISH_STOP_WORDS.has(stemEnglish(token)) || token.length < 2
+      ? null
+      : token;
   // One-digit numbers are amounts or levels (6个月, 三级 is read apart); longer ones name things (16号线, 2012年).
   if (/^\d+(?:\.\d+)?$/.test(token)) return token.length >= 2 ? token : null;
   // A single character is too weak to be content on its own (要, 查, 人): inside the documents it is part of other
   // words (人员), so it would match nearly everything.
-  if (token.length === 1 || FUNCTION_TAGS.has(tag) || CHINESE_QUESTION_WORDS.has(token) || AMOUNT_WORD.test(token) || QUESTION_COMPOUND.test(token)) return null;
+  if (
+    token.length === 1 ||
+    FUNCTION_TAGS.has(tag) ||
+    CHINESE_QUESTION_WORDS.has(token) ||
+    AMOUNT_WORD.test(token) ||
+    QUESTION_COMPOUND.test(token)
+  )
+    return null;
   const content = GLUED_PARTICLE.exec(token)?.[1] ?? token;
   return CHINESE_QUESTION_WORDS.has(content) ? null : content;
 }
@@ -480,9 +565,25 @@ function compounds(folded: string, concepts: Concept[]): Concept[] {
       const label = folded.slice(start, end);
       if (label.length <= MAX_COMPOUND && j - i + 1 <= MAX_COMPOUND_WORDS) {
         // Documents put 的 where questions do not (登录用户 / 登录的用户).
-        const linked = own.slice(i, j + 1).map((c) => folded.slice(c.start, c.end)).join('的');
-        const alternatives = [{ text: label, weight: 1, latin: false }, { text: linked, weight: 1, latin: false }];
-        out.push({ label, alternatives, origin: 'question', families: [], focus: false, specific: true, compound: true, start, end });
+        const linked = own
+          .slice(i, j + 1)
+          .map((c) => folded.slice(c.start, c.end))
+          .join('的');
+        const alternatives = [
+          { text: label, weight: 1, latin: false },
+          { text: linked, weight: 1, latin: false },
+        ];
+        out.push({
+          label,
+          alternatives,
+          origin: 'question',
+          families: [],
+          focus: false,
+          specific: true,
+          compound: true,
+          start,
+          end,
+        });
       }
       i = j;
     }
@@ -491,7 +592,8 @@ function compounds(folded: string, concepts: Concept[]): Concept[] {
 }
 
 // 除了 X（以外/之外），… / 除了 X 还/也… ; besides / apart from / other than X, …
-const GIVEN = /除了([^，,。？?；;]{1,30}?)(?:以外|之外)?(?=[，,]|还|也|另外|其他|其它|别的)|\b(?:besides|apart from|other than|in addition to)\s+([^,?;]{2,60}?)(?=,|\s+(?:what|which|how|is|are|do|does|must|should)\b)/g;
+const GIVEN =
+  /除了([^，,。？?；;]{1,30}?)(?:以外|之外)?(?=[，,]|还|也|另外|其他|其它|别的)|\b(?:besides|apart from|other than|in addition to)\s+([^,?;]{2,60}?)(?=,|\s+(?:what|which|how|is|are|do|does|must|should)\b)/g;
 
 /** Marks the concepts the question says it already has (see Concept.given): they are not what it asks for. */
 function markGiven(folded: string, concepts: Concept[]): void {

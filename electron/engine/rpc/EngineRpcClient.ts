@@ -20,7 +20,13 @@ import type {
   SourceInfo,
   UploadedFile,
 } from '../../../shared/engineApi.ts';
-import type { DocumentInfo, DocumentProfileChanges, HistoryEntry, SearchHit, ThesaurusInfo } from '../../../shared/types.ts';
+import type {
+  DocumentInfo,
+  DocumentProfileChanges,
+  HistoryEntry,
+  SearchHit,
+  ThesaurusInfo,
+} from '../../../shared/types.ts';
 import type { EngineEventListener } from '../serve/LibraryService.ts';
 import { isRpcMessage, type RpcPort } from './rpcPort.ts';
 
@@ -46,7 +52,9 @@ export class EngineRpcClient implements EngineApi {
     this.#port = port;
     this.#unsubscribe = [
       port.onMessage((message) => this.#receive(message)),
-      port.onClose(() => this.#close('the engine stopped unexpectedly: try again; if it keeps happening, restart the app')),
+      port.onClose(() =>
+        this.#close('the engine stopped unexpectedly: try again; if it keeps happening, restart the app'),
+      ),
     ];
   }
 
@@ -152,7 +160,8 @@ export class EngineRpcClient implements EngineApi {
   #receive(message: unknown): void {
     if (!isRpcMessage(message)) return;
     if (message.kind === 'event') {
-      for (const listener of this.#listeners) listener(message.event as EngineEventName, message.payload as EngineEvents[EngineEventName]);
+      for (const listener of this.#listeners)
+        listener(message.event as EngineEventName, message.payload as EngineEvents[EngineEventName]);
       return;
     }
     if (message.kind !== 'reply') return;

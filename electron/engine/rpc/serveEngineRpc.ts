@@ -25,7 +25,11 @@ const SLOW_CALL_MS = 2000;
  * (the library is still opening): calls wait for it, and if it fails every call is answered with that failure —
  * e.g. "not a library" — so the caller learns why instead of waiting.
  */
-export function serveEngineRpc(port: RpcPort, engine: ServedEngine | Promise<ServedEngine>, logger: EngineLogger = SILENT_LOGGER): () => void {
+export function serveEngineRpc(
+  port: RpcPort,
+  engine: ServedEngine | Promise<ServedEngine>,
+  logger: EngineLogger = SILENT_LOGGER,
+): () => void {
   const ready = Promise.resolve(engine);
   let stopped = false;
   let unsubscribeEvents: (() => void) | null = null;
@@ -51,13 +55,20 @@ export function serveEngineRpc(port: RpcPort, engine: ServedEngine | Promise<Ser
       try {
         const args = validateEngineArgs(message.method, message.args) as unknown[];
         const served = await ready;
-        const result: unknown = await (served[message.method] as (...a: unknown[]) => Promise<unknown>).apply(served, args);
+        const result: unknown = await (served[message.method] as (...a: unknown[]) => Promise<unknown>).apply(
+          served,
+          args,
+        );
         reply({ kind: 'reply', id, ok: true, result });
         const ms = Math.round(performance.now() - started);
         logger.log(ms >= SLOW_CALL_MS ? 'info' : 'debug', 'rpc.call', { method, ms });
       } catch (error) {
         reply({ kind: 'reply', id, ok: false, error: rpcError(error) });
-        logger.log('warn', 'rpc.call-failed', { method, ms: Math.round(performance.now() - started), ...errorFields(error) });
+        logger.log('warn', 'rpc.call-failed', {
+          method,
+          ms: Math.round(performance.now() - started),
+          ...errorFields(error),
+        });
       }
     })();
   });

@@ -17,7 +17,10 @@ const GENERAL_MINIMUM = 100;
 
 /** Full-width ASCII (Ａ，１) to ASCII and lowercase, so 'ＧＢ／Ｔ' and 'gb/t' index alike. */
 export function foldForIndex(text: string): string {
-  return text.replace(/[\uff01-\uff5e]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ').toLowerCase();
+  return text
+    .replace(/[\uff01-\uff5e]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
+    .replace(/\u3000/g, ' ')
+    .toLowerCase();
 }
 
 /**

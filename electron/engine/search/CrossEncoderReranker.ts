@@ -1,7 +1,13 @@
 import '../offlineEnvironment.ts'; // before transformers.js loads onnxruntime: see the file
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { AutoModelForSequenceClassification, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import {
+  AutoModelForSequenceClassification,
+  AutoTokenizer,
+  env,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+} from '@huggingface/transformers';
 import type { Reranker } from './Reranker.ts';
 
 /**
@@ -21,8 +27,11 @@ export class CrossEncoderReranker implements Reranker {
 
   static async load(modelDir: string): Promise<CrossEncoderReranker> {
     const dir = path.resolve(modelDir);
-    const missing = ['config.json', 'tokenizer.json', path.join('onnx', 'model.onnx')].filter((f) => !existsSync(path.join(dir, f)));
-    if (missing.length > 0) throw new Error(`${dir} is not a transformers.js reranker folder: missing ${missing.join(', ')}`);
+    const missing = ['config.json', 'tokenizer.json', path.join('onnx', 'model.onnx')].filter(
+      (f) => !existsSync(path.join(dir, f)),
+    );
+    if (missing.length > 0)
+      throw new Error(`${dir} is not a transformers.js reranker folder: missing ${missing.join(', ')}`);
     env.allowRemoteModels = false;
     env.localModelPath = path.dirname(dir);
     const name = path.basename(dir);
@@ -33,7 +42,12 @@ export class CrossEncoderReranker implements Reranker {
 
   async score(question: string, passages: string[]): Promise<number[]> {
     if (passages.length === 0) return [];
-    const inputs = this.#tokenizer(new Array<string>(passages.length).fill(question), { text_pair: passages, padding: true, truncation: true, max_length: 512 });
+    const inputs = this.#tokenizer(new Array<string>(passages.length).fill(question), {
+      text_pair: passages,
+      padding: true,
+      truncation: true,
+      max_length: 512,
+    });
     const { logits } = (await this.#model(inputs)) as { logits: { data: Float32Array } };
     return Array.from(logits.data);
   }

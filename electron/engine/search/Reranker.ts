@@ -20,7 +20,10 @@ export const RERANK_DEPTH = 30;
  */
 export async function rerankHits(reranker: Reranker, question: string, hits: SearchHit[]): Promise<SearchHit[]> {
   const head = hits.slice(0, RERANK_DEPTH);
-  const scores = await reranker.score(question, head.map((hit) => `${hit.headingPath.join(' › ')}\n${hit.text}`));
+  const scores = await reranker.score(
+    question,
+    head.map((hit) => `${hit.headingPath.join(' › ')}\n${hit.text}`),
+  );
   const order = head.map((hit, index) => ({ hit, index, score: Math.round((scores[index] ?? -Infinity) * 1e6) / 1e6 }));
   order.sort((a, b) => b.score - a.score || a.index - b.index);
   return [...order.map(({ hit, score }) => ({ ...hit, score })), ...hits.slice(RERANK_DEPTH)];

@@ -63,7 +63,8 @@ const KIND_USER_DOCUMENT_WHEN_ASKED = 0.9;
 
 /** Share kept by a passage for the level it belongs to (its chapter's 第X级), given the question's levels. */
 export function levelFactor(analysis: QuestionAnalysis, passageLevel: number | null): number {
-  if (analysis.levels.length === 0) return passageLevel === null || passageLevel === DEFAULT_LEVEL ? 1 : LEVEL_NOT_DEFAULT;
+  if (analysis.levels.length === 0)
+    return passageLevel === null || passageLevel === DEFAULT_LEVEL ? 1 : LEVEL_NOT_DEFAULT;
   if (passageLevel === null) return LEVEL_NONE;
   return analysis.levels.includes(passageLevel) ? LEVEL_MATCH : LEVEL_OTHER;
 }
@@ -88,7 +89,12 @@ export function scenarioFactor(analysis: QuestionAnalysis, scenario: string | nu
 }
 
 /** Share kept by a passage for the document it comes from: named standards, sector, region and kind. */
-export function documentFactor(analysis: QuestionAnalysis, documentId: number, profile: DocumentProfile, librarySectors: ReadonlySet<string>): number {
+export function documentFactor(
+  analysis: QuestionAnalysis,
+  documentId: number,
+  profile: DocumentProfile,
+  librarySectors: ReadonlySet<string>,
+): number {
   let factor = 1;
   if (analysis.standards.length > 0) {
     if (!analysis.standards.some((s) => s.documentIds.includes(documentId))) factor *= NAMED_STANDARD_OTHER;
@@ -122,7 +128,8 @@ function kindFactor(analysis: QuestionAnalysis, kind: DocumentKind): number {
 
 // A passage holding the kind of fact asked for: a period (六个月, 每年, 至少…一次), a distance (米, 公里), a number.
 const ANSWER_TYPE_PATTERNS = {
-  duration: /(?:\d+|[一二三四五六七八九十两半]+)\s*(?:个)?(?:月|年|日|天|周|小时|工作日)|每(?:年|月|季度|半年|周|天|日)|定期|周期|至少.{0,6}一次/,
+  duration:
+    /(?:\d+|[一二三四五六七八九十两半]+)\s*(?:个)?(?:月|年|日|天|周|小时|工作日)|每(?:年|月|季度|半年|周|天|日)|定期|周期|至少.{0,6}一次/,
   distance: /\d+\s*(?:米|公里|km|m\b)|[一二三四五六七八九十百千]+\s*(?:米|公里)/,
   number: /\d+|[一二三四五六七八九十两]+\s*(?:个|次|名|人|级|种|项|位)/,
 } as const;
@@ -136,7 +143,8 @@ export function answerTypeFactor(analysis: QuestionAnalysis, text: string): numb
 
 // A standard's front matter — cover, foreword, contents, normative references, bibliography — lists drafters,
 // changes and other standards' names: it matches many words and answers almost nothing.
-const FRONT_MATTER = /^(?:前\s*言|目\s*次|目\s*录|引\s*言|参\s*考\s*文\s*献|\d?\s*规范性引用文件|foreword|contents|references|bibliography)$/i;
+const FRONT_MATTER =
+  /^(?:前\s*言|目\s*次|目\s*录|引\s*言|参\s*考\s*文\s*献|\d?\s*规范性引用文件|foreword|contents|references|bibliography)$/i;
 const FRONT_MATTER_FACTOR = 0.6;
 
 /**

@@ -57,7 +57,9 @@ export function prepareText(headingPath: string[], text: string, withWords: bool
   const heading = foldForIndex(headingPath.join(' '));
   const body = foldForIndex(text);
   const chinese = isChinese(body);
-  return withWords ? { heading, body, chinese, headingWords: englishWords(heading), bodyWords: englishWords(body) } : { heading, body, chinese };
+  return withWords
+    ? { heading, body, chinese, headingWords: englishWords(heading), bodyWords: englishWords(body) }
+    : { heading, body, chinese };
 }
 
 function countSubstring(haystack: string, needle: string): number {

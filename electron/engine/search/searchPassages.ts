@@ -6,7 +6,16 @@ import type { DocumentProfileRecord, LibraryStore, StoredChunk } from '../store/
 import type { VectorIndex } from '../store/VectorIndex.ts';
 import type { ChineseSegmenter } from './ChineseSegmenter.ts';
 import { headingLevel } from './headingLevel.ts';
-import { answerTypeFactor, definitionFactor, documentFactor, frontMatterFactor, languageFactor, levelFactor, passageScenario, scenarioFactor } from './rankingPriors.ts';
+import {
+  answerTypeFactor,
+  definitionFactor,
+  documentFactor,
+  frontMatterFactor,
+  languageFactor,
+  levelFactor,
+  passageScenario,
+  scenarioFactor,
+} from './rankingPriors.ts';
 import { prepareText, scoreConcepts, type WeighedConcept } from './scoreConcepts.ts';
 
 export type RetrievalMode = 'lexical' | 'vector' | 'hybrid';
@@ -89,7 +98,8 @@ export function tilingParts(word: string, candidates: string[]): { parts: string
     for (let i = to - 1; i >= from; i--) {
       for (const part of parts) {
         const rest = i + part.length <= to ? best[i + part.length] : null;
-        if (rest && word.startsWith(part, i) && (best[i] === null || rest.length + 1 < best[i]!.length)) best[i] = [part, ...rest];
+        if (rest && word.startsWith(part, i) && (best[i] === null || rest.length + 1 < best[i]!.length))
+          best[i] = [part, ...rest];
       }
     }
     return best[from] ?? null;
@@ -206,7 +216,13 @@ export class PassageSearch {
   }
 
   #conceptExpression(concept: Concept): string | null {
-    const groups = [...new Set(concept.alternatives.map((a) => this.#wordingExpression(a.text, a.latin)).filter((g): g is string => g !== null))];
+    const groups = [
+      ...new Set(
+        concept.alternatives
+          .map((a) => this.#wordingExpression(a.text, a.latin))
+          .filter((g): g is string => g !== null),
+      ),
+    ];
     return groups.length ? groups.join(' OR ') : null;
   }
 
@@ -264,7 +280,12 @@ export class PassageSearch {
       // A long question word (业务范围) is also looked for by its parts (业务, 范围), which documents may word apart
       // (业务信息和系统服务范围); a word no chunk holds (用国密, 接内网) only by them.
       const long = concept.label.length >= LONG_WORD;
-      if ((df === 0 || long) && concept.origin === 'question' && concept.label.length >= 3 && !concept.alternatives[0]!.latin) {
+      if (
+        (df === 0 || long) &&
+        concept.origin === 'question' &&
+        concept.label.length >= 3 &&
+        !concept.alternatives[0]!.latin
+      ) {
         const { parts, share } = tilingParts(concept.label, this.#segmenter.searchParts(concept.label));
         if (parts.length) {
           // Each part counts by its rarity: of 卫星通信, 通信 alone (everywhere in the standards) is little of it.
@@ -275,7 +296,15 @@ export class PassageSearch {
           const total = partIdf.reduce((sum, idf) => sum + idf, 0);
           weighed = {
             ...concept,
-            alternatives: [...concept.alternatives, ...parts.map((text, i) => ({ text, weight: PART_WEIGHT, latin: false, part: (share * partIdf[i]!) / total }))],
+            alternatives: [
+              ...concept.alternatives,
+              ...parts.map((text, i) => ({
+                text,
+                weight: PART_WEIGHT,
+                latin: false,
+                part: (share * partIdf[i]!) / total,
+              })),
+            ],
           };
           const partsExpression = this.#conceptExpression(weighed);
           df = partsExpression ? this.#frequency(partsExpression) : 0;
@@ -326,8 +355,10 @@ export class PassageSearch {
         ids.add(chunk.chunkId);
       }
     };
-    for (const clause of analysis.clauses) look(`heading : ${quote(clause)}`, new RegExp(`^${clause.replace(/\./g, '\\.')}(?![.\\d])`, 'i'));
-    for (const unit of analysis.testUnits) look(`heading : ${quote(unit.replace(/-/g, ' '))}`, new RegExp(unit.replace(/-/g, '\\s*-\\s*'), 'i'));
+    for (const clause of analysis.clauses)
+      look(`heading : ${quote(clause)}`, new RegExp(`^${clause.replace(/\./g, '\\.')}(?![.\\d])`, 'i'));
+    for (const unit of analysis.testUnits)
+      look(`heading : ${quote(unit.replace(/-/g, ' '))}`, new RegExp(unit.replace(/-/g, '\\s*-\\s*'), 'i'));
     for (const control of analysis.controls) {
       const [, family, number, enhancement] = /^([a-z]{2})-(\d+)(?:\((\d+)\))?$/.exec(control)!;
       const pattern = new RegExp(`^${family}-${number}${enhancement ? `\\s*\\(${enhancement}\\)` : '(?![\\d(])'}`, 'i');
@@ -347,16 +378,23 @@ export class PassageSearch {
 
     const candidates = new Set<number>();
     if (retrieval !== 'vector') {
-      const expressions = [...new Set(present.map((c) => this.#conceptExpression(c.concept)).filter((e): e is string => e !== null))];
-      if (expressions.length) for (const c of this.#store.lexicalCandidates(expressions.join(' OR '), LEXICAL_CANDIDATES)) candidates.add(c.chunkId);
+      const expressions = [
+        ...new Set(present.map((c) => this.#conceptExpression(c.concept)).filter((e): e is string => e !== null)),
+      ];
+      if (expressions.length)
+        for (const c of this.#store.lexicalCandidates(expressions.join(' OR '), LEXICAL_CANDIDATES))
+          candidates.add(c.chunkId);
     }
     let nearest: { chunkId: number; distance: number }[] = [];
     if (retrieval !== 'lexical') {
-      if (!this.#vectors || !options.queryVector) throw new Error(`${retrieval} retrieval needs an embedding model and a query vector`);
+      if (!this.#vectors || !options.queryVector)
+        throw new Error(`${retrieval} retrieval needs an embedding model and a query vector`);
       nearest = this.#vectors.nearest(options.queryVector, Math.max(k, VECTOR_CANDIDATES));
       for (const n of nearest) candidates.add(n.chunkId);
     }
-    for (const c of present) if (this.#scans.has(`scan:${c.concept.label}`)) for (const id of this.#scans.get(`scan:${c.concept.label}`)!) candidates.add(id);
+    for (const c of present)
+      if (this.#scans.has(`scan:${c.concept.label}`))
+        for (const id of this.#scans.get(`scan:${c.concept.label}`)!) candidates.add(id);
     const direct = this.#directLookups(analysis);
     for (const id of direct) candidates.add(id);
 
@@ -388,7 +426,9 @@ export class PassageSearch {
       const byId = new Map(scored.map((r) => [r.chunk.chunkId, r]));
       if (retrieval === 'vector') for (const n of nearest) base.set(byId.get(n.chunkId)!, 1 - n.distance);
       else {
-        const lexicalOrder = scored.filter((r) => r.score > 0).sort((a, b) => b.score - a.score || a.chunk.chunkId - b.chunk.chunkId);
+        const lexicalOrder = scored
+          .filter((r) => r.score > 0)
+          .sort((a, b) => b.score - a.score || a.chunk.chunkId - b.chunk.chunkId);
         lexicalOrder.forEach((r, rank) => base.set(r, (base.get(r) ?? 0) + 1 / (RRF_K + rank + 1)));
         nearest.forEach((n, rank) => {
           const r = byId.get(n.chunkId);
@@ -405,11 +445,17 @@ export class PassageSearch {
       // repeating one of its words.
       let factor = r.direct ? 1 : COORDINATION_FLOOR + (1 - COORDINATION_FLOOR) * r.coverage;
       if (aware) {
-        factor *= levelFactor(analysis, r.level) * scenarioFactor(analysis, passageScenario(r.chunk.headingPath)) * answerTypeFactor(analysis, r.chunk.text);
-        factor *= frontMatterFactor(r.chunk.headingPath, Boolean(r.record?.profile.standard), r.record?.type !== 'csv') * definitionFactor(analysis, r.chunk.headingPath);
+        factor *=
+          levelFactor(analysis, r.level) *
+          scenarioFactor(analysis, passageScenario(r.chunk.headingPath)) *
+          answerTypeFactor(analysis, r.chunk.text);
+        factor *=
+          frontMatterFactor(r.chunk.headingPath, Boolean(r.record?.profile.standard), r.record?.type !== 'csv') *
+          definitionFactor(analysis, r.chunk.headingPath);
         if (r.record) factor *= documentFactor(analysis, r.record.documentId, r.record.profile, librarySectors);
         // A named document is asked for whatever its language (the Cybersecurity Law from an English question).
-        if (!analysis.standards.some((s) => s.documentIds.includes(r.chunk.documentId))) factor *= languageFactor(analysis, r.chinese ? 'zh' : 'en');
+        if (!analysis.standards.some((s) => s.documentIds.includes(r.chunk.documentId)))
+          factor *= languageFactor(analysis, r.chinese ? 'zh' : 'en');
       }
       ranked.push({ ...r, score: round(b * factor) });
     }
@@ -427,7 +473,9 @@ export class PassageSearch {
 
     if (aware && analysis.comparison) {
       // Both sides of the comparison first: the best passage of each named level, in the order the question names them.
-      const leaders = analysis.levels.map((level) => merged.find((entry) => entry.level === level)).filter((entry): entry is Ranked => !!entry);
+      const leaders = analysis.levels
+        .map((level) => merged.find((entry) => entry.level === level))
+        .filter((entry): entry is Ranked => !!entry);
       merged.splice(0, merged.length, ...leaders, ...merged.filter((entry) => !leaders.includes(entry)));
     }
     return merged.slice(0, k).map(toHit);
@@ -463,7 +511,11 @@ function mergeCopies(ranked: Ranked[]): Ranked[] {
           const sameHeading = normalizedHeading(g.chunk.headingPath) === heading;
           // Text is compared only where it can be a copy: the same heading, or a format without headings (a CSV
           // export of a catalogue beside its Markdown), which must then hold nearly all of the other.
-          if (sameHeading) return Math.min(evidenceCoverage(r.chunk.text, g.chunk.text), evidenceCoverage(g.chunk.text, r.chunk.text)) >= SAME_CLAUSE_OVERLAP;
+          if (sameHeading)
+            return (
+              Math.min(evidenceCoverage(r.chunk.text, g.chunk.text), evidenceCoverage(g.chunk.text, r.chunk.text)) >=
+              SAME_CLAUSE_OVERLAP
+            );
           if (r.chunk.headingPath.length > 0 && g.chunk.headingPath.length > 0) return false;
           const shorter = r.chunk.text.length <= g.chunk.text.length ? r.chunk.text : g.chunk.text;
           const longer = shorter === r.chunk.text ? g.chunk.text : r.chunk.text;
@@ -478,7 +530,12 @@ function mergeCopies(ranked: Ranked[]): Ranked[] {
     if (r.record?.paged && !group.record?.paged) {
       const index = out.indexOf(group);
       const { copies, ...previous } = group;
-      out[index] = { ...r, score: group.score, coverage: Math.max(group.coverage, r.coverage), copies: [...copies, { ...previous, copies: [] }] };
+      out[index] = {
+        ...r,
+        score: group.score,
+        coverage: Math.max(group.coverage, r.coverage),
+        copies: [...copies, { ...previous, copies: [] }],
+      };
     } else {
       group.copies.push(r);
     }
@@ -488,7 +545,16 @@ function mergeCopies(ranked: Ranked[]): Ranked[] {
 
 function copyOf(r: Ranked): PassageCopy {
   const c = r.chunk;
-  return { chunkId: c.chunkId, documentId: c.documentId, documentPath: c.documentPath, documentTitle: c.documentTitle, pageStart: c.pageStart, pageEnd: c.pageEnd, charStart: c.charStart, charEnd: c.charEnd };
+  return {
+    chunkId: c.chunkId,
+    documentId: c.documentId,
+    documentPath: c.documentPath,
+    documentTitle: c.documentTitle,
+    pageStart: c.pageStart,
+    pageEnd: c.pageEnd,
+    charStart: c.charStart,
+    charEnd: c.charEnd,
+  };
 }
 
 function toHit(r: Ranked): SearchHit {

@@ -82,7 +82,10 @@ export class JobRunner {
  * `send` at most once per PROGRESS_INTERVAL_MS: a folder of small files reports thousands of steps a second, more
  * than a page can draw. Reports for which `always` is true (the first, the last) are never dropped.
  */
-export function throttledProgress<P>(send: (progress: P) => void, always: (progress: P) => boolean): (progress: P) => void {
+export function throttledProgress<P>(
+  send: (progress: P) => void,
+  always: (progress: P) => boolean,
+): (progress: P) => void {
   let lastSent = 0;
   return (progress) => {
     const now = Date.now();

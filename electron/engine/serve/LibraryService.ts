@@ -25,7 +25,16 @@ import type {
   SourceInfo,
   UploadedFile,
 } from '../../../shared/engineApi.ts';
-import type { DocumentInfo, DocumentProfileChanges, EmbeddingProgress, HistoryEntry, IngestProgress, IngestSummary, SearchHit, ThesaurusInfo } from '../../../shared/types.ts';
+import type {
+  DocumentInfo,
+  DocumentProfileChanges,
+  EmbeddingProgress,
+  HistoryEntry,
+  IngestProgress,
+  IngestSummary,
+  SearchHit,
+  ThesaurusInfo,
+} from '../../../shared/types.ts';
 import { formatConversationMarkdown } from '../answer/formatAnswer.ts';
 import type { Library } from '../Library.ts';
 import type { GpuChoice, LlamaModelHost } from '../llm/LlamaModelHost.ts';
@@ -62,7 +71,8 @@ export interface LibraryServiceOptions {
 }
 
 const NO_LLM_HERE = 'no local LLM can be loaded here: exact answers only (they quote the clauses verbatim)';
-const NO_LLM_LOADED = 'no local LLM loaded: exact answers only (they quote the clauses verbatim). Load a .gguf model in Settings for generated answers';
+const NO_LLM_LOADED =
+  'no local LLM loaded: exact answers only (they quote the clauses verbatim). Load a .gguf model in Settings for generated answers';
 
 function toGpuChoice(mode: GpuMode): GpuChoice {
   return mode === 'cpu' ? false : mode;
@@ -114,7 +124,9 @@ function utf8Prefix(text: string, maxBytes: number): string {
  */
 export function safeUploadName(name: string): string {
   // NFC: the same name typed on macOS (NFD) and elsewhere is one file, not two that look alike.
-  const base = [...name.normalize('NFC').replace(/[\\/]/g, '_')].filter((c) => c.charCodeAt(0) > 0x1f && c !== '\x7f').join('');
+  const base = [...name.normalize('NFC').replace(/[\\/]/g, '_')]
+    .filter((c) => c.charCodeAt(0) > 0x1f && c !== '\x7f')
+    .join('');
   const trimmed = base.replace(/^[.\s]+/, '').trim();
   if (trimmed === '') return 'upload';
   if (Buffer.byteLength(trimmed) <= MAX_NAME_BYTES) return trimmed;
@@ -122,7 +134,10 @@ export function safeUploadName(name: string): string {
   // the cut apart with a hash of the whole name.
   const extension = /\.[\p{L}\p{N}]{1,10}$/u.exec(trimmed)?.[0] ?? '';
   const tag = `~${createHash('sha256').update(trimmed).digest('hex').slice(0, 8)}`;
-  const stem = utf8Prefix(trimmed.slice(0, trimmed.length - extension.length), MAX_NAME_BYTES - Buffer.byteLength(tag + extension)).trimEnd();
+  const stem = utf8Prefix(
+    trimmed.slice(0, trimmed.length - extension.length),
+    MAX_NAME_BYTES - Buffer.byteLength(tag + extension),
+  ).trimEnd();
   return `${stem}${tag}${extension}`;
 }
 
@@ -194,7 +209,12 @@ export class LibraryService implements EngineApi {
   }
 
   async uploadFiles(files: UploadedFile[]): Promise<JobStarted> {
-    return this.#saveUploads(files.map(({ name, dataBase64 }) => ({ name, place: (target) => writeFile(target, Buffer.from(dataBase64, 'base64')) })));
+    return this.#saveUploads(
+      files.map(({ name, dataBase64 }) => ({
+        name,
+        place: (target) => writeFile(target, Buffer.from(dataBase64, 'base64')),
+      })),
+    );
   }
 
   /**
@@ -203,20 +223,26 @@ export class LibraryService implements EngineApi {
    * EngineApi method: the paths are the server's own, never a caller's. What is not moved stays for the caller.
    */
   async uploadStagedFiles(files: { name: string; stagedFile: string }[]): Promise<JobStarted> {
-    return this.#saveUploads(files.map(({ name, stagedFile }) => ({ name, place: (target) => moveFile(stagedFile, target) })));
+    return this.#saveUploads(
+      files.map(({ name, stagedFile }) => ({ name, place: (target) => moveFile(stagedFile, target) })),
+    );
   }
 
   async #saveUploads(files: { name: string; place: (target: string) => Promise<void> }[]): Promise<JobStarted> {
     // One batch at a time: a second one written beside the first could not start its ingestion, and the rollback
     // of one must not remove what the other wrote.
-    if (this.#jobs.busy || this.#uploading) throw new ServiceError('an ingestion is already running: wait for it to finish or cancel it');
+    if (this.#jobs.busy || this.#uploading)
+      throw new ServiceError('an ingestion is already running: wait for it to finish or cancel it');
     // Each folder of a relative name is cleaned like a file name, so the target stays under the upload folder.
     const targets = files.map((file) => file.name.split('/').map(safeUploadName));
     const seen = new Map<string, string>();
     targets.forEach((parts, i) => {
       const key = parts.join('/');
       const other = seen.get(key);
-      if (other !== undefined) throw new ServiceError(`"${files[i]!.name}" and "${other}" would be written as the same file (${key}): rename one of them and upload again`);
+      if (other !== undefined)
+        throw new ServiceError(
+          `"${files[i]!.name}" and "${other}" would be written as the same file (${key}): rename one of them and upload again`,
+        );
       seen.set(key, files[i]!.name);
     });
     this.#uploading = true;
@@ -264,9 +290,12 @@ export class LibraryService implements EngineApi {
       await Promise.all([...replaced].map(([file, aside]) => rename(aside, file).catch(() => undefined)));
       await rmdir(asideDir).catch(() => undefined);
       // mkdir returned the first folder it made; the ones below it were made too: remove the deepest first.
-      for (const folder of createdFolders.reverse()) await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+      for (const folder of createdFolders.reverse())
+        await rm(folder, { recursive: true, force: true }).catch(() => undefined);
       if (error instanceof ServiceError) throw error;
-      throw new ServiceError(`the upload could not be saved (${this.#uploadFailure(error as NodeJS.ErrnoException, writing)}); nothing of it was kept`);
+      throw new ServiceError(
+        `the upload could not be saved (${this.#uploadFailure(error as NodeJS.ErrnoException, writing)}); nothing of it was kept`,
+      );
     } finally {
       this.#uploading = false;
     }
@@ -303,15 +332,23 @@ export class LibraryService implements EngineApi {
     const known = new Map(sources.map((source) => [source.path, source]));
     // Only what the library was fed can be re-read this way: a path that is not a source is refused, not ingested.
     const unknown = (paths ?? []).find((p) => !known.has(p));
-    if (unknown !== undefined) throw new ServiceError(`${unknown} is not a source of this library: add it as a folder or file instead`);
+    if (unknown !== undefined)
+      throw new ServiceError(`${unknown} is not a source of this library: add it as a folder or file instead`);
     const chosen = paths ? [...new Set(paths)].map((p) => known.get(p)!) : sources;
     if (chosen.length === 0) throw new ServiceError('this library has no sources yet: add a folder or files first');
     const present = chosen.filter((source) => source.kind !== 'missing').map((source) => source.path);
     // A source that is not there (moved, deleted, an unplugged drive) is reported, and its documents stay.
     const missing = chosen
       .filter((source) => source.kind === 'missing')
-      .map((source) => ({ path: source.path, reason: 'unreadable' as const, detail: 'not found (moved, deleted, or on a drive not connected): its documents stay in the library' }));
-    if (present.length === 0) throw new ServiceError(`not found: ${missing.map((m) => m.path).join(', ')} (moved, deleted, or on a drive not connected); the documents from it stay in the library`);
+      .map((source) => ({
+        path: source.path,
+        reason: 'unreadable' as const,
+        detail: 'not found (moved, deleted, or on a drive not connected): its documents stay in the library',
+      }));
+    if (present.length === 0)
+      throw new ServiceError(
+        `not found: ${missing.map((m) => m.path).join(', ')} (moved, deleted, or on a drive not connected); the documents from it stay in the library`,
+      );
     return this.#startIngest(present, missing);
   }
 
@@ -322,9 +359,14 @@ export class LibraryService implements EngineApi {
       (s) => (s.isFile() ? s.size : null),
       () => null,
     );
-    if (size === null) throw new ServiceError(`${document.path} is not there any more (moved or deleted): re-scan its folder, or add the file again`);
+    if (size === null)
+      throw new ServiceError(
+        `${document.path} is not there any more (moved or deleted): re-scan its folder, or add the file again`,
+      );
     if (size > MAX_DOCUMENT_FILE_BYTES) {
-      throw new ServiceError(`${path.basename(document.path)} is ${Math.round(size / 1024 / 1024)} MB, over the ${MAX_DOCUMENT_FILE_BYTES / 1024 / 1024} MB that can be shown here: open the file itself`);
+      throw new ServiceError(
+        `${path.basename(document.path)} is ${Math.round(size / 1024 / 1024)} MB, over the ${MAX_DOCUMENT_FILE_BYTES / 1024 / 1024} MB that can be shown here: open the file itself`,
+      );
     }
     const bytes = await readFile(document.path);
     const hash = createHash('sha256').update(bytes).digest('hex');
@@ -339,7 +381,8 @@ export class LibraryService implements EngineApi {
   }
 
   #startIngest(inputs: string[], notFound: IngestSummary['skipped'] = []): JobStarted {
-    if (this.#jobs.busy) throw new ServiceError('an ingestion or embedding is already running: wait for it to finish or cancel it');
+    if (this.#jobs.busy)
+      throw new ServiceError('an ingestion or embedding is already running: wait for it to finish or cancel it');
     return this.#jobs.start(
       (signal, jobId) => {
         const onProgress = throttledProgress<IngestProgress>(
@@ -349,7 +392,11 @@ export class LibraryService implements EngineApi {
         return this.#library.ingest(inputs, { signal, onProgress });
       },
       {
-        done: (summary, jobId) => ({ jobId, summary: notFound.length > 0 ? { ...summary, skipped: [...notFound, ...summary.skipped] } : summary, error: null }),
+        done: (summary, jobId) => ({
+          jobId,
+          summary: notFound.length > 0 ? { ...summary, skipped: [...notFound, ...summary.skipped] } : summary,
+          error: null,
+        }),
         failed: (error, jobId) => ({ jobId, summary: null, error: errorText(error) }),
       },
     );
@@ -365,7 +412,8 @@ export class LibraryService implements EngineApi {
     if (!document) throw new ServiceError(`no document ${documentId} in this library`);
     this.#library.removeDocument(documentId);
     // An uploaded copy is ours to delete; a file the user pointed at is theirs and stays.
-    if (path.dirname(document.path) === path.resolve(this.#uploadDir)) await unlink(document.path).catch(() => undefined);
+    if (path.dirname(document.path) === path.resolve(this.#uploadDir))
+      await unlink(document.path).catch(() => undefined);
   }
 
   async thesaurus(): Promise<ThesaurusInfo> {
@@ -383,7 +431,8 @@ export class LibraryService implements EngineApi {
   }
 
   async setDocumentProfile(documentId: number, changes: DocumentProfileChanges): Promise<DocumentInfo> {
-    if (!this.#library.setDocumentProfile(documentId, changes)) throw new ServiceError(`no document ${documentId} in this library`);
+    if (!this.#library.setDocumentProfile(documentId, changes))
+      throw new ServiceError(`no document ${documentId} in this library`);
     return this.#library.listDocuments().find((d) => d.id === documentId)!;
   }
 
@@ -395,9 +444,13 @@ export class LibraryService implements EngineApi {
     const conversation = options.conversationId === undefined ? {} : { conversationId: options.conversationId };
     if (options.mode !== 'generate') return this.#library.ask(question, { mode: 'exact', ...conversation });
     const host = this.#host;
-    if (!host?.loaded) throw new ServiceError(`generated answers need a local LLM: ${this.#options.engine ? NO_LLM_LOADED : NO_LLM_HERE}`);
+    if (!host?.loaded)
+      throw new ServiceError(
+        `generated answers need a local LLM: ${this.#options.engine ? NO_LLM_LOADED : NO_LLM_HERE}`,
+      );
     const requestId = options.requestId ?? randomUUID();
-    if (this.#asks.has(requestId)) throw new ServiceError(`an answer with request id ${requestId} is already being written`);
+    if (this.#asks.has(requestId))
+      throw new ServiceError(`an answer with request id ${requestId} is already being written`);
     const controller = new AbortController();
     this.#asks.set(requestId, controller);
     try {
@@ -448,7 +501,8 @@ export class LibraryService implements EngineApi {
     return this.#llmExclusive(async () => {
       const engine = this.#options.engine;
       if (!engine) throw new ServiceError(NO_LLM_HERE);
-      if (this.#asks.size > 0) throw new ServiceError('an answer is being written: wait for it or cancel it before changing the model');
+      if (this.#asks.size > 0)
+        throw new ServiceError('an answer is being written: wait for it or cancel it before changing the model');
       const resolved = path.resolve(file);
       let info: GgufModelInfo | null = null;
       try {
@@ -475,7 +529,8 @@ export class LibraryService implements EngineApi {
 
   unloadLlm(): Promise<LlmModelStatus> {
     return this.#llmExclusive(async () => {
-      if (this.#asks.size > 0) throw new ServiceError('an answer is being written: wait for it or cancel it before unloading the model');
+      if (this.#asks.size > 0)
+        throw new ServiceError('an answer is being written: wait for it or cancel it before unloading the model');
       await this.#host?.unload();
       this.#llmError = null;
       return this.#llmStatus();
@@ -483,14 +538,17 @@ export class LibraryService implements EngineApi {
   }
 
   async setEmbeddingModel(dir: string): Promise<JobStarted> {
-    if (this.#jobs.busy) throw new ServiceError('an ingestion or embedding is already running: wait for it to finish or cancel it');
+    if (this.#jobs.busy)
+      throw new ServiceError('an ingestion or embedding is already running: wait for it to finish or cancel it');
     const folder = path.resolve(dir);
     const isFolder = await stat(folder).then(
       (s) => s.isDirectory(),
       () => false,
     );
     if (!isFolder) {
-      throw new ServiceError(`${folder} is not a folder: choose the embedding model's folder (config.json, tokenizer.json, onnx/model.onnx), e.g. bge-small-zh-v1.5`);
+      throw new ServiceError(
+        `${folder} is not a folder: choose the embedding model's folder (config.json, tokenizer.json, onnx/model.onnx), e.g. bge-small-zh-v1.5`,
+      );
     }
     return this.#jobs.start(
       (signal, jobId) => {
@@ -506,7 +564,9 @@ export class LibraryService implements EngineApi {
           jobId,
           summary: null,
           embedded: 0,
-          error: signal.aborted ? 'cancelled: the model is set; passages not embedded yet are embedded at the next import' : errorText(error),
+          error: signal.aborted
+            ? 'cancelled: the model is set; passages not embedded yet are embedded at the next import'
+            : errorText(error),
         }),
       },
     );
@@ -545,7 +605,12 @@ export class LibraryService implements EngineApi {
 
   #llmSummary(): LibraryInfo['llm'] {
     const loaded = this.#host?.loaded ? this.#host : null;
-    if (loaded) return { state: 'loaded', model: loaded.modelId, message: `${loaded.modelId} loaded: generated answers available` };
+    if (loaded)
+      return {
+        state: 'loaded',
+        model: loaded.modelId,
+        message: `${loaded.modelId} loaded: generated answers available`,
+      };
     if (this.#llmError) return { state: 'error', model: null, message: this.#llmError.message };
     return { state: 'absent', model: null, message: this.#options.engine ? NO_LLM_LOADED : NO_LLM_HERE };
   }
@@ -553,7 +618,14 @@ export class LibraryService implements EngineApi {
   async #llmStatus(): Promise<LlmModelStatus> {
     const host = this.#host;
     const gpu = host && !host.disposed ? await host.gpuInfo().catch(() => null) : null;
-    const gpuStatus = gpu ? { backend: gpu.backend, devices: gpu.devices, vramTotalBytes: gpu.vramTotalBytes, vramFreeBytes: gpu.vramFreeBytes } : null;
+    const gpuStatus = gpu
+      ? {
+          backend: gpu.backend,
+          devices: gpu.devices,
+          vramTotalBytes: gpu.vramTotalBytes,
+          vramFreeBytes: gpu.vramFreeBytes,
+        }
+      : null;
     const loaded = host?.loaded ?? null;
     const summary = this.#llmSummary();
     if (loaded) {
@@ -562,9 +634,17 @@ export class LibraryService implements EngineApi {
         path: loaded.info.file,
         info: modelInfo(loaded.info),
         fit: { fits: loaded.fit.fits, summary: loaded.fit.summary },
-        runtime: { gpuLayers: loaded.gpuLayers, contextSize: loaded.contextSize, threads: loaded.threads, chatWrapper: loaded.chatWrapper, loadMs: loaded.loadMs },
+        runtime: {
+          gpuLayers: loaded.gpuLayers,
+          contextSize: loaded.contextSize,
+          threads: loaded.threads,
+          chatWrapper: loaded.chatWrapper,
+          loadMs: loaded.loadMs,
+        },
         gpu: gpuStatus,
-        message: this.#llmError ? `${summary.message}. The last load failed: ${this.#llmError.message}` : summary.message,
+        message: this.#llmError
+          ? `${summary.message}. The last load failed: ${this.#llmError.message}`
+          : summary.message,
       };
     }
     const failed = this.#llmError;

@@ -88,12 +88,22 @@ export class UploadStaging {
     if (declaredBytes !== null && declaredBytes > this.#maxFileBytes) throw this.#tooLarge(declaredBytes);
     // Their room is free at once; their files go in the background (rm with force does not fail).
     void this.#expire();
-    if (this.#receiving >= this.#maxReceiving) throw new UploadRefusedError(503, `${this.#maxReceiving} uploads are being received already: send the files one after another`);
+    if (this.#receiving >= this.#maxReceiving)
+      throw new UploadRefusedError(
+        503,
+        `${this.#maxReceiving} uploads are being received already: send the files one after another`,
+      );
     if (this.#staged.size >= this.#maxStagedFiles) {
-      throw new UploadRefusedError(503, `${this.#maxStagedFiles} uploaded files are waiting to be added already: add them (commitUploads) before uploading more`);
+      throw new UploadRefusedError(
+        503,
+        `${this.#maxStagedFiles} uploaded files are waiting to be added already: add them (commitUploads) before uploading more`,
+      );
     }
     if (this.#stagedBytes + (declaredBytes ?? 0) > this.#maxStagedBytes) {
-      throw new UploadRefusedError(507, `${Math.round(this.#stagedBytes / MIB)} MiB of uploads are waiting to be added already: add them before uploading more`);
+      throw new UploadRefusedError(
+        507,
+        `${Math.round(this.#stagedBytes / MIB)} MiB of uploads are waiting to be added already: add them before uploading more`,
+      );
     }
   }
 
@@ -118,7 +128,8 @@ export class UploadStaging {
     // The request is piped, not handed to pipeline(): pipeline would destroy it on a refusal, and with it the socket
     // the 413 must still be written to.
     const gone = (): void => {
-      if (!request.complete) counter.destroy(new UploadRefusedError(400, 'the upload was cut off before its end: send the file again'));
+      if (!request.complete)
+        counter.destroy(new UploadRefusedError(400, 'the upload was cut off before its end: send the file again'));
     };
     request.once('aborted', gone).once('close', gone).once('error', gone);
     request.pipe(counter);
@@ -153,8 +164,10 @@ export class UploadStaging {
     const seen = new Set<string>();
     for (const uploadId of uploadIds) {
       const staged = this.#staged.get(uploadId);
-      if (seen.has(uploadId)) problem ??= `upload ${uploadId} is named twice in the batch: each uploaded file is added once`;
-      else if (!staged) problem ??= `upload ${uploadId} is not waiting here (added already, expired after an hour, or sent to another kb serve): upload the file again`;
+      if (seen.has(uploadId))
+        problem ??= `upload ${uploadId} is named twice in the batch: each uploaded file is added once`;
+      else if (!staged)
+        problem ??= `upload ${uploadId} is not waiting here (added already, expired after an hour, or sent to another kb serve): upload the file again`;
       seen.add(uploadId);
       if (!staged) continue;
       this.#staged.delete(uploadId);
@@ -196,7 +209,10 @@ export class UploadStaging {
 
   #tooLarge(bytes: number | null): UploadRefusedError {
     const size = bytes === null ? 'over' : `${(bytes / MIB).toFixed(1)} MiB, over`;
-    return new UploadRefusedError(413, `the file is ${size} the ${this.#maxFileBytes / MIB} MiB a file uploaded here may be (the library would not index it): split it, or add it with "kb ingest" on this machine`);
+    return new UploadRefusedError(
+      413,
+      `the file is ${size} the ${this.#maxFileBytes / MIB} MiB a file uploaded here may be (the library would not index it): split it, or add it with "kb ingest" on this machine`,
+    );
   }
 
   #refusal(error: NodeJS.ErrnoException): UploadRefusedError {
@@ -208,9 +224,15 @@ export class UploadStaging {
       case 'EACCES':
       case 'EPERM':
       case 'EROFS':
-        return new UploadRefusedError(500, `no permission to write in ${this.#dir}: fix the folder's permissions, then upload again`);
+        return new UploadRefusedError(
+          500,
+          `no permission to write in ${this.#dir}: fix the folder's permissions, then upload again`,
+        );
       default:
-        return new UploadRefusedError(500, `the upload could not be stored in ${this.#dir} (${error.message}): upload again`);
+        return new UploadRefusedError(
+          500,
+          `the upload could not be stored in ${this.#dir} (${error.message}): upload again`,
+        );
     }
   }
 }

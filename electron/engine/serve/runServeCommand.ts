@@ -31,7 +31,10 @@ export class ServeUsageError extends Error {}
 
 export function appVersion(): string {
   try {
-    return (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+    return (
+      (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ??
+      'unknown'
+    );
   } catch {
     return 'unknown';
   }
@@ -41,15 +44,26 @@ export function appVersion(): string {
  * Runs `kb serve` until `stop` resolves (default: SIGINT or SIGTERM). Returns the exit code.
  * `onListening` receives the URL (tests use it instead of parsing stdout).
  */
-export async function runServeCommand(values: ServeValues, io: ServeIo, stop?: Promise<void>, onListening?: (url: string) => void): Promise<number> {
+export async function runServeCommand(
+  values: ServeValues,
+  io: ServeIo,
+  stop?: Promise<void>,
+  onListening?: (url: string) => void,
+): Promise<number> {
   if (!values.library) throw new ServeUsageError('missing --library <file>');
   const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ServeUsageError(`--port must be a port number (0-65535), got "${values.port}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new ServeUsageError(`--port must be a port number (0-65535), got "${values.port}"`);
   const rendererDir = path.resolve(values.renderer ?? DEFAULT_RENDERER_DIR);
   if (!existsSync(path.join(rendererDir, 'index.html'))) {
-    throw new ServeUsageError(`no built renderer in ${rendererDir}: run "npm run build" first (or pass --renderer <dir>)`);
+    throw new ServeUsageError(
+      `no built renderer in ${rendererDir}: run "npm run build" first (or pass --renderer <dir>)`,
+    );
   }
-  const engine = await createEngine({ tokenizerDir: values.tokenizer ?? io.env.KB_TOKENIZER_DIR ?? null, ...(io.logger ? { logger: io.logger } : {}) });
+  const engine = await createEngine({
+    tokenizerDir: values.tokenizer ?? io.env.KB_TOKENIZER_DIR ?? null,
+    ...(io.logger ? { logger: io.logger } : {}),
+  });
   try {
     const library = await engine.openLibrary(values.library, { create: true });
     const service = new LibraryService(library, { version: appVersion(), transport: 'web', engine });

@@ -19,7 +19,13 @@ import {
   type RpcResponse,
 } from '../../../shared/engineApi.ts';
 import { contentTypeOf } from '../../../shared/contentTypes.ts';
-import { isWebBridgeMethod, MAX_UPLOAD_FILE_BYTES, UPLOAD_PATH, validateCommitUploadsArgs, type StagedFile } from '../../../shared/webUpload.ts';
+import {
+  isWebBridgeMethod,
+  MAX_UPLOAD_FILE_BYTES,
+  UPLOAD_PATH,
+  validateCommitUploadsArgs,
+  type StagedFile,
+} from '../../../shared/webUpload.ts';
 import type { LibraryService } from './LibraryService.ts';
 import { UploadRefusedError, UploadStaging } from './UploadStaging.ts';
 
@@ -113,12 +119,24 @@ function isOwnOrigin(origin: string | undefined, port: number): boolean {
  * (2 of 5 PUTs with a 1 GiB Content-Length saw EPIPE, not the 413). So what still comes is read and thrown away, for
  * at most LINGER_MS or LINGER_BYTES, then the connection is cut; memory stays at one chunk.
  */
-function refuse(request: IncomingMessage, response: ServerResponse, status: number, reason: string, headers: Record<string, string> = {}): void {
+function refuse(
+  request: IncomingMessage,
+  response: ServerResponse,
+  status: number,
+  reason: string,
+  headers: Record<string, string> = {},
+): void {
   if (response.headersSent) {
     response.destroy();
     return;
   }
-  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(reason)), ...headers }).end(reason);
+  response
+    .writeHead(status, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': String(Buffer.byteLength(reason)),
+      ...headers,
+    })
+    .end(reason);
   if (request.complete) return;
   const socket = request.socket;
   const cut = (): void => {
@@ -137,7 +155,9 @@ function refuse(request: IncomingMessage, response: ServerResponse, status: numb
 
 /** Answers an upgrade request with a plain HTTP error and closes the socket. */
 function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
+  );
 }
 
 /** A text message's bytes as one Buffer (ws hands a Buffer with its default binaryType; the others for completeness). */
@@ -171,7 +191,9 @@ async function serveStatic(request: IncomingMessage, response: ServerResponse, r
   try {
     body = await readFile(file);
   } catch {
-    response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end(pathname === '/' ? `No renderer build in ${root}: run npm run build first.` : 'Not found');
+    response
+      .writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
+      .end(pathname === '/' ? `No renderer build in ${root}: run npm run build first.` : 'Not found');
     return;
   }
   response.writeHead(200, {
@@ -220,11 +242,18 @@ export async function startKbServer(options: KbServerOptions): Promise<KbServer>
   const { service } = options;
   // Each open WebSocket, and whether it answered the last heartbeat ping.
   const connections = new Map<WebSocket, { alive: boolean }>();
-  const staging = await UploadStaging.create(options.stagingDir ?? `${service.uploadDir}.staging`, { maxFileBytes: options.maxUploadBytes ?? MAX_UPLOAD_FILE_BYTES });
+  const staging = await UploadStaging.create(options.stagingDir ?? `${service.uploadDir}.staging`, {
+    maxFileBytes: options.maxUploadBytes ?? MAX_UPLOAD_FILE_BYTES,
+  });
   // noServer: the upgrade listener below runs every check (Host, target, token, Origin, the connection limit) and
   // hands ws only what passed. No compression: it would let a small frame inflate past maxPayload's intent, and
   // JSON over loopback gains nothing from it.
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false });
+  const sockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
   let port = 0;
 
   const callMethod: MethodCall = async (method, args) => {
@@ -238,7 +267,9 @@ export async function startKbServer(options: KbServerOptions): Promise<KbServer>
   async function commitUploads(files: StagedFile[]): Promise<JobStarted> {
     const stagedFiles = await staging.take(files.map((file) => file.uploadId));
     try {
-      return await service.uploadStagedFiles(files.map((file, i) => ({ name: file.name, stagedFile: stagedFiles[i]! })));
+      return await service.uploadStagedFiles(
+        files.map((file, i) => ({ name: file.name, stagedFile: stagedFiles[i]! })),
+      );
     } finally {
       // Moved in on success; on a refusal whatever was not moved goes too: a commit uses up its uploads.
       await staging.discard(stagedFiles);
@@ -257,9 +288,18 @@ export async function startKbServer(options: KbServerOptions): Promise<KbServer>
   }
 
   /** PUT /upload?token=…: one file's bytes, streamed to the staging folder; refused before its body when it cannot be taken. */
-  async function receiveUpload(request: IncomingMessage, response: ServerResponse, url: URL, expectsContinue: boolean): Promise<void> {
-    if (request.method !== 'PUT') return refuse(request, response, 405, `Method not allowed: PUT a file's bytes to ${UPLOAD_PATH}`, { Allow: 'PUT' });
-    if (!sameToken(tokenOf(url), token)) return refuse(request, response, 401, 'Unauthorized: the token is missing or wrong');
+  async function receiveUpload(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    expectsContinue: boolean,
+  ): Promise<void> {
+    if (request.method !== 'PUT')
+      return refuse(request, response, 405, `Method not allowed: PUT a file's bytes to ${UPLOAD_PATH}`, {
+        Allow: 'PUT',
+      });
+    if (!sameToken(tokenOf(url), token))
+      return refuse(request, response, 401, 'Unauthorized: the token is missing or wrong');
     if (!isOwnOrigin(request.headers.origin, port)) return refuse(request, response, 403, 'Forbidden origin');
     try {
       const length = request.headers['content-length'];
@@ -268,7 +308,13 @@ export async function startKbServer(options: KbServerOptions): Promise<KbServer>
       if (expectsContinue) response.writeContinue();
       const staged = await staging.receive(request);
       const body = JSON.stringify(staged);
-      response.writeHead(201, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-store' }).end(body);
+      response
+        .writeHead(201, {
+          'Content-Type': 'application/json',
+          'Content-Length': String(Buffer.byteLength(body)),
+          'Cache-Control': 'no-store',
+        })
+        .end(body);
     } catch (error) {
       if (error instanceof UploadRefusedError) refuse(request, response, error.status, error.message);
       else refuse(request, response, 500, `the upload could not be stored: ${(error as Error).message}`);
@@ -315,9 +361,11 @@ export async function startKbServer(options: KbServerOptions): Promise<KbServer>
     if (!isOwnHost(request.headers.host, port)) return rejectUpgrade(socket, 421, 'Misdirected request');
     if (!url) return rejectUpgrade(socket, 400, 'Bad request target');
     if (url.pathname !== RPC_PATH) return rejectUpgrade(socket, 404, 'Not found');
-    if (!sameToken(tokenOf(url), token)) return rejectUpgrade(socket, 401, 'Unauthorized: the token is missing or wrong');
+    if (!sameToken(tokenOf(url), token))
+      return rejectUpgrade(socket, 401, 'Unauthorized: the token is missing or wrong');
     if (!isOwnOrigin(request.headers.origin, port)) return rejectUpgrade(socket, 403, 'Forbidden origin');
-    if (connections.size >= MAX_CONNECTIONS) return rejectUpgrade(socket, 503, `Service Unavailable: ${MAX_CONNECTIONS} connections are open already`);
+    if (connections.size >= MAX_CONNECTIONS)
+      return rejectUpgrade(socket, 503, `Service Unavailable: ${MAX_CONNECTIONS} connections are open already`);
     // ws answers a handshake it cannot complete (no key, another version) with 400 itself. Its callback runs in
     // this same turn, so the count above cannot be passed by two upgrades at once.
     sockets.handleUpgrade(request, socket, head, serveConnection);
@@ -338,7 +386,10 @@ export async function startKbServer(options: KbServerOptions): Promise<KbServer>
       if (inFlight >= MAX_CALLS_IN_FLIGHT) {
         const id = callId(text);
         if (id === null) return ws.close(CLOSE_CODE.protocolError, 'not a call');
-        const error = { name: 'BusyError', message: `${MAX_CALLS_IN_FLIGHT} calls are unanswered on this connection already: wait for their replies` };
+        const error = {
+          name: 'BusyError',
+          message: `${MAX_CALLS_IN_FLIGHT} calls are unanswered on this connection already: wait for their replies`,
+        };
         return send(ws, JSON.stringify({ id, ok: false, error } satisfies RpcResponse));
       }
       inFlight++;
@@ -393,7 +444,9 @@ export async function startKbServer(options: KbServerOptions): Promise<KbServer>
     close: async () => {
       unsubscribe();
       clearInterval(heartbeat);
-      const closed = [...connections.keys()].map((ws) => new Promise<void>((resolve) => ws.once('close', () => resolve())));
+      const closed = [...connections.keys()].map(
+        (ws) => new Promise<void>((resolve) => ws.once('close', () => resolve())),
+      );
       for (const ws of connections.keys()) ws.close(CLOSE_CODE.goingAway, 'kb serve is stopping');
       server.closeAllConnections();
       const cutOff = setTimeout(() => {

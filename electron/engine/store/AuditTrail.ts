@@ -30,7 +30,9 @@ export class AuditTrail {
   constructor(db: Database.Database) {
     this.#db = db;
     this.#statements = {
-      newConversation: db.prepare<[string, string], { id: number }>('INSERT INTO conversations (title, created_at) VALUES (?, ?) RETURNING id'),
+      newConversation: db.prepare<[string, string], { id: number }>(
+        'INSERT INTO conversations (title, created_at) VALUES (?, ?) RETURNING id',
+      ),
       conversationExists: db.prepare<[number], { id: number }>('SELECT id FROM conversations WHERE id = ?'),
       insertMessage: db.prepare<unknown[], { id: number }>(`
         INSERT INTO messages (conversation_id, role, content, mode, status, settings, answer_json, created_at)
@@ -64,11 +66,27 @@ export class AuditTrail {
       const now = new Date().toISOString();
       this.#statements.insertMessage.get(conversationId, 'user', answer.question, null, null, null, null, now);
       const { id } = this.#statements.insertMessage.get(
-        conversationId, 'assistant', answer.answer, answer.mode, answer.status, JSON.stringify(settings), JSON.stringify(answer), now,
+        conversationId,
+        'assistant',
+        answer.answer,
+        answer.mode,
+        answer.status,
+        JSON.stringify(settings),
+        JSON.stringify(answer),
+        now,
       )!;
       for (const c of answer.citations) {
         this.#statements.insertCitation.run(
-          id, c.n, JSON.stringify(c.chunkIds), c.documentPath, JSON.stringify(c.headingPath), c.page, c.pageEnd, c.charStart, c.charEnd, c.quote,
+          id,
+          c.n,
+          JSON.stringify(c.chunkIds),
+          c.documentPath,
+          JSON.stringify(c.headingPath),
+          c.page,
+          c.pageEnd,
+          c.charStart,
+          c.charEnd,
+          c.quote,
         );
       }
       return id;
@@ -76,7 +94,9 @@ export class AuditTrail {
   }
 
   conversations(): ConversationInfo[] {
-    return this.#statements.conversations.all().map((row) => ({ id: row.id, title: row.title, createdAt: row.created_at, questions: row.questions }));
+    return this.#statements.conversations
+      .all()
+      .map((row) => ({ id: row.id, title: row.title, createdAt: row.created_at, questions: row.questions }));
   }
 
   /** Answers in the order given, of one conversation or of all. */

@@ -1,5 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { DocumentInfo, DocumentProfile, DocumentStatus, DocumentTypeName, LibraryStats } from '../../../shared/types.ts';
+import type {
+  DocumentInfo,
+  DocumentProfile,
+  DocumentStatus,
+  DocumentTypeName,
+  LibraryStats,
+} from '../../../shared/types.ts';
 import type { Chunk } from '../chunk/chunkDocument.ts';
 import type { SynonymEntry } from '../../../shared/types.ts';
 import { openLibraryDatabase, type OpenLibraryOptions } from './openLibraryDatabase.ts';
@@ -97,15 +103,30 @@ interface DocumentRow {
 /** A thesaurus entry of the library's own (see SynonymEntry). */
 export type StoredSynonym = SynonymEntry;
 
-const EMPTY_PROFILE: DocumentProfile = { standard: null, title: null, year: null, kind: 'other', sector: null, region: null };
+const EMPTY_PROFILE: DocumentProfile = {
+  standard: null,
+  title: null,
+  year: null,
+  kind: 'other',
+  sector: null,
+  region: null,
+};
 
 /** The detected profile with the user's corrections applied, and which fields those are. */
-function effectiveProfile(detectedJson: string | null, overrideJson: string | null, fallbackTitle: string | null): { profile: DocumentProfile; edited: (keyof DocumentProfile)[] } {
+function effectiveProfile(
+  detectedJson: string | null,
+  overrideJson: string | null,
+  fallbackTitle: string | null,
+): { profile: DocumentProfile; edited: (keyof DocumentProfile)[] } {
   // Profiles written by an older version lack newer fields: they read as unknown.
-  const detected = detectedJson ? { ...EMPTY_PROFILE, ...(JSON.parse(detectedJson) as Partial<DocumentProfile>) } : { ...EMPTY_PROFILE, title: fallbackTitle };
+  const detected = detectedJson
+    ? { ...EMPTY_PROFILE, ...(JSON.parse(detectedJson) as Partial<DocumentProfile>) }
+    : { ...EMPTY_PROFILE, title: fallbackTitle };
   const override = overrideJson ? (JSON.parse(overrideJson) as Record<string, string>) : {};
   // '' set by hand means "none" (a general standard: no sector).
-  const applied = Object.fromEntries(Object.entries(override).map(([key, value]) => [key, value === '' ? null : value])) as Partial<DocumentProfile>;
+  const applied = Object.fromEntries(
+    Object.entries(override).map(([key, value]) => [key, value === '' ? null : value]),
+  ) as Partial<DocumentProfile>;
   return { profile: { ...detected, ...applied }, edited: Object.keys(override) as (keyof DocumentProfile)[] };
 }
 
@@ -159,10 +180,27 @@ export class LibraryStore {
     this.#db = db;
     this.#statements = {
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
-      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      setMeta: db.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
       addSource: db.prepare('INSERT INTO sources (path, added_at) VALUES (?, ?) ON CONFLICT (path) DO NOTHING'),
-      listSources: db.prepare<[], { path: string; added_at: string }>('SELECT path, added_at FROM sources ORDER BY path'),
-      documentState: db.prepare<[string], { id: number; path: string; size_bytes: number; mtime_ms: number; content_hash: string | null; status: DocumentStatus; pipeline: string | null; error_code: string | null; error: string | null }>(
+      listSources: db.prepare<[], { path: string; added_at: string }>(
+        'SELECT path, added_at FROM sources ORDER BY path',
+      ),
+      documentState: db.prepare<
+        [string],
+        {
+          id: number;
+          path: string;
+          size_bytes: number;
+          mtime_ms: number;
+          content_hash: string | null;
+          status: DocumentStatus;
+          pipeline: string | null;
+          error_code: string | null;
+          error: string | null;
+        }
+      >(
         'SELECT id, path, size_bytes, mtime_ms, content_hash, status, pipeline, error_code, error FROM documents WHERE path = ?',
       ),
       touchDocument: db.prepare('UPDATE documents SET size_bytes = ?, mtime_ms = ? WHERE id = ?'),
@@ -193,12 +231,27 @@ export class LibraryStore {
                d.encoding, d.indexed_at, d.profile, d.profile_override,
                (SELECT count(*) FROM chunks c WHERE c.document_id = d.id) AS chunk_count
         FROM documents d WHERE d.status != 'removed' ORDER BY d.path`),
-      indexedProfiles: db.prepare<[], { id: number; path: string; type: DocumentTypeName | null; title: string | null; page_count: number | null; profile: string | null; profile_override: string | null }>(
+      indexedProfiles: db.prepare<
+        [],
+        {
+          id: number;
+          path: string;
+          type: DocumentTypeName | null;
+          title: string | null;
+          page_count: number | null;
+          profile: string | null;
+          profile_override: string | null;
+        }
+      >(
         "SELECT id, path, type, title, page_count, profile, profile_override FROM documents WHERE status = 'indexed' ORDER BY path",
       ),
-      profileOverride: db.prepare<[number], { profile_override: string | null; status: DocumentStatus }>('SELECT profile_override, status FROM documents WHERE id = ?'),
+      profileOverride: db.prepare<[number], { profile_override: string | null; status: DocumentStatus }>(
+        'SELECT profile_override, status FROM documents WHERE id = ?',
+      ),
       setProfileOverride: db.prepare('UPDATE documents SET profile_override = ? WHERE id = ?'),
-      listSynonyms: db.prepare<[], { id: number; ask: string; means: string; added_at: string }>('SELECT id, ask, means, added_at FROM synonyms ORDER BY id'),
+      listSynonyms: db.prepare<[], { id: number; ask: string; means: string; added_at: string }>(
+        'SELECT id, ask, means, added_at FROM synonyms ORDER BY id',
+      ),
       addSynonym: db.prepare<[string, string, string], { id: number }>(
         'INSERT INTO synonyms (ask, means, added_at) VALUES (?, ?, ?) ON CONFLICT (ask) DO UPDATE SET means = excluded.means RETURNING id',
       ),
@@ -226,7 +279,9 @@ export class LibraryStore {
                d.path, d.title
         FROM chunks c JOIN documents d ON d.id = c.document_id
         WHERE c.id IN (SELECT value FROM json_each(?)) AND d.status = 'indexed'`),
-      documentFrequency: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?'),
+      documentFrequency: db.prepare<[string], { n: number }>(
+        'SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?',
+      ),
       chunkCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM chunks'),
       clauseChunks: db.prepare<[number, string], ChunkRow>(`
         SELECT c.id, c.document_id, c.ord, c.text, c.heading_path, c.page_start, c.page_end, c.char_start, c.char_end,
@@ -421,7 +476,9 @@ export class LibraryStore {
       pageCount: row.page_count,
       encoding: row.encoding,
       indexedAt: row.indexed_at,
-      ...(({ profile, edited }) => ({ profile, profileEdited: edited }))(effectiveProfile(row.profile, row.profile_override, row.title)),
+      ...(({ profile, edited }) => ({ profile, profileEdited: edited }))(
+        effectiveProfile(row.profile, row.profile_override, row.title),
+      ),
     }));
   }
 
@@ -441,7 +498,11 @@ export class LibraryStore {
    * Sets (a value) or clears (null → back to the detected value) fields of a document's profile by hand. Returns
    * false when there is no such document.
    */
-  setProfileOverride(documentId: number, changes: Partial<Record<keyof DocumentProfile, string | null>>, clear: (keyof DocumentProfile)[] = []): boolean {
+  setProfileOverride(
+    documentId: number,
+    changes: Partial<Record<keyof DocumentProfile, string | null>>,
+    clear: (keyof DocumentProfile)[] = [],
+  ): boolean {
     this.#live();
     const row = this.#statements.profileOverride.get(documentId);
     if (!row || row.status === 'removed') return false;
@@ -454,7 +515,9 @@ export class LibraryStore {
 
   listSynonyms(): StoredSynonym[] {
     this.#live();
-    return this.#statements.listSynonyms.all().map((row) => ({ id: row.id, ask: row.ask, means: JSON.parse(row.means) as string[], addedAt: row.added_at }));
+    return this.#statements.listSynonyms
+      .all()
+      .map((row) => ({ id: row.id, ask: row.ask, means: JSON.parse(row.means) as string[], addedAt: row.added_at }));
   }
 
   /** Adds a thesaurus entry (or replaces the meanings of an existing `ask`); returns its id. */
@@ -549,7 +612,9 @@ export class LibraryStore {
    */
   chunksEndingWithHeading(documentId: number, title: string): StoredChunk[] {
     this.#live();
-    const escaped = JSON.stringify(title).slice(1, -1).replace(/[\\%_]/g, (ch) => `\\${ch}`);
+    const escaped = JSON.stringify(title)
+      .slice(1, -1)
+      .replace(/[\\%_]/g, (ch) => `\\${ch}`);
     return this.#statements.chunksEndingWithHeading.all(documentId, `%${escaped}"]`).map(toStoredChunk);
   }
 
@@ -558,7 +623,9 @@ export class LibraryStore {
     this.#live();
     const own = JSON.stringify(headingPath);
     const prefix = headingPath.length ? `${own.slice(0, -1)},` : '[';
-    const rows = this.#statements.chunksUnderHeading.all({ documentId, prefix }).concat(this.#statements.clauseChunks.all(documentId, own));
+    const rows = this.#statements.chunksUnderHeading
+      .all({ documentId, prefix })
+      .concat(this.#statements.clauseChunks.all(documentId, own));
     return rows.sort((a, b) => a.ord - b.ord).map(toStoredChunk);
   }
 
@@ -569,7 +636,11 @@ export class LibraryStore {
   }
 
   /** The pages (first, last) of the chunks covering [charStart, charEnd) of a document; nulls for formats without pages. */
-  pagesOfRange(documentId: number, charStart: number, charEnd: number): { pageStart: number | null; pageEnd: number | null } {
+  pagesOfRange(
+    documentId: number,
+    charStart: number,
+    charEnd: number,
+  ): { pageStart: number | null; pageEnd: number | null } {
     this.#live();
     const row = this.#statements.pagesOfRange.get(documentId, Math.max(charEnd, charStart + 1), charStart);
     return { pageStart: row?.page_start ?? null, pageEnd: row?.page_end ?? null };

@@ -60,9 +60,16 @@ export class VectorIndex {
     return this.#db.transaction(() => {
       this.#store.setMeta('embedding_model_path', info.modelPath);
       if (current && current.modelId === info.modelId && current.dimension === info.dimension) return false;
-      this.#db.exec('DROP TRIGGER IF EXISTS chunks_vec_delete; DROP TABLE IF EXISTS chunks_vec; DROP TABLE IF EXISTS chunks_vec_bit;');
+      this.#db.exec(
+        'DROP TRIGGER IF EXISTS chunks_vec_delete; DROP TABLE IF EXISTS chunks_vec; DROP TABLE IF EXISTS chunks_vec_bit;',
+      );
       // Multiples of 8: the binary quantisation packs 8 dimensions a byte.
-      if (!Number.isInteger(info.dimension) || info.dimension <= 0 || info.dimension > 8192 || info.dimension % 8 !== 0) {
+      if (
+        !Number.isInteger(info.dimension) ||
+        info.dimension <= 0 ||
+        info.dimension > 8192 ||
+        info.dimension % 8 !== 0
+      ) {
         throw new Error(`unsupported embedding dimension ${info.dimension} (must be a multiple of 8, at most 8192)`);
       }
       // chunk_size: vec0 stores vectors in blobs of chunk_size rows. Reading one vector (re-scoring) walks its blob's
@@ -87,7 +94,9 @@ export class VectorIndex {
     const model = this.model();
     if (!model) throw new Error('this library has no embedding model: semantic search is off');
     if (vector.length !== model.dimension) {
-      throw new Error(`vector of dimension ${vector.length} for a library embedded at ${model.dimension} (${model.modelId})`);
+      throw new Error(
+        `vector of dimension ${vector.length} for a library embedded at ${model.dimension} (${model.modelId})`,
+      );
     }
   }
 
@@ -95,7 +104,9 @@ export class VectorIndex {
   write(rows: { chunkId: number; vector: Float32Array }[]): void {
     if (rows.length === 0) return;
     const insert = this.#db.prepare('INSERT OR REPLACE INTO chunks_vec (rowid, embedding) VALUES (?, ?)');
-    const insertCode = this.#db.prepare('INSERT OR REPLACE INTO chunks_vec_bit (rowid, code) VALUES (?, vec_quantize_binary(?))');
+    const insertCode = this.#db.prepare(
+      'INSERT OR REPLACE INTO chunks_vec_bit (rowid, code) VALUES (?, vec_quantize_binary(?))',
+    );
     this.#db.transaction(() => {
       for (const row of rows) {
         this.#checkDimension(row.vector);
@@ -110,10 +121,16 @@ export class VectorIndex {
   chunksWithoutVectors(limit: number): { chunkId: number; text: string; headingPath: string[] }[] {
     if (!this.model()) return [];
     const rows = this.#db
-      .prepare(`SELECT c.id, c.text, c.heading_path FROM chunks c JOIN documents d ON d.id = c.document_id
-                WHERE d.status = 'indexed' AND NOT EXISTS (SELECT 1 FROM chunks_vec v WHERE v.rowid = c.id) ORDER BY c.id LIMIT ?`)
+      .prepare(
+        `SELECT c.id, c.text, c.heading_path FROM chunks c JOIN documents d ON d.id = c.document_id
+                WHERE d.status = 'indexed' AND NOT EXISTS (SELECT 1 FROM chunks_vec v WHERE v.rowid = c.id) ORDER BY c.id LIMIT ?`,
+      )
       .all(limit) as { id: number; text: string; heading_path: string }[];
-    return rows.map((row) => ({ chunkId: row.id, text: row.text, headingPath: JSON.parse(row.heading_path) as string[] }));
+    return rows.map((row) => ({
+      chunkId: row.id,
+      text: row.text,
+      headingPath: JSON.parse(row.heading_path) as string[],
+    }));
   }
 
   embeddedCount(): number {
@@ -132,15 +149,25 @@ export class VectorIndex {
     const quantized = mode === 'quantized' || (mode === 'auto' && this.embeddedCount() > EXACT_SEARCH_LIMIT);
     let rows: { chunkId: number; distance: number }[];
     if (!quantized) {
-      rows = (this.#db.prepare('SELECT rowid AS id, distance FROM chunks_vec WHERE embedding MATCH ? AND k = ? ORDER BY distance').all(bytes, k) as { id: number | bigint; distance: number }[])
-        .map((row) => ({ chunkId: Number(row.id), distance: row.distance }));
+      rows = (
+        this.#db
+          .prepare('SELECT rowid AS id, distance FROM chunks_vec WHERE embedding MATCH ? AND k = ? ORDER BY distance')
+          .all(bytes, k) as { id: number | bigint; distance: number }[]
+      ).map((row) => ({ chunkId: Number(row.id), distance: row.distance }));
     } else {
       const candidates = this.#db
-        .prepare('SELECT rowid AS id FROM chunks_vec_bit WHERE code MATCH vec_quantize_binary(?) AND k = ? ORDER BY distance')
+        .prepare(
+          'SELECT rowid AS id FROM chunks_vec_bit WHERE code MATCH vec_quantize_binary(?) AND k = ? ORDER BY distance',
+        )
         .all(bytes, Math.max(MIN_CANDIDATES, k * OVERSAMPLE)) as { id: number | bigint }[];
       // One primary-key lookup each: vec0 answers `rowid = ?` fast, `rowid IN (…)` by scanning.
-      const lookup = this.#db.prepare('SELECT vec_distance_cosine(embedding, ?) AS distance FROM chunks_vec WHERE rowid = ?');
-      rows = candidates.map((row) => ({ chunkId: Number(row.id), distance: (lookup.get(bytes, row.id) as { distance: number }).distance }));
+      const lookup = this.#db.prepare(
+        'SELECT vec_distance_cosine(embedding, ?) AS distance FROM chunks_vec WHERE rowid = ?',
+      );
+      rows = candidates.map((row) => ({
+        chunkId: Number(row.id),
+        distance: (lookup.get(bytes, row.id) as { distance: number }).distance,
+      }));
     }
     // vec0 allows one ORDER BY distance only: equal distances are ordered by chunk id here, for stable results.
     return rows.sort((a, b) => a.distance - b.distance || a.chunkId - b.chunkId).slice(0, k);

@@ -14,7 +14,8 @@ const SQLITE_HEADER = 'SQLite format 3\0';
  */
 const FULL_CHECK_MAX_BYTES = 256 * 1024 * 1024;
 
-export type LibraryErrorCode = 'not-found' | 'not-a-library' | 'newer-version' | 'corrupt' | 'unreadable' | 'read-only' | 'storage';
+export type LibraryErrorCode =
+  'not-found' | 'not-a-library' | 'newer-version' | 'corrupt' | 'unreadable' | 'read-only' | 'storage';
 
 /** A library file that cannot be used. The message says which file, why, and what to do. */
 export class LibraryError extends Error {
@@ -57,7 +58,10 @@ function isSqliteCorruption(error: unknown): boolean {
 export function openLibraryDatabase(file: string, options: OpenLibraryOptions = {}): Database.Database {
   const exists = existsSync(file);
   if (!exists && !options.create) {
-    throw new LibraryError('not-found', `no library at ${file}: create one with "kb ingest <folder> --library ${file}"`);
+    throw new LibraryError(
+      'not-found',
+      `no library at ${file}: create one with "kb ingest <folder> --library ${file}"`,
+    );
   }
   let size = 0;
   if (exists) {
@@ -125,9 +129,14 @@ export function openLibraryDatabase(file: string, options: OpenLibraryOptions = 
       const rows = (db.pragma('quick_check') as { quick_check: string }[]).map((row) => row.quick_check);
       if (rows[0] !== 'ok') {
         // One line for a person: SQLite's first finding, and how many more ("*** in database main ***" is noise).
-        const problems = rows.flatMap((row) => row.split('\n')).filter((line) => line.trim() !== '' && !line.startsWith('***'));
+        const problems = rows
+          .flatMap((row) => row.split('\n'))
+          .filter((line) => line.trim() !== '' && !line.startsWith('***'));
         const more = problems.length > 1 ? ` and ${problems.length - 1} more` : '';
-        throw new LibraryError('corrupt', `${file} is damaged (${problems[0] ?? 'unknown problem'}${more}): restore it from a backup; the file was not changed`);
+        throw new LibraryError(
+          'corrupt',
+          `${file} is damaged (${problems[0] ?? 'unknown problem'}${more}): restore it from a backup; the file was not changed`,
+        );
       }
     }
     sqliteVec.load(db);
@@ -189,7 +198,10 @@ function isWritable(file: string): boolean {
 
 /** What a write to a read-only library says (an open read-only library, or SQLite's SQLITE_READONLY). */
 export function readOnlyLibraryError(file: string): LibraryError {
-  return new LibraryError('read-only', `${file} is read-only: searching and asking work, but adding, removing or editing needs a library you can write (make the file and its folder writable, or copy it)`);
+  return new LibraryError(
+    'read-only',
+    `${file} is read-only: searching and asking work, but adding, removing or editing needs a library you can write (make the file and its folder writable, or copy it)`,
+  );
 }
 
 /**
@@ -200,11 +212,17 @@ export function storageError(error: unknown, file: string): LibraryError | null 
   if (error instanceof LibraryError) return error;
   const code = String((error as { code?: unknown }).code ?? '');
   if (code.startsWith('SQLITE_FULL') || code === 'ENOSPC') {
-    return new LibraryError('storage', `the disk holding ${file} is full: what was indexed before stays in the library; free some space and run it again (unchanged files are skipped)`);
+    return new LibraryError(
+      'storage',
+      `the disk holding ${file} is full: what was indexed before stays in the library; free some space and run it again (unchanged files are skipped)`,
+    );
   }
   if (code.startsWith('SQLITE_READONLY')) return readOnlyLibraryError(file);
   if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_CANTOPEN') {
-    return new LibraryError('storage', `reading or writing ${file} failed (${code}): the drive may be failing, full or disconnected; what was saved before is kept`);
+    return new LibraryError(
+      'storage',
+      `reading or writing ${file} failed (${code}): the drive may be failing, full or disconnected; what was saved before is kept`,
+    );
   }
   return null;
 }

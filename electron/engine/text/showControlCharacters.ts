@@ -24,4 +24,3 @@ export function showControlCharacters(text: string, options: { lineBreaks?: bool
   const shown = text.replace(CONTROL_CHARACTERS, visibleEscape);
   return options.lineBreaks ? shown.replace(/[\t\n]/g, visibleEscape) : shown;
 }
-

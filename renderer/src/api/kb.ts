@@ -2,8 +2,22 @@
 // (the desktop app), else the WebSocket of `kb serve` named by the page's own URL (`?token=…`). Store actions call
 // the returned client; components never do, and nothing else in the renderer knows which transport it is.
 import type { ChooseKind, DesktopEventName, DesktopEvents, KbBridge } from '../../../shared/desktopBridge.ts';
-import { RPC_PATH, type DocumentFile, type EngineApi, type EngineMethod, type JobStarted, type RpcEvent, type RpcResponse } from '../../../shared/engineApi.ts';
-import { MAX_UPLOAD_FILE_BYTES, UPLOAD_PATH, type StagedFile, type StagedUpload, type WebBridgeMethod } from '../../../shared/webUpload.ts';
+import {
+  RPC_PATH,
+  type DocumentFile,
+  type EngineApi,
+  type EngineMethod,
+  type JobStarted,
+  type RpcEvent,
+  type RpcResponse,
+} from '../../../shared/engineApi.ts';
+import {
+  MAX_UPLOAD_FILE_BYTES,
+  UPLOAD_PATH,
+  type StagedFile,
+  type StagedUpload,
+  type WebBridgeMethod,
+} from '../../../shared/webUpload.ts';
 
 /**
  * The events the page can subscribe to: the engine's, and the desktop shell's own two (an ingestion started from
@@ -75,9 +89,16 @@ class WebSocketClient {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(url);
       socket.addEventListener('open', () => resolve(new WebSocketClient(socket)), { once: true });
-      socket.addEventListener('error', () => reject(new Error('cannot reach kb serve: is it running, and is the token in this address the one it printed?')), {
-        once: true,
-      });
+      socket.addEventListener(
+        'error',
+        () =>
+          reject(
+            new Error('cannot reach kb serve: is it running, and is the token in this address the one it printed?'),
+          ),
+        {
+          once: true,
+        },
+      );
     });
   }
 
@@ -102,7 +123,8 @@ class WebSocketClient {
   #receive(text: string): void {
     const message = JSON.parse(text) as RpcResponse | RpcEvent;
     if ('event' in message) {
-      for (const handler of this.#handlers.get(message.event) ?? []) (handler as (payload: unknown) => void)(message.payload);
+      for (const handler of this.#handlers.get(message.event) ?? [])
+        (handler as (payload: unknown) => void)(message.payload);
       return;
     }
     const pending = this.#pending.get(message.id);
@@ -145,7 +167,11 @@ function webSocketClient(socket: WebSocketClient): KbClient {
     setDocumentProfile: call('setDocumentProfile'),
     on: (event, handler) => socket.on(event, handler),
     // A file of a chosen folder keeps its folders (webkitRelativePath), so same-named files stay apart.
-    addFiles: (files) => upload(socket, files.map((file) => ({ file, name: file.webkitRelativePath || file.name }))),
+    addFiles: (files) =>
+      upload(
+        socket,
+        files.map((file) => ({ file, name: file.webkitRelativePath || file.name })),
+      ),
     addDropped: (data) => {
       // Now, before the handler returns. Items without an entry (made by a script) are taken as plain files.
       const entries = droppedEntries(data);
@@ -169,12 +195,16 @@ type Upload = { file: File; name: string };
  * nothing is base64-encoded or held whole in the page), then the batch committed with one call, whole or not at all.
  */
 async function upload(socket: WebSocketClient, files: Upload[]): Promise<JobStarted> {
-  if (files.length === 0) throw new KbCallError('NothingToAdd', 'nothing to add: the folder holds no files (hidden files are left out)');
+  if (files.length === 0)
+    throw new KbCallError('NothingToAdd', 'nothing to add: the folder holds no files (hidden files are left out)');
   // Said before anything is sent: the server would refuse it (413), after the earlier files of the batch went up.
   const tooLarge = files.find(({ file }) => file.size > MAX_UPLOAD_FILE_BYTES);
   if (tooLarge) {
     const mib = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MiB`;
-    throw new KbCallError('UploadTooLarge', `"${tooLarge.name}" is ${mib(tooLarge.file.size)}, over the ${mib(MAX_UPLOAD_FILE_BYTES)} a file may be here: split it, or add it with "kb ingest" on the server`);
+    throw new KbCallError(
+      'UploadTooLarge',
+      `"${tooLarge.name}" is ${mib(tooLarge.file.size)}, over the ${mib(MAX_UPLOAD_FILE_BYTES)} a file may be here: split it, or add it with "kb ingest" on the server`,
+    );
   }
   // The page's own token, as for the WebSocket; the PUT goes to the page's own origin.
   const token = new URLSearchParams(window.location.search).get('token') ?? '';
@@ -183,12 +213,20 @@ async function upload(socket: WebSocketClient, files: Upload[]): Promise<JobStar
   for (const { file, name } of files) {
     let response: Response;
     try {
-      response = await fetch(`${UPLOAD_PATH}?token=${encodeURIComponent(token)}`, { method: 'PUT', body: file, headers: { 'Content-Type': 'application/octet-stream' } });
+      response = await fetch(`${UPLOAD_PATH}?token=${encodeURIComponent(token)}`, {
+        method: 'PUT',
+        body: file,
+        headers: { 'Content-Type': 'application/octet-stream' },
+      });
     } catch {
-      throw new KbCallError('Disconnected', `"${name}" could not be sent: is kb serve still running? Restart it and reload this page`);
+      throw new KbCallError(
+        'Disconnected',
+        `"${name}" could not be sent: is kb serve still running? Restart it and reload this page`,
+      );
     }
     const text = await response.text();
-    if (!response.ok) throw new KbCallError('UploadRefused', `"${name}" was not uploaded: ${text || `HTTP ${response.status}`}`);
+    if (!response.ok)
+      throw new KbCallError('UploadRefused', `"${name}" was not uploaded: ${text || `HTTP ${response.status}`}`);
     staged.push({ name, uploadId: (JSON.parse(text) as StagedUpload).uploadId });
   }
   return socket.call('commitUploads', [staged]) as Promise<JobStarted>;
@@ -290,19 +328,25 @@ function desktopClient(bridge: KbBridge<File>): KbClient {
 /** Dropped or chosen files and folders reach the engine as their paths: nothing is copied, a folder stays a folder. */
 function ingestByPath(bridge: KbBridge<File>, files: File[]): Promise<JobStarted> {
   const paths = files.map((file) => bridge.pathForFile(file));
-  if (paths.some((p) => p === '')) return Promise.reject(new KbCallError('NoPath', 'a dropped item has no file on this disk: drop files or folders from the file manager'));
+  if (paths.some((p) => p === ''))
+    return Promise.reject(
+      new KbCallError('NoPath', 'a dropped item has no file on this disk: drop files or folders from the file manager'),
+    );
   return bridge.ingestPaths(paths);
 }
 
 /** Connects to the engine through whichever transport this page has. */
 export async function connectKb(): Promise<KbClient> {
   if (window.kb) {
-    if (typeof window.kb.libraryInfo !== 'function') throw new Error('this build of the desktop app does not connect the engine: reinstall the app');
+    if (typeof window.kb.libraryInfo !== 'function')
+      throw new Error('this build of the desktop app does not connect the engine: reinstall the app');
     return desktopClient(window.kb);
   }
   const token = new URLSearchParams(window.location.search).get('token');
   if (!token) {
-    throw new Error('this page is not connected to a library: open it from the Offline KB app, or use the address (with its token) that "kb serve" printed');
+    throw new Error(
+      'this page is not connected to a library: open it from the Offline KB app, or use the address (with its token) that "kb serve" printed',
+    );
   }
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
   const url = `${scheme}//${window.location.host}${RPC_PATH}?token=${encodeURIComponent(token)}`;

@@ -4,9 +4,5 @@ export function Highlight({ text, terms }: { text: string; terms: string[] }) {
   if (usable.length === 0) return <>{text}</>;
   const pattern = new RegExp(`(${usable.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`, 'gi');
   const parts = text.split(pattern);
-  return (
-    <>
-      {parts.map((part, i) => (i % 2 === 1 ? <mark key={i}>{part}</mark> : part))}
-    </>
-  );
+  return <>{parts.map((part, i) => (i % 2 === 1 ? <mark key={i}>{part}</mark> : part))}</>;
 }

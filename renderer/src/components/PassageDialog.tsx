@@ -60,7 +60,11 @@ export function PassageDialog() {
           <h2>{t('passageTitle')}</h2>
           {passage ? (
             // The original file: in the file manager (desktop app), or a download (browser).
-            <button type="button" data-testid="passage-show-file" onClick={() => void showOriginal(passage.documentId).then(setOriginalError)}>
+            <button
+              type="button"
+              data-testid="passage-show-file"
+              onClick={() => void showOriginal(passage.documentId).then(setOriginalError)}
+            >
               {native ? t('showFile') : t('downloadFile')}
             </button>
           ) : null}
@@ -94,10 +98,20 @@ export function PassageDialog() {
             ) : null}
             {pageViewAvailable ? (
               <div className="view-toggle" role="group" data-testid="passage-view-toggle">
-                <button type="button" data-testid="passage-view-page" aria-pressed={view === 'page'} onClick={() => setView('page')}>
+                <button
+                  type="button"
+                  data-testid="passage-view-page"
+                  aria-pressed={view === 'page'}
+                  onClick={() => setView('page')}
+                >
                   {t('passageViewPage')}
                 </button>
-                <button type="button" data-testid="passage-view-text" aria-pressed={view === 'text'} onClick={() => setView('text')}>
+                <button
+                  type="button"
+                  data-testid="passage-view-text"
+                  aria-pressed={view === 'text'}
+                  onClick={() => setView('text')}
+                >
                   {t('passageViewText')}
                 </button>
               </div>

@@ -30,9 +30,16 @@ async function pageTextRuns(page: PDFPageProxy): Promise<string[]> {
 }
 
 /** Where the quote is on each page of the passage, first page first: one search over all of them (it may run on). */
-async function findQuote(pdf: PDFDocumentProxy, pageStart: number, pageEnd: number, quote: string): Promise<QuoteMatch[]> {
+async function findQuote(
+  pdf: PDFDocumentProxy,
+  pageStart: number,
+  pageEnd: number,
+  quote: string,
+): Promise<QuoteMatch[]> {
   const last = Math.min(pageEnd, pdf.numPages, pageStart + MAX_PASSAGE_PAGES - 1);
-  const pages = await Promise.all(Array.from({ length: Math.max(0, last - pageStart + 1) }, (_, k) => pdf.getPage(pageStart + k).then(pageTextRuns)));
+  const pages = await Promise.all(
+    Array.from({ length: Math.max(0, last - pageStart + 1) }, (_, k) => pdf.getPage(pageStart + k).then(pageTextRuns)),
+  );
   // Loaded with pdf.js, on first use: not in the bundle of users who never open a PDF passage.
   const { matchQuoteOnPages } = await import('./pdfQuoteMatch.ts');
   return matchQuoteOnPages(quote, pages);
@@ -112,7 +119,8 @@ export function PdfPageView({ dataBase64, pageStart, pageEnd, quote, hidden, onE
         if (opened && !closed) setPdf(opened);
       })
       .catch((error: unknown) => {
-        if (!closed && !isCancellation(error)) onErrorRef.current(error instanceof Error ? error.message : String(error));
+        if (!closed && !isCancellation(error))
+          onErrorRef.current(error instanceof Error ? error.message : String(error));
       });
     const inflight = inflightRef.current;
     return () => {
@@ -151,7 +159,10 @@ export function PdfPageView({ dataBase64, pageStart, pageEnd, quote, hidden, onE
       if (cancelled) return;
       const unscaled = page.getViewport({ scale: 1 });
       const viewport = page.getViewport({ scale: width / unscaled.width });
-      const pixelRatio = Math.min(window.devicePixelRatio || 1, Math.sqrt(MAX_CANVAS_PIXELS / (viewport.width * viewport.height)));
+      const pixelRatio = Math.min(
+        window.devicePixelRatio || 1,
+        Math.sqrt(MAX_CANVAS_PIXELS / (viewport.width * viewport.height)),
+      );
       canvas.width = Math.floor(viewport.width * pixelRatio);
       canvas.height = Math.floor(viewport.height * pixelRatio);
       // CSSOM, not a style attribute: allowed by the CSP's style-src 'self'.
@@ -160,7 +171,11 @@ export function PdfPageView({ dataBase64, pageStart, pageEnd, quote, hidden, onE
       frame.style.setProperty('--total-scale-factor', String(viewport.scale));
       frame.style.setProperty('--scale-round-x', '1px');
       frame.style.setProperty('--scale-round-y', '1px');
-      renderTask = page.render({ canvas, viewport, transform: pixelRatio === 1 ? undefined : [pixelRatio, 0, 0, pixelRatio, 0, 0] });
+      renderTask = page.render({
+        canvas,
+        viewport,
+        transform: pixelRatio === 1 ? undefined : [pixelRatio, 0, 0, pixelRatio, 0, 0],
+      });
       const textContent = await track(page.getTextContent({ includeMarkedContent: true, disableNormalization: true }));
       if (cancelled) return;
       textLayerDiv.replaceChildren();
@@ -179,7 +194,8 @@ export function PdfPageView({ dataBase64, pageStart, pageEnd, quote, hidden, onE
         drawn(null);
         return;
       }
-      if (quoteMatchesRef.current?.pdf !== pdf) quoteMatchesRef.current = { pdf, matches: track(findQuote(pdf, pageStart, pageEnd, quote)) };
+      if (quoteMatchesRef.current?.pdf !== pdf)
+        quoteMatchesRef.current = { pdf, matches: track(findQuote(pdf, pageStart, pageEnd, quote)) };
       const matches = await quoteMatchesRef.current.matches;
       if (cancelled) return;
       const match = matches[pageNumber - pageStart] ?? { highlights: [], method: 'none' };
@@ -198,7 +214,8 @@ export function PdfPageView({ dataBase64, pageStart, pageEnd, quote, hidden, onE
     delete canvas.dataset.page;
     setLocated(null);
     draw().catch((error: unknown) => {
-      if (!cancelled && !isCancellation(error)) onErrorRef.current(error instanceof Error ? error.message : String(error));
+      if (!cancelled && !isCancellation(error))
+        onErrorRef.current(error instanceof Error ? error.message : String(error));
     });
     return () => {
       cancelled = true;
@@ -214,11 +231,23 @@ export function PdfPageView({ dataBase64, pageStart, pageEnd, quote, hidden, onE
   return (
     <div className="pdf-page" data-testid="pdf-page" hidden={hidden}>
       <div className="pdf-page-nav">
-        <button type="button" data-testid="pdf-prev-page" disabled={pageCount === null || pageNumber <= 1} onClick={() => turn(pageNumber - 1)}>
+        <button
+          type="button"
+          data-testid="pdf-prev-page"
+          disabled={pageCount === null || pageNumber <= 1}
+          onClick={() => turn(pageNumber - 1)}
+        >
           {t('pdfPrevPage')}
         </button>
-        <span data-testid="pdf-page-label">{pageCount === null ? t('pdfLoading') : t('pdfPageOf', { page: pageNumber, total: pageCount })}</span>
-        <button type="button" data-testid="pdf-next-page" disabled={pageCount === null || pageNumber >= pageCount} onClick={() => turn(pageNumber + 1)}>
+        <span data-testid="pdf-page-label">
+          {pageCount === null ? t('pdfLoading') : t('pdfPageOf', { page: pageNumber, total: pageCount })}
+        </span>
+        <button
+          type="button"
+          data-testid="pdf-next-page"
+          disabled={pageCount === null || pageNumber >= pageCount}
+          onClick={() => turn(pageNumber + 1)}
+        >
           {t('pdfNextPage')}
         </button>
         {pageNumber < pageStart || pageNumber > pageEnd ? (

@@ -14,7 +14,12 @@ export function baseName(path: string): string {
 }
 
 /** Which standard and which clause: "GB/T 22239-2019 · 8.1.4.1 身份鉴别" (the title or file name when no number). */
-export function sourceHeading(passage: { standard: string | null; documentTitle: string | null; documentPath: string; headingPath: string[] }): string {
+export function sourceHeading(passage: {
+  standard: string | null;
+  documentTitle: string | null;
+  documentPath: string;
+  headingPath: string[];
+}): string {
   const source = passage.standard ?? passage.documentTitle ?? baseName(passage.documentPath);
   const clause = passage.headingPath.at(-1);
   return clause ? `${source} · ${clause}` : source;

@@ -213,7 +213,8 @@ function toHighlights(normalised: NormalisedText, positions: readonly number[], 
     const rawEnd = normalised.rawEnd[j] as number;
     const last = highlights.at(-1);
     // Characters normalisation dropped (spaces) between two highlighted ones of one item are highlighted too.
-    if (last && last.item === item && rawStart >= last.start && rawStart <= last.end + 2) last.end = Math.max(last.end, rawEnd);
+    if (last && last.item === item && rawStart >= last.start && rawStart <= last.end + 2)
+      last.end = Math.max(last.end, rawEnd);
     else highlights.push({ item, start: rawStart, end: rawEnd });
   }
   return perPage;
@@ -269,7 +270,9 @@ export function matchQuoteOnPages(quote: string, pages: readonly (readonly strin
   }
 
   const enough = (alignment: Alignment | null, minMatched: number): alignment is Alignment =>
-    alignment !== null && alignment.matched >= minMatched && alignment.matched >= MIN_ALIGNED_SHARE * alignment.quoteSpan;
+    alignment !== null &&
+    alignment.matched >= minMatched &&
+    alignment.matched >= MIN_ALIGNED_SHARE * alignment.quoteSpan;
   const whole = align(normalisedQuote, all.text, true);
   if (enough(whole, 1)) return withMethod(toHighlights(all, whole.positions, pages.length), 'aligned');
 

@@ -21,7 +21,13 @@ function WithMarkers({ text, answer, prefix }: { text: string; answer: Answer; p
         const citation = n === undefined ? undefined : answer.citations.find((c) => c.n === Number(n));
         if (!citation) return part;
         return (
-          <button key={`${prefix}-${i}`} type="button" className="marker" data-testid={`marker-${citation.n}`} onClick={() => void open(citationRef(citation))}>
+          <button
+            key={`${prefix}-${i}`}
+            type="button"
+            className="marker"
+            data-testid={`marker-${citation.n}`}
+            onClick={() => void open(citationRef(citation))}
+          >
             [{citation.n}]
           </button>
         );
@@ -62,7 +68,8 @@ function GenerationNote({ answer }: { answer: Answer }) {
   const t = useT();
   const report = answer.generation;
   if (!report) return null;
-  const partial = report.stopReason === 'abort' ? t('stopAbort') : report.stopReason === 'maxTokens' ? t('stopMaxTokens') : null;
+  const partial =
+    report.stopReason === 'abort' ? t('stopAbort') : report.stopReason === 'maxTokens' ? t('stopMaxTokens') : null;
   return (
     <div className="generation-note" data-testid="generation-note">
       {partial ? <p className="warning">{t('partialAnswer', { reason: partial })}</p> : null}
@@ -111,18 +118,27 @@ function SourceCard({ citation }: { citation: Citation }) {
   const also = alsoInLabel(t, citation.alsoIn, language === 'zh' ? '、' : ', ');
   return (
     <li className="source-card" data-testid="source-card">
-      <button type="button" className="source-open" onClick={() => void open(citationRef(citation))} aria-label={t('openPassage')}>
+      <button
+        type="button"
+        className="source-open"
+        onClick={() => void open(citationRef(citation))}
+        aria-label={t('openPassage')}
+      >
         <span className="source-n">[{citation.n}]</span>
         <span className="source-doc" data-testid="source-standard">
           {sourceHeading(citation)}
         </span>
-        {citation.level !== null ? <span className="badge level">{t('levelBadge', { level: citation.level })}</span> : null}
+        {citation.level !== null ? (
+          <span className="badge level">{t('levelBadge', { level: citation.level })}</span>
+        ) : null}
         <span className="muted">
           {' '}
           {citation.documentTitle && citation.standard ? `${citation.documentTitle} · ` : ''}
           {baseName(citation.documentPath)} {pageLabel(t, citation.page, citation.pageEnd)}
         </span>
-        <span className="heading-path" data-testid="source-heading">{citation.headingPath.join(' › ')}</span>
+        <span className="heading-path" data-testid="source-heading">
+          {citation.headingPath.join(' › ')}
+        </span>
         <span className="quote">{quote}</span>
         {also ? (
           <span className="muted small" data-testid="source-also-in">
@@ -204,7 +220,9 @@ export function ChatScreen() {
   const [question, setQuestion] = useState('');
   const generateAvailable = llm?.state === 'loaded';
   // A failed load has its own reason (the file, what went wrong); no model at all is said in the page's language.
-  const unavailableReason = t('generateUnavailable', { reason: llm?.state === 'error' ? llm.message : t('generateNeedsModel') });
+  const unavailableReason = t('generateUnavailable', {
+    reason: llm?.state === 'error' ? llm.message : t('generateNeedsModel'),
+  });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -215,7 +233,9 @@ export function ChatScreen() {
       <h2>{t('chatTitle')}</h2>
       <div className="exchanges">
         {exchanges.length === 0 && !asking ? (
-          <EmptyState title={t('chatEmptyTitle')}>{hasDocuments ? t('chatEmptyBody') : t('chatNeedsDocuments')}</EmptyState>
+          <EmptyState title={t('chatEmptyTitle')}>
+            {hasDocuments ? t('chatEmptyBody') : t('chatNeedsDocuments')}
+          </EmptyState>
         ) : (
           exchanges.map((e, i) => <ExchangeView key={i} exchange={e} />)
         )}
@@ -224,7 +244,14 @@ export function ChatScreen() {
       <form className="ask-form" onSubmit={submit}>
         <div className="modes" role="radiogroup">
           <label>
-            <input type="radio" name="mode" data-testid="mode-exact" checked={mode === 'exact' || !generateAvailable} onChange={() => setMode('exact')} /> {t('modeExact')}
+            <input
+              type="radio"
+              name="mode"
+              data-testid="mode-exact"
+              checked={mode === 'exact' || !generateAvailable}
+              onChange={() => setMode('exact')}
+            />{' '}
+            {t('modeExact')}
           </label>
           <label title={generateAvailable ? '' : unavailableReason}>
             <input

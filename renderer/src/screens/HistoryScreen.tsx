@@ -34,7 +34,9 @@ export function HistoryScreen() {
     <section className="screen" data-testid="history-screen">
       <h2>{t('historyTitle')}</h2>
       {error ? <p className="error">{error}</p> : null}
-      {history && history.length === 0 ? <EmptyState title={t('historyEmptyTitle')}>{t('historyEmptyBody')}</EmptyState> : null}
+      {history && history.length === 0 ? (
+        <EmptyState title={t('historyEmptyTitle')}>{t('historyEmptyBody')}</EmptyState>
+      ) : null}
       <ol className="history">
         {[...(history ?? [])].reverse().map((entry) => (
           <li key={entry.messageId} className="history-entry">
@@ -45,7 +47,8 @@ export function HistoryScreen() {
               </button>
             </div>
             <div className="muted small">
-              {t('askedAt', { time: new Date(entry.askedAt).toLocaleString() })} · {entry.answer.status === 'not_found' ? t('notFound') : `${entry.answer.citations.length} ${t('sources')}`}
+              {t('askedAt', { time: new Date(entry.askedAt).toLocaleString() })} ·{' '}
+              {entry.answer.status === 'not_found' ? t('notFound') : `${entry.answer.citations.length} ${t('sources')}`}
             </div>
             <ul className="history-citations">
               {entry.answer.citations.map((c) => (

@@ -1,5 +1,10 @@
 import { useRef, useState, type DragEvent } from 'react';
-import { DOCUMENT_KINDS, type DocumentInfo, type DocumentProfile, type DocumentProfileChanges } from '../../../shared/types.ts';
+import {
+  DOCUMENT_KINDS,
+  type DocumentInfo,
+  type DocumentProfile,
+  type DocumentProfileChanges,
+} from '../../../shared/types.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { baseName } from '../components/pageLabel.ts';
 import { formatDuration, type MessageKey } from '../i18n.ts';
@@ -70,7 +75,12 @@ function AddFolderButton() {
   const input = useRef<HTMLInputElement>(null);
   return (
     <>
-      <button type="button" data-testid="add-folder" disabled={busy} onClick={() => (native ? void chooseAndAdd() : input.current?.click())}>
+      <button
+        type="button"
+        data-testid="add-folder"
+        disabled={busy}
+        onClick={() => (native ? void chooseAndAdd() : input.current?.click())}
+      >
         {t('addFolder')}
       </button>
       {native ? null : (
@@ -84,7 +94,9 @@ function AddFolderButton() {
           data-testid="folder-input"
           onChange={(e) => {
             // Hidden files of the folder (.git, .DS_Store…) stay behind, as the engine would skip them.
-            const files = [...(e.target.files ?? [])].filter((file) => !file.webkitRelativePath.split('/').some((part) => part.startsWith('.')));
+            const files = [...(e.target.files ?? [])].filter(
+              (file) => !file.webkitRelativePath.split('/').some((part) => part.startsWith('.')),
+            );
             void upload(files);
             e.target.value = '';
           }}
@@ -112,12 +124,25 @@ function Sources() {
       <ul className="source-list">
         {sources.map((source) => (
           <li key={source.path} className={source.kind} data-testid="source">
-            <span className={`badge ${source.kind === 'missing' ? 'failed' : 'indexed'}`} title={source.kind === 'missing' ? t('sourceMissingHint') : undefined}>
-              {source.kind === 'folder' ? t('sourceFolder') : source.kind === 'file' ? t('sourceFile') : t('sourceMissing')}
+            <span
+              className={`badge ${source.kind === 'missing' ? 'failed' : 'indexed'}`}
+              title={source.kind === 'missing' ? t('sourceMissingHint') : undefined}
+            >
+              {source.kind === 'folder'
+                ? t('sourceFolder')
+                : source.kind === 'file'
+                  ? t('sourceFile')
+                  : t('sourceMissing')}
             </span>
             <code title={source.path}>{source.path}</code>
             <span className="muted small">{t('sourceDocuments', { count: source.documents })}</span>
-            <button type="button" className="link" data-testid="rescan-source" disabled={busy || source.kind === 'missing'} onClick={() => void rescan(source.path)}>
+            <button
+              type="button"
+              className="link"
+              data-testid="rescan-source"
+              disabled={busy || source.kind === 'missing'}
+              onClick={() => void rescan(source.path)}
+            >
               {t('rescan')}
             </button>
           </li>
@@ -141,10 +166,14 @@ function IngestStatus() {
       <div className="ingest" data-testid="ingest-progress">
         <div className="ingest-line">
           <strong>{t('ingesting')}</strong>
-          <span data-testid="ingest-files">{p ? t('filesProgress', { done: p.filesDone, total: p.filesTotal }) : '…'}</span>
+          <span data-testid="ingest-files">
+            {p ? t('filesProgress', { done: p.filesDone, total: p.filesTotal }) : '…'}
+          </span>
           <span data-testid="ingest-percent">{percent} %</span>
           {p ? <span className="muted">{t('rate', { rate: p.filesPerSecond.toFixed(1) })}</span> : null}
-          {p?.etaMs != null ? <span className="muted">{t('eta', { eta: formatDuration(language, p.etaMs) })}</span> : null}
+          {p?.etaMs != null ? (
+            <span className="muted">{t('eta', { eta: formatDuration(language, p.etaMs) })}</span>
+          ) : null}
           <button type="button" onClick={() => void cancel()} disabled={!job.jobId}>
             {t('cancel')}
           </button>
@@ -164,7 +193,12 @@ function IngestStatus() {
           ? t('ingestFailed', { error: lastJob.error })
           : s?.cancelled
             ? t('ingestCancelled')
-            : t('ingestDone', { indexed: s?.indexed ?? 0, unchanged: s?.unchanged ?? 0, failed: s?.failed.length ?? 0, skipped: s?.skipped.length ?? 0 })}
+            : t('ingestDone', {
+                indexed: s?.indexed ?? 0,
+                unchanged: s?.unchanged ?? 0,
+                failed: s?.failed.length ?? 0,
+                skipped: s?.skipped.length ?? 0,
+              })}
       </span>
       {s && s.skipped.length > 0 ? (
         <ul className="reasons">
@@ -183,7 +217,8 @@ function SemanticStatus() {
   const t = useT();
   const semantic = useAppStore((s) => s.info?.semantic);
   if (!semantic) return null;
-  const label = semantic.state === 'on' ? t('semanticOn') : semantic.state === 'error' ? t('semanticError') : t('semanticOff');
+  const label =
+    semantic.state === 'on' ? t('semanticOn') : semantic.state === 'error' ? t('semanticError') : t('semanticOff');
   return (
     <p className={`semantic ${semantic.state}`} data-testid="semantic-status" title={semantic.message}>
       {label}
@@ -206,8 +241,18 @@ const SECTOR_KEYS = ['finance', 'securities', 'power', 'healthcare', 'telecom', 
 function ProfileLine({ document }: { document: DocumentInfo }) {
   const t = useT();
   const p = document.profile;
-  const sector = p.sector && (SECTOR_KEYS as readonly string[]).includes(p.sector) ? t(`sector_${p.sector}` as MessageKey) : p.sector;
-  const parts = [p.standard, p.title, p.year && !(p.standard ?? '').endsWith(p.year) ? p.year : null, t(`kind_${p.kind}` as MessageKey), sector, p.region].filter(Boolean);
+  const sector =
+    p.sector && (SECTOR_KEYS as readonly string[]).includes(p.sector)
+      ? t(`sector_${p.sector}` as MessageKey)
+      : p.sector;
+  const parts = [
+    p.standard,
+    p.title,
+    p.year && !(p.standard ?? '').endsWith(p.year) ? p.year : null,
+    t(`kind_${p.kind}` as MessageKey),
+    sector,
+    p.region,
+  ].filter(Boolean);
   return (
     <div className="muted small" data-testid="document-profile">
       {parts.join(' · ')}
@@ -255,12 +300,20 @@ function ProfileEditor({ document, onDone }: { document: DocumentInfo; onDone: (
       {PROFILE_TEXT_FIELDS.map((field) => (
         <label key={field}>
           {t(FIELD_LABEL[field])}
-          <input data-testid={`profile-${field}`} value={values[field]} onChange={(e) => setValues({ ...values, [field]: e.target.value })} />
+          <input
+            data-testid={`profile-${field}`}
+            value={values[field]}
+            onChange={(e) => setValues({ ...values, [field]: e.target.value })}
+          />
         </label>
       ))}
       <label>
         {t('docKind')}
-        <select data-testid="profile-kind" value={values.kind} onChange={(e) => setValues({ ...values, kind: e.target.value })}>
+        <select
+          data-testid="profile-kind"
+          value={values.kind}
+          onChange={(e) => setValues({ ...values, kind: e.target.value })}
+        >
           {DOCUMENT_KINDS.map((kind) => (
             <option key={kind} value={kind}>
               {t(`kind_${kind}` as MessageKey)}
@@ -273,7 +326,12 @@ function ProfileEditor({ document, onDone }: { document: DocumentInfo; onDone: (
           {t('saveProfile')}
         </button>
         {document.profileEdited.length ? (
-          <button type="button" className="link" data-testid="profile-reset" onClick={() => void submit(Object.fromEntries(document.profileEdited.map((f) => [f, null])))}>
+          <button
+            type="button"
+            className="link"
+            data-testid="profile-reset"
+            onClick={() => void submit(Object.fromEntries(document.profileEdited.map((f) => [f, null])))}
+          >
             {t('resetProfile')}
           </button>
         ) : null}
@@ -338,7 +396,12 @@ function DocumentList() {
             <td>{d.pageCount ?? '—'}</td>
             <td className="row-actions">
               {d.status === 'indexed' ? (
-                <button type="button" className="link" data-testid="edit-profile" onClick={() => setEditing(editing === d.id ? null : d.id)}>
+                <button
+                  type="button"
+                  className="link"
+                  data-testid="edit-profile"
+                  onClick={() => setEditing(editing === d.id ? null : d.id)}
+                >
                   {t('editProfile')}
                 </button>
               ) : null}

@@ -24,7 +24,13 @@ export function SearchScreen() {
           void search(query);
         }}
       >
-        <input type="search" data-testid="search-input" value={query} placeholder={t('searchPlaceholder')} onChange={(e) => setQuery(e.target.value)} />
+        <input
+          type="search"
+          data-testid="search-input"
+          value={query}
+          placeholder={t('searchPlaceholder')}
+          onChange={(e) => setQuery(e.target.value)}
+        />
         <button type="submit" disabled={searching || query.trim() === ''}>
           {t('search')}
         </button>
@@ -44,11 +50,14 @@ export function SearchScreen() {
                 </span>
                 <span className="heading-path">{hit.headingPath.join(' › ')}</span>
                 <span className="muted">
-                  {hit.documentTitle ?? baseName(hit.documentPath)} · {baseName(hit.documentPath)} {pageLabel(t, hit.pageStart, hit.pageEnd)} ·{' '}
-                  {t('score', { score: hit.score.toFixed(2) })}
+                  {hit.documentTitle ?? baseName(hit.documentPath)} · {baseName(hit.documentPath)}{' '}
+                  {pageLabel(t, hit.pageStart, hit.pageEnd)} · {t('score', { score: hit.score.toFixed(2) })}
                 </span>
                 <span className="quote">
-                  <Highlight text={hit.text.length > 400 ? `${hit.text.slice(0, 400)}…` : hit.text} terms={hit.matchedTerms} />
+                  <Highlight
+                    text={hit.text.length > 400 ? `${hit.text.slice(0, 400)}…` : hit.text}
+                    terms={hit.matchedTerms}
+                  />
                 </span>
                 {hit.alsoIn.length ? (
                   <span className="muted small" data-testid="hit-also-in">

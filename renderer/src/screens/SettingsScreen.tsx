@@ -1,5 +1,11 @@
 import { useEffect, useState, type DragEvent, type FormEvent } from 'react';
-import { GPU_MODES, type GpuMode, type LlmModelInfo, type LlmModelStatus, type LoadLlmOptions } from '../../../shared/engineApi.ts';
+import {
+  GPU_MODES,
+  type GpuMode,
+  type LlmModelInfo,
+  type LlmModelStatus,
+  type LoadLlmOptions,
+} from '../../../shared/engineApi.ts';
 import { useAppStore } from '../store/appStore.ts';
 import { useT } from '../useT.ts';
 
@@ -26,7 +32,15 @@ function optionalWhole(value: string): number | undefined {
 }
 
 /** A model's facts and the fit estimate: of the loaded model, or of a file checked before loading. */
-function ModelFacts({ info, fit, prefix }: { info: LlmModelInfo | null; fit: LlmModelStatus['fit']; prefix: 'llm' | 'inspect' }) {
+function ModelFacts({
+  info,
+  fit,
+  prefix,
+}: {
+  info: LlmModelInfo | null;
+  fit: LlmModelStatus['fit'];
+  prefix: 'llm' | 'inspect';
+}) {
   const t = useT();
   return (
     <div data-testid={`${prefix}-facts`}>
@@ -60,7 +74,11 @@ function LlmDetails({ llm }: { llm: LlmModelStatus }) {
     <div className="model-details" data-testid="llm-info">
       <ModelFacts info={llm.info} fit={llm.fit} prefix="llm" />
       <p className="muted small" data-testid="gpu-status">
-        {llm.gpu ? t('gpuFound', { backend: `${llm.gpu.backend}${llm.gpu.devices.length > 0 ? ` (${llm.gpu.devices.join(', ')})` : ''}` }) : t('gpuNotStarted')}
+        {llm.gpu
+          ? t('gpuFound', {
+              backend: `${llm.gpu.backend}${llm.gpu.devices.length > 0 ? ` (${llm.gpu.devices.join(', ')})` : ''}`,
+            })
+          : t('gpuNotStarted')}
       </p>
     </div>
   );
@@ -122,7 +140,12 @@ function LlmSettings() {
   };
 
   const state = llm?.state ?? summary?.state ?? 'absent';
-  const label = state === 'loaded' ? t('llmLoaded', { model: summary?.model ?? llm?.info?.fileName ?? '' }) : state === 'error' ? t('llmError') : t('llmAbsent');
+  const label =
+    state === 'loaded'
+      ? t('llmLoaded', { model: summary?.model ?? llm?.info?.fileName ?? '' })
+      : state === 'error'
+        ? t('llmError')
+        : t('llmAbsent');
   return (
     <>
       <dt>{t('settingsLlm')}</dt>
@@ -131,7 +154,11 @@ function LlmSettings() {
           <span className={`badge ${state}`}>{label}</span>
           {/* The engine's own words only for an error (they name the file and the reason); the rest is said here. */}
           <div className="muted" data-testid="llm-status-help">
-            {state === 'error' ? (llm?.message ?? summary?.message) : state === 'loaded' ? t('llmLoadedHelp') : t('llmAbsentHelp')}
+            {state === 'error'
+              ? (llm?.message ?? summary?.message)
+              : state === 'loaded'
+                ? t('llmLoadedHelp')
+                : t('llmAbsentHelp')}
           </div>
         </div>
         <form
@@ -158,11 +185,21 @@ function LlmSettings() {
                 onBlur={() => path.trim() !== '' && path.trim() !== inspection?.path && void inspect(path)}
               />
               {native ? (
-                <button type="button" data-testid="llm-choose" disabled={busy} onClick={() => void choosePath('llmFile').then((chosen) => chosen && pick(chosen))}>
+                <button
+                  type="button"
+                  data-testid="llm-choose"
+                  disabled={busy}
+                  onClick={() => void choosePath('llmFile').then((chosen) => chosen && pick(chosen))}
+                >
                   {t('chooseFile')}
                 </button>
               ) : null}
-              <button type="button" data-testid="llm-check" disabled={busy || inspecting || path.trim() === ''} onClick={() => void inspect(path)}>
+              <button
+                type="button"
+                data-testid="llm-check"
+                disabled={busy || inspecting || path.trim() === ''}
+                onClick={() => void inspect(path)}
+              >
                 {t('checkModel')}
               </button>
             </span>
@@ -173,28 +210,63 @@ function LlmSettings() {
             <select data-testid="llm-gpu" value={gpu} onChange={(e) => setGpu(e.target.value as GpuMode)}>
               {GPU_MODES.map((mode) => (
                 <option key={mode} value={mode}>
-                  {mode === 'auto' ? t('gpuAuto') : mode === 'cpu' ? t('gpuCpu') : mode === 'cuda' ? 'CUDA' : mode === 'metal' ? 'Metal' : 'Vulkan'}
+                  {mode === 'auto'
+                    ? t('gpuAuto')
+                    : mode === 'cpu'
+                      ? t('gpuCpu')
+                      : mode === 'cuda'
+                        ? 'CUDA'
+                        : mode === 'metal'
+                          ? 'Metal'
+                          : 'Vulkan'}
                 </option>
               ))}
             </select>
           </label>
           <label>
             {t('gpuLayers')}
-            <input type="text" data-testid="llm-gpu-layers" value={gpuLayers} placeholder={t('gpuLayersHint')} size={6} onChange={(e) => setGpuLayers(e.target.value)} />
+            <input
+              type="text"
+              data-testid="llm-gpu-layers"
+              value={gpuLayers}
+              placeholder={t('gpuLayersHint')}
+              size={6}
+              onChange={(e) => setGpuLayers(e.target.value)}
+            />
           </label>
           <label>
             {t('contextSize')}
-            <input type="number" data-testid="llm-context" min={64} step={256} value={contextSize} placeholder={t('defaultValue')} onChange={(e) => setContextSize(e.target.value)} />
+            <input
+              type="number"
+              data-testid="llm-context"
+              min={64}
+              step={256}
+              value={contextSize}
+              placeholder={t('defaultValue')}
+              onChange={(e) => setContextSize(e.target.value)}
+            />
           </label>
           <label>
             {t('threads')}
-            <input type="number" data-testid="llm-threads" min={1} value={threads} placeholder={t('defaultValue')} onChange={(e) => setThreads(e.target.value)} />
+            <input
+              type="number"
+              data-testid="llm-threads"
+              min={1}
+              value={threads}
+              placeholder={t('defaultValue')}
+              onChange={(e) => setThreads(e.target.value)}
+            />
           </label>
           <div className="buttons">
             <button type="submit" data-testid="llm-load" disabled={busy || path.trim() === ''}>
               {busy ? t('loadingModel') : t('loadModel')}
             </button>
-            <button type="button" data-testid="llm-unload" disabled={busy || state !== 'loaded'} onClick={() => void unload()}>
+            <button
+              type="button"
+              data-testid="llm-unload"
+              disabled={busy || state !== 'loaded'}
+              onClick={() => void unload()}
+            >
               {t('unloadModel')}
             </button>
           </div>
@@ -256,12 +328,21 @@ function EmbeddingSettings() {
       <dd>
         {semantic ? (
           <div data-testid="embedding-status">
-            <span className={`badge ${semantic.state}`}>{semantic.state === 'on' ? t('semanticOn') : semantic.state === 'error' ? t('semanticError') : t('semanticOff')}</span>
+            <span className={`badge ${semantic.state}`}>
+              {semantic.state === 'on'
+                ? t('semanticOn')
+                : semantic.state === 'error'
+                  ? t('semanticError')
+                  : t('semanticOff')}
+            </span>
             <div className="muted" data-testid="embedding-status-help">
               {semantic.state === 'error'
                 ? semantic.message
                 : semantic.state === 'on'
-                  ? t('semanticOnHelp', { model: semantic.modelPath ?? semantic.modelId ?? '', chunks: semantic.embeddedChunks })
+                  ? t('semanticOnHelp', {
+                      model: semantic.modelPath ?? semantic.modelId ?? '',
+                      chunks: semantic.embeddedChunks,
+                    })
                   : t('semanticOffHelp')}
             </div>
           </div>
@@ -270,9 +351,20 @@ function EmbeddingSettings() {
           <label className="wide">
             {t('embeddingDir')}
             <span className="path-row">
-              <input type="text" data-testid="embedding-dir" value={dir} placeholder={t('embeddingDirPlaceholder')} spellCheck={false} onChange={(e) => setDir(e.target.value)} />
+              <input
+                type="text"
+                data-testid="embedding-dir"
+                value={dir}
+                placeholder={t('embeddingDirPlaceholder')}
+                spellCheck={false}
+                onChange={(e) => setDir(e.target.value)}
+              />
               {native ? (
-                <button type="button" data-testid="embedding-choose" onClick={() => void choosePath('embeddingFolder').then((chosen) => chosen && setDir(chosen))}>
+                <button
+                  type="button"
+                  data-testid="embedding-choose"
+                  onClick={() => void choosePath('embeddingFolder').then((chosen) => chosen && setDir(chosen))}
+                >
                   {t('chooseFolder')}
                 </button>
               ) : null}
@@ -292,12 +384,17 @@ function EmbeddingSettings() {
         {job ? (
           <div data-testid="embedding-progress">
             <progress max={job.progress?.total || 1} value={job.progress?.embedded ?? 0} />
-            <span className="muted small"> {t('embeddingRunning', { done: job.progress?.embedded ?? 0, total: job.progress?.total ?? '…' })}</span>
+            <span className="muted small">
+              {' '}
+              {t('embeddingRunning', { done: job.progress?.embedded ?? 0, total: job.progress?.total ?? '…' })}
+            </span>
           </div>
         ) : null}
         {done ? (
           <p className={done.error ? 'error' : 'muted'} data-testid="embedding-done">
-            {done.error ? t('embeddingFailed', { error: done.error }) : t('embeddingFinished', { embedded: done.embedded ?? 0 })}
+            {done.error
+              ? t('embeddingFailed', { error: done.error })
+              : t('embeddingFinished', { embedded: done.embedded ?? 0 })}
           </p>
         ) : null}
         {error ? <p className="error">{t('embeddingFailed', { error })}</p> : null}
@@ -319,12 +416,19 @@ function ThesaurusSettings() {
   useEffect(() => {
     void refresh();
   }, [refresh]);
-  const wordings = means.split(/[,，、;；]/).map((m) => m.trim()).filter(Boolean);
+  const wordings = means
+    .split(/[,，、;；]/)
+    .map((m) => m.trim())
+    .filter(Boolean);
   return (
     <>
       <dt>{t('thesaurusTitle')}</dt>
       <dd data-testid="thesaurus">
-        {thesaurus ? <p className="muted small">{t('thesaurusHelp', { builtin: thesaurus.builtinEntries, version: thesaurus.version })}</p> : null}
+        {thesaurus ? (
+          <p className="muted small">
+            {t('thesaurusHelp', { builtin: thesaurus.builtinEntries, version: thesaurus.version })}
+          </p>
+        ) : null}
         {thesaurus && thesaurus.own.length === 0 ? <p className="muted">{t('thesaurusEmpty')}</p> : null}
         <ul className="synonyms">
           {thesaurus?.own.map((entry) => (
@@ -349,8 +453,18 @@ function ThesaurusSettings() {
             });
           }}
         >
-          <input data-testid="synonym-ask" value={ask} placeholder={t('thesaurusAsk')} onChange={(e) => setAsk(e.target.value)} />
-          <input data-testid="synonym-means" value={means} placeholder={t('thesaurusMeans')} onChange={(e) => setMeans(e.target.value)} />
+          <input
+            data-testid="synonym-ask"
+            value={ask}
+            placeholder={t('thesaurusAsk')}
+            onChange={(e) => setAsk(e.target.value)}
+          />
+          <input
+            data-testid="synonym-means"
+            value={means}
+            placeholder={t('thesaurusMeans')}
+            onChange={(e) => setMeans(e.target.value)}
+          />
           <button type="submit" data-testid="synonym-add" disabled={ask.trim() === '' || wordings.length === 0}>
             {t('thesaurusAdd')}
           </button>
@@ -373,7 +487,11 @@ export function SettingsScreen() {
       <dl className="settings">
         <dt>{t('settingsLanguage')}</dt>
         <dd>
-          <select data-testid="language-select" value={language} onChange={(e) => setLanguage(e.target.value === 'en' ? 'en' : 'zh')}>
+          <select
+            data-testid="language-select"
+            value={language}
+            onChange={(e) => setLanguage(e.target.value === 'en' ? 'en' : 'zh')}
+          >
             <option value="zh">中文</option>
             <option value="en">English</option>
           </select>
@@ -383,7 +501,13 @@ export function SettingsScreen() {
             <dt>{t('settingsLibrary')}</dt>
             <dd>
               <code data-testid="library-path">{info.file}</code>
-              <div className="muted">{t('settingsStats', { documents: info.stats.documents, chunks: info.stats.chunks, failed: info.stats.failed })}</div>
+              <div className="muted">
+                {t('settingsStats', {
+                  documents: info.stats.documents,
+                  chunks: info.stats.chunks,
+                  failed: info.stats.failed,
+                })}
+              </div>
             </dd>
             {models ? (
               <>

@@ -1,8 +1,29 @@
 // One bound store made of typed slices (zustand's slices pattern). Engine calls live in slice actions, through the
 // client from api/kb.ts; components select the single fields they use.
 import { create, type StateCreator } from 'zustand';
-import type { AskReply, DocumentFile, JobDone, JobStarted, LibraryInfo, LlmInspection, LoadLlmOptions, ModelStatus, PassageContext, PassageRef, SourceInfo } from '../../../shared/engineApi.ts';
-import type { AnswerMode, DocumentInfo, DocumentProfileChanges, EmbeddingProgress, HistoryEntry, IngestProgress, SearchHit, ThesaurusInfo } from '../../../shared/types.ts';
+import type {
+  AskReply,
+  DocumentFile,
+  JobDone,
+  JobStarted,
+  LibraryInfo,
+  LlmInspection,
+  LoadLlmOptions,
+  ModelStatus,
+  PassageContext,
+  PassageRef,
+  SourceInfo,
+} from '../../../shared/engineApi.ts';
+import type {
+  AnswerMode,
+  DocumentInfo,
+  DocumentProfileChanges,
+  EmbeddingProgress,
+  HistoryEntry,
+  IngestProgress,
+  SearchHit,
+  ThesaurusInfo,
+} from '../../../shared/types.ts';
 import type { ChooseKind } from '../../../shared/desktopBridge.ts';
 import { connectKb, type KbClient } from '../api/kb.ts';
 import { translate, type Language, type MessageKey } from '../i18n.ts';
@@ -159,7 +180,14 @@ export interface ThesaurusSlice {
   removeSynonym(id: number): Promise<void>;
 }
 
-export type AppState = UiSlice & ConnectionSlice & LibrarySlice & ChatSlice & SearchSlice & HistorySlice & ModelsSlice & ThesaurusSlice;
+export type AppState = UiSlice &
+  ConnectionSlice &
+  LibrarySlice &
+  ChatSlice &
+  SearchSlice &
+  HistorySlice &
+  ModelsSlice &
+  ThesaurusSlice;
 type Slice<T> = StateCreator<AppState, [], [], T>;
 
 const LANGUAGE_KEY = 'kb.language';
@@ -281,7 +309,10 @@ const createLibrarySlice: Slice<LibrarySlice> = (set, get) => {
       if (early?.done) get().finishIngestJob(early.done);
       else set({ job: { ...current, jobId, progress: early?.ingestProgress ?? current.progress } });
     } catch (error) {
-      set({ job: null, libraryError: failed ? translate(get().language, failed, { error: message(error) }) : message(error) });
+      set({
+        job: null,
+        libraryError: failed ? translate(get().language, failed, { error: message(error) }) : message(error),
+      });
     }
   };
   return {
@@ -297,7 +328,8 @@ const createLibrarySlice: Slice<LibrarySlice> = (set, get) => {
       set({ documents, sources });
     },
     // In the desktop app files reach the engine as paths; through `kb serve` their bytes are uploaded.
-    uploadFiles: (files) => (files.length === 0 ? Promise.resolve() : startJob((client) => client.addFiles(files), 'addFilesFailed')),
+    uploadFiles: (files) =>
+      files.length === 0 ? Promise.resolve() : startJob((client) => client.addFiles(files), 'addFilesFailed'),
     addDropped: (data) => startJob((client) => client.addDropped(data)),
     chooseAndAddFolders: async () => {
       const client = get().client;
@@ -309,7 +341,8 @@ const createLibrarySlice: Slice<LibrarySlice> = (set, get) => {
         set({ libraryError: message(error) });
       }
     },
-    rescan: (sourcePath) => startJob((client) => client.rescanSources(sourcePath === undefined ? undefined : [sourcePath])),
+    rescan: (sourcePath) =>
+      startJob((client) => client.rescanSources(sourcePath === undefined ? undefined : [sourcePath])),
     showOriginal: async (documentId) => {
       const client = get().client;
       if (!client) return null;
@@ -365,7 +398,8 @@ const createChatSlice: Slice<ChatSlice> = (set, get) => ({
     const mode = get().mode === 'generate' && get().info?.llm.state === 'loaded' ? 'generate' : 'exact';
     const requestId = mode === 'generate' ? newRequestId() : null;
     set({ asking: true, streaming: requestId ? { requestId, question, text: '', cancelling: false } : null });
-    const conversationId = get().exchanges.findLast((e) => e.reply?.conversationId != null)?.reply?.conversationId ?? undefined;
+    const conversationId =
+      get().exchanges.findLast((e) => e.reply?.conversationId != null)?.reply?.conversationId ?? undefined;
     let exchange: Exchange;
     try {
       const reply = await client.ask(question, {

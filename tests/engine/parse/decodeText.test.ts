@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeText, guessLegacyEncoding } from '../../../electron/engine/parse/decodeText.ts';
 import { concat, corpus, encodeLegacy, encodeUtf16, parseErrorOf, utf8 } from './fixtures.ts';
 
-const SIMPLIFIED = '8.1.4.1 身份鉴别\n本项要求包括：\na）应对登录的用户进行身份标识和鉴别，身份标识具有唯一性，身份鉴别信息具有复杂度要求并定期更换；\n';
+const SIMPLIFIED =
+  '8.1.4.1 身份鉴别\n本项要求包括：\na）应对登录的用户进行身份标识和鉴别，身份标识具有唯一性，身份鉴别信息具有复杂度要求并定期更换；\n';
 const TRADITIONAL = '資訊安全技術 網路安全等級保護基本要求\n應對登入的使用者進行身分識別和鑑別，身分識別具有唯一性。\n';
 const LATIN = 'The organization’s “account managers” — see AC-2. Café naïve Größe façade, 5 €.\n';
 
@@ -43,10 +44,13 @@ describe('decodeText', () => {
     expect(decodeText(bytes)).toEqual({ text, encoding: `utf-16${endian}` });
   });
 
-  it.each(['le', 'be'] as const)('decodes UTF-16%s without BOM when 一 (U+4E00) puts NULs on the other parity', (endian) => {
-    const text = '一一一网络安全一';
-    expect(decodeText(encodeUtf16(text, endian, false))).toEqual({ text, encoding: `utf-16${endian}` });
-  });
+  it.each(['le', 'be'] as const)(
+    'decodes UTF-16%s without BOM when 一 (U+4E00) puts NULs on the other parity',
+    (endian) => {
+      const text = '一一一网络安全一';
+      expect(decodeText(encodeUtf16(text, endian, false))).toEqual({ text, encoding: `utf-16${endian}` });
+    },
+  );
 
   it('detects GB18030/GBK simplified Chinese', () => {
     const bytes = encodeLegacy(SIMPLIFIED, 'gb18030');

@@ -12,12 +12,21 @@ describe('deeply nested HTML', () => {
     ['<div> closed', (n: number) => `${'<div>'.repeat(n)}正文${'</div>'.repeat(n)}`],
     ['<b> closed by the wrong tag', (n: number) => `${'<b>'.repeat(n)}正文${'</i>'.repeat(n)}`],
     ['tables in cells', (n: number) => `${'<table><tr><td>'.repeat(n)}正文`],
-  ])('2 MB or more of %s: refused with a reason, not parsed for minutes', async (_name, make) => {
-    const html = `<html><body><p>应对登录的用户进行身份鉴别。</p>${make(400_000)}</body></html>`;
-    expect(html.length).toBeGreaterThan(2_000_000);
-    const error = await parseErrorOf(() => parseSource(utf8(html), 'nested.html'));
-    expect(error).toEqual({ code: 'unsupported', message: expect.stringContaining(`HTML nested more than ${MAX_HTML_NESTING.toLocaleString('en')} elements deep`) as unknown });
-  }, 20_000);
+  ])(
+    '2 MB or more of %s: refused with a reason, not parsed for minutes',
+    async (_name, make) => {
+      const html = `<html><body><p>应对登录的用户进行身份鉴别。</p>${make(400_000)}</body></html>`;
+      expect(html.length).toBeGreaterThan(2_000_000);
+      const error = await parseErrorOf(() => parseSource(utf8(html), 'nested.html'));
+      expect(error).toEqual({
+        code: 'unsupported',
+        message: expect.stringContaining(
+          `HTML nested more than ${MAX_HTML_NESTING.toLocaleString('en')} elements deep`,
+        ) as unknown,
+      });
+    },
+    20_000,
+  );
 
   it(`nesting up to ${MAX_HTML_NESTING} is read, text and all`, async () => {
     const depth = MAX_HTML_NESTING - 10;

@@ -17,7 +17,9 @@ describe('parseDocx', () => {
     expect(i).toBeGreaterThan(0);
     expect(r.lines[i]).toMatchObject({ headingLevel: 4, paragraphEnd: true });
     const next = r.lines.slice(i + 1, i + 6).map((l) => l.text);
-    expect(next).toContain('a）应对登录的用户进行身份标识和鉴别，身份标识具有唯一性，身份鉴别信息具有复杂度要求并定期更换；');
+    expect(next).toContain(
+      'a）应对登录的用户进行身份标识和鉴别，身份标识具有唯一性，身份鉴别信息具有复杂度要求并定期更换；',
+    );
     expect(r.lines.find((l) => l.text === '8.1.4 安全计算环境')?.headingLevel).toBe(3);
     expect(r.lines.some((l) => l.page !== undefined)).toBe(false);
   });

@@ -62,7 +62,8 @@ describe('parseHtml', () => {
   });
 
   it('honours <meta charset> for GBK pages', () => {
-    const html = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"><title>标题</title></head><body><p>信息安全技术</p></body></html>';
+    const html =
+      '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"><title>标题</title></head><body><p>信息安全技术</p></body></html>';
     const r = parseHtml(encodeLegacy(html, 'gb18030'));
     expect(r.encoding).toBe('gb18030');
     expect(r.title).toBe('标题');
@@ -97,7 +98,9 @@ describe('parseHtml', () => {
   });
 
   it('refuses a page with no visible text as empty', async () => {
-    const e = await parseErrorOf(() => parseHtml(utf8('<html><head><title>x</title><script>1</script></head><body> </body></html>')));
+    const e = await parseErrorOf(() =>
+      parseHtml(utf8('<html><head><title>x</title><script>1</script></head><body> </body></html>')),
+    );
     expect(e.code).toBe('empty');
   });
 });

@@ -79,7 +79,10 @@ describe('parsePdf', () => {
 
   it('refuses a .pdf that is actually text as corrupt', async () => {
     const e = await parseErrorOf(() => parseSource(utf8('just some text, renamed to .pdf\n'), 'report.pdf'));
-    expect(e).toEqual({ code: 'corrupt', message: expect.stringMatching(/^not a PDF file: content does not start with %PDF-/) });
+    expect(e).toEqual({
+      code: 'corrupt',
+      message: expect.stringMatching(/^not a PDF file: content does not start with %PDF-/),
+    });
   });
 
   it('refuses a password-protected PDF as encrypted', async () => {

@@ -26,7 +26,10 @@ describe('detectDocumentType / parseSource', () => {
   });
 
   it('refuses other ZIP-based formats and plain ZIPs as unsupported', async () => {
-    const xlsx = makeZip([{ name: '[Content_Types].xml', data: '<Types/>' }, { name: 'xl/workbook.xml', data: '<w/>' }]);
+    const xlsx = makeZip([
+      { name: '[Content_Types].xml', data: '<Types/>' },
+      { name: 'xl/workbook.xml', data: '<w/>' },
+    ]);
     const pptx = makeZip([{ name: 'ppt/presentation.xml', data: '<p/>' }]);
     const zip = makeZip([{ name: 'a.txt', data: 'hello' }]);
     for (const [bytes, name, pattern] of [

@@ -2,7 +2,11 @@
 // (levels, sectors, regions, named standards, clause numbers and codes) and what it leaves out (question and filler
 // words). No library: the analysis is pure; document profiles are given where a test needs them.
 import { describe, expect, it } from 'vitest';
-import { analyzeQuestion, type Concept, type QuestionAnalysis } from '../../../electron/engine/question/analyzeQuestion.ts';
+import {
+  analyzeQuestion,
+  type Concept,
+  type QuestionAnalysis,
+} from '../../../electron/engine/question/analyzeQuestion.ts';
 import { Thesaurus } from '../../../electron/engine/question/Thesaurus.ts';
 import { ChineseSegmenter } from '../../../electron/engine/search/ChineseSegmenter.ts';
 import type { DocumentProfileRecord } from '../../../electron/engine/store/LibraryStore.ts';
@@ -11,21 +15,55 @@ import type { DocumentProfile } from '../../../shared/types.ts';
 const segmenter = new ChineseSegmenter();
 const thesaurus = Thesaurus.create();
 
-function profile(documentId: number, fields: Partial<DocumentProfile>, file = `/docs/${documentId}.md`): DocumentProfileRecord {
-  return { documentId, path: file, type: 'markdown', paged: false, profile: { standard: null, title: null, year: null, kind: 'other', sector: null, region: null, ...fields } };
+function profile(
+  documentId: number,
+  fields: Partial<DocumentProfile>,
+  file = `/docs/${documentId}.md`,
+): DocumentProfileRecord {
+  return {
+    documentId,
+    path: file,
+    type: 'markdown',
+    paged: false,
+    profile: { standard: null, title: null, year: null, kind: 'other', sector: null, region: null, ...fields },
+  };
 }
 const LIBRARY = [
-  profile(1, { standard: 'GB/T 22239-2019', title: '信息安全技术 网络安全等级保护基本要求', year: '2019', kind: 'requirements' }),
-  profile(2, { standard: 'GB/T 28448-2019', title: '信息安全技术 网络安全等级保护测评要求', year: '2019', kind: 'evaluation' }),
-  profile(3, { standard: 'JR/T 0071.2-2020', title: '金融行业网络安全等级保护实施指引第2部分：基本要求', year: '2020', kind: 'requirements', sector: 'finance' }),
-  profile(4, { standard: 'JR/T 0060-2021', title: '证券期货业网络安全等级保护基本要求', year: '2021', kind: 'requirements', sector: 'securities' }),
+  profile(1, {
+    standard: 'GB/T 22239-2019',
+    title: '信息安全技术 网络安全等级保护基本要求',
+    year: '2019',
+    kind: 'requirements',
+  }),
+  profile(2, {
+    standard: 'GB/T 28448-2019',
+    title: '信息安全技术 网络安全等级保护测评要求',
+    year: '2019',
+    kind: 'evaluation',
+  }),
+  profile(3, {
+    standard: 'JR/T 0071.2-2020',
+    title: '金融行业网络安全等级保护实施指引第2部分：基本要求',
+    year: '2020',
+    kind: 'requirements',
+    sector: 'finance',
+  }),
+  profile(4, {
+    standard: 'JR/T 0060-2021',
+    title: '证券期货业网络安全等级保护基本要求',
+    year: '2021',
+    kind: 'requirements',
+    sector: 'securities',
+  }),
   profile(5, { title: '中华人民共和国网络安全法', year: '2016', kind: 'law' }),
   profile(6, { title: '测评机构在沪工作指引规范手册', kind: 'guidance', region: '上海' }),
   profile(7, { standard: 'NIST SP 800-53 Rev. 5', title: 'Control Catalog', kind: 'requirements' }),
 ];
 
-const analyze = (question: string, documents: DocumentProfileRecord[] = LIBRARY): QuestionAnalysis => analyzeQuestion(question, { thesaurus, segmenter, documents });
-const labels = (analysis: QuestionAnalysis): string[] => analysis.concepts.filter((c) => !c.compound).map((c) => c.label);
+const analyze = (question: string, documents: DocumentProfileRecord[] = LIBRARY): QuestionAnalysis =>
+  analyzeQuestion(question, { thesaurus, segmenter, documents });
+const labels = (analysis: QuestionAnalysis): string[] =>
+  analysis.concepts.filter((c) => !c.compound).map((c) => c.label);
 const concept = (analysis: QuestionAnalysis, label: string): Concept => {
   const found = analysis.concepts.find((c) => c.label === label);
   if (!found) throw new Error(`no concept "${label}" in ${JSON.stringify(labels(analysis))}`);
@@ -50,7 +88,12 @@ describe('analyzeQuestion: what frames a question', () => {
 
   it('reads comparisons, scenarios, sectors and regions', () => {
     const a = analyze('券商的云平台，四级比三级多了什么？');
-    expect(a).toMatchObject({ levels: [4, 3], comparison: true, sectors: ['securities', 'finance'], scenarios: ['cloud'] });
+    expect(a).toMatchObject({
+      levels: [4, 3],
+      comparison: true,
+      sectors: ['securities', 'finance'],
+      scenarios: ['cloud'],
+    });
     expect(labels(a)).not.toContain('券商');
     expect(analyze('北京市等保办要哪些材料？').regions).toEqual(['北京']);
     expect(analyze('在沪开展测评要注意什么？').regions).toEqual(['上海']);
@@ -63,7 +106,7 @@ describe('analyzeQuestion: what frames a question', () => {
     expect(ids('等保2.0对口令有什么要求？')).toEqual([1]);
     expect(ids('测评要求里怎么查双因素？')).toEqual([2]);
     expect(ids('JR/T 0071 对机房有什么要求？')).toEqual([3]);
-    expect(ids('How long must logs be kept under China\'s Cybersecurity Law?')).toEqual([5]);
+    expect(ids("How long must logs be kept under China's Cybersecurity Law?")).toEqual([5]);
     expect(ids('What does NIST 800-53 say about audit logs?')).toEqual([7]);
     // A year is not a standard's number.
     expect(ids('2025年备案更新怎么做？')).toEqual([]);
@@ -74,7 +117,9 @@ describe('analyzeQuestion: what frames a question', () => {
     expect(analyze('ISO 27001 证书能抵测评项吗？').absentStandards).toEqual(['iso 27001']);
     expect(analyze('JR/T 0071 第3部分对安全管理员有什么要求？').absentStandards).toEqual(['0071.3']);
     expect(analyze('GB/T 22239 的 2025年修订版新增了什么？').absentStandards).toEqual(['gb/t 22239 (2025)']);
-    expect(analyze('按《关键信息基础设施安全保护条例》要多久报告？').absentStandards).toEqual(['《关键信息基础设施安全保护条例》']);
+    expect(analyze('按《关键信息基础设施安全保护条例》要多久报告？').absentStandards).toEqual([
+      '《关键信息基础设施安全保护条例》',
+    ]);
     expect(analyze('按《网络安全法》要多久报告？').absentStandards).toEqual([]);
     expect(analyze('旧版指引（TISEAA 001-2020）和新版有什么不同？').absentStandards).toEqual(['tiseaa 001-2020']);
   });
@@ -101,7 +146,10 @@ describe('analyzeQuestion: what frames a question', () => {
     const compound = analyze('三级系统的数字人民币有哪些要求？').concepts.find((c) => c.compound);
     expect(compound).toMatchObject({ label: '数字人民币', focus: true });
     // The documents may put 的 between the words of a phrase.
-    expect(wordings(analyze('登录用户有什么要求？').concepts.find((c) => c.compound)!)).toEqual(['登录用户', '登录的用户']);
+    expect(wordings(analyze('登录用户有什么要求？').concepts.find((c) => c.compound)!)).toEqual([
+      '登录用户',
+      '登录的用户',
+    ]);
     // A quoted term stays whole.
     expect(labels(analyze('什么情况下可以标“不适用”？'))).toContain('不适用');
   });
@@ -114,7 +162,9 @@ describe('analyzeQuestion: what frames a question', () => {
     const b = analyze('四级系统之间通信，除了加密以外，还要求通信前做什么？');
     expect(concept(b, '加密')).toMatchObject({ given: true, focus: false });
     expect(concept(b, '通信').given).toBeUndefined();
-    expect(concept(analyze('Besides encryption, what must be done before communication?'), 'encryption').given).toBe(true);
+    expect(concept(analyze('Besides encryption, what must be done before communication?'), 'encryption').given).toBe(
+      true,
+    );
     // 除了 without a "还/也/其他…" after it is not a construction of this kind.
     expect(analyze('除了这个问题').concepts.some((c) => c.given)).toBe(false);
   });
@@ -149,7 +199,9 @@ describe('analyzeQuestion: the thesaurus, family by family', () => {
   ];
   it.each(cases)('%s: "%s" reaches the standards\' wording through %s', (family, question, phrase, wording) => {
     const a = analyze(question);
-    const found = a.concepts.find((c) => c.origin === 'thesaurus' && (c.label === phrase || wordings(c).includes(phrase)));
+    const found = a.concepts.find(
+      (c) => c.origin === 'thesaurus' && (c.label === phrase || wordings(c).includes(phrase)),
+    );
     expect(found, JSON.stringify(labels(a))).toBeDefined();
     expect(found!.families).toContain(family);
     expect(wordings(found!)).toContain(wording);
@@ -159,12 +211,17 @@ describe('analyzeQuestion: the thesaurus, family by family', () => {
   });
 
   it('never cuts a word of the question the library uses (核心数据 is not in 核心数据库服务器)', () => {
-    const a = analyzeQuestion('核心数据库服务器能单独定级吗？', { thesaurus, segmenter, documents: LIBRARY, libraryHasWord: (word) => word === '数据库' });
+    const a = analyzeQuestion('核心数据库服务器能单独定级吗？', {
+      thesaurus,
+      segmenter,
+      documents: LIBRARY,
+      libraryHasWord: (word) => word === '数据库',
+    });
     expect(labels(a)).toEqual(expect.arrayContaining(['核心', '数据库', '服务器']));
     expect(labels(a)).not.toContain('核心数据');
   });
 
-  it('adds a library\'s own entries, and the version in force says so', () => {
+  it("adds a library's own entries, and the version in force says so", () => {
     const own = Thesaurus.create([{ ask: '小机', means: ['小型机', 'aix'] }]);
     expect(own.version).toMatch(/^2026\.12\.\d+\+user:1:[0-9a-f]{8}$/);
     expect(Thesaurus.create().version).not.toContain('+user');

@@ -30,7 +30,8 @@ describe('the built-in thesaurus', () => {
     expect(file.version).toMatch(/^\d{4}\.\d{1,2}\.\d+$/);
     expect(file.entries.length).toBeGreaterThanOrEqual(500);
     expect(new Set(file.entries.map((e) => e.family))).toEqual(new Set(FAMILIES));
-    for (const family of FAMILIES) expect(file.entries.filter((e) => e.family === family).length, family).toBeGreaterThanOrEqual(30);
+    for (const family of FAMILIES)
+      expect(file.entries.filter((e) => e.family === family).length, family).toBeGreaterThanOrEqual(30);
     for (const entry of file.entries) {
       expect(entry.ask.length, JSON.stringify(entry)).toBeGreaterThanOrEqual(1);
       expect(entry.means.length, JSON.stringify(entry)).toBeGreaterThanOrEqual(1);
@@ -57,7 +58,9 @@ describe('the built-in thesaurus', () => {
     const missing = file.entries.flatMap((entry) =>
       entry.means.filter((means) => {
         const folded = foldForIndex(means);
-        return /^[a-z0-9 .\-/'()&+]+$/.test(folded) ? !new RegExp(`\\b${folded.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(text) : !text.includes(folded);
+        return /^[a-z0-9 .\-/'()&+]+$/.test(folded)
+          ? !new RegExp(`\\b${folded.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(text)
+          : !text.includes(folded);
       }),
     );
     expect(missing).toEqual([]);

@@ -19,9 +19,14 @@ describe('JobRunner', () => {
   it('runs one job, reports its end once, and is free again after', async () => {
     const { jobs, done, nextDone } = runner();
     const ending = nextDone();
-    const { jobId } = jobs.start(async () => 7, { done: (n, id) => ({ jobId: id, summary: null, error: null, embedded: n }), failed: () => expect.fail() });
+    const { jobId } = jobs.start(async () => 7, {
+      done: (n, id) => ({ jobId: id, summary: null, error: null, embedded: n }),
+      failed: () => expect.fail(),
+    });
     expect(jobs.busy).toBe(true);
-    expect(() => jobs.start(async () => 0, { done: () => expect.fail(), failed: () => expect.fail() })).toThrow(/check busy first/);
+    expect(() => jobs.start(async () => 0, { done: () => expect.fail(), failed: () => expect.fail() })).toThrow(
+      /check busy first/,
+    );
     await ending;
     expect(done).toEqual([{ jobId, summary: null, error: null, embedded: 7 }]);
     await jobs.stopAll();
@@ -30,11 +35,18 @@ describe('JobRunner', () => {
 
   it('a job that throws at once or later ends with its failure; a cancelled one sees its signal aborted', async () => {
     const { jobs, done, nextDone } = runner();
-    const failed = (error: unknown, jobId: string, signal: AbortSignal): JobDone => ({ jobId, summary: null, error: `${signal.aborted ? 'cancelled' : 'failed'}: ${(error as Error).message}` });
+    const failed = (error: unknown, jobId: string, signal: AbortSignal): JobDone => ({
+      jobId,
+      summary: null,
+      error: `${signal.aborted ? 'cancelled' : 'failed'}: ${(error as Error).message}`,
+    });
     let ending = nextDone();
-    const first = jobs.start(() => {
-      throw new Error('not a folder');
-    }, { done: () => expect.fail(), failed });
+    const first = jobs.start(
+      () => {
+        throw new Error('not a folder');
+      },
+      { done: () => expect.fail(), failed },
+    );
     await ending;
     ending = nextDone();
     const second = jobs.start(
@@ -53,17 +65,26 @@ describe('JobRunner', () => {
 
   it('stopAll cancels the running job and waits for its end', async () => {
     const { jobs, done } = runner();
-    jobs.start((signal) => new Promise((_, reject) => signal.addEventListener('abort', () => setTimeout(() => reject(new Error('stopped')), 20))), {
-      done: () => expect.fail(),
-      failed: (error, jobId) => ({ jobId, summary: null, error: (error as Error).message }),
-    });
+    jobs.start(
+      (signal) =>
+        new Promise((_, reject) =>
+          signal.addEventListener('abort', () => setTimeout(() => reject(new Error('stopped')), 20)),
+        ),
+      {
+        done: () => expect.fail(),
+        failed: (error, jobId) => ({ jobId, summary: null, error: (error as Error).message }),
+      },
+    );
     await jobs.stopAll();
     expect(done.map((d) => d.error)).toEqual(['stopped']);
   });
 
   it('thins progress to one report per interval, keeping those marked always', async () => {
     const sent: number[] = [];
-    const report = throttledProgress<number>((n) => sent.push(n), (n) => n === 0 || n === 999);
+    const report = throttledProgress<number>(
+      (n) => sent.push(n),
+      (n) => n === 0 || n === 999,
+    );
     for (let n = 0; n < 1000; n++) report(n);
     // All 1000 within far less than an interval: the first, the last, and at most one other.
     expect(sent[0]).toBe(0);

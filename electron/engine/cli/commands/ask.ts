@@ -37,10 +37,13 @@ async function loadCliModel(engine: Engine, values: ModelValues, io: CliIo): Pro
   const host = await engine.llm();
   const loaded = await host.load(values.model!, {
     gpuLayers,
-    ...(values['context-size'] === undefined ? {} : { contextSize: positiveInteger(values['context-size'], 'context-size', 4096) }),
+    ...(values['context-size'] === undefined
+      ? {}
+      : { contextSize: positiveInteger(values['context-size'], 'context-size', 4096) }),
     ...(values.threads === undefined ? {} : { threads: positiveInteger(values.threads, 'threads', 1) }),
     onProgress: (p) => {
-      if (io.stderrIsTty) io.stderr(`${REDRAW}Loading model: ${Math.round(p.fraction * 100)}%${p.stage === 'ready' ? '\n' : ''}`);
+      if (io.stderrIsTty)
+        io.stderr(`${REDRAW}Loading model: ${Math.round(p.fraction * 100)}%${p.stage === 'ready' ? '\n' : ''}`);
     },
   });
   const { info } = loaded;
@@ -64,8 +67,16 @@ export const askCommand = defineCommand({
   options: {
     library: LIBRARY,
     json: JSON_OUTPUT,
-    mode: { type: 'string', value: 'exact|generate', help: 'exact: the matching clauses, verbatim (default); generate: a local LLM writes it' },
-    batch: { type: 'string', value: '<questions.jsonl>', help: 'one {"id","question"} per line in, one JSON line out (one conversation)' },
+    mode: {
+      type: 'string',
+      value: 'exact|generate',
+      help: 'exact: the matching clauses, verbatim (default); generate: a local LLM writes it',
+    },
+    batch: {
+      type: 'string',
+      value: '<questions.jsonl>',
+      help: 'one {"id","question"} per line in, one JSON line out (one conversation)',
+    },
     conversation: CONVERSATION,
     retrieval: RETRIEVAL,
     model: {
@@ -93,13 +104,15 @@ export const askCommand = defineCommand({
   async run(args, values, io) {
     const libraryFile = requireLibrary(values);
     const mode = values.mode ?? 'exact';
-    if (mode !== 'exact' && mode !== 'generate') throw new UsageError(`--mode must be exact or generate, got "${mode}"`);
+    if (mode !== 'exact' && mode !== 'generate')
+      throw new UsageError(`--mode must be exact or generate, got "${mode}"`);
     if (mode === 'generate' && !values.model) throw new UsageError('--mode generate needs --model <file.gguf>');
     if (!values.batch && args.length !== 1) throw new UsageError('kb ask needs one quoted question, or --batch <file>');
     const batch = values.batch ? readBatch(values.batch, 'question') : null;
     const conversation = optionalInteger(values.conversation, 'conversation');
     const retrieval = retrievalOption(values.retrieval);
-    const maxAnswerTokens = values['max-tokens'] === undefined ? undefined : positiveInteger(values['max-tokens'], 'max-tokens', 512);
+    const maxAnswerTokens =
+      values['max-tokens'] === undefined ? undefined : positiveInteger(values['max-tokens'], 'max-tokens', 512);
     return withEngine({ tokenizer: values.tokenizer, gpu: values.gpu }, io, async (engine) => {
       const library = await engine.openLibrary(libraryFile);
       const llm = mode === 'generate' ? await loadCliModel(engine, values, io) : undefined;
@@ -142,10 +155,15 @@ export const askCommand = defineCommand({
           const report = answer.generation;
           if (report) {
             if (report.droppedCitations.length) {
-              io.stderr(`Removed citations of no passage given: ${report.droppedCitations.map((n) => `[${n}]`).join(' ')}\n`);
+              io.stderr(
+                `Removed citations of no passage given: ${report.droppedCitations.map((n) => `[${n}]`).join(' ')}\n`,
+              );
             }
-            for (const sentence of report.unsupportedSentences) io.stderr(`Not supported by any passage: ${sentence}\n`);
-            io.stderr(`${report.tokens} tokens in ${(report.totalMs / 1000).toFixed(1)}s (stop: ${report.stopReason})\n`);
+            for (const sentence of report.unsupportedSentences)
+              io.stderr(`Not supported by any passage: ${sentence}\n`);
+            io.stderr(
+              `${report.tokens} tokens in ${(report.totalMs / 1000).toFixed(1)}s (stop: ${report.stopReason})\n`,
+            );
           }
           if (result.notRecorded) io.stderr(`(${result.notRecorded})\n`);
           else {

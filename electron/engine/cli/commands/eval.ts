@@ -24,7 +24,11 @@ export const evalCommand = defineCommand({
   synopsis: '  kb eval --library <file> --qa <qa.jsonl> [--k 10] [--json]',
   options: {
     library: LIBRARY,
-    qa: { type: 'string', value: '<qa.jsonl>', help: 'questions with their evidence, one {"id","question","evidence_parts":[…]} per line' },
+    qa: {
+      type: 'string',
+      value: '<qa.jsonl>',
+      help: 'questions with their evidence, one {"id","question","evidence_parts":[…]} per line',
+    },
     k: { ...K, help: 'passages searched per question, for MRR (default: 10)' },
     json: JSON_OUTPUT,
   },
@@ -40,8 +44,15 @@ export const evalCommand = defineCommand({
         import('../../eval/evaluateRetrieval.ts'),
         import('../../eval/evaluateAnswers.ts'),
       ]);
-      const retrieval = await evaluateRetrieval(items, async (question, limit) => await library.search(question, { k: limit }), k);
-      const answers = await evaluateAnswers(items, async (question) => (await library.ask(question, { record: false })).answer);
+      const retrieval = await evaluateRetrieval(
+        items,
+        async (question, limit) => await library.search(question, { k: limit }),
+        k,
+      );
+      const answers = await evaluateAnswers(
+        items,
+        async (question) => (await library.ask(question, { record: false })).answer,
+      );
       if (values.json) {
         io.stdout(`${JSON.stringify({ retrieval, answers })}\n`);
         return ExitCode.ok;
@@ -60,7 +71,8 @@ export const evalCommand = defineCommand({
         `Retrieval (${retrieval.questions} answerable questions): ` +
           `recall@1 ${retrieval.recallAt1}  recall@5 ${retrieval.recallAt5}  MRR@${k} ${retrieval.mrr}`,
         ...Object.entries(retrieval.byType).map(
-          ([type, f]) => `  ${type.padEnd(18)} n=${f.questions}  recall@1 ${f.recallAt1}  recall@5 ${f.recallAt5}  MRR ${f.mrr}`,
+          ([type, f]) =>
+            `  ${type.padEnd(18)} n=${f.questions}  recall@1 ${f.recallAt1}  recall@5 ${f.recallAt5}  MRR ${f.mrr}`,
         ),
         `Answers (exact mode, ${answers.questions} questions, ${answers.unanswerable} unanswerable): ` +
           `cite the evidence ${answers.answeredWithEvidence} (sure ${answers.sureWithEvidence}, offered as related ${answers.related})  ` +

@@ -8,7 +8,8 @@ import { withEngine } from '../withEngine.ts';
 
 export const exportCommand = defineCommand({
   name: 'export',
-  synopsis: '  kb export --library <file> --format md [--conversation N] [--output <file.md>]   (default: the latest conversation)',
+  synopsis:
+    '  kb export --library <file> --format md [--conversation N] [--output <file.md>]   (default: the latest conversation)',
   options: {
     library: LIBRARY,
     format: { type: 'string', value: 'md', help: 'a Markdown working paper (the one format, and the default)' },
@@ -22,7 +23,8 @@ export const exportCommand = defineCommand({
     return withEngine({}, io, async (engine) => {
       const library = await engine.openLibrary(libraryFile);
       const conversationId = requested ?? library.conversations().at(-1)?.id;
-      if (conversationId === undefined) throw new UsageError(`no conversation to export in ${libraryFile}: ask a question first`);
+      if (conversationId === undefined)
+        throw new UsageError(`no conversation to export in ${libraryFile}: ask a question first`);
       const entries = library.history(conversationId);
       if (entries.length === 0) throw new UsageError(`no conversation ${conversationId} in ${libraryFile}`);
       const markdown = formatConversationMarkdown(libraryFile, entries, new Date().toISOString());

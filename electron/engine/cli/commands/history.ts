@@ -18,7 +18,9 @@ export const historyCommand = defineCommand({
       }
       if (entries.length === 0) io.stdout('No questions asked yet.\n');
       for (const entry of entries) {
-        const cited = entry.answer.citations.map((c) => `[${c.n}] ${c.headingPath.at(-1) ?? c.documentPath}`).join('; ');
+        const cited = entry.answer.citations
+          .map((c) => `[${c.n}] ${c.headingPath.at(-1) ?? c.documentPath}`)
+          .join('; ');
         const asked = `${entry.askedAt}  #${entry.conversationId}  ${entry.answer.status.padEnd(9)} ${entry.question}`;
         io.stdout(`${asked}${cited ? `\n    ${cited}` : ''}\n`);
       }

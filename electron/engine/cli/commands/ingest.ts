@@ -13,7 +13,9 @@ import { withEngine } from '../withEngine.ts';
  * packaged build ships and `npm run fetch-models` fills).
  */
 function defaultEmbeddingModelDir(io: CliIo): string | null {
-  const roots = [io.env.KB_MODELS_DIR, path.resolve(import.meta.dirname, '../../../../resources/models')].filter((r): r is string => !!r);
+  const roots = [io.env.KB_MODELS_DIR, path.resolve(import.meta.dirname, '../../../../resources/models')].filter(
+    (r): r is string => !!r,
+  );
   for (const root of roots) {
     const dir = path.join(root, 'bge-small-zh-v1.5');
     if (existsSync(path.join(dir, 'config.json'))) return dir;
@@ -23,7 +25,8 @@ function defaultEmbeddingModelDir(io: CliIo): string | null {
 
 export const ingestCommand = defineCommand({
   name: 'ingest',
-  synopsis: '  kb ingest <path…> --library <file> [--json] [--max-file-mb N] [--tokenizer <dir>] [--embedding-model <dir>]',
+  synopsis:
+    '  kb ingest <path…> --library <file> [--json] [--max-file-mb N] [--tokenizer <dir>] [--embedding-model <dir>]',
   options: {
     library: LIBRARY,
     json: JSON_OUTPUT,
@@ -53,7 +56,8 @@ export const ingestCommand = defineCommand({
       // The default model (bge-small-zh-v1.5) is used for a new library when it is installed in the models folder.
       const defaultModel = defaultEmbeddingModelDir(io);
       const modelArgument =
-        values['embedding-model'] ?? (library.semanticStatus().modelId === null && defaultModel ? defaultModel : undefined);
+        values['embedding-model'] ??
+        (library.semanticStatus().modelId === null && defaultModel ? defaultModel : undefined);
       if (modelArgument) {
         const modelDir = path.resolve(modelArgument);
         io.stderr(`loading embedding model ${modelDir}\n`);

@@ -3,15 +3,29 @@ import type { SearchHit } from '../../../../shared/types.ts';
 import { defineCommand } from '../CliCommand.ts';
 import { ExitCode } from '../exitCodeFor.ts';
 import { readBatch } from '../readJsonLines.ts';
-import { JSON_OUTPUT, K, LIBRARY, positiveInteger, requireLibrary, RETRIEVAL, retrievalOption } from '../sharedOptions.ts';
+import {
+  JSON_OUTPUT,
+  K,
+  LIBRARY,
+  positiveInteger,
+  requireLibrary,
+  RETRIEVAL,
+  retrievalOption,
+} from '../sharedOptions.ts';
 import { UsageError } from '../UsageError.ts';
 import { withEngine } from '../withEngine.ts';
 
 function formatHit(hit: SearchHit, rank: number): string {
   const pages =
-    hit.pageStart === null ? '' : hit.pageStart === hit.pageEnd ? `  p.${hit.pageStart}` : `  pp.${hit.pageStart}-${hit.pageEnd}`;
+    hit.pageStart === null
+      ? ''
+      : hit.pageStart === hit.pageEnd
+        ? `  p.${hit.pageStart}`
+        : `  pp.${hit.pageStart}-${hit.pageEnd}`;
   const text = hit.text.length > 240 ? `${hit.text.slice(0, 240)}…` : hit.text;
-  const also = hit.alsoIn.length ? `   also in: ${hit.alsoIn.map((c) => path.basename(c.documentPath)).join(', ')}` : null;
+  const also = hit.alsoIn.length
+    ? `   also in: ${hit.alsoIn.map((c) => path.basename(c.documentPath)).join(', ')}`
+    : null;
   return [
     `${rank}. [${hit.score.toFixed(3)}] ${hit.standard ? `${hit.standard}  ` : ''}${hit.documentPath}${pages}`,
     `   ${hit.headingPath.join(' › ') || '(no heading)'}`,
@@ -30,7 +44,11 @@ export const searchCommand = defineCommand({
     library: LIBRARY,
     json: JSON_OUTPUT,
     k: K,
-    batch: { type: 'string', value: '<queries.jsonl>', help: 'one {"id","query"} per line in, one JSON line per query out' },
+    batch: {
+      type: 'string',
+      value: '<queries.jsonl>',
+      help: 'one {"id","query"} per line in, one JSON line per query out',
+    },
     retrieval: RETRIEVAL,
   },
   async run(args, values, io) {
@@ -53,7 +71,10 @@ export const searchCommand = defineCommand({
       }
       const hits = await library.search(args[0]!, { k, retrieval });
       if (values.json) io.stdout(`${JSON.stringify(hits)}\n`);
-      else io.stdout(hits.length === 0 ? 'No passage matches.\n' : `${hits.map((hit, i) => formatHit(hit, i + 1)).join('\n\n')}\n`);
+      else
+        io.stdout(
+          hits.length === 0 ? 'No passage matches.\n' : `${hits.map((hit, i) => formatHit(hit, i + 1)).join('\n\n')}\n`,
+        );
       return ExitCode.ok;
     });
   },

@@ -6,11 +6,16 @@ import { UsageError } from '../UsageError.ts';
 
 export const serveCommand = defineCommand({
   name: 'serve',
-  synopsis: '  kb serve --library <file> [--port N] [--renderer <dir>]   the app in a browser on 127.0.0.1 (prints the URL with its token)',
+  synopsis:
+    '  kb serve --library <file> [--port N] [--renderer <dir>]   the app in a browser on 127.0.0.1 (prints the URL with its token)',
   options: {
     library: { ...LIBRARY, help: 'the library (*.kb.sqlite); created when it does not exist' },
     port: { type: 'string', value: 'N', help: 'the port on 127.0.0.1 (default: 0, any free port)' },
-    renderer: { type: 'string', value: '<dir>', help: 'the built renderer (default: out/renderer, from npm run build)' },
+    renderer: {
+      type: 'string',
+      value: '<dir>',
+      help: 'the built renderer (default: out/renderer, from npm run build)',
+    },
     tokenizer: TOKENIZER,
   },
   async run(_args, values, io) {

@@ -9,7 +9,8 @@ const MAX_PHRASE_CHARACTERS = 60;
 
 const listCommand = defineCommand({
   name: 'list',
-  synopsis: "  kb synonyms list --library <file> [--json] [--builtin]        the library's own thesaurus (and the built-in one)",
+  synopsis:
+    "  kb synonyms list --library <file> [--json] [--builtin]        the library's own thesaurus (and the built-in one)",
   options: {
     library: LIBRARY,
     json: JSON_OUTPUT,
@@ -25,7 +26,9 @@ const listCommand = defineCommand({
         io.stdout(`${JSON.stringify(values.builtin ? { ...info, builtin: Thesaurus.builtinEntries() } : info)}\n`);
         return ExitCode.ok;
       }
-      io.stdout(`thesaurus ${info.version}: ${info.builtinEntries} built-in entries, ${info.own.length} of this library's own\n`);
+      io.stdout(
+        `thesaurus ${info.version}: ${info.builtinEntries} built-in entries, ${info.own.length} of this library's own\n`,
+      );
       for (const entry of info.own) io.stdout(`  #${entry.id}  ${entry.ask} → ${entry.means.join(' / ')}\n`);
       if (values.builtin) {
         for (const entry of Thesaurus.builtinEntries()) {
@@ -69,7 +72,8 @@ const removeCommand = defineCommand({
       const library = await engine.openLibrary(libraryFile);
       if (args.length !== 1) throw new UsageError('kb synonyms remove needs one entry id (see kb synonyms list)');
       const id = positiveInteger(args[0], 'entry id', 0);
-      if (!library.removeSynonym(id)) throw new UsageError(`no thesaurus entry ${id} in ${libraryFile} (see kb synonyms list)`);
+      if (!library.removeSynonym(id))
+        throw new UsageError(`no thesaurus entry ${id} in ${libraryFile} (see kb synonyms list)`);
       io.stdout(`removed #${id}  (thesaurus ${library.thesaurusVersion})\n`);
       return ExitCode.ok;
     });

@@ -8,7 +8,8 @@ import { withEngine } from '../withEngine.ts';
 
 export const watchCommand = defineCommand({
   name: 'watch',
-  synopsis: "  kb watch [<folder>…] --library <file> [--json]     re-index the library's folders as files change (Ctrl-C stops)",
+  synopsis:
+    "  kb watch [<folder>…] --library <file> [--json]     re-index the library's folders as files change (Ctrl-C stops)",
   options: { library: LIBRARY, json: JSON_OUTPUT, 'max-file-mb': MAX_FILE_MB, tokenizer: TOKENIZER },
   async run(inputs, values, io) {
     const libraryFile = requireLibrary(values);

@@ -37,11 +37,14 @@ describe('LlamaModelHost', () => {
     expect(gpu.cpuMathCores).toBeGreaterThan(0);
   });
 
-  it.skipIf(process.platform === 'darwin')('refuses a GPU backend this machine does not have, instead of falling back quietly', async () => {
-    const error = await LlamaModelHost.create({ gpu: 'metal', logger: quiet }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(LlmBackendError);
-    expect((error as Error).message).toMatch(/Metal exists only on Macs.*"auto" or "CPU"/);
-  });
+  it.skipIf(process.platform === 'darwin')(
+    'refuses a GPU backend this machine does not have, instead of falling back quietly',
+    async () => {
+      const error = await LlamaModelHost.create({ gpu: 'metal', logger: quiet }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LlmBackendError);
+      expect((error as Error).message).toMatch(/Metal exists only on Macs.*"auto" or "CPU"/);
+    },
+  );
 
   it('loads a model after reading its metadata, reporting progress to the end', async () => {
     const progress: LoadProgress[] = [];
@@ -69,7 +72,11 @@ describe('LlamaModelHost', () => {
     writeFileSync(head, readFileSync(STORIES_MODEL).subarray(0, 1000));
     const unknown = path.join(dir, 'unknown-arch.gguf');
     const bytes = readFileSync(STORIES_MODEL);
-    bytes.write('zzzzz', bytes.indexOf(Buffer.from('general.architecture')) + 'general.architecture'.length + 12, 'latin1');
+    bytes.write(
+      'zzzzz',
+      bytes.indexOf(Buffer.from('general.architecture')) + 'general.architecture'.length + 12,
+      'latin1',
+    );
     writeFileSync(unknown, bytes);
 
     await expect(host.load(text, { threads: 1 })).rejects.toMatchObject({ name: 'ModelFileError', code: 'not-gguf' });
@@ -116,7 +123,9 @@ describe('LlamaModelHost', () => {
     // llama.cpp rounds the context up (to 256 here); the cap follows the context actually allocated.
     expect(result.promptTokens + result.tokens).toBeLessThanOrEqual(host.contextSize);
     const long: ChatMessage[] = [{ role: 'user', text: 'Lily and Tom played in the park. '.repeat(80) }];
-    await expect(host.generate(long)).rejects.toThrow(/the whole \d+-token context: shorten it or load the model with a larger context size/);
+    await expect(host.generate(long)).rejects.toThrow(
+      /the whole \d+-token context: shorten it or load the model with a larger context size/,
+    );
   });
 
   it('stops when cancelled and returns the text written so far', async () => {
@@ -146,7 +155,10 @@ describe('LlamaModelHost', () => {
     expect(first.text.length).toBeGreaterThan(20);
 
     const outputs = await Promise.all(
-      [1, 2].map(async () => JSON.parse((await run(process.execPath, [GENERATE_ONCE], { timeout: 60_000 })).stdout) as { text: string }),
+      [1, 2].map(
+        async () =>
+          JSON.parse((await run(process.execPath, [GENERATE_ONCE], { timeout: 60_000 })).stdout) as { text: string },
+      ),
     );
     expect(outputs[0]!.text).toBe(first.text);
     expect(outputs[1]!.text).toBe(first.text);

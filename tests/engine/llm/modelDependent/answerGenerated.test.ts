@@ -3,7 +3,12 @@
 // asserted, never the answer's quality.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine, Library } from '../../../../electron/engine/index.ts';
-import type { ChatMessage, ChatModel, GenerateOptions, GenerationResult } from '../../../../electron/engine/llm/ChatModel.ts';
+import type {
+  ChatMessage,
+  ChatModel,
+  GenerateOptions,
+  GenerationResult,
+} from '../../../../electron/engine/llm/ChatModel.ts';
 import { LlamaModelHost } from '../../../../electron/engine/llm/LlamaModelHost.ts';
 import type { Answer } from '../../../../shared/types.ts';
 import type { AskOptions } from '../../../../electron/engine/Library.ts';
@@ -40,7 +45,11 @@ describe('answerGenerated with stories260K', () => {
   let model: CountingModel;
   let cleanup: () => void;
   // A generated answer through the library, as the app asks for one (not recorded).
-  const generated = async (question: string, model: ChatModel, options: Omit<AskOptions, 'mode' | 'llm' | 'record'> = {}): Promise<Answer> =>
+  const generated = async (
+    question: string,
+    model: ChatModel,
+    options: Omit<AskOptions, 'mode' | 'llm' | 'record'> = {},
+  ): Promise<Answer> =>
     (await library.ask(question, { mode: 'generate', llm: model, record: false, ...options })).answer;
 
   beforeAll(async () => {
@@ -83,12 +92,16 @@ describe('answerGenerated with stories260K', () => {
     expect(report.promptTokens).toBeLessThanOrEqual(host.contextSize - 24);
     expect(report.passagesGiven).toBeGreaterThan(0);
 
-    const given = (await library.ask(ANSWERED_QUESTION, { record: false })).answer.citations.slice(0, report.passagesGiven);
+    const given = (await library.ask(ANSWERED_QUESTION, { record: false })).answer.citations.slice(
+      0,
+      report.passagesGiven,
+    );
     answer.citations.forEach((citation, i) => {
       expect(citation.n).toBe(i + 1);
       expect(given.some((g) => g.quote === citation.quote && g.charStart === citation.charStart)).toBe(true);
     });
-    for (const marker of answer.answer.matchAll(/\[(\d+)\]/g)) expect(Number(marker[1])).toBeLessThanOrEqual(answer.citations.length);
+    for (const marker of answer.answer.matchAll(/\[(\d+)\]/g))
+      expect(Number(marker[1])).toBeLessThanOrEqual(answer.citations.length);
   });
 
   it('gives the same answer to the same question', async () => {

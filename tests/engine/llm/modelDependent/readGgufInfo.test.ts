@@ -63,7 +63,9 @@ describe('readGgufInfo', () => {
     writeFileSync(file, bytes.subarray(0, bytes.length - 64 * 1024));
     const error = await refusal(file);
     expect(error.code).toBe('truncated');
-    expect(error.message).toMatch(/incomplete: it holds 1,119,840 of the at least 1,1\d\d,\d{3} bytes its header describes/);
+    expect(error.message).toMatch(
+      /incomplete: it holds 1,119,840 of the at least 1,1\d\d,\d{3} bytes its header describes/,
+    );
   });
 
   it('refuses a missing path, an empty file and a folder with their own reasons', async () => {
@@ -112,7 +114,13 @@ describe('estimateModelFit', () => {
 
   it('says what to change when the memory is too small', async () => {
     const { insights } = await inspectGgufFile(STORIES_MODEL, llama);
-    const memory = { ramFreeBytes: 1024 * 1024, ramTotalBytes: 8 * 1024 ** 3, vramFreeBytes: 0, vramTotalBytes: 0, unified: false };
+    const memory = {
+      ramFreeBytes: 1024 * 1024,
+      ramTotalBytes: 8 * 1024 ** 3,
+      vramFreeBytes: 0,
+      vramTotalBytes: 0,
+      unified: false,
+    };
     const fit = await estimateModelFit(insights, llama, { contextSize: 2048, memory });
     expect(fit.fits).toBe(false);
     expect(fit.summary).toMatch(/Does not fit in RAM: use a smaller quantisation/);

@@ -2,7 +2,12 @@
 // receives, citation checking and renumbering, the model declining, the token budget.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine, Library } from '../../../../electron/engine/index.ts';
-import type { ChatMessage, ChatModel, GenerateOptions, GenerationResult } from '../../../../electron/engine/llm/ChatModel.ts';
+import type {
+  ChatMessage,
+  ChatModel,
+  GenerateOptions,
+  GenerationResult,
+} from '../../../../electron/engine/llm/ChatModel.ts';
 import type { Answer } from '../../../../shared/types.ts';
 import type { AskOptions } from '../../../../electron/engine/Library.ts';
 import { tempDir } from '../../helpers.ts';
@@ -28,7 +33,14 @@ class ScriptedModel implements ChatModel {
     this.calls.push([...messages]);
     const chars = Array.from(this.#reply);
     for (let i = 0; i < chars.length; i += 2) options.onToken?.(chars.slice(i, i + 2).join(''));
-    return { text: this.#reply, stopReason: 'eos', promptTokens: this.countPromptTokens(messages), tokens: Math.ceil(chars.length / 2), firstTokenMs: 1, totalMs: 2 };
+    return {
+      text: this.#reply,
+      stopReason: 'eos',
+      promptTokens: this.countPromptTokens(messages),
+      tokens: Math.ceil(chars.length / 2),
+      firstTokenMs: 1,
+      totalMs: 2,
+    };
   }
 }
 
@@ -37,7 +49,11 @@ describe('answerGenerated (scripted model)', () => {
   let library: Library;
   let cleanup: () => void;
   // A generated answer through the library, as the app asks for one (not recorded).
-  const generated = async (question: string, model: ChatModel, options: Omit<AskOptions, 'mode' | 'llm' | 'record'> = {}): Promise<Answer> =>
+  const generated = async (
+    question: string,
+    model: ChatModel,
+    options: Omit<AskOptions, 'mode' | 'llm' | 'record'> = {},
+  ): Promise<Answer> =>
     (await library.ask(question, { mode: 'generate', llm: model, record: false, ...options })).answer;
 
   beforeAll(async () => {
@@ -60,7 +76,8 @@ describe('answerGenerated (scripted model)', () => {
   });
 
   it('gives the model the passages in delimiters and the question, and returns checked, renumbered citations', async () => {
-    const reply = '应对登录的用户进行身份标识和鉴别，身份标识具有唯一性[3]。应具有登录失败处理功能，限制非法登录次数。此外应每年开展量子安全评估[1]。';
+    const reply =
+      '应对登录的用户进行身份标识和鉴别，身份标识具有唯一性[3]。应具有登录失败处理功能，限制非法登录次数。此外应每年开展量子安全评估[1]。';
     const model = new ScriptedModel(reply);
     const streamed: string[] = [];
     const answer = await generated(ANSWERED_QUESTION, model, { onToken: (t) => streamed.push(t) });
@@ -68,7 +85,9 @@ describe('answerGenerated (scripted model)', () => {
     const [system, user] = model.calls[0]!;
     expect(system!.text).toContain('只依据资料回答');
     // The source is the standard's number (else the title or file name) and the heading path.
-    expect(user!.text).toMatch(/^<passages>\n<passage n="1" source="GB\/T 22239-2019 › 8 第三级安全要求 › 8\.1\.4 安全计算环境 › 8\.1\.4\.1 身份鉴别">\n本项要求包括：/);
+    expect(user!.text).toMatch(
+      /^<passages>\n<passage n="1" source="GB\/T 22239-2019 › 8 第三级安全要求 › 8\.1\.4 安全计算环境 › 8\.1\.4\.1 身份鉴别">\n本项要求包括：/,
+    );
     expect(user!.text).toMatch(/<\/passages>\n\n问题：安全计算环境的身份鉴别有哪些要求？$/);
     expect(streamed.join('')).toBe(reply);
 
@@ -78,10 +97,18 @@ describe('answerGenerated (scripted model)', () => {
     expect(answer.evidence).toEqual(exact.evidence);
     // [3] matches no passage given: dropped and reported; the sentences get [1] from their overlap with 8.1.4.1.
     expect(answer.generation!.droppedCitations).toEqual([3]);
-    expect(answer.answer).toBe('应对登录的用户进行身份标识和鉴别，身份标识具有唯一性[1]。应具有登录失败处理功能，限制非法登录次数[1]。此外应每年开展量子安全评估[1]。');
+    expect(answer.answer).toBe(
+      '应对登录的用户进行身份标识和鉴别，身份标识具有唯一性[1]。应具有登录失败处理功能，限制非法登录次数[1]。此外应每年开展量子安全评估[1]。',
+    );
     expect(answer.generation!.unsupportedSentences).toEqual(['此外应每年开展量子安全评估']);
     expect(answer.citations).toEqual([{ ...exact.citations[0]!, n: 1 }]);
-    expect(answer.generation).toMatchObject({ model: 'scripted', stopReason: 'eos', passagesGiven: exact.citations.length, passagesDropped: 0, rawText: reply });
+    expect(answer.generation).toMatchObject({
+      model: 'scripted',
+      stopReason: 'eos',
+      passagesGiven: exact.citations.length,
+      passagesDropped: 0,
+      rawText: reply,
+    });
   });
 
   it('reports not_found when the model says the passages lack the answer', async () => {
