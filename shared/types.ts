@@ -3,7 +3,7 @@
 
 export type DocumentStatus = 'pending' | 'indexed' | 'failed' | 'removed';
 
-export type DocumentTypeName = 'pdf' | 'docx' | 'markdown' | 'text' | 'html' | 'csv';
+export type DocumentType = 'pdf' | 'docx' | 'markdown' | 'text' | 'html' | 'csv';
 
 /**
  * What a document is: for a standard, its number and year; its title; its kind; the sector and region it is written
@@ -40,7 +40,7 @@ export interface DocumentInfo {
   id: number;
   /** Absolute path of the file on the machine that ingested it. */
   path: string;
-  type: DocumentTypeName | null;
+  type: DocumentType | null;
   title: string | null;
   sizeBytes: number;
   /** sha256 of the file's bytes, hex. */

@@ -51,7 +51,7 @@ export const GENERATED_ENGINE_VERSION = 'generate-2';
 // Chunks embedded per step when (re-)embedding a library: progress is reported after each.
 const EMBED_STEP = 64;
 
-export interface AskOptions {
+export interface LibraryAskOptions {
   /** Defaults to `'exact'`. `'generate'` needs `llm`. */
   mode?: AnswerMode;
   /** The LLM that writes generated answers: the engine's host with a model loaded (`await engine.llm()`). */
@@ -352,7 +352,7 @@ export class Library {
   }
 
   /** Answers a question from the library's passages and records the exchange in the audit trail. */
-  async ask(question: string, options: AskOptions = {}): Promise<AskResult> {
+  async ask(question: string, options: LibraryAskOptions = {}): Promise<AskResult> {
     const mode = options.mode ?? 'exact';
     const llm = options.llm;
     if (mode === 'generate' && !llm) {

@@ -3,8 +3,10 @@
 // format-independent (header/footer removal, line joining, heading detection by clause
 // number, chunking) happens after, in one place.
 
-/** Formats the engine can index. Detected from content first, extension second. */
-export type DocumentType = 'pdf' | 'docx' | 'markdown' | 'text' | 'html' | 'csv';
+import type { DocumentType } from '../../../shared/types.ts';
+
+/** Formats the engine can index (one name for it, defined with the DTOs). Detected from content first, extension second. */
+export type { DocumentType };
 
 /** One line of extracted text, in reading order. */
 export interface SourceLine {

@@ -20,7 +20,7 @@ import { prepareText, scoreConcepts, type WeighedConcept } from './scoreConcepts
 
 export type RetrievalMode = 'lexical' | 'vector' | 'hybrid';
 
-export interface SearchOptions {
+export interface PassageSearchOptions {
   /** Number of passages returned (copies of one clause count once). Defaults to `10`. */
   k?: number;
   /** Defaults to `'lexical'` here; the Library defaults to `'hybrid'` when it has an embedding model. */
@@ -368,7 +368,7 @@ export class PassageSearch {
   }
 
   /** Ranked passages for an analysed question. */
-  search(analysis: QuestionAnalysis, options: SearchOptions = {}): SearchHit[] {
+  search(analysis: QuestionAnalysis, options: PassageSearchOptions = {}): SearchHit[] {
     this.#forgetIfWritten();
     const k = options.k ?? 10;
     const aware = options.aware !== false;

@@ -3,7 +3,7 @@ import type {
   DocumentInfo,
   DocumentProfile,
   DocumentStatus,
-  DocumentTypeName,
+  DocumentType,
   LibraryStats,
 } from '../../../shared/types.ts';
 import type { Chunk } from '../chunk/chunkDocument.ts';
@@ -25,7 +25,7 @@ export interface StoredDocumentState {
 
 export interface IndexedDocumentInput {
   path: string;
-  type: DocumentTypeName;
+  type: DocumentType;
   title: string | null;
   sizeBytes: number;
   mtimeMs: number;
@@ -46,7 +46,7 @@ export interface FailedDocumentInput {
   sizeBytes: number;
   mtimeMs: number;
   contentHash: string | null;
-  type: DocumentTypeName | null;
+  type: DocumentType | null;
   code: string;
   reason: string;
   pipeline: string;
@@ -76,7 +76,7 @@ export interface StoredChunk {
 export interface DocumentProfileRecord {
   documentId: number;
   path: string;
-  type: DocumentTypeName | null;
+  type: DocumentType | null;
   /** Whether the document has page numbers (PDF): the copy of a clause cited first. */
   paged: boolean;
   profile: DocumentProfile;
@@ -85,7 +85,7 @@ export interface DocumentProfileRecord {
 interface DocumentRow {
   id: number;
   path: string;
-  type: DocumentTypeName | null;
+  type: DocumentType | null;
   title: string | null;
   size_bytes: number;
   mtime_ms: number;
@@ -236,7 +236,7 @@ export class LibraryStore {
         {
           id: number;
           path: string;
-          type: DocumentTypeName | null;
+          type: DocumentType | null;
           title: string | null;
           page_count: number | null;
           profile: string | null;

@@ -11,7 +11,7 @@ import type {
 } from '../../../../electron/engine/llm/ChatModel.ts';
 import { LlamaModelHost } from '../../../../electron/engine/llm/LlamaModelHost.ts';
 import type { Answer } from '../../../../shared/types.ts';
-import type { AskOptions } from '../../../../electron/engine/Library.ts';
+import type { LibraryAskOptions } from '../../../../electron/engine/Library.ts';
 import { tempDir } from '../../helpers.ts';
 import { ABSENT_QUESTION, ANSWERED_QUESTION, buildClauseLibrary } from '../fixtures/clauseLibrary.ts';
 import { STORIES_MODEL } from '../fixtures/testModel.ts';
@@ -48,7 +48,7 @@ describe('answerGenerated with stories260K', () => {
   const generated = async (
     question: string,
     model: ChatModel,
-    options: Omit<AskOptions, 'mode' | 'llm' | 'record'> = {},
+    options: Omit<LibraryAskOptions, 'mode' | 'llm' | 'record'> = {},
   ): Promise<Answer> =>
     (await library.ask(question, { mode: 'generate', llm: model, record: false, ...options })).answer;
 

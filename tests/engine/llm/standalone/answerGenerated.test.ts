@@ -9,7 +9,7 @@ import type {
   GenerationResult,
 } from '../../../../electron/engine/llm/ChatModel.ts';
 import type { Answer } from '../../../../shared/types.ts';
-import type { AskOptions } from '../../../../electron/engine/Library.ts';
+import type { LibraryAskOptions } from '../../../../electron/engine/Library.ts';
 import { tempDir } from '../../helpers.ts';
 import { ABSENT_QUESTION, ANSWERED_QUESTION, buildClauseLibrary } from '../fixtures/clauseLibrary.ts';
 
@@ -52,7 +52,7 @@ describe('answerGenerated (scripted model)', () => {
   const generated = async (
     question: string,
     model: ChatModel,
-    options: Omit<AskOptions, 'mode' | 'llm' | 'record'> = {},
+    options: Omit<LibraryAskOptions, 'mode' | 'llm' | 'record'> = {},
   ): Promise<Answer> =>
     (await library.ask(question, { mode: 'generate', llm: model, record: false, ...options })).answer;
 
