@@ -22,12 +22,15 @@ const NOT_FOR_THE_RENDERER =
  * One layer of the architecture: which files it covers and which import specifiers it refuses.
  * @param {string[]} files globs of the layer
  * @param {{ regex: string, message: string }[]} forbidden specifiers (JS regex source) and the policy they break
+ * @param {string[]} [ignores] globs inside `files` that are a layer of their own (flat config does not merge two
+ *   `no-restricted-imports` for one file: the later one wins, so a sub-layer repeats its parent's rules)
  */
-function layer(files, forbidden) {
+function layer(files, forbidden, ignores = []) {
   // esquery's /regex/ cannot contain a slash, even escaped; \x2F is the same character to RegExp.
   const esquery = (regex) => `/${regex.replaceAll('/', '\\x2F')}/`;
   return {
     files,
+    ignores,
     rules: {
       'no-restricted-imports': ['error', { patterns: forbidden.map(({ regex, message }) => ({ regex, message })) }],
       'no-restricted-syntax': [
@@ -45,6 +48,26 @@ function layer(files, forbidden) {
       ],
     },
   };
+}
+
+/** The engine's rules; node-llama-cpp (slow to load, native, one owner of the model) only under engine/llm/. */
+function engineLayers() {
+  const engine = [
+    {
+      regex: ELECTRON_PACKAGE,
+      message:
+        'NOT allowed here: the engine runs on plain Node (CLI, tests, kb serve) and gets everything from createEngine(config)',
+    },
+    { regex: '(^|/)renderer(/|$)', message: 'NOT allowed here: the engine never imports renderer code' },
+  ];
+  const llama = {
+    regex: '^node-llama-cpp(/.*)?$',
+    message: 'NOT allowed here: node-llama-cpp is used only under electron/engine/llm/ (LlamaModelHost owns the model)',
+  };
+  return [
+    layer(['electron/engine/**'], [...engine, llama], ['electron/engine/llm/**']),
+    layer(['electron/engine/llm/**'], engine),
+  ];
 }
 
 export default defineConfig(
@@ -117,15 +140,5 @@ export default defineConfig(
       { regex: '(^|/)renderer(/|$)', message: 'NOT allowed here: main never imports renderer code' },
     ],
   ),
-  layer(
-    ['electron/engine/**'],
-    [
-      {
-        regex: ELECTRON_PACKAGE,
-        message:
-          'NOT allowed here: the engine runs on plain Node (CLI, tests, kb serve) and gets everything from createEngine(config)',
-      },
-      { regex: '(^|/)renderer(/|$)', message: 'NOT allowed here: the engine never imports renderer code' },
-    ],
-  ),
+  ...engineLayers(),
 );

@@ -52,6 +52,14 @@ describe('import layering (eslint.config.js)', () => {
       /never imports renderer/,
     ],
     [
+      'electron/engine/serve/x.ts',
+      "import { getLlama } from 'node-llama-cpp';\nexport const a = getLlama;",
+      /only under electron\/engine\/llm/,
+    ],
+    ['electron/engine/x.ts', "export const load = () => import('node-llama-cpp');", /only under electron\/engine\/llm/],
+    // The llm/ sub-layer keeps the engine's own rules.
+    ['electron/engine/llm/x.ts', "import { app } from 'electron';\nexport const a = app;", /plain Node/],
+    [
       'electron/main/x.ts',
       "import { LibraryStore } from '../engine/store/LibraryStore.ts';\nexport const a = LibraryStore;",
       /public entry/,
@@ -86,6 +94,10 @@ describe('import layering (eslint.config.js)', () => {
     [
       'electron/engine/x.ts',
       "import fs from 'node:fs';\nimport Database from 'better-sqlite3';\nimport type { SearchHit } from '../../shared/types.ts';\nexport const a = [fs, Database];\nexport type A = SearchHit;",
+    ],
+    [
+      'electron/engine/llm/x.ts',
+      "import { getLlama } from 'node-llama-cpp';\nimport fs from 'node:fs';\nexport const a = [getLlama, fs];",
     ],
     [
       'electron/preload/x.ts',
