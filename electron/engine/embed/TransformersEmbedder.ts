@@ -1,7 +1,7 @@
 import '../offlineEnvironment.ts'; // before the embedding worker (onnxruntime) starts: see the file
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { workerFileUrl } from '../workerFile.ts';
 import { Worker } from 'node:worker_threads';
 import type { EmbeddingWorkerData, EmbeddingWorkerRequest, EmbeddingWorkerResponse } from './embeddingWorker.ts';
 
@@ -43,12 +43,6 @@ export interface TransformersEmbedderOptions {
 const BGE_ZH_QUERY_INSTRUCTION = '为这个句子生成表示以用于检索相关文章：';
 // The bge tokenizer's vocabulary has no uppercase Latin: "GB/T" would become [UNK] [UNK].
 const lowercaseLatin = (text: string): string => text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
-
-/** The worker's file: the TypeScript source when run from source, the bundled `embeddingWorker.js` in the app. */
-function embeddingWorkerUrl(): URL {
-  const source = new URL('./embeddingWorker.ts', import.meta.url);
-  return existsSync(fileURLToPath(source)) ? source : new URL('./embeddingWorker.js', import.meta.url);
-}
 
 function detectPooling(dir: string, modelType: string): 'cls' | 'mean' {
   // sentence-transformers says how it pools in 1_Pooling/config.json; bge models pool by [CLS].
@@ -129,7 +123,7 @@ export class TransformersEmbedder implements Embedder {
       pooling,
       dtype,
     };
-    const worker = new Worker(embeddingWorkerUrl(), { workerData });
+    const worker = new Worker(workerFileUrl(import.meta.url, 'embeddingWorker'), { workerData });
     const dimension = await new Promise<number>((resolve, reject) => {
       worker.once('message', (message: EmbeddingWorkerResponse) => {
         if ('ready' in message && message.ready) resolve(message.dimension);

@@ -4,9 +4,8 @@
 // of heap failing that one document with a reason and being replaced, idle workers not keeping `kb` alive — and
 // adding a dependency for ~200 lines would also add its own thread and task model to reason about.
 import '../offlineEnvironment.ts'; // before any worker starts: see the file
-import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { workerFileUrl } from '../workerFile.ts';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { EstimatingTokenCounter, WordPieceTokenCounter, type TokenCounter } from '../chunk/WordPieceTokenCounter.ts';
 import { ParseError } from '../parse/types.ts';
@@ -44,12 +43,6 @@ export class ParseWorkerStartError extends Error {
     super(message);
     this.name = 'ParseWorkerStartError';
   }
-}
-
-/** The worker's file: the TypeScript source when run from source, the bundled `parseWorker.js` in the app. */
-function parseWorkerUrl(): URL {
-  const source = new URL('./parseWorker.ts', import.meta.url);
-  return existsSync(fileURLToPath(source)) ? source : new URL('./parseWorker.js', import.meta.url);
 }
 
 /** How a worker rebuilds `counter`, or null for a counter it cannot (then ingestion parses on its own thread). */
@@ -179,7 +172,7 @@ export class ParsePool {
   }
 
   #start(): PoolWorker {
-    const worker = new Worker(parseWorkerUrl(), {
+    const worker = new Worker(workerFileUrl(import.meta.url, 'parseWorker'), {
       name: 'kb-parse',
       ...(this.#resourceLimits ? { resourceLimits: this.#resourceLimits } : {}),
     });
