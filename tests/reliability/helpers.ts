@@ -28,7 +28,8 @@ export interface KbSpawnOptions {
   /** Run the child as this user (and group); only root can do that. */
   uid?: number;
   gid?: number;
-  env?: Record<string, string>;
+  /** Added to the caller's environment; a variable set to `undefined` is left out. */
+  env?: Record<string, string | undefined>;
   /** Extra `node` options before the script (e.g. `--require <file>`). */
   nodeOptions?: string[];
   /** A command that runs node (e.g. `['strace', '-f', '-o', file]`): the child is `wrapper… node …`. */
