@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,6 +120,28 @@ describe('kb CLI', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it("ingest creates a new library's missing folders; a folder that cannot be made is named, exit code 2", async () => {
+    const nested = path.join(dir, 'not', 'made', 'yet', 'client.kb.sqlite');
+    const made = await kb('ingest', path.join(dir, 'docs', 'std.md'), '--library', nested, '--json');
+    expect(made.code, made.stderr).toBe(0);
+    expect(JSON.parse(made.stdout)).toMatchObject({ indexed: 1 });
+    expect(existsSync(nested)).toBe(true);
+    // A file where a folder must go: refused with the library and the reason, nothing created.
+    writeFileSync(path.join(dir, 'a-file'), 'x');
+    const refused = await kb(
+      'ingest',
+      path.join(dir, 'docs', 'std.md'),
+      '--library',
+      path.join(dir, 'a-file', 'x.kb.sqlite'),
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^kb: cannot create the folder of library .*a-file\/x\.kb\.sqlite: EEXIST/);
+    // Only ingest creates: a search names the missing library instead of creating one.
+    const search = await kb('search', 'x', '--library', path.join(dir, 'nowhere', 'x.kb.sqlite'));
+    expect(search.code).toBe(2);
+    expect(existsSync(path.join(dir, 'nowhere'))).toBe(false);
   });
 
   it('a file that is not a library is refused with exit code 2 and left untouched', async () => {

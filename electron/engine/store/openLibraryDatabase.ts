@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
@@ -80,6 +80,14 @@ export function openLibraryDatabase(file: string, options: OpenLibraryOptions = 
   // A library this user cannot write (a read-only file, folder or medium: a colleague's library on a share, a
   // burned disc) opens read-only: search and ask work, and what would write says so (storageError).
   const readonly = options.readonly === true || (exists && !isWritable(file));
+  if (!exists && options.create) {
+    // A new library in a folder not made yet (`--library ~/kb/client.kb.sqlite` on a first run) gets its folder.
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+    } catch (error) {
+      throw new LibraryError('unreadable', `cannot create the folder of library ${file}: ${(error as Error).message}`);
+    }
+  }
   let db: Database.Database;
   try {
     db = new Database(file, { readonly, fileMustExist: !options.create });
