@@ -95,7 +95,7 @@ export default defineConfig({
         // engineHost: the engine in Electron's utility process (forked by main; see electron/main/EngineProcess.ts).
         input: {
           index: fromRoot('./electron/main/index.ts'),
-          engineHost: fromRoot('./electron/engine/utilityMain.ts'),
+          engineHost: fromRoot('./electron/engine-host/utilityMain.ts'),
           // The embedder's worker thread is started from its own file, next to the chunk that starts it.
           embeddingWorker: fromRoot('./electron/engine/embed/embeddingWorker.ts'),
           // Ingestion's parse workers (ParsePool), likewise: parsing stays off the thread that answers searches.

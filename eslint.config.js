@@ -59,6 +59,11 @@ function engineLayers() {
         'NOT allowed here: the engine runs on plain Node (CLI, tests, kb serve) and gets everything from createEngine(config)',
     },
     { regex: '(^|/)renderer(/|$)', message: 'NOT allowed here: the engine never imports renderer code' },
+    {
+      regex: '(^|/)(cli|serve|engine-host|main|preload)/',
+      message:
+        'NOT allowed here: the engine is a library; the faces (electron/cli, serve, engine-host, main) import it, never the other way',
+    },
   ];
   const llama = {
     regex: '^node-llama-cpp(/.*)?$',
@@ -68,6 +73,29 @@ function engineLayers() {
     layer(['electron/engine/**'], [...engine, llama], ['electron/engine/llm/**']),
     layer(['electron/engine/llm/**'], engine),
   ];
+}
+
+/**
+ * The faces beside the engine: the CLI, kb serve and the utility-process host run on plain Node and reach the engine
+ * only through its public entry, as electron/main does.
+ */
+function faceLayers() {
+  const faces = [
+    {
+      regex: '(^|/)engine/(?!index\\.ts$)',
+      message: "NOT allowed here: a face uses the engine only through its public entry 'electron/engine/index.ts'",
+    },
+    {
+      regex: ELECTRON_PACKAGE,
+      message: 'NOT allowed here: the CLI, kb serve and the engine host run on plain Node (no Electron API)',
+    },
+    {
+      regex: '^node-llama-cpp(/.*)?$',
+      message: 'NOT allowed here: node-llama-cpp is used only under electron/engine/llm/',
+    },
+    { regex: '(^|/)(renderer|main|preload)/', message: 'NOT allowed here: a face never imports renderer or main code' },
+  ];
+  return [layer(['electron/cli/**', 'electron/serve/**', 'electron/engine-host/**'], faces)];
 }
 
 export default defineConfig(
@@ -138,7 +166,12 @@ export default defineConfig(
         message: "NOT allowed here: main uses the engine only through its public entry 'electron/engine/index.ts'",
       },
       { regex: '(^|/)renderer(/|$)', message: 'NOT allowed here: main never imports renderer code' },
+      {
+        regex: '(^|/)(cli|serve|engine-host)/',
+        message: 'NOT allowed here: main forks the engine host as a built file and never imports the other faces',
+      },
     ],
   ),
   ...engineLayers(),
+  ...faceLayers(),
 );

@@ -14,7 +14,7 @@ process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
-const { runCli } = await import('../electron/engine/cli/runCli.ts');
+const { runCli } = await import('../electron/cli/runCli.ts');
 const code = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),

@@ -1,5 +1,5 @@
 // Content-Type of the renderer's built files, for both places that serve them: the app:// protocol in Electron
-// (electron/main/appProtocol.ts) and kb serve (electron/engine/serve/startKbServer.ts).
+// (electron/main/appProtocol.ts) and kb serve (electron/serve/startKbServer.ts).
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

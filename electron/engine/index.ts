@@ -1,7 +1,9 @@
-// The engine's public entry: electron/main, the CLI and `kb serve` import from here only.
+// The engine's public entry: electron/main and the faces beside the engine (electron/cli, electron/serve,
+// electron/engine-host) import from here only (lint: eslint.config.js).
+import './offlineEnvironment.ts'; // first: every process that imports the engine is kept offline (see the file)
 export { createEngine, Engine, type EngineConfig, type OpenOptions } from './createEngine.ts';
 export { Library } from './Library.ts';
-export { LibraryError } from './store/openLibraryDatabase.ts';
+export { LibraryError, storageError } from './store/openLibraryDatabase.ts';
 export {
   ENGINE_LOG_FILE,
   errorFields,
@@ -28,8 +30,26 @@ export type { ChatModel, StopReason } from './llm/ChatModel.ts';
 export { ModelFileError } from './llm/ModelFileError.ts';
 export { LlmBackendError } from './llm/LlmBackendError.ts';
 export type { GeneratedAnswer, GenerationReport } from './answer/GenerationReport.ts';
-// The engine's RPC over a MessagePort (electron/main ↔ the utility process running ./utilityMain.ts).
+// The engine's RPC over a MessagePort (electron/main ↔ the utility process, electron/engine-host/utilityMain.ts).
 export { EngineRpcClient, EngineRpcError } from './rpc/EngineRpcClient.ts';
 export { rpcPortFromEventPort, type RpcPort, type EventMessagePortLike } from './rpc/rpcPort.ts';
-export type { EngineHostStart, EngineHostStop, EngineHostStopped, EngineHostMessage } from './host/runEngineHost.ts';
-export type { EngineEventListener } from './serve/LibraryService.ts';
+export type {
+  EngineHostStart,
+  EngineHostStop,
+  EngineHostStopped,
+  EngineHostMessage,
+} from './rpc/engineHostMessages.ts';
+export { EmbeddingModelError } from './embed/TransformersEmbedder.ts';
+export type { RetrievalMode } from './search/searchPassages.ts';
+export { evaluateRetrieval, type QaItem } from './eval/evaluateRetrieval.ts';
+export { evaluateAnswers } from './eval/evaluateAnswers.ts';
+export { Thesaurus } from './question/Thesaurus.ts';
+export { formatAnswerText, formatConversationMarkdown } from './answer/formatAnswer.ts';
+export { serveEngineRpc } from './rpc/serveEngineRpc.ts';
+// The EngineApi behind every face (the utility process, kb serve).
+export {
+  LibraryService,
+  ServiceError,
+  type EngineEventListener,
+  type LibraryServiceOptions,
+} from './service/LibraryService.ts';

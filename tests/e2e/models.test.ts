@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../electron/engine/index.ts';
-import { LibraryService, type EngineEventListener } from '../../electron/engine/serve/LibraryService.ts';
-import { startKbServer, type KbServer } from '../../electron/engine/serve/startKbServer.ts';
+import { LibraryService, type EngineEventListener } from '../../electron/engine/service/LibraryService.ts';
+import { startKbServer, type KbServer } from '../../electron/serve/startKbServer.ts';
 import type { EngineEvents } from '../../shared/engineApi.ts';
 import { connectRpc } from './rpcSocket.ts';
 

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { runServeCommand } from '../../electron/engine/serve/runServeCommand.ts';
+import { runServeCommand } from '../../electron/serve/runServeCommand.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const CHROMIUM = process.env.KB_CHROMIUM ?? '/usr/bin/chromium';

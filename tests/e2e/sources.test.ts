@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../electron/engine/index.ts';
-import { LibraryService, type EngineEventListener } from '../../electron/engine/serve/LibraryService.ts';
+import { LibraryService, type EngineEventListener } from '../../electron/engine/service/LibraryService.ts';
 import type { JobDone } from '../../shared/engineApi.ts';
 
 const PDF = path.resolve(import.meta.dirname, '../../../shared/corpus/mlps-office/GBT22239-2019_基本要求.pdf');

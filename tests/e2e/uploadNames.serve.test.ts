@@ -7,8 +7,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../electron/engine/index.ts';
-import { LibraryService } from '../../electron/engine/serve/LibraryService.ts';
-import { startKbServer, type KbServer } from '../../electron/engine/serve/startKbServer.ts';
+import { LibraryService } from '../../electron/engine/service/LibraryService.ts';
+import { startKbServer, type KbServer } from '../../electron/serve/startKbServer.ts';
 import type { JobDone, RpcEvent } from '../../shared/engineApi.ts';
 import { tempDir, TOKENIZER_DIR } from '../engine/helpers.ts';
 import { connectRpc, type RpcSocket } from './rpcSocket.ts';

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../shared/types.ts';
-import { runCli } from '../../electron/engine/cli/runCli.ts';
+import { runCli } from '../../electron/cli/runCli.ts';
 import { tempDir, TOKENIZER_DIR } from './helpers.ts';
 
 const ESC = '\x1b';

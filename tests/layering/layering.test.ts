@@ -52,7 +52,7 @@ describe('import layering (eslint.config.js)', () => {
       /never imports renderer/,
     ],
     [
-      'electron/engine/serve/x.ts',
+      'electron/engine/service/x.ts',
       "import { getLlama } from 'node-llama-cpp';\nexport const a = getLlama;",
       /only under electron\/engine\/llm/,
     ],
@@ -65,6 +65,37 @@ describe('import layering (eslint.config.js)', () => {
       /public entry/,
     ],
     ['electron/main/x.ts', "export { createEngine } from '../engine/createEngine.ts';", /public entry/],
+    // The engine is a library: it never imports a face.
+    ['electron/engine/x.ts', "export { runCli } from '../cli/runCli.ts';", /engine is a library/],
+    [
+      'electron/engine/service/x.ts',
+      "export const load = () => import('../../serve/startKbServer.ts');",
+      /engine is a library/,
+    ],
+    [
+      'electron/engine/x.ts',
+      "import { runEngineHost } from '../engine-host/runEngineHost.ts';\nexport const a = runEngineHost;",
+      /engine is a library/,
+    ],
+    // The faces reach the engine through its entry only, and run on plain Node.
+    ['electron/cli/x.ts', "import { Library } from '../engine/Library.ts';\nexport const a = Library;", /public entry/],
+    [
+      'electron/cli/commands/x.ts',
+      "export const load = () => import('../../engine/store/LibraryStore.ts');",
+      /public entry/,
+    ],
+    ['electron/serve/x.ts', "export { LibraryService } from '../engine/service/LibraryService.ts';", /public entry/],
+    ['electron/engine-host/x.ts', "import { app } from 'electron';\nexport const a = app;", /plain Node/],
+    [
+      'electron/serve/x.ts',
+      "import { getLlama } from 'node-llama-cpp';\nexport const a = getLlama;",
+      /only under electron\/engine\/llm/,
+    ],
+    [
+      'electron/main/x.ts',
+      "import { runEngineHost } from '../engine-host/runEngineHost.ts';\nexport const a = runEngineHost;",
+      /forks the engine host/,
+    ],
     ['electron/preload/x.ts', "import fs from 'fs';\nexport const a = fs;", /preload is sandboxed/],
     [
       'electron/preload/x.ts',
@@ -112,6 +143,14 @@ describe('import layering (eslint.config.js)', () => {
       "import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';\nexport const load = () => import('pdfjs-dist');\nexport const a = workerUrl;",
     ],
     ['shared/x.ts', "import type { SearchHit } from './types.ts';\nexport type A = SearchHit;"],
+    [
+      'electron/cli/commands/x.ts',
+      "import { createEngine } from '../../engine/index.ts';\nimport { startKbServer } from '../../serve/startKbServer.ts';\nimport fs from 'node:fs';\nexport const a = [createEngine, startKbServer, fs];",
+    ],
+    [
+      'electron/engine-host/x.ts',
+      "import { LibraryService } from '../engine/index.ts';\nimport type { EngineApi } from '../../shared/engineApi.ts';\nexport const a = LibraryService;\nexport type A = EngineApi;",
+    ],
     ['tests/main/x.test.ts', "import fs from 'node:fs';\nimport { app } from 'electron';\nexport const a = [fs, app];"],
   ])('%s: allowed imports are clean', async (file, code) => {
     expect(await layeringErrors(file, code)).toEqual([]);

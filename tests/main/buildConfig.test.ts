@@ -14,7 +14,7 @@ describe('electron-vite config', () => {
 
   it('builds the engine host for the utility process beside main, with only the RPC shared with main', () => {
     expect(JSON.stringify(resolved.main?.build?.rolldownOptions?.input)).toMatch(
-      /"engineHost":"[^"]*electron\/engine\/utilityMain\.ts"/,
+      /"engineHost":"[^"]*electron\/engine-host\/utilityMain\.ts"/,
     );
     expect(ENGINE_RPC_MODULES.test('/repo/electron/engine/rpc/EngineRpcClient.ts')).toBe(true);
     expect(ENGINE_RPC_MODULES.test('/repo/shared/engineApi.ts')).toBe(true);

@@ -11,7 +11,7 @@ const { registerDesktopHandlers, DesktopActionError } = await import('../../elec
 const { UntrustedSenderError } = await import('../../electron/main/ipcHandlers.ts');
 const { createSecurityPolicy } = await import('../../electron/main/securityPolicy.ts');
 const { createEngine } = await import('../../electron/engine/createEngine.ts');
-const { LibraryService } = await import('../../electron/engine/serve/LibraryService.ts');
+const { LibraryService } = await import('../../electron/engine/service/LibraryService.ts');
 
 type Handler = (
   event: { senderFrame: { url: string; parent: unknown } | null },

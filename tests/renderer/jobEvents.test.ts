@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../electron/engine/index.ts';
-import { LibraryService } from '../../electron/engine/serve/LibraryService.ts';
+import { LibraryService } from '../../electron/engine/service/LibraryService.ts';
 import type { DesktopEventListener, KbBridge } from '../../shared/desktopBridge.ts';
 import type { JobDone } from '../../shared/engineApi.ts';
 import { tempDir, TOKENIZER_DIR } from '../engine/helpers.ts';

@@ -3,7 +3,7 @@
 // quote it sits in, define the link `[1]` the sources use, or carry links, images and HTML — and so forge source
 // entries in an auditor's record. Each function here writes text that reads as itself and opens nothing (CommonMark,
 // and GFM's tables, strikethrough and autolinks); the working paper's structure is only what formatAnswer writes.
-import { showControlCharacters } from '../text/showControlCharacters.ts';
+import { showControlCharacters } from '../../../shared/showControlCharacters.ts';
 
 const LINE_BREAK = /\r\n|\r|\n/; // CommonMark's line endings: a lone CR ends a line too
 

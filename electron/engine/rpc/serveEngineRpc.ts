@@ -2,7 +2,7 @@
 // LibraryService of the utility process) and pushes its events. Arguments are checked again here, with the same
 // validators as main's IPC handlers: the port is a process boundary, and only EngineApi methods may be called.
 import { validateEngineArgs, type EngineApi } from '../../../shared/engineApi.ts';
-import type { EngineEventListener } from '../serve/LibraryService.ts';
+import type { EngineEventListener } from '../service/LibraryService.ts';
 import { errorFields, SILENT_LOGGER, type EngineLogger } from '../log/EngineLogger.ts';
 import { isRpcMessage, type RpcPort, type RpcReplyMessage } from './rpcPort.ts';
 

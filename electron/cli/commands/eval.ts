@@ -1,6 +1,7 @@
-import type { QaItem } from '../../eval/evaluateRetrieval.ts';
+import type { QaItem } from '../../engine/index.ts';
 import { defineCommand } from '../CliCommand.ts';
 import { ExitCode } from '../exitCodeFor.ts';
+import { loadEngine } from '../loadEngine.ts';
 import { readJsonLines } from '../readJsonLines.ts';
 import { JSON_OUTPUT, K, LIBRARY, positiveInteger, requireLibrary } from '../sharedOptions.ts';
 import { UsageError } from '../UsageError.ts';
@@ -40,10 +41,7 @@ export const evalCommand = defineCommand({
     return withEngine({}, io, async (engine) => {
       const library = await engine.openLibrary(libraryFile);
       // Loaded when run: evidence matching loads jieba's dictionary, which --help and a refused option do without.
-      const [{ evaluateRetrieval }, { evaluateAnswers }] = await Promise.all([
-        import('../../eval/evaluateRetrieval.ts'),
-        import('../../eval/evaluateAnswers.ts'),
-      ]);
+      const { evaluateRetrieval, evaluateAnswers } = await loadEngine();
       const retrieval = await evaluateRetrieval(
         items,
         async (question, limit) => await library.search(question, { k: limit }),

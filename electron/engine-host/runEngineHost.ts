@@ -1,43 +1,24 @@
-// The engine's side of the desktop app: what runs in Electron's utility process (see ../utilityMain.ts). Main sends
+// The engine's side of the desktop app: what runs in Electron's utility process (see ./utilityMain.ts). Main sends
 // one `start` message carrying a MessagePort; the host creates the engine, opens the library and serves EngineApi
 // (LibraryService) on that port until main sends `stop`. Plain Node: the parent port is described structurally, so
 // a worker thread can stand in for the utility process in tests.
-import '../offlineEnvironment.ts'; // first: the app's engine never sends telemetry (see the file)
+// The engine first: importing it keeps the process offline (electron/engine/offlineEnvironment.ts).
+import {
+  createEngine,
+  ENGINE_LOG_FILE,
+  errorFields,
+  fileLogger,
+  LibraryService,
+  rpcPortFromEventPort,
+  serveEngineRpc,
+  SILENT_LOGGER,
+  type Engine,
+  type EngineHostStart,
+  type EngineHostStopped,
+  type EngineLogger,
+  type EventMessagePortLike,
+} from '../engine/index.ts';
 import path from 'node:path';
-import { createEngine, type Engine } from '../createEngine.ts';
-import { rpcPortFromEventPort, type EventMessagePortLike } from '../rpc/rpcPort.ts';
-import { serveEngineRpc } from '../rpc/serveEngineRpc.ts';
-import { LibraryService } from '../serve/LibraryService.ts';
-import { ENGINE_LOG_FILE, errorFields, fileLogger, SILENT_LOGGER, type EngineLogger } from '../log/EngineLogger.ts';
-
-/** Main → host, first message: which library to serve. The RPC port travels in the message's ports. */
-export interface EngineHostStart {
-  kind: 'start';
-  /** Absolute path of the library file. */
-  libraryFile: string;
-  /** Create the library when the file does not exist (the default library on first run, "New library…"). */
-  create: boolean;
-  /** The app's version, reported by libraryInfo(). */
-  version: string;
-  /** The embedding model's tokenizer folder (vocab.txt), or null to estimate chunk sizes. */
-  tokenizerDir: string | null;
-  /** The folder the libraries live in (reported by modelStatus()); null or absent: the library's own folder. */
-  dataFolder?: string | null;
-  /** The folder to write engine.log into; null or absent: no log. */
-  logDir?: string | null;
-}
-
-/** Main → host: dispose everything (the running ingestion stops after its current file) and exit. */
-export interface EngineHostStop {
-  kind: 'stop';
-}
-
-/** Host → main: the answer to `stop`, sent just before the process exits. */
-export interface EngineHostStopped {
-  kind: 'stopped';
-}
-
-export type EngineHostMessage = EngineHostStart | EngineHostStop;
 
 /** `process.parentPort` of an Electron utility process, as much of it as the host uses. */
 export interface HostParentPort {

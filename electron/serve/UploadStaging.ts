@@ -9,8 +9,8 @@ import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { StagedUpload } from '../../../shared/webUpload.ts';
-import { ServiceError } from './LibraryService.ts';
+import type { StagedUpload } from '../../shared/webUpload.ts';
+import { ServiceError } from '../engine/index.ts';
 
 const MIB = 1024 * 1024;
 

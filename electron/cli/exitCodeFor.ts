@@ -1,8 +1,4 @@
-import { EmbeddingModelError } from '../embed/TransformersEmbedder.ts';
-import { IngestInputError } from '../ingest/walkInputs.ts';
-import { LlmBackendError } from '../llm/LlmBackendError.ts';
-import { ModelFileError } from '../llm/ModelFileError.ts';
-import { LibraryError } from '../store/openLibraryDatabase.ts';
+import { loadEngine } from './loadEngine.ts';
 import { UsageError } from './UsageError.ts';
 
 /** kb's exit codes, as scripts that call it rely on them. */
@@ -18,15 +14,20 @@ export const ExitCode = {
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** Error classes whose message tells a person what to change (each class says which problems it covers). */
-const FIXABLE_ERRORS: readonly (abstract new (...args: never[]) => Error)[] = [
-  UsageError, // kb serve's ServeUsageError becomes one where the CLI calls it (commands/serve.ts)
-  LibraryError,
-  IngestInputError,
-  EmbeddingModelError,
-  ModelFileError,
-  LlmBackendError,
-];
+/**
+ * The engine's error classes whose message tells a person what to change (each class says which problems it
+ * covers). The engine is loaded for them only when the error is not the CLI's own (a usage error needs no engine).
+ */
+async function fixableEngineErrors(): Promise<readonly (abstract new (...args: never[]) => Error)[]> {
+  const engine = await loadEngine();
+  return [
+    engine.LibraryError,
+    engine.IngestInputError,
+    engine.EmbeddingModelError,
+    engine.ModelFileError,
+    engine.LlmBackendError,
+  ];
+}
 
 /**
  * Error codes of the same kind that arrive without one of those classes: node:util parseArgs' own
@@ -36,8 +37,11 @@ const FIXABLE_ERRORS: readonly (abstract new (...args: never[]) => Error)[] = [
 const FIXABLE_CODES = /^(ERR_PARSE_ARGS|SQLITE_CORRUPT|SQLITE_NOTADB)/;
 
 /** The exit code for an error that ended a command: the one place that decides it. */
-export function exitCodeFor(error: unknown): ExitCode {
-  if (FIXABLE_ERRORS.some((type) => error instanceof type)) return ExitCode.usage;
+export async function exitCodeFor(error: unknown): Promise<ExitCode> {
+  // kb serve's ServeUsageError becomes a UsageError where the CLI calls it (commands/serve.ts).
+  if (error instanceof UsageError) return ExitCode.usage;
   const code = (error as { code?: unknown } | null | undefined)?.code;
-  return typeof code === 'string' && FIXABLE_CODES.test(code) ? ExitCode.usage : ExitCode.failed;
+  if (typeof code === 'string' && FIXABLE_CODES.test(code)) return ExitCode.usage;
+  if (!(error instanceof Error)) return ExitCode.failed;
+  return (await fixableEngineErrors()).some((type) => error instanceof type) ? ExitCode.usage : ExitCode.failed;
 }

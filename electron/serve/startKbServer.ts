@@ -17,16 +17,16 @@ import {
   type JobStarted,
   type RpcEvent,
   type RpcResponse,
-} from '../../../shared/engineApi.ts';
-import { contentTypeOf } from '../../../shared/contentTypes.ts';
+} from '../../shared/engineApi.ts';
+import { contentTypeOf } from '../../shared/contentTypes.ts';
 import {
   isWebBridgeMethod,
   MAX_UPLOAD_FILE_BYTES,
   UPLOAD_PATH,
   validateCommitUploadsArgs,
   type StagedFile,
-} from '../../../shared/webUpload.ts';
-import type { LibraryService } from './LibraryService.ts';
+} from '../../shared/webUpload.ts';
+import type { LibraryService } from '../engine/index.ts';
 import { UploadRefusedError, UploadStaging } from './UploadStaging.ts';
 
 // Loopback only: the server hands out a whole library to whoever has the token, so it must not face a network.

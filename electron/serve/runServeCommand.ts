@@ -2,9 +2,7 @@
 // renderer and EngineApi on 127.0.0.1, prints the URL with its token, and runs until Ctrl-C / SIGTERM.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createEngine } from '../createEngine.ts';
-import type { EngineLogger } from '../log/EngineLogger.ts';
-import { LibraryService } from './LibraryService.ts';
+import { createEngine, LibraryService, type EngineLogger } from '../engine/index.ts';
 import { startKbServer } from './startKbServer.ts';
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '../../..');

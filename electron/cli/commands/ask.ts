@@ -1,7 +1,5 @@
-import type { GeneratedAnswer } from '../../answer/GenerationReport.ts';
-import { formatAnswerText } from '../../answer/formatAnswer.ts';
-import type { Engine } from '../../createEngine.ts';
-import type { LlamaModelHost } from '../../llm/LlamaModelHost.ts';
+import type { Engine, GeneratedAnswer, LlamaModelHost } from '../../engine/index.ts';
+import { loadEngine } from '../loadEngine.ts';
 import { defineCommand } from '../CliCommand.ts';
 import { REDRAW, type CliIo } from '../CliIo.ts';
 import { ExitCode } from '../exitCodeFor.ts';
@@ -151,7 +149,7 @@ export const askCommand = defineCommand({
         } else {
           // After the stream, the answer again with its checked citations, then the sources.
           if (streaming && answer.generation) io.stdout('\n\n── with checked citations ──\n');
-          io.stdout(formatAnswerText(answer));
+          io.stdout((await loadEngine()).formatAnswerText(answer));
           const report = answer.generation;
           if (report) {
             if (report.droppedCitations.length) {

@@ -1,5 +1,5 @@
-import type { Engine } from '../createEngine.ts';
-import type { GpuChoice } from '../llm/LlamaModelHost.ts';
+import type { Engine, GpuChoice } from '../engine/index.ts';
+import { loadEngine } from './loadEngine.ts';
 import { positiveInteger } from './sharedOptions.ts';
 import { UsageError } from './UsageError.ts';
 import type { CliIo } from './CliIo.ts';
@@ -34,7 +34,7 @@ export async function withEngine<T>(
   if (llmGpu === undefined)
     throw new UsageError(`--gpu must be one of ${Object.keys(GPU_CHOICES).join(', ')}, got "${values.gpu}"`);
   // Loaded here, not at kb's start: --help and a refused option answer without loading the engine (~1.5 s).
-  const { createEngine } = await import('../createEngine.ts');
+  const { createEngine } = await loadEngine();
   const engine = await createEngine({
     tokenizerDir,
     ingest: { maxFileBytes: maxFileMb * 1024 * 1024 },

@@ -1,5 +1,5 @@
-import { showControlCharacters } from '../text/showControlCharacters.ts';
-import type { EngineLogger } from '../log/EngineLogger.ts';
+import { showControlCharacters } from '../../shared/showControlCharacters.ts';
+import type { EngineLogger } from '../engine/index.ts';
 
 /** Where the CLI writes. Injected so tests can run it in-process. */
 export interface CliIo {

@@ -1,13 +1,17 @@
-import '../offlineEnvironment.ts'; // first: kb, kb serve and kb watch never send telemetry (see the file)
-import { storageError } from '../store/openLibraryDatabase.ts';
 import { terminalSafe, type CliIo } from './CliIo.ts';
 import { KB_COMMANDS } from './commands/kbCommands.ts';
 import { exitCodeFor, ExitCode } from './exitCodeFor.ts';
+import { loadEngine } from './loadEngine.ts';
 import { formatCommandUsage, formatUsage } from './formatUsage.ts';
 import { parseCommandLine } from './parseCommandLine.ts';
-import { lineLogger } from '../log/EngineLogger.ts';
+import { UsageError } from './UsageError.ts';
 
 export type { CliIo } from './CliIo.ts';
+
+/** SQLite's words for a full disk or a read-only file, as the library's error (null: not such an error). */
+async function storageErrorFor(thrown: unknown, libraryFile: string): Promise<Error | null> {
+  return (await loadEngine()).storageError(thrown, libraryFile);
+}
 
 /** Runs the `kb` command line. Returns the exit code; never throws for a mistake a person can fix. */
 export async function runCli(argv: string[], given: CliIo): Promise<number> {
@@ -28,6 +32,7 @@ export async function runCli(argv: string[], given: CliIo): Promise<number> {
         // --verbose: the engine's log, debug level, on stderr (through terminalSafe like every other line).
         if (line.values.verbose === true) {
           const stderr = io.stderr;
+          const { lineLogger } = await loadEngine();
           io = { ...io, logger: lineLogger((text) => stderr(`${text}\n`), 'debug') };
         }
         return await line.command.run(line.positionals, line.values, io);
@@ -36,8 +41,9 @@ export async function runCli(argv: string[], given: CliIo): Promise<number> {
     }
   } catch (thrown) {
     // SQLite's words for a full disk or a read-only file name neither the library nor what is kept.
-    const error = (libraryFile ? storageError(thrown, libraryFile) : null) ?? thrown;
-    const exitCode = exitCodeFor(error);
+    const error =
+      (libraryFile && !(thrown instanceof UsageError) ? await storageErrorFor(thrown, libraryFile) : null) ?? thrown;
+    const exitCode = await exitCodeFor(error);
     io.stderr(`kb: ${error instanceof Error ? error.message : String(error)}\n`);
     if (exitCode === ExitCode.failed && io.env.KB_DEBUG) io.stderr(`${error instanceof Error ? error.stack : ''}\n`);
     return exitCode;

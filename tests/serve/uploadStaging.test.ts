@@ -6,12 +6,8 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  UploadRefusedError,
-  UploadStaging,
-  type UploadStagingOptions,
-} from '../../electron/engine/serve/UploadStaging.ts';
-import { tempDir } from './helpers.ts';
+import { UploadRefusedError, UploadStaging, type UploadStagingOptions } from '../../electron/serve/UploadStaging.ts';
+import { tempDir } from '../engine/helpers.ts';
 
 describe('UploadStaging', () => {
   const cleanups: (() => Promise<void> | void)[] = [];

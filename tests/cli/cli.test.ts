@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir, TOKENIZER_DIR } from './helpers.ts';
+import { tempDir, TOKENIZER_DIR } from '../engine/helpers.ts';
 
 const KB = path.resolve(import.meta.dirname, '../../bin/kb.js');
 const run = promisify(execFile);

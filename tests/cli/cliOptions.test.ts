@@ -5,12 +5,12 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { everyCommand, type CliCommand, type NamedCommand } from '../../electron/engine/cli/CliCommand.ts';
-import { KB_COMMANDS } from '../../electron/engine/cli/commands/kbCommands.ts';
-import { exitCodeFor, ExitCode } from '../../electron/engine/cli/exitCodeFor.ts';
-import { parseCommandLine } from '../../electron/engine/cli/parseCommandLine.ts';
-import { EVERY_COMMAND_OPTIONS } from '../../electron/engine/cli/sharedOptions.ts';
-import { UsageError } from '../../electron/engine/cli/UsageError.ts';
+import { everyCommand, type CliCommand, type NamedCommand } from '../../electron/cli/CliCommand.ts';
+import { KB_COMMANDS } from '../../electron/cli/commands/kbCommands.ts';
+import { exitCodeFor, ExitCode } from '../../electron/cli/exitCodeFor.ts';
+import { parseCommandLine } from '../../electron/cli/parseCommandLine.ts';
+import { EVERY_COMMAND_OPTIONS } from '../../electron/cli/sharedOptions.ts';
+import { UsageError } from '../../electron/cli/UsageError.ts';
 import { EmbeddingModelError } from '../../electron/engine/embed/TransformersEmbedder.ts';
 import { IngestInputError } from '../../electron/engine/ingest/walkInputs.ts';
 import { LlmBackendError } from '../../electron/engine/llm/LlmBackendError.ts';
@@ -326,7 +326,7 @@ describe('kb: each command takes its own options', () => {
       expect(debug.stderr).toMatch(/^kb: ENOENT: .*\nError: ENOENT: .*\n {4}at /);
     }, 30_000);
 
-    it('one function decides: the classes and codes a person can fix are 2, anything else 1', () => {
+    it('one function decides: the classes and codes a person can fix are 2, anything else 1', async () => {
       const fixable: unknown[] = [
         new UsageError('x'),
         new LibraryError('corrupt', 'x'),
@@ -339,7 +339,7 @@ describe('kb: each command takes its own options', () => {
         Object.assign(new Error('file is not a database'), { code: 'SQLITE_NOTADB' }),
         Object.assign(new TypeError("Unknown option '--x'"), { code: 'ERR_PARSE_ARGS_UNKNOWN_OPTION' }),
       ];
-      for (const error of fixable) expect(exitCodeFor(error), String(error)).toBe(ExitCode.usage);
+      for (const error of fixable) expect(await exitCodeFor(error), String(error)).toBe(ExitCode.usage);
       for (const error of [
         new Error('x'),
         Object.assign(new Error('x'), { code: 'ENOENT' }),
@@ -348,7 +348,7 @@ describe('kb: each command takes its own options', () => {
         null,
         { code: 7 },
       ]) {
-        expect(exitCodeFor(error), String(error)).toBe(ExitCode.failed);
+        expect(await exitCodeFor(error), String(error)).toBe(ExitCode.failed);
       }
     });
   });

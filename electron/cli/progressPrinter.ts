@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { IngestProgress } from '../../../shared/types.ts';
+import type { IngestProgress } from '../../shared/types.ts';
 import { REDRAW, type CliIo } from './CliIo.ts';
 
 export function formatDuration(ms: number): string {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { SearchHit } from '../../../../shared/types.ts';
+import type { SearchHit } from '../../../shared/types.ts';
 import { defineCommand } from '../CliCommand.ts';
 import { ExitCode } from '../exitCodeFor.ts';
 import { readBatch } from '../readJsonLines.ts';

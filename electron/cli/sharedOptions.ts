@@ -1,5 +1,5 @@
 // Options that several commands take, declared once so that their help and their checks read the same everywhere.
-import type { RetrievalMode } from '../search/searchPassages.ts';
+import type { RetrievalMode } from '../engine/index.ts';
 import type { CliOption } from './CliCommand.ts';
 import { UsageError } from './UsageError.ts';
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import { formatConversationMarkdown } from '../../answer/formatAnswer.ts';
 import { defineCommand } from '../CliCommand.ts';
 import { ExitCode } from '../exitCodeFor.ts';
+import { loadEngine } from '../loadEngine.ts';
 import { CONVERSATION, LIBRARY, optionalInteger, requireLibrary } from '../sharedOptions.ts';
 import { UsageError } from '../UsageError.ts';
 import { withEngine } from '../withEngine.ts';
@@ -27,6 +27,7 @@ export const exportCommand = defineCommand({
         throw new UsageError(`no conversation to export in ${libraryFile}: ask a question first`);
       const entries = library.history(conversationId);
       if (entries.length === 0) throw new UsageError(`no conversation ${conversationId} in ${libraryFile}`);
+      const { formatConversationMarkdown } = await loadEngine();
       const markdown = formatConversationMarkdown(libraryFile, entries, new Date().toISOString());
       if (values.output) {
         writeFileSync(values.output, markdown);

@@ -1,4 +1,4 @@
-import { DOCUMENT_KINDS, type DocumentInfo, type DocumentProfileChanges } from '../../../../shared/types.ts';
+import { DOCUMENT_KINDS, type DocumentInfo, type DocumentProfileChanges } from '../../../shared/types.ts';
 import { defineCommand } from '../CliCommand.ts';
 import { ExitCode } from '../exitCodeFor.ts';
 import { JSON_OUTPUT, LIBRARY, positiveInteger, requireLibrary } from '../sharedOptions.ts';

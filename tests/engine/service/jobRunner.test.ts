@@ -2,7 +2,7 @@
 // await, cancelled), and progress thinned to a readable pace with the first and last reports kept.
 import { describe, expect, it } from 'vitest';
 import type { JobDone } from '../../../shared/engineApi.ts';
-import { JobRunner, PROGRESS_INTERVAL_MS, throttledProgress } from '../../../electron/engine/serve/JobRunner.ts';
+import { JobRunner, PROGRESS_INTERVAL_MS, throttledProgress } from '../../../electron/engine/service/JobRunner.ts';
 
 function runner() {
   const done: JobDone[] = [];

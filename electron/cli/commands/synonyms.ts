@@ -1,5 +1,6 @@
 import { defineCommand } from '../CliCommand.ts';
 import { ExitCode } from '../exitCodeFor.ts';
+import { loadEngine } from '../loadEngine.ts';
 import { JSON_OUTPUT, LIBRARY, positiveInteger, requireLibrary } from '../sharedOptions.ts';
 import { UsageError } from '../UsageError.ts';
 import { withEngine } from '../withEngine.ts';
@@ -21,7 +22,7 @@ const listCommand = defineCommand({
     return withEngine({}, io, async (engine) => {
       const library = await engine.openLibrary(libraryFile);
       const info = library.thesaurusInfo();
-      const { Thesaurus } = await import('../../question/Thesaurus.ts');
+      const { Thesaurus } = await loadEngine();
       if (values.json) {
         io.stdout(`${JSON.stringify(values.builtin ? { ...info, builtin: Thesaurus.builtinEntries() } : info)}\n`);
         return ExitCode.ok;

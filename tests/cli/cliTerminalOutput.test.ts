@@ -5,8 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEntry, SearchHit } from '../../shared/types.ts';
-import { runCli } from '../../electron/engine/cli/runCli.ts';
-import { tempDir, TOKENIZER_DIR } from './helpers.ts';
+import { runCli } from '../../electron/cli/runCli.ts';
+import { tempDir, TOKENIZER_DIR } from '../engine/helpers.ts';
 
 const ESC = '\x1b';
 const CLIPBOARD_WRITE = `${ESC}]52;c;ZXZpbA==\x07`;
