@@ -77,7 +77,8 @@ function splitOversizedBlock(block: DocumentBlock, counter: TokenCounter, maxTok
 /**
  * Chunks a structured document by its structure: every heading starts a new chunk (so a clause is never mixed with
  * the next), blocks under one heading are packed in order up to `maxTokens`, and a block over the limit is cut at
- * sentence ends. Each chunk records its heading path, page range and character range in the document text.
+ * sentence ends. A table's rows start and end chunks of their own: a few whole rows per passage (each row carries
+ * its header), and the prose around a table is ranked and quoted as it reads without it. Each chunk records its heading path, page range and character range in the document text.
  */
 export function chunkDocument(doc: StructuredDocument, counter: TokenCounter, options: ChunkOptions = {}): Chunk[] {
   const maxTokens = options.maxTokens ?? DEFAULT_MAX_CHUNK_TOKENS;
@@ -85,6 +86,7 @@ export function chunkDocument(doc: StructuredDocument, counter: TokenCounter, op
   let current: Piece[] = [];
   let currentTokens = 0;
   let currentPath: string[] = [];
+  let currentIsTable = false;
 
   const flush = (): void => {
     if (current.length === 0) return;
@@ -113,7 +115,12 @@ export function chunkDocument(doc: StructuredDocument, counter: TokenCounter, op
       flush();
       continue;
     }
-    if (current.length === 0) currentPath = block.headingPath;
+    const isTable = block.tableRow === true;
+    if (current.length > 0 && isTable !== currentIsTable) flush();
+    if (current.length === 0) {
+      currentPath = block.headingPath;
+      currentIsTable = isTable;
+    }
     const tokens = counter.count(block.text);
     const pieces: Piece[] =
       tokens <= maxTokens

@@ -8,6 +8,8 @@ export interface DocumentBlock {
   level?: number;
   /** For text blocks: true when the block starts a list item (a）, 1), （1）, •, 注1：). */
   listItem?: boolean;
+  /** A table row (SourceLine.tableRow): chunked with the rows of its table, apart from prose. */
+  tableRow?: boolean;
   pageStart: number | null;
   pageEnd: number | null;
   /** Headings above this block, outermost first (for a heading: its parents). */
@@ -230,6 +232,7 @@ interface PendingBlock {
   text: string;
   level?: number;
   listItem?: boolean;
+  tableRow?: boolean;
   pageStart: number | null;
   pageEnd: number | null;
 }
@@ -249,6 +252,11 @@ export function structureDocument(source: ParsedSource): StructuredDocument {
     const text = line.text.replace(/[\s\u3000]+/g, ' ').trim();
     const page = line.page ?? null;
     if (!text) {
+      open = null;
+      continue;
+    }
+    if (line.tableRow) {
+      pending.push({ kind: 'text', text, tableRow: true, pageStart: page, pageEnd: page });
       open = null;
       continue;
     }

@@ -1,6 +1,7 @@
 // HTML → lines, shared by the HTML parser and the DOCX parser (mammoth produces HTML).
 
 import { Parser } from 'htmlparser2';
+import { tableLines, type TableCell } from './tableLines.ts';
 import { ParseError, type SourceLine } from './types.ts';
 
 export interface HtmlLines {
@@ -96,7 +97,8 @@ function collapse(text: string): string {
 
 /**
  * Convert HTML to lines: headings (h1–h6) get `headingLevel`; block elements and <br> end lines; the end of a block
- * (</p>, </li>, </h2>, …) ends a paragraph; each table row is one line with its cells joined by ' | '; <pre> keeps its
+ * (</p>, </li>, </h2>, …) ends a paragraph; tables become lines by tableLines.ts (merged cells resolved, a header row
+ * repeated in each row as `Header: value | …`); <pre> keeps its
  * line breaks; script/style/head (except <title>) are dropped; entities are decoded; inline whitespace is collapsed.
  */
 export function htmlToLines(html: string): HtmlLines {
@@ -107,8 +109,12 @@ export function htmlToLines(html: string): HtmlLines {
   let preDepth = 0;
   let tableDepth = 0;
   let buf = '';
-  let row: string[] | undefined;
+  /** The rows of the open top-level table, written out when it closes. */
+  let tableRows: TableCell[][] = [];
+  let row: TableCell[] | undefined;
+  /** The open cell's text; `cellStart` holds its spans. */
   let cell: string | undefined;
+  let cellStart: Omit<TableCell, 'text'> = {};
   let title: string | undefined;
   let titleBuf: string | undefined;
 
@@ -143,13 +149,21 @@ export function htmlToLines(html: string): HtmlLines {
 
   const inCell = (): boolean => cell !== undefined;
 
-  /** Emit the current table row as one line, cells joined by ' | '. */
-  const endRow = (): void => {
-    if (cell !== undefined) row?.push(collapse(cell));
+  const endCell = (): void => {
+    if (cell !== undefined) (row ??= []).push({ ...cellStart, text: collapse(cell) });
     cell = undefined;
-    const text = (row ?? []).filter((c) => c !== '').join(' | ');
+  };
+
+  /** End the current table row: its cells join the table's rows. */
+  const endRow = (): void => {
+    endCell();
+    if (row !== undefined) tableRows.push(row);
     row = undefined;
-    if (text) push(text, true);
+  };
+
+  const span = (value: string | undefined): number | undefined => {
+    const n = value === undefined ? NaN : Number.parseInt(value, 10);
+    return Number.isFinite(n) && n > 1 ? n : undefined;
   };
 
   const parser = new Parser(
@@ -168,9 +182,14 @@ export function htmlToLines(html: string): HtmlLines {
         if (skipDepth > 0) return;
 
         if (tableDepth === 1 && (name === 'td' || name === 'th')) {
-          row ??= [];
-          if (cell !== undefined) row.push(collapse(cell));
+          endCell();
           cell = '';
+          cellStart = {};
+          const rowspan = span(attribs.rowspan);
+          const colspan = span(attribs.colspan);
+          if (rowspan !== undefined) cellStart.rowspan = rowspan;
+          if (colspan !== undefined) cellStart.colspan = colspan;
+          if (name === 'th') cellStart.header = true;
           return;
         }
         if (tableDepth === 1 && name === 'tr') {
@@ -180,8 +199,10 @@ export function htmlToLines(html: string): HtmlLines {
         }
         if (name === 'table') {
           tableDepth++;
-          if (tableDepth === 1) flush(true);
-          else if (inCell()) cell += ' ';
+          if (tableDepth === 1) {
+            flush(true);
+            tableRows = [];
+          } else if (inCell()) cell += ' ';
           return;
         }
         if (inCell()) {
@@ -225,8 +246,7 @@ export function htmlToLines(html: string): HtmlLines {
         if (skipDepth > 0) return;
 
         if (tableDepth === 1 && (name === 'td' || name === 'th')) {
-          if (cell !== undefined) row?.push(collapse(cell));
-          cell = undefined;
+          endCell();
           return;
         }
         if (tableDepth === 1 && name === 'tr') {
@@ -234,7 +254,11 @@ export function htmlToLines(html: string): HtmlLines {
           return;
         }
         if (name === 'table') {
-          if (tableDepth === 1) endRow();
+          if (tableDepth === 1) {
+            endRow();
+            for (const line of tableLines(tableRows)) lines.push(line);
+            tableRows = [];
+          }
           tableDepth = Math.max(0, tableDepth - 1);
           if (tableDepth > 0 && inCell()) cell += ' ';
           return;
@@ -254,6 +278,11 @@ export function htmlToLines(html: string): HtmlLines {
   );
   parser.write(html);
   parser.end();
+  // A table left open by damaged markup still gives its rows.
+  if (tableDepth > 0) {
+    endRow();
+    for (const line of tableLines(tableRows)) lines.push(line);
+  }
   flush(true);
   const result: HtmlLines = { lines };
   if (title !== undefined) result.title = title;

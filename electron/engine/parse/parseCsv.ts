@@ -41,7 +41,7 @@ export function parseCsv(bytes: Uint8Array): ParsedSource {
       const v = oneLine(value);
       if (v) parts.push(`${names[i] ?? `Column ${i + 1}`}: ${v}`);
     });
-    if (parts.length > 0) lines.push({ text: parts.join(' | '), paragraphEnd: true });
+    if (parts.length > 0) lines.push({ text: parts.join(' | '), paragraphEnd: true, tableRow: true });
   }
   if (lines.length === 0) {
     throw new ParseError('empty', 'CSV has a header row but no data rows: nothing to index');

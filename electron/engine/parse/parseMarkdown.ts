@@ -1,5 +1,7 @@
 import { decodeText } from './decodeText.ts';
 import { foldCjkCompatibility } from './foldCjkCompatibility.ts';
+import { htmlToLines } from './htmlToLines.ts';
+import { tableLines, type TableCell } from './tableLines.ts';
 import { endParagraph, isBlank, requireText, splitLines } from './textLines.ts';
 import type { ParsedSource, SourceLine } from './types.ts';
 
@@ -9,12 +11,20 @@ const SETEXT_H2 = /^ {0,3}-+[ \t]*$/;
 const THEMATIC_BREAK = /^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 const LIST_ITEM = /^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]/;
+/**
+ * The start of an HTML block that holds document structure (CommonMark's HTML block kind 6, the tags converters
+ * write: MinerU and pandoc put tables as `<table>…` or `<html><body><table>…` on one line). It runs to a blank line.
+ */
+const HTML_BLOCK =
+  /^ {0,3}<\/?(?:html|body|table|thead|tbody|tfoot|tr|td|th|div|p|ul|ol|li|blockquote|center)(?:[\s/>]|$)/i;
 const TABLE_SEPARATOR = /^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
 
 /**
  * Markdown as lines: ATX (`## x`) and setext headings → `headingLevel` with the markers stripped; a blank line ends
- * the paragraph before it; fenced code is kept line by line; tables become one line per row with cells joined by
- * ' | ' (separator rows dropped); trivial emphasis (`**x**`, `*x*`, `__x__`) and link syntax are removed.
+ * the paragraph before it; fenced code is kept line by line; pipe tables and HTML blocks (the tables converters
+ * write as `<table>` markup) become rows by tableLines.ts — merged cells resolved, the header repeated as
+ * `Header: value | …` — never markup; trivial emphasis (`**x**`, `*x*`, `__x__`), link syntax and the LaTeX that
+ * converters leave around numbers and units (`$3 0 { \mathtt { k m } }$` → 30km) are removed.
  * Title = the first level-1 heading.
  */
 export function parseMarkdown(bytes: Uint8Array): ParsedSource {
@@ -26,6 +36,14 @@ export function parseMarkdown(bytes: Uint8Array): ParsedSource {
   let i = skipFrontMatter(raw);
   let fence: string | undefined; // the opening fence while inside fenced code
   let inTable = false;
+  /** The rows of the open pipe table, written out when it ends. */
+  let pipeRows: TableCell[][] = [];
+  const endTable = (): void => {
+    if (!inTable) return;
+    inTable = false;
+    for (const row of tableLines(pipeRows)) lines.push(row);
+    pipeRows = [];
+  };
   /** Whether the previous raw line was paragraph text (so `---`/`===` under it is a setext underline). */
   let afterParagraphLine = false;
 
@@ -53,24 +71,24 @@ export function parseMarkdown(bytes: Uint8Array): ParsedSource {
 
     const open = FENCE.exec(line);
     if (open?.[1] && !(open[1][0] === '`' && line.slice(line.indexOf('`') + open[1].length).includes('`'))) {
+      endTable();
       endParagraph(lines);
       fence = open[1];
-      inTable = false;
       afterParagraphLine = false;
       continue;
     }
 
     if (isBlank(line)) {
+      endTable();
       endParagraph(lines);
-      inTable = false;
       afterParagraphLine = false;
       continue;
     }
 
     const atx = ATX.exec(line);
     if (atx?.[1]) {
+      endTable();
       heading(atx[1].length, atx[2] ?? '');
-      inTable = false;
       afterParagraphLine = false;
       continue;
     }
@@ -89,27 +107,42 @@ export function parseMarkdown(bytes: Uint8Array): ParsedSource {
       continue;
     }
 
+    if (!inTable && HTML_BLOCK.test(line)) {
+      endParagraph(lines);
+      let end = i;
+      while (end + 1 < raw.length && !isBlank(raw[end + 1] ?? '')) end++;
+      for (const htmlLine of htmlToLines(raw.slice(i, end + 1).join('\n')).lines) {
+        const text = inline(htmlLine.text);
+        if (text !== '') lines.push({ ...htmlLine, text });
+      }
+      endParagraph(lines);
+      i = end;
+      afterParagraphLine = false;
+      continue;
+    }
+
     // Tables: a row with pipes followed by a separator row starts a table; rows continue until a non-pipe line.
     const next = raw[i + 1];
     if (!inTable && line.includes('|') && next !== undefined && TABLE_SEPARATOR.test(next) && next.includes('-')) {
       endParagraph(lines);
       inTable = true;
-      pushRow(lines, line);
+      pipeRows = [pipeCells(line)];
       i++; // skip the separator row
       afterParagraphLine = false;
       continue;
     }
     if (inTable) {
       if (line.includes('|')) {
-        pushRow(lines, line);
+        pipeRows.push(pipeCells(line));
         continue;
       }
-      inTable = false;
+      endTable();
     }
 
     lines.push({ text: inline(line.trimEnd()) });
     afterParagraphLine = !LIST_ITEM.test(line);
   }
+  endTable();
   endParagraph(lines);
   requireText(lines);
 
@@ -128,22 +161,62 @@ function skipFrontMatter(raw: readonly string[]): number {
   return 0;
 }
 
-function pushRow(lines: SourceLine[], row: string): void {
+function pipeCells(row: string): TableCell[] {
   let body = row.trim();
   if (body.startsWith('|')) body = body.slice(1);
   if (body.endsWith('|') && !body.endsWith('\\|')) body = body.slice(0, -1);
-  const cells = body
-    .split(/(?<!\\)\|/)
-    .map((c) => inline(c.trim().replace(/\\\|/g, '|')))
-    .filter((c) => c !== '');
-  if (cells.length > 0) lines.push({ text: cells.join(' | '), paragraphEnd: true });
+  return body.split(/(?<!\\)\|/).map((c) => ({ text: inline(c.trim().replace(/\\\|/g, '|')) }));
 }
 
-/** Remove trivial inline markup: emphasis markers around a span, link/image syntax (keeping the text). */
+/** Remove trivial inline markup: emphasis markers around a span, link/image syntax (keeping the text), inline math. */
 function inline(text: string): string {
   return text
+    .replace(INLINE_MATH, (span: string, math: string) => (LOOKS_LIKE_MATH.test(math) ? mathText(math) : span))
     .replace(/!?\[([^\]]*)\]\([^)\s]*(?:\s+"[^"]*")?\)/g, '$1')
     .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, '$2')
     .replace(/(^|[^\w*])\*(?=[^\s*])([^*]*?[^\s*])\*(?![\w*])/g, '$1$2')
     .replace(/(^|[^\w])_(?=[^\s_])([^_]*?[^\s_])_(?![\w])/g, '$1$2');
+}
+
+/**
+ * Inline LaTeX as PDF-to-Markdown converters write it around numbers, units and codes: short, no Chinese inside
+ * (`$1 8 ^ { \\circ } C - 2 7 ^ { \\circ } C$`, `$\\mathrm { J R } / \\mathrm { T 0 0 } 7 1$`). Real formulas are
+ * not what these documents hold; a `$` price or a longer span is left alone.
+ */
+const INLINE_MATH = /\$(?=\S)([^$\n\u3400-\u9fff]{1,80}?)(?<=\S)\$(?!\d)/g;
+/** What makes a `$…$` span a converter's formula rather than two dollar signs: a command, a brace, a caret, or digits
+ * spaced out one by one (`5 0 \\%`). */
+const LOOKS_LIKE_MATH = /[\\{}^]|\d \d/;
+const MATH_SYMBOLS: Readonly<Record<string, string>> = {
+  circ: '°',
+  '%': '%',
+  sim: '~',
+  bullet: '•',
+  times: '×',
+  le: '≤',
+  leq: '≤',
+  ge: '≥',
+  geq: '≥',
+  pm: '±',
+  cdot: '·',
+  '{': '{',
+  '}': '}',
+  _: '_',
+  '&': '&',
+  '#': '#',
+  $: '$',
+};
+
+/** The text a reader sees in a short inline formula: commands for fonts and sizing dropped, symbols as characters. */
+function mathText(math: string): string {
+  const text = math
+    .replace(
+      /\\([a-zA-Z]+|[%{}_&#$])/g,
+      (command: string, name: string) =>
+        MATH_SYMBOLS[name] ?? (command.length > 1 && /^[a-zA-Z]/.test(name) ? '' : name),
+    )
+    .replace(/\^/g, '')
+    .replace(/[{}]/g, '')
+    .replace(/\s+/g, '');
+  return text;
 }

@@ -21,6 +21,11 @@ export interface SourceLine {
    * end of a CSV row). The normaliser never joins a line to the next across a paragraph end.
    */
   paragraphEnd?: boolean;
+  /**
+   * A row of a table (parse/tableLines.ts, CSV rows): a block of its own, never a heading and never joined to the
+   * next line; a table's rows are chunked apart from the prose around them.
+   */
+  tableRow?: boolean;
 }
 
 export interface ParsedSource {

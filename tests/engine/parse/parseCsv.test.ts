@@ -12,8 +12,8 @@ describe('parseCsv', () => {
       encoding: 'utf-8',
       layoutWrapped: false,
       lines: [
-        { text: 'ID: AC-1 | Name: Policy | Text: a. Develop; b. Review', paragraphEnd: true },
-        { text: 'ID: AC-2 | Text: Account management', paragraphEnd: true },
+        { text: 'ID: AC-1 | Name: Policy | Text: a. Develop; b. Review', paragraphEnd: true, tableRow: true },
+        { text: 'ID: AC-2 | Text: Account management', paragraphEnd: true, tableRow: true },
       ],
     });
   });

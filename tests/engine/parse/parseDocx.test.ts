@@ -49,8 +49,8 @@ describe('parseDocx', () => {
         { text: '第二行', paragraphEnd: true },
         { text: '项目甲', paragraphEnd: true },
         { text: '项目乙', paragraphEnd: true },
-        { text: '控制点 | 要求', paragraphEnd: true },
-        { text: '身份鉴别 | 应对用户进行身份鉴别', paragraphEnd: true },
+        { text: '控制点 | 要求', paragraphEnd: true, tableRow: true },
+        { text: '控制点: 身份鉴别 | 要求: 应对用户进行身份鉴别', paragraphEnd: true, tableRow: true },
         { text: '8.1.4.1 身份鉴别', headingLevel: 4, paragraphEnd: true },
       ],
     });

@@ -52,9 +52,9 @@ describe('parseMarkdown', () => {
       { text: 'echo "# not a heading"' },
       { text: '' },
       { text: 'exit 0', paragraphEnd: true },
-      { text: '控制点 | 要求', paragraphEnd: true },
-      { text: '身份鉴别 | 应对用户进行身份鉴别', paragraphEnd: true },
-      { text: '访问控制 | a | b', paragraphEnd: true },
+      { text: '控制点 | 要求', paragraphEnd: true, tableRow: true },
+      { text: '控制点: 身份鉴别 | 要求: 应对用户进行身份鉴别', paragraphEnd: true, tableRow: true },
+      { text: '控制点: 访问控制 | 要求: a | b', paragraphEnd: true, tableRow: true },
       { text: 'last line', paragraphEnd: true },
     ]);
   });
