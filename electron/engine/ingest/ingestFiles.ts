@@ -23,8 +23,9 @@ import { prepareDocument } from './prepareDocument.ts';
 /**
  * Version of parsing + normalising + chunking. Bump it when any of them changes what is stored: documents indexed
  * by an older pipeline are then re-indexed on the next ingestion even though their files did not change.
+ * 3: tables as rows with their header (parse/tableLines.ts), chunked apart from prose; converter LaTeX as text.
  */
-export const PIPELINE_VERSION = 2;
+export const PIPELINE_VERSION = 3;
 
 export interface IngestOptions {
   /** Skip files larger than this. Defaults to 100 MiB. */
