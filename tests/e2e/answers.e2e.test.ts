@@ -103,6 +103,37 @@ describe('standard-aware answers in the renderer', () => {
     expect(await page.getByTestId('hit-also-in').first().textContent()).toContain('另见：');
   });
 
+  it('draws a table row of a standard as a table, in search hits, answers and the passage dialog', async () => {
+    await page.getByTestId('nav-search').click();
+    await page.getByTestId('search-input').fill('定级结果的组合 S3A2');
+    await page.getByTestId('search-input').press('Enter');
+    const hit = page
+      .getByTestId('hits')
+      .locator('li')
+      .filter({ has: page.getByTestId('passage-table') })
+      .first();
+    await hit.waitFor();
+    expect(await hit.locator('th').allTextContents()).toEqual(['安全保护等级', '定级结果的组合']);
+    expect(await hit.locator('tbody tr').first().locator('td').allTextContents()).toEqual(['第一级', 'S1A1']);
+    // No markup and no "label: value" text left where a table is drawn.
+    expect(await hit.textContent()).not.toMatch(/<t[rdh]>|定级结果的组合: /);
+    await hit.locator('button').click();
+    const dialog = page.getByTestId('passage-dialog');
+    await dialog.waitFor();
+    await expect.poll(() => dialog.getByTestId('passage-table').count()).toBeGreaterThan(0);
+    expect(await dialog.locator('th').first().textContent()).toBe('安全保护等级');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+
+    await ask('证券期货业第三级的定级结果组合有哪些？');
+    const exchange = page.getByTestId('exchange').last();
+    await expect.poll(() => exchange.getByTestId('passage-table').count()).toBeGreaterThan(0);
+    expect(await exchange.getByTestId('passage-table').first().locator('th').allTextContents()).toEqual([
+      '安全保护等级',
+      '定级结果的组合',
+    ]);
+  });
+
   it("corrects a document's profile, and answers then name it so", async () => {
     await page.getByTestId('nav-library').click();
     const row = page.locator('[data-testid="document-list"] tbody tr').filter({ hasText: 'JRT0060.md' });

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useAppStore } from '../store/appStore.ts';
 import { useT } from '../useT.ts';
 import { baseName, pageLabel } from './pageLabel.ts';
+import { PassageText } from './PassageText.tsx';
 import { PdfPageView } from './PdfPageView.tsx';
 
 type PassageView = 'page' | 'text';
@@ -134,11 +135,11 @@ export function PassageDialog() {
             {showingPage ? null : (
               <div className="passage-text">
                 {passage.moreBefore ? '…' : ''}
-                {passage.before}
+                <PassageText text={passage.before} />
                 <mark className="passage-quote" data-testid="passage-quote">
-                  {passage.quote}
+                  <PassageText text={passage.quote} />
                 </mark>
-                {passage.after}
+                <PassageText text={passage.after} />
                 {passage.moreAfter ? '…' : ''}
               </div>
             )}

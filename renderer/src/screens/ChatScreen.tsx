@@ -2,6 +2,8 @@ import { useState, type FormEvent } from 'react';
 import type { Answer, Citation } from '../../../shared/types.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { alsoInLabel, baseName, pageLabel, sourceHeading } from '../components/pageLabel.ts';
+import { truncatePassage } from '../components/passageBlocks.ts';
+import { PassageText } from '../components/PassageText.tsx';
 import { useAppStore, type Exchange } from '../store/appStore.ts';
 import { useT } from '../useT.ts';
 
@@ -43,7 +45,10 @@ function AnswerText({ answer }: { answer: Answer }) {
   if (unsupported.length === 0) {
     return (
       <div className="answer-text">
-        <WithMarkers text={answer.answer} answer={answer} prefix="a" />
+        <PassageText
+          text={answer.answer}
+          inline={(run, key) => <WithMarkers key={key} text={run} answer={answer} prefix={key} />}
+        />
       </div>
     );
   }
@@ -114,7 +119,7 @@ function SourceCard({ citation }: { citation: Citation }) {
   const t = useT();
   const language = useAppStore((s) => s.language);
   const open = useAppStore((s) => s.openPassage);
-  const quote = citation.quote.length > 220 ? `${citation.quote.slice(0, 220)}…` : citation.quote;
+  const quote = truncatePassage(citation.quote, 220);
   const also = alsoInLabel(t, citation.alsoIn, language === 'zh' ? '、' : ', ');
   return (
     <li className="source-card" data-testid="source-card">
@@ -139,7 +144,9 @@ function SourceCard({ citation }: { citation: Citation }) {
         <span className="heading-path" data-testid="source-heading">
           {citation.headingPath.join(' › ')}
         </span>
-        <span className="quote">{quote}</span>
+        <span className="quote">
+          <PassageText text={quote} />
+        </span>
         {also ? (
           <span className="muted small" data-testid="source-also-in">
             {also}

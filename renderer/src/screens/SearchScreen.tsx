@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { Highlight } from '../components/Highlight.tsx';
+import { truncatePassage } from '../components/passageBlocks.ts';
+import { PassageText } from '../components/PassageText.tsx';
 import { alsoInLabel, baseName, pageLabel, sourceHeading } from '../components/pageLabel.ts';
 import { useAppStore } from '../store/appStore.ts';
 import { useT } from '../useT.ts';
@@ -54,9 +56,9 @@ export function SearchScreen() {
                   {pageLabel(t, hit.pageStart, hit.pageEnd)} · {t('score', { score: hit.score.toFixed(2) })}
                 </span>
                 <span className="quote">
-                  <Highlight
-                    text={hit.text.length > 400 ? `${hit.text.slice(0, 400)}…` : hit.text}
-                    terms={hit.matchedTerms}
+                  <PassageText
+                    text={truncatePassage(hit.text, 400)}
+                    inline={(run, key) => <Highlight key={key} text={run} terms={hit.matchedTerms} />}
                   />
                 </span>
                 {hit.alsoIn.length ? (
