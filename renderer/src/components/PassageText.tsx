@@ -1,5 +1,5 @@
 import { Fragment, type ReactNode } from 'react';
-import { passageBlocks } from './passageBlocks.ts';
+import { passageBlocks } from '../../../shared/passageBlocks.ts';
 
 /**
  * A passage's text with its tables drawn as tables (see passageBlocks.ts). `inline` renders a run of text — with

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { Answer, Citation } from '../../../shared/types.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { alsoInLabel, baseName, pageLabel, sourceHeading } from '../components/pageLabel.ts';
-import { truncatePassage } from '../components/passageBlocks.ts';
+import { truncatePassage } from '../../../shared/passageBlocks.ts';
 import { PassageText } from '../components/PassageText.tsx';
 import { useAppStore, type Exchange } from '../store/appStore.ts';
 import { useT } from '../useT.ts';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { Highlight } from '../components/Highlight.tsx';
-import { truncatePassage } from '../components/passageBlocks.ts';
+import { truncatePassage } from '../../../shared/passageBlocks.ts';
 import { PassageText } from '../components/PassageText.tsx';
 import { alsoInLabel, baseName, pageLabel, sourceHeading } from '../components/pageLabel.ts';
 import { useAppStore } from '../store/appStore.ts';

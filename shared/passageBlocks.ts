@@ -1,7 +1,7 @@
-// A passage's text as the reader should see it: prose, and tables drawn as tables. The engine writes a table's rows
-// as lines of cells joined by ' | ', each cell labelled by its column when the table has a header
-// (`层面: 安全物理环境 | 控制点: 防火 | …`, electron/engine/parse/tableLines.ts; CSV rows the same way); here those
-// lines are read back into a header and rows. Pure (no DOM), so that Node tests check it.
+// A passage's text as a reader should see it: prose, and tables drawn as tables (the renderer's PassageText) or
+// written as tables (the Markdown working paper). The engine writes a table's rows as lines of cells joined by ' | ',
+// each cell labelled by its column when the table has a header (`层面: 安全物理环境 | 控制点: 防火 | …`,
+// electron/engine/parse/tableLines.ts; CSV rows the same way); here those lines are read back into a header and rows.
 
 export type PassageBlock =
   | { kind: 'text'; text: string }

@@ -7,8 +7,8 @@ import { chunkDocument } from '../../electron/engine/chunk/chunkDocument.ts';
 import { structureDocument } from '../../electron/engine/chunk/structureDocument.ts';
 import { WordPieceTokenCounter } from '../../electron/engine/chunk/WordPieceTokenCounter.ts';
 import { parseMarkdown } from '../../electron/engine/parse/parseMarkdown.ts';
-import { passageBlocks, truncatePassage } from '../../renderer/src/components/passageBlocks.ts';
-import { CORPUS, TOKENIZER_DIR } from '../engine/helpers.ts';
+import { passageBlocks, truncatePassage } from '../../shared/passageBlocks.ts';
+import { CORPUS, TOKENIZER_DIR } from './helpers.ts';
 
 describe('passageBlocks', () => {
   it("reads the engine's rows of JR/T 0060's grading table back into its header and rows", () => {
