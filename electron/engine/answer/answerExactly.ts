@@ -1,3 +1,4 @@
+import { passageBlocks } from '../../../shared/passageBlocks.ts';
 import type { Answer, Citation, LevelComparison, SearchHit } from '../../../shared/types.ts';
 import { evidenceCoverage } from '../eval/evidenceMatch.ts';
 import type { QuestionAnalysis } from '../question/analyzeQuestion.ts';
@@ -56,8 +57,18 @@ const SECTOR_NOTE_SHARE = 0.9;
 const TEST_UNIT = /测评单元/;
 const MAX_WIDENED_CHARACTERS = 4000;
 
+/**
+ * Rows of a table only (tables are chunked apart from prose): such a passage is quoted alone — the rows the search
+ * found, each carrying its header — not widened to the whole table under its heading (an 80-row table is not an
+ * answer).
+ */
+function isTablePassage(text: string): boolean {
+  return passageBlocks(text).every((block) => block.kind === 'table');
+}
+
 /** The clause around a hit: neighbouring chunks of the same document under the same heading, merged. */
 function wholeClause(store: LibraryStore, hit: SearchHit): Omit<Citation, 'n'> {
+  if (isTablePassage(hit.text)) return citationOf(hit);
   const leaf = hit.headingPath.at(-1) ?? '';
   const controlPoint = TEST_UNIT.test(leaf) ? hit.headingPath.slice(0, -1) : null;
   const clause = controlPoint
@@ -94,6 +105,25 @@ function wholeClause(store: LibraryStore, hit: SearchHit): Omit<Citation, 'n'> {
     charEnd,
     quote: parts.length > 1 ? store.documentSlice(hit.documentId, charStart, charEnd) : hit.text,
     chunkIds: parts.length ? parts.map((p) => p.chunkId) : [hit.chunkId],
+    standard: hit.standard,
+    level: hit.level,
+    alsoIn: hit.alsoIn,
+  };
+}
+
+/** A hit quoted as it is. */
+function citationOf(hit: SearchHit): Omit<Citation, 'n'> {
+  return {
+    documentId: hit.documentId,
+    documentPath: hit.documentPath,
+    documentTitle: hit.documentTitle,
+    headingPath: hit.headingPath,
+    page: hit.pageStart,
+    pageEnd: hit.pageEnd,
+    charStart: hit.charStart,
+    charEnd: hit.charEnd,
+    quote: hit.text,
+    chunkIds: [hit.chunkId],
     standard: hit.standard,
     level: hit.level,
     alsoIn: hit.alsoIn,

@@ -175,6 +175,13 @@ describe('search over a table', () => {
       expect(hit, hits.map((h) => h.text.slice(0, 80)).join('\n')).toBeDefined();
       expect(hit!.text).not.toMatch(/<\/?t[rdh]\b/);
       expect(hit!.text).toMatch(/控制点: 物理访问控制/);
+
+      // An answer quotes the rows found, not the whole 80-row table under the heading.
+      const { answer } = await library.ask('机房出入口没有电子门禁系统，高风险判例怎么整改？');
+      const tableQuotes = answer.citations.filter((c) => c.quote.includes('整改建议: '));
+      expect(tableQuotes.length, answer.answer).toBeGreaterThan(0);
+      for (const citation of tableQuotes) expect(citation.quote.split('\n').length).toBeLessThanOrEqual(12);
+      expect(tableQuotes.some((c) => /对应判例: 机房出入口访问控制措施缺失 \| 整改建议: /.test(c.quote))).toBe(true);
     } finally {
       await engine.dispose();
     }
