@@ -9,7 +9,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Citation } from '../shared/types.ts';
 import { buildAnswerPrompt } from '../electron/engine/answer/buildAnswerPrompt.ts';
-import { LlamaModelHost, type GpuChoice, type LoadOptions } from '../electron/engine/llm/LlamaModelHost.ts';
+import { LlamaModelHost, type LoadOptions } from '../electron/engine/llm/LlamaModelHost.ts';
+import { GPU_MODES } from '../shared/engineApi.ts';
 
 // Passage text for the prompt: clauses of GB/T 22239-2019 level 3, as the library would retrieve them.
 const CLAUSES: { heading: string[]; text: string }[] = [
@@ -71,15 +72,8 @@ function median(numbers: number[]): number {
 }
 
 const modelFile = values.model ?? fail('missing --model <file.gguf>');
-const gpuChoices: Record<string, GpuChoice> = {
-  auto: 'auto',
-  cpu: false,
-  metal: 'metal',
-  cuda: 'cuda',
-  vulkan: 'vulkan',
-};
-const gpu = gpuChoices[values.gpu ?? 'auto'];
-if (gpu === undefined) fail(`--gpu must be one of ${Object.keys(gpuChoices).join(', ')}, got "${values.gpu}"`);
+const gpu = GPU_MODES.find((mode) => mode === (values.gpu ?? 'auto'));
+if (gpu === undefined) fail(`--gpu must be one of ${GPU_MODES.join(', ')}, got "${values.gpu}"`);
 const threads = wholeNumber(values.threads, 'threads', undefined);
 const gpuLayers: 'auto' | number =
   values['gpu-layers'] === undefined || values['gpu-layers'] === 'auto'

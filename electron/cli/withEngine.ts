@@ -1,4 +1,5 @@
-import type { Engine, GpuChoice } from '../engine/index.ts';
+import type { Engine } from '../engine/index.ts';
+import { GPU_MODES } from '../../shared/engineApi.ts';
 import { loadEngine } from './loadEngine.ts';
 import { positiveInteger } from './sharedOptions.ts';
 import { UsageError } from './UsageError.ts';
@@ -14,14 +15,6 @@ export interface EngineOptionValues {
   gpu?: string | undefined;
 }
 
-const GPU_CHOICES: Record<string, GpuChoice> = {
-  auto: 'auto',
-  cpu: false,
-  metal: 'metal',
-  cuda: 'cuda',
-  vulkan: 'vulkan',
-};
-
 /** Builds an engine from the command line, runs `run` on it, and disposes of it however `run` ends. */
 export async function withEngine<T>(
   values: EngineOptionValues,
@@ -30,9 +23,8 @@ export async function withEngine<T>(
 ): Promise<T> {
   const tokenizerDir = values.tokenizer ?? io.env.KB_TOKENIZER_DIR ?? null;
   const maxFileMb = positiveInteger(values.maxFileMb, 'max-file-mb', 100);
-  const llmGpu = GPU_CHOICES[values.gpu ?? 'auto'];
-  if (llmGpu === undefined)
-    throw new UsageError(`--gpu must be one of ${Object.keys(GPU_CHOICES).join(', ')}, got "${values.gpu}"`);
+  const llmGpu = GPU_MODES.find((mode) => mode === (values.gpu ?? 'auto'));
+  if (llmGpu === undefined) throw new UsageError(`--gpu must be one of ${GPU_MODES.join(', ')}, got "${values.gpu}"`);
   // Loaded here, not at kb's start: --help and a refused option answer without loading the engine (~1.5 s).
   const { createEngine } = await loadEngine();
   const engine = await createEngine({

@@ -3,7 +3,8 @@ import { EstimatingTokenCounter, WordPieceTokenCounter, type TokenCounter } from
 import type { IngestOptions } from './ingest/ingestFiles.ts';
 import { Library } from './Library.ts';
 import type { GgufModelInfo } from './llm/readGgufInfo.ts';
-import type { GpuChoice, LlamaModelHost } from './llm/LlamaModelHost.ts';
+import type { LlamaModelHost } from './llm/LlamaModelHost.ts';
+import type { GpuMode } from '../../shared/engineApi.ts';
 import { ChineseSegmenter } from './search/ChineseSegmenter.ts';
 import { LibraryStore } from './store/LibraryStore.ts';
 import { errorFields, SILENT_LOGGER, type EngineLogger } from './log/EngineLogger.ts';
@@ -17,7 +18,7 @@ export interface EngineConfig {
   /** Default ingestion options (size limits, chunk size) for every library opened by this engine. */
   ingest?: Omit<IngestOptions, 'signal' | 'onProgress'>;
   /** The local LLM's backend (see LlamaModelHostOptions.gpu; CUDA_VISIBLE_DEVICES picks GPUs). Defaults to `'auto'`. */
-  llmGpu?: GpuChoice;
+  llmGpu?: GpuMode;
   /**
    * Where the engine writes what it did and what failed (libraries opened, ingestion summaries, failed files, slow or
    * failed calls): events with paths, counts, durations and error codes, never document text, questions or answers.

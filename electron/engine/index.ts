@@ -17,14 +17,7 @@ export {
 export { IngestInputError } from './ingest/walkInputs.ts';
 export type { IngestOptions } from './ingest/ingestFiles.ts';
 // Types only from llm/: node-llama-cpp is imported when Engine.llm() is first called, not with the engine.
-export type {
-  LlamaModelHost,
-  GpuChoice,
-  LoadOptions,
-  LoadProgress,
-  LoadedModelInfo,
-  GpuInfo,
-} from './llm/LlamaModelHost.ts';
+export type { LlamaModelHost, LoadOptions, LoadProgress, LoadedModelInfo, GpuInfo } from './llm/LlamaModelHost.ts';
 export type { GgufModelInfo } from './llm/readGgufInfo.ts';
 export type { ChatModel, StopReason } from './llm/ChatModel.ts';
 export { ModelFileError } from './llm/ModelFileError.ts';

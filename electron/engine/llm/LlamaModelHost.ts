@@ -18,14 +18,13 @@ import { isChatGLM3 } from './isChatGLM3.ts';
 import { LlmBackendError } from './LlmBackendError.ts';
 import { ModelFileError } from './ModelFileError.ts';
 import type { GgufModelInfo } from './readGgufInfo.ts';
-
-export type GpuChoice = 'auto' | 'metal' | 'cuda' | 'vulkan' | false;
+import type { GpuMode } from '../../../shared/engineApi.ts';
 
 export interface LlamaModelHostOptions {
   /**
    * Compute backend. `'auto'`: Metal on Apple Silicon, else CUDA or Vulkan when a prebuilt llama.cpp binary for it
    * works on this machine, else the CPU. A named backend that cannot start is an LlmBackendError, never a silent fall
-   * back to the CPU. `false`: CPU only.
+   * back to the CPU. `'cpu'`: CPU only.
    *
    * Several NVIDIA GPUs: llama.cpp splits the offloaded layers across every CUDA device it can see (node-llama-cpp
    * has no tensor-split option). Choose the devices with the `CUDA_VISIBLE_DEVICES` environment variable of the
@@ -33,7 +32,7 @@ export interface LlamaModelHostOptions {
    *
    * Defaults to `'auto'`.
    */
-  gpu?: GpuChoice;
+  gpu?: GpuMode;
   /**
    * Receives llama.cpp's log lines at `warn` and above.
    * Defaults to `undefined`: node-llama-cpp's console logger (stderr).
@@ -156,7 +155,8 @@ export class LlamaModelHost implements ChatModel {
     let llama: Llama;
     try {
       llama = await getLlama({
-        gpu,
+        // node-llama-cpp names the CPU `false`; the engine has one name per backend, GpuMode's.
+        gpu: gpu === 'cpu' ? false : gpu,
         build: 'never',
         skipDownload: true,
         progressLogs: false,
@@ -169,20 +169,20 @@ export class LlamaModelHost implements ChatModel {
           : {}),
       });
     } catch (error) {
-      const which = gpu === false ? 'CPU' : gpu;
-      const hint = typeof gpu === 'string' ? BACKEND_HINTS[gpu] : undefined;
+      const which = gpu === 'cpu' ? 'CPU' : gpu;
+      const hint = BACKEND_HINTS[gpu];
       throw new LlmBackendError(
         `llama.cpp could not start on the ${which} backend: ${error instanceof Error ? error.message : String(error)}. ` +
           `${hint ? `${hint}. ` : ''}The app uses node-llama-cpp's prebuilt binaries only; choose GPU "auto" or "CPU".`,
         { cause: error },
       );
     }
-    if (gpu !== 'auto' && llama.gpu !== gpu) {
+    if (gpu !== 'auto' && (llama.gpu === false ? 'cpu' : llama.gpu) !== gpu) {
       // node-llama-cpp falls back quietly (e.g. 'metal' on Linux gives the CPU): a backend chosen by name must be real.
       await llama.dispose();
       throw new LlmBackendError(
         `The ${gpu} backend was asked for, but llama.cpp started on ${llama.gpu === false ? 'the CPU' : llama.gpu} instead: ` +
-          `${typeof gpu === 'string' ? `${BACKEND_HINTS[gpu] ?? ''}. ` : ''}Choose GPU "auto" or "CPU".`,
+          `${BACKEND_HINTS[gpu] ? `${BACKEND_HINTS[gpu]}. ` : ''}Choose GPU "auto" or "CPU".`,
       );
     }
     return new LlamaModelHost(llama);

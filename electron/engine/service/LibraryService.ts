@@ -37,7 +37,7 @@ import type {
 } from '../../../shared/types.ts';
 import { formatConversationMarkdown } from '../answer/formatAnswer.ts';
 import type { Library } from '../Library.ts';
-import type { GpuChoice, LlamaModelHost } from '../llm/LlamaModelHost.ts';
+import type { LlamaModelHost } from '../llm/LlamaModelHost.ts';
 import type { GgufModelInfo } from '../llm/readGgufInfo.ts';
 import { JobRunner, throttledProgress } from './JobRunner.ts';
 
@@ -65,7 +65,7 @@ export interface LibraryServiceOptions {
   /** The engine, for the local LLM. Defaults to `undefined`: no LLM can be loaded (exact answers only). */
   engine?: LlmProvider;
   /** The backend the engine's own host was created with (EngineConfig.llmGpu). Defaults to `'auto'`. */
-  engineGpu?: GpuChoice;
+  engineGpu?: GpuMode;
   /** Where the libraries live, reported by modelStatus(). Defaults to the library file's folder. */
   dataFolder?: string;
 }
@@ -73,10 +73,6 @@ export interface LibraryServiceOptions {
 const NO_LLM_HERE = 'no local LLM can be loaded here: exact answers only (they quote the clauses verbatim)';
 const NO_LLM_LOADED =
   'no local LLM loaded: exact answers only (they quote the clauses verbatim). Load a .gguf model in Settings for generated answers';
-
-function toGpuChoice(mode: GpuMode): GpuChoice {
-  return mode === 'cpu' ? false : mode;
-}
 
 function modelInfo(info: GgufModelInfo): LlmModelInfo {
   return {
@@ -162,7 +158,7 @@ export class LibraryService implements EngineApi {
   #uploading = false;
   // The local LLM: the host holding the model (the engine's, or one of ours for another GPU backend).
   #host: LlamaModelHost | null = null;
-  #ownHost: { gpu: GpuChoice; host: LlamaModelHost } | null = null;
+  #ownHost: { gpu: GpuMode; host: LlamaModelHost } | null = null;
   #llmError: { path: string; message: string; info: GgufModelInfo | null } | null = null;
   // Loads and unloads one after another.
   #llmQueue: Promise<unknown> = Promise.resolve();
@@ -508,7 +504,7 @@ export class LibraryService implements EngineApi {
       try {
         // The header first: a missing, non-GGUF or truncated file is refused before llama.cpp starts.
         info = await engine.readModelInfo(resolved);
-        const host = await this.#hostFor(toGpuChoice(options.gpu ?? 'auto'));
+        const host = await this.#hostFor(options.gpu ?? 'auto');
         await host.load(resolved, {
           ...(options.gpuLayers === undefined ? {} : { gpuLayers: options.gpuLayers }),
           ...(options.contextSize === undefined ? {} : { contextSize: options.contextSize }),
@@ -579,7 +575,7 @@ export class LibraryService implements EngineApi {
   }
 
   /** The host for a backend: the engine's when it is the engine's backend, else one of ours (one model at a time). */
-  async #hostFor(gpu: GpuChoice): Promise<LlamaModelHost> {
+  async #hostFor(gpu: GpuMode): Promise<LlamaModelHost> {
     const useEngine = gpu === (this.#options.engineGpu ?? 'auto');
     let host: LlamaModelHost;
     if (useEngine) {

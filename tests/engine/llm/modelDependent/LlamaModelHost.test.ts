@@ -24,7 +24,7 @@ describe('LlamaModelHost', () => {
 
   beforeAll(async () => {
     ({ dir, cleanup } = tempDir('kb-llm-'));
-    host = await LlamaModelHost.create({ gpu: false, logger: quiet });
+    host = await LlamaModelHost.create({ gpu: 'cpu', logger: quiet });
   });
   afterAll(async () => {
     await host.dispose();
@@ -178,7 +178,7 @@ describe('LlamaModelHost', () => {
   });
 
   it('refuses every use after dispose, and disposing twice is harmless', async () => {
-    const other = await LlamaModelHost.create({ gpu: false, logger: quiet });
+    const other = await LlamaModelHost.create({ gpu: 'cpu', logger: quiet });
     await other.load(STORIES_MODEL, { threads: 1, contextSize: 256 });
     // A generation already running finishes before dispose frees the model.
     const running = other.generate(STORY, { maxTokens: 8 });

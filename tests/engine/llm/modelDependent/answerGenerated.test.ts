@@ -56,7 +56,7 @@ describe('answerGenerated with stories260K', () => {
     const temp = tempDir('kb-gen-llm-');
     cleanup = temp.cleanup;
     ({ engine, library } = await buildClauseLibrary(temp.dir));
-    host = await LlamaModelHost.create({ gpu: false, logger: () => undefined });
+    host = await LlamaModelHost.create({ gpu: 'cpu', logger: () => undefined });
     await host.load(STORIES_MODEL, { threads: 1 });
     model = new CountingModel(host);
   });
