@@ -41,7 +41,9 @@ export class Engine {
   readonly #tokenCounter: TokenCounter;
   readonly #config: EngineConfig;
   readonly #open = new Set<Library>();
-  #llm: Promise<LlamaModelHost> | null = null;
+  // The one LLM host and the backend it was asked for.
+  #llm: { gpu: GpuMode; host: LlamaModelHost } | null = null;
+  #llmQueue: Promise<unknown> = Promise.resolve();
   #disposed = false;
 
   /** Where this engine logs (EngineConfig.logger); the faces log their own events through it too. */
@@ -84,26 +86,46 @@ export class Engine {
   }
 
   /**
-   * The engine's LLM host (one model at a time, shared by all libraries), started on first use: llama.cpp is only
-   * loaded when someone asks for a generated answer. Load a model with `(await engine.llm()).load(file, options)`.
+   * The engine's LLM host, shared by all its libraries: llama.cpp is only started when someone asks for a generated
+   * answer. Without `gpu`, the host running now (whatever its backend), else one started on EngineConfig.llmGpu; with
+   * `gpu`, the host on that backend. One model in memory at a time: a host on another backend is disposed (its model
+   * unloaded) before the new one starts. Load a model with `(await engine.llm()).load(file, options)`.
    */
-  llm(): Promise<LlamaModelHost> {
+  llm(gpu?: GpuMode): Promise<LlamaModelHost> {
     if (this.#disposed) return Promise.reject(new Error('the engine has been disposed'));
-    if (!this.#llm) {
-      const gpu = this.#config.llmGpu ?? 'auto';
-      const started = performance.now();
+    // One switch at a time: two callers asking for two backends must not leave two hosts alive.
+    const host = this.#llmQueue.then(() => this.#llmOn(gpu));
+    this.#llmQueue = host.catch(() => undefined);
+    return host;
+  }
+
+  /** The LLM host running now, or null when none is (none started yet, or its backend failed): nothing is started. */
+  get llmHost(): LlamaModelHost | null {
+    return this.#llm && !this.#llm.host.disposed ? this.#llm.host : null;
+  }
+
+  async #llmOn(requested: GpuMode | undefined): Promise<LlamaModelHost> {
+    const current = this.#llm;
+    if (current && !current.host.disposed && (requested === undefined || requested === current.gpu))
+      return current.host;
+    this.#llm = null;
+    // The model on the other backend goes first: VRAM and RAM rarely hold two.
+    if (current) await current.host.dispose();
+    if (this.#disposed) throw new Error('the engine has been disposed');
+    const gpu = requested ?? this.#config.llmGpu ?? 'auto';
+    const started = performance.now();
+    try {
       // node-llama-cpp takes ~0.5 s to import: only those who ask for a generated answer pay for it.
-      this.#llm = import('./llm/LlamaModelHost.ts').then(({ LlamaModelHost }) => LlamaModelHost.create({ gpu }));
-      this.#llm.then(
-        () => this.logger.log('info', 'llm.backend-started', { gpu, ms: Math.round(performance.now() - started) }),
-        (error: unknown) => {
-          this.logger.log('error', 'llm.backend-failed', { gpu, ...errorFields(error) });
-          // A failed start (LlmBackendError) is not cached: a later call may choose another backend.
-          this.#llm = null;
-        },
-      );
+      const { LlamaModelHost } = await import('./llm/LlamaModelHost.ts');
+      const host = await LlamaModelHost.create({ gpu });
+      this.logger.log('info', 'llm.backend-started', { gpu, ms: Math.round(performance.now() - started) });
+      // A failed start (LlmBackendError) is not kept: a later call may choose another backend.
+      this.#llm = { gpu, host };
+      return host;
+    } catch (error) {
+      this.logger.log('error', 'llm.backend-failed', { gpu, ...errorFields(error) });
+      throw error;
     }
-    return this.#llm;
   }
 
   /** A .gguf file's metadata, read without loading it or starting llama.cpp's backend (ModelFileError when unusable). */
@@ -115,9 +137,10 @@ export class Engine {
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
+    await this.#llmQueue;
     const llm = this.#llm;
     this.#llm = null;
-    if (llm) await (await llm.catch(() => null))?.dispose();
+    await llm?.host.dispose();
     for (const library of this.#open) await library.dispose();
     this.#open.clear();
   }

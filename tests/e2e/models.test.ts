@@ -147,6 +147,8 @@ describe('LibraryService: the local LLM', () => {
       gpu: { backend: 'cpu' },
     });
     expect(loaded.info?.parameters).toBeGreaterThan(200_000);
+    // The model is in the engine's one host, not in one the service keeps for itself.
+    expect(engine.llmHost?.loaded?.info.file).toBe(STORIES);
     expect((await service.libraryInfo()).llm).toMatchObject({
       state: 'loaded',
       model: 'stories260K.gguf (llama, F32)',

@@ -1,6 +1,7 @@
 // EngineApi over one open Library: the object every face (kb serve's WebSocket, Electron's utility process) calls
 // after validating its arguments. Turns long work into jobs with ids, progress events and cancellation, and holds the
-// local LLM (the engine's LlamaModelHost) for generated answers streamed as events.
+// the last load of the local LLM (the engine's LlamaModelHost, which the engine owns) for generated answers streamed
+// as events.
 import { createHash, randomUUID } from 'node:crypto';
 import { copyFile, lstat, mkdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -50,8 +51,10 @@ export type EngineEventListener = <E extends EngineEventName>(event: E, payload:
 
 /** What the service needs of the engine for the local LLM (the Engine of createEngine.ts is one). */
 export interface LlmProvider {
-  /** The engine's LLM host, started on first use. */
-  llm(): Promise<LlamaModelHost>;
+  /** The engine's one LLM host: the running one, or (with `gpu`) the one on that backend, started on first use. */
+  llm(gpu?: GpuMode): Promise<LlamaModelHost>;
+  /** The LLM host running now, or null: nothing is started. */
+  readonly llmHost: LlamaModelHost | null;
   /** A .gguf file's metadata, read without starting llama.cpp (ModelFileError when unusable). */
   readModelInfo(file: string): Promise<GgufModelInfo>;
 }
@@ -64,8 +67,6 @@ export interface LibraryServiceOptions {
   transport: LibraryInfo['transport'];
   /** The engine, for the local LLM. Defaults to `undefined`: no LLM can be loaded (exact answers only). */
   engine?: LlmProvider;
-  /** The backend the engine's own host was created with (EngineConfig.llmGpu). Defaults to `'auto'`. */
-  engineGpu?: GpuMode;
   /** Where the libraries live, reported by modelStatus(). Defaults to the library file's folder. */
   dataFolder?: string;
 }
@@ -156,9 +157,7 @@ export class LibraryService implements EngineApi {
   readonly #jobs = new JobRunner((done) => this.#emit('jobDone', done));
   // An upload batch being written (before its ingestion job exists).
   #uploading = false;
-  // The local LLM: the host holding the model (the engine's, or one of ours for another GPU backend).
-  #host: LlamaModelHost | null = null;
-  #ownHost: { gpu: GpuMode; host: LlamaModelHost } | null = null;
+  // Why the last load failed (the engine holds the LLM itself).
   #llmError: { path: string; message: string; info: GgufModelInfo | null } | null = null;
   // Loads and unloads one after another.
   #llmQueue: Promise<unknown> = Promise.resolve();
@@ -439,7 +438,7 @@ export class LibraryService implements EngineApi {
   async ask(question: string, options: AskOptions = {}): Promise<AskReply> {
     const conversation = options.conversationId === undefined ? {} : { conversationId: options.conversationId };
     if (options.mode !== 'generate') return this.#library.ask(question, { mode: 'exact', ...conversation });
-    const host = this.#host;
+    const host = this.#llmHost;
     if (!host?.loaded)
       throw new ServiceError(
         `generated answers need a local LLM: ${this.#options.engine ? NO_LLM_LOADED : NO_LLM_HERE}`,
@@ -486,9 +485,8 @@ export class LibraryService implements EngineApi {
     const resolved = path.resolve(file);
     // The header alone first: a missing or broken file is refused without starting llama.cpp.
     await engine.readModelInfo(resolved);
-    const host = this.#host && !this.#host.disposed ? this.#host : await engine.llm();
     // llama.cpp is started now: from here on modelStatus() reports the GPU it found.
-    this.#host ??= host;
+    const host = await engine.llm();
     const { info, fit } = await host.inspect(resolved);
     return { path: resolved, info: modelInfo(info), fit: { fits: fit.fits, summary: fit.summary } };
   }
@@ -504,7 +502,8 @@ export class LibraryService implements EngineApi {
       try {
         // The header first: a missing, non-GGUF or truncated file is refused before llama.cpp starts.
         info = await engine.readModelInfo(resolved);
-        const host = await this.#hostFor(options.gpu ?? 'auto');
+        // The engine's host on that backend: one on another backend is disposed first (one model at a time).
+        const host = await engine.llm(options.gpu ?? 'auto');
         await host.load(resolved, {
           ...(options.gpuLayers === undefined ? {} : { gpuLayers: options.gpuLayers }),
           ...(options.contextSize === undefined ? {} : { contextSize: options.contextSize }),
@@ -527,7 +526,7 @@ export class LibraryService implements EngineApi {
     return this.#llmExclusive(async () => {
       if (this.#asks.size > 0)
         throw new ServiceError('an answer is being written: wait for it or cancel it before unloading the model');
-      await this.#host?.unload();
+      await this.#llmHost?.unload();
       this.#llmError = null;
       return this.#llmStatus();
     });
@@ -574,33 +573,13 @@ export class LibraryService implements EngineApi {
     return result;
   }
 
-  /** The host for a backend: the engine's when it is the engine's backend, else one of ours (one model at a time). */
-  async #hostFor(gpu: GpuMode): Promise<LlamaModelHost> {
-    const useEngine = gpu === (this.#options.engineGpu ?? 'auto');
-    let host: LlamaModelHost;
-    if (useEngine) {
-      host = await this.#options.engine!.llm();
-    } else if (this.#ownHost?.gpu === gpu && !this.#ownHost.host.disposed) {
-      host = this.#ownHost.host;
-    } else {
-      // node-llama-cpp is imported only by those who load a model (as in Engine.llm()).
-      const { LlamaModelHost } = await import('../llm/LlamaModelHost.ts');
-      host = await LlamaModelHost.create({ gpu });
-    }
-    // One model in memory at a time: the one on the other backend goes first.
-    if (this.#host && this.#host !== host && !this.#host.disposed) await this.#host.unload();
-    const previousOwn = this.#ownHost;
-    if (previousOwn && previousOwn.host !== host) {
-      this.#ownHost = null;
-      await previousOwn.host.dispose();
-    }
-    if (!useEngine) this.#ownHost = { gpu, host };
-    this.#host = host;
-    return host;
+  /** The engine's LLM host if it runs (null without an engine). */
+  get #llmHost(): LlamaModelHost | null {
+    return this.#options.engine?.llmHost ?? null;
   }
 
   #llmSummary(): LibraryInfo['llm'] {
-    const loaded = this.#host?.loaded ? this.#host : null;
+    const loaded = this.#llmHost?.loaded ? this.#llmHost : null;
     if (loaded)
       return {
         state: 'loaded',
@@ -612,8 +591,8 @@ export class LibraryService implements EngineApi {
   }
 
   async #llmStatus(): Promise<LlmModelStatus> {
-    const host = this.#host;
-    const gpu = host && !host.disposed ? await host.gpuInfo().catch(() => null) : null;
+    const host = this.#llmHost;
+    const gpu = host ? await host.gpuInfo().catch(() => null) : null;
     const gpuStatus = gpu
       ? {
           backend: gpu.backend,
@@ -675,12 +654,8 @@ export class LibraryService implements EngineApi {
   async dispose(): Promise<void> {
     for (const controller of this.#asks.values()) controller.abort();
     await this.#jobs.stopAll();
+    // The LLM host is the engine's to dispose.
     await this.#llmQueue;
-    // The engine's host is the engine's to dispose; one we created for another backend is ours.
-    const own = this.#ownHost;
-    this.#ownHost = null;
-    this.#host = null;
-    await own?.host.dispose();
     this.#listeners.clear();
   }
 }
