@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type {
   Answer,
@@ -15,7 +16,7 @@ import type {
   SearchHit,
   SemanticSearchStatus,
 } from '../../shared/types.ts';
-import type { PassageContext, PassageRef, SourceInfo } from '../../shared/engineApi.ts';
+import type { DocumentFile, PassageContext, PassageRef, SourceInfo } from '../../shared/engineApi.ts';
 import {
   answerExactly,
   DEFAULT_ANSWER_THRESHOLD,
@@ -99,6 +100,15 @@ export interface SetEmbeddingModelOptions extends EmbeddingOptions {
   /** Pooling override (see TransformersEmbedderOptions.pooling); recorded with the model. */
   pooling?: 'cls' | 'mean';
 }
+
+/** What reading a document's original file found (Library.readDocumentFile); the caller words the refusals. */
+export type DocumentFileRead =
+  | { state: 'read'; file: DocumentFile }
+  /** No such document, or it was removed. */
+  | { state: 'not-in-library' }
+  /** The document is in the library, its file is not on disk any more (moved, deleted, an unplugged drive). */
+  | { state: 'file-gone'; path: string }
+  | { state: 'too-large'; path: string; sizeBytes: number };
 
 /** One open library: ingest into it, search it, ask it. Holds the SQLite connection (and embedder) until disposed. */
 const STORES = new WeakMap<Library, LibraryStore>();
@@ -479,10 +489,48 @@ export class Library {
     return this.#store.headingPaths(documentId);
   }
 
-  /** Removes a document from the library (its passages go; the audit trail keeps what was cited). */
-  removeDocument(documentId: number): void {
+  /**
+   * Removes a document from the library (its passages go; the audit trail keeps what was cited). Returns what it was,
+   * or null when there is no such document (or it was removed before).
+   */
+  removeDocument(documentId: number): DocumentInfo | null {
+    const document = this.document(documentId);
+    if (!document) return null;
     this.#store.markRemoved([documentId]);
     this.#search.invalidate();
+    return document;
+  }
+
+  /** A document of this library, or null when there is none with that id or it was removed. */
+  document(documentId: number): DocumentInfo | null {
+    return this.#store.listDocuments().find((d) => d.id === documentId && d.status !== 'removed') ?? null;
+  }
+
+  /**
+   * A document's original file, read whole when it is at most `maxBytes` (it travels in one message), with whether
+   * it is still the file that was indexed.
+   */
+  async readDocumentFile(documentId: number, maxBytes: number): Promise<DocumentFileRead> {
+    const document = this.document(documentId);
+    if (!document) return { state: 'not-in-library' };
+    const size = await stat(document.path).then(
+      (s) => (s.isFile() ? s.size : null),
+      () => null,
+    );
+    if (size === null) return { state: 'file-gone', path: document.path };
+    if (size > maxBytes) return { state: 'too-large', path: document.path, sizeBytes: size };
+    const bytes = await readFile(document.path);
+    return {
+      state: 'read',
+      file: {
+        documentId,
+        fileName: path.basename(document.path),
+        type: document.type,
+        sizeBytes: bytes.length,
+        dataBase64: bytes.toString('base64'),
+        matchesIndex: document.contentHash === createHash('sha256').update(bytes).digest('hex'),
+      },
+    };
   }
 
   /** Recorded answers, oldest first: of one conversation, or all. */

@@ -3,7 +3,7 @@
 // the last load of the local LLM (the engine's LlamaModelHost, which the engine owns) for generated answers streamed
 // as events.
 import { createHash, randomUUID } from 'node:crypto';
-import { copyFile, lstat, mkdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type {
   AskOptions,
@@ -348,31 +348,23 @@ export class LibraryService implements EngineApi {
   }
 
   async documentFile(documentId: number): Promise<DocumentFile> {
-    const document = this.#library.listDocuments().find((d) => d.id === documentId && d.status !== 'removed');
-    if (!document) throw new ServiceError(`document ${documentId} is not in this library any more`);
-    const size = await stat(document.path).then(
-      (s) => (s.isFile() ? s.size : null),
-      () => null,
-    );
-    if (size === null)
-      throw new ServiceError(
-        `${document.path} is not there any more (moved or deleted): re-scan its folder, or add the file again`,
-      );
-    if (size > MAX_DOCUMENT_FILE_BYTES) {
-      throw new ServiceError(
-        `${path.basename(document.path)} is ${Math.round(size / 1024 / 1024)} MB, over the ${MAX_DOCUMENT_FILE_BYTES / 1024 / 1024} MB that can be shown here: open the file itself`,
-      );
+    const read = await this.#library.readDocumentFile(documentId, MAX_DOCUMENT_FILE_BYTES);
+    switch (read.state) {
+      case 'read':
+        return read.file;
+      case 'not-in-library':
+        throw new ServiceError(`document ${documentId} is not in this library any more`);
+      case 'file-gone':
+        throw new ServiceError(
+          `${read.path} is not there any more (moved or deleted): re-scan its folder, or add the file again`,
+        );
+      case 'too-large':
+        throw new ServiceError(
+          `${path.basename(read.path)} is ${Math.round(read.sizeBytes / 1024 / 1024)} MB, over the ${MAX_DOCUMENT_FILE_BYTES / 1024 / 1024} MB that can be shown here: open the file itself`,
+        );
+      default:
+        return read satisfies never;
     }
-    const bytes = await readFile(document.path);
-    const hash = createHash('sha256').update(bytes).digest('hex');
-    return {
-      documentId,
-      fileName: path.basename(document.path),
-      type: document.type,
-      sizeBytes: bytes.length,
-      dataBase64: bytes.toString('base64'),
-      matchesIndex: document.contentHash === hash,
-    };
   }
 
   #startIngest(inputs: string[], notFound: IngestSummary['skipped'] = []): JobStarted {
@@ -403,9 +395,8 @@ export class LibraryService implements EngineApi {
 
   async removeDocument(documentId: number): Promise<void> {
     if (this.#jobs.busy) throw new ServiceError('documents cannot be removed while an ingestion is running');
-    const document = this.#library.listDocuments().find((d) => d.id === documentId && d.status !== 'removed');
+    const document = this.#library.removeDocument(documentId);
     if (!document) throw new ServiceError(`no document ${documentId} in this library`);
-    this.#library.removeDocument(documentId);
     // An uploaded copy is ours to delete; a file the user pointed at is theirs and stays.
     if (path.dirname(document.path) === path.resolve(this.#uploadDir))
       await unlink(document.path).catch(() => undefined);
