@@ -1,6 +1,6 @@
 // The engine's side of the desktop app: what runs in Electron's utility process (see ./utilityMain.ts). Main sends
 // one `start` message carrying a MessagePort; the host creates the engine, opens the library and serves EngineApi
-// (LibraryService) on that port until main sends `stop`. Plain Node: the parent port is described structurally, so
+// (EngineService) on that port until main sends `stop`. Plain Node: the parent port is described structurally, so
 // a worker thread can stand in for the utility process in tests.
 // The engine first: importing it keeps the process offline (electron/engine/offlineEnvironment.ts).
 import {
@@ -8,7 +8,7 @@ import {
   ENGINE_LOG_FILE,
   errorFields,
   fileLogger,
-  LibraryService,
+  EngineService,
   rpcPortFromEventPort,
   serveEngineRpc,
   SILENT_LOGGER,
@@ -50,7 +50,7 @@ function isStart(data: unknown): data is EngineHostStart {
 export function runEngineHost(parentPort: HostParentPort, options: EngineHostOptions = {}): void {
   const exit = options.exit ?? ((code: number) => process.exit(code));
   let engine: Promise<Engine> | null = null;
-  let service: Promise<LibraryService> | null = null;
+  let service: Promise<EngineService> | null = null;
   let stopRpc: (() => void) | null = null;
   let stopping = false;
   let logger: EngineLogger = SILENT_LOGGER;
@@ -84,8 +84,8 @@ export function runEngineHost(parentPort: HostParentPort, options: EngineHostOpt
     engine.catch((error: unknown) => logger.log('error', 'host.engine-failed', errorFields(error)));
     service = engine.then(async (e) => {
       const library = await e.openLibrary(data.libraryFile, { create: data.create });
-      // The engine holds the local LLM (loaded from Settings); the service disposes only what it created itself.
-      return new LibraryService(library, {
+      // The engine owns the local LLM (loaded from Settings) and disposes it; the service holds none of its own.
+      return new EngineService(library, {
         version: data.version,
         transport: 'ipc',
         engine: e,

@@ -40,9 +40,7 @@ export { Thesaurus } from './question/Thesaurus.ts';
 export { formatAnswerText, formatConversationMarkdown } from './answer/formatAnswer.ts';
 export { serveEngineRpc } from './rpc/serveEngineRpc.ts';
 // The EngineApi behind every face (the utility process, kb serve).
-export {
-  LibraryService,
-  ServiceError,
-  type EngineEventListener,
-  type LibraryServiceOptions,
-} from './service/LibraryService.ts';
+export { EngineService, type EngineServiceOptions } from './service/EngineService.ts';
+export type { EngineEventListener } from './service/EngineEventListener.ts';
+export type { LlmProvider } from './service/LocalLlm.ts';
+export { ServiceError } from './service/ServiceError.ts';

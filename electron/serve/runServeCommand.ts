@@ -2,7 +2,7 @@
 // renderer and EngineApi on 127.0.0.1, prints the URL with its token, and runs until Ctrl-C / SIGTERM.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createEngine, LibraryService, type EngineLogger } from '../engine/index.ts';
+import { createEngine, EngineService, type EngineLogger } from '../engine/index.ts';
 import { startKbServer } from './startKbServer.ts';
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -64,7 +64,7 @@ export async function runServeCommand(
   });
   try {
     const library = await engine.openLibrary(values.library, { create: true });
-    const service = new LibraryService(library, { version: appVersion(), transport: 'web', engine });
+    const service = new EngineService(library, { version: appVersion(), transport: 'web', engine });
     const server = await startKbServer({ service, rendererDir, port });
     io.stderr(`kb serve: library ${library.file}, uploads go to ${service.uploadDir}\n`);
     io.stderr('kb serve: listening on 127.0.0.1 only; open this address (the token in it is the key):\n');

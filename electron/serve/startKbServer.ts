@@ -26,7 +26,7 @@ import {
   validateCommitUploadsArgs,
   type StagedFile,
 } from '../../shared/webUpload.ts';
-import type { LibraryService } from '../engine/index.ts';
+import type { EngineService } from '../engine/index.ts';
 import { UploadRefusedError, UploadStaging } from './UploadStaging.ts';
 
 // Loopback only: the server hands out a whole library to whoever has the token, so it must not face a network.
@@ -55,7 +55,7 @@ const CLOSE_GRACE_MS = 1_000;
 const CLOSE_CODE = { goingAway: 1001, protocolError: 1002, unsupportedData: 1003 } as const;
 
 export interface KbServerOptions {
-  service: LibraryService;
+  service: EngineService;
   /** The built renderer (`out/renderer` after `electron-vite build`). */
   rendererDir: string;
   /** Defaults to `0`: a free port chosen by the system. */

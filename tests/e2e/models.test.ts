@@ -1,4 +1,4 @@
-// The models part of EngineApi on a real engine and library (LibraryService, as kb serve and the utility process
+// The models part of EngineApi on a real engine and library (EngineService, as kb serve and the utility process
 // run it): the local LLM loaded from a path (stories260K, a real 1.2 MB Llama GGUF that writes children's stories,
 // so only the plumbing is asserted), bad files refused, generated answers streamed as events and cancelled, the
 // not_found gate before generation; the embedding model set as a job with progress; the same over kb serve's socket.
@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../electron/engine/index.ts';
-import { LibraryService, type EngineEventListener } from '../../electron/engine/service/LibraryService.ts';
+import { EngineService } from '../../electron/engine/service/EngineService.ts';
+import type { EngineEventListener } from '../../electron/engine/service/EngineEventListener.ts';
 import { startKbServer, type KbServer } from '../../electron/serve/startKbServer.ts';
 import type { EngineEvents } from '../../shared/engineApi.ts';
 import { connectRpc } from './rpcSocket.ts';
@@ -34,7 +35,7 @@ const CLAUSES = [
 
 let dir: string;
 let engine: Engine;
-let service: LibraryService;
+let service: EngineService;
 const events: { event: string; payload: unknown }[] = [];
 
 function eventsOf<E extends keyof EngineEvents>(event: E): EngineEvents[E][] {
@@ -48,7 +49,7 @@ beforeAll(async () => {
   engine = await createEngine();
   const library = await engine.openLibrary(path.join(dir, 'models.kb.sqlite'), { create: true });
   expect((await library.ingest([path.join(dir, 'docs')])).indexed).toBe(1);
-  service = new LibraryService(library, { version: '0.0.0-test', transport: 'web', engine, dataFolder: dir });
+  service = new EngineService(library, { version: '0.0.0-test', transport: 'web', engine, dataFolder: dir });
   service.onEvent(((event, payload) => events.push({ event, payload })) as EngineEventListener);
 });
 
@@ -58,7 +59,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('LibraryService: the local LLM', () => {
+describe('EngineService: the local LLM', () => {
   it('reports no LLM, the embedding status and where the library lives before anything is loaded', async () => {
     const status = await service.modelStatus();
     expect(status).toMatchObject({
@@ -214,7 +215,7 @@ describe('LibraryService: the local LLM', () => {
   });
 });
 
-describe('LibraryService: the embedding model', () => {
+describe('EngineService: the embedding model', () => {
   it('refuses a path that is not a folder before starting a job', async () => {
     await expect(service.setEmbeddingModel(path.join(dir, 'no-such-model'))).rejects.toMatchObject({
       name: 'ServiceError',
@@ -255,7 +256,7 @@ describe('LibraryService: the embedding model', () => {
 describe('without an engine (a face that cannot load models)', () => {
   it('says so', async () => {
     const library = await engine.openLibrary(path.join(dir, 'bare.kb.sqlite'), { create: true });
-    const bare = new LibraryService(library, { version: '0', transport: 'web' });
+    const bare = new EngineService(library, { version: '0', transport: 'web' });
     await expect(bare.loadLlm(STORIES)).rejects.toMatchObject({
       name: 'ServiceError',
       message: expect.stringMatching(/no local LLM can be loaded here/),

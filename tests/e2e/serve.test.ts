@@ -8,14 +8,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../electron/engine/index.ts';
-import { LibraryService } from '../../electron/engine/service/LibraryService.ts';
+import { EngineService } from '../../electron/engine/service/EngineService.ts';
 import { startKbServer, type KbServer } from '../../electron/serve/startKbServer.ts';
 import type { RpcEvent } from '../../shared/engineApi.ts';
 import { connectRpc } from './rpcSocket.ts';
 
 let dir: string;
 let engine: Engine;
-let service: LibraryService;
+let service: EngineService;
 let server: KbServer;
 
 beforeAll(async () => {
@@ -26,7 +26,7 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'secret.txt'), 'outside the renderer');
   engine = await createEngine();
   const library = await engine.openLibrary(path.join(dir, 'test.kb.sqlite'), { create: true });
-  service = new LibraryService(library, { version: '0.0.0-test', transport: 'web' });
+  service = new EngineService(library, { version: '0.0.0-test', transport: 'web' });
   server = await startKbServer({ service, rendererDir });
 });
 

@@ -1,4 +1,4 @@
-// Sources, re-scan and original files on a real engine and library (LibraryService, as kb serve and the utility
+// Sources, re-scan and original files on a real engine and library (EngineService, as kb serve and the utility
 // process run it): the folders and files a library was fed, re-read on request (new, changed and deleted files; a
 // missing source reported and its documents kept; a path that is not a source refused); uploads that keep their
 // folders; a document's original bytes with a check that they are still the ones indexed; the pages of a PDF passage.
@@ -8,14 +8,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../electron/engine/index.ts';
-import { LibraryService, type EngineEventListener } from '../../electron/engine/service/LibraryService.ts';
+import { EngineService } from '../../electron/engine/service/EngineService.ts';
+import type { EngineEventListener } from '../../electron/engine/service/EngineEventListener.ts';
 import type { JobDone } from '../../shared/engineApi.ts';
 
 const PDF = path.resolve(import.meta.dirname, '../../../shared/corpus/mlps-office/GBT22239-2019_基本要求.pdf');
 
 let dir: string;
 let engine: Engine;
-let service: LibraryService;
+let service: EngineService;
 const done = new Map<string, JobDone>();
 
 async function finished(job: Promise<{ jobId: string }>): Promise<JobDone> {
@@ -32,7 +33,7 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, '单独.md'), '# 单独文件\n\n机房应设置门禁系统。\n');
   engine = await createEngine();
   const library = await engine.openLibrary(path.join(dir, 'sources.kb.sqlite'), { create: true });
-  service = new LibraryService(library, { version: 'test', transport: 'web' });
+  service = new EngineService(library, { version: 'test', transport: 'web' });
   service.onEvent(((event, payload) => {
     if (event === 'jobDone') done.set((payload as JobDone).jobId, payload as JobDone);
   }) as EngineEventListener);

@@ -1,13 +1,13 @@
 // Uploads over kb serve's WebSocket (uploadFiles, base64 in one message, as the page sent them before it streamed
 // each file by PUT; commitUploads writes through the same code, tests/reliability/serveUploads.test.ts) with names a
-// file system refuses or confuses. The real server, LibraryService and engine on a real library; the upload folder
+// file system refuses or confuses. The real server, EngineService and engine on a real library; the upload folder
 // is read back after each batch. Before: a name of 100 Chinese characters (300 bytes; Linux allows 255) failed with
 // a raw ENAMETOOLONG and the batch's files written before it stayed in the folder.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../electron/engine/index.ts';
-import { LibraryService } from '../../electron/engine/service/LibraryService.ts';
+import { EngineService } from '../../electron/engine/service/EngineService.ts';
 import { startKbServer, type KbServer } from '../../electron/serve/startKbServer.ts';
 import type { JobDone, RpcEvent } from '../../shared/engineApi.ts';
 import { tempDir, TOKENIZER_DIR } from '../engine/helpers.ts';
@@ -28,7 +28,7 @@ describe('kb serve uploads: long, hostile and look-alike names', () => {
   let dir: string;
   let cleanup: () => void;
   let engine: Engine;
-  let service: LibraryService;
+  let service: EngineService;
   let server: KbServer;
   let rpc: RpcSocket;
 
@@ -38,7 +38,7 @@ describe('kb serve uploads: long, hostile and look-alike names', () => {
     mkdirSync(rendererDir);
     writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>kb</title>');
     engine = await createEngine({ tokenizerDir: TOKENIZER_DIR });
-    service = new LibraryService(await engine.openLibrary(path.join(dir, 'uploads.kb.sqlite'), { create: true }), {
+    service = new EngineService(await engine.openLibrary(path.join(dir, 'uploads.kb.sqlite'), { create: true }), {
       version: 'test',
       transport: 'web',
     });

@@ -84,7 +84,7 @@ describe('import layering (eslint.config.js)', () => {
       "export const load = () => import('../../engine/store/LibraryStore.ts');",
       /public entry/,
     ],
-    ['electron/serve/x.ts', "export { LibraryService } from '../engine/service/LibraryService.ts';", /public entry/],
+    ['electron/serve/x.ts', "export { EngineService } from '../engine/service/EngineService.ts';", /public entry/],
     ['electron/engine-host/x.ts', "import { app } from 'electron';\nexport const a = app;", /plain Node/],
     [
       'electron/serve/x.ts',
@@ -149,7 +149,7 @@ describe('import layering (eslint.config.js)', () => {
     ],
     [
       'electron/engine-host/x.ts',
-      "import { LibraryService } from '../engine/index.ts';\nimport type { EngineApi } from '../../shared/engineApi.ts';\nexport const a = LibraryService;\nexport type A = EngineApi;",
+      "import { EngineService } from '../engine/index.ts';\nimport type { EngineApi } from '../../shared/engineApi.ts';\nexport const a = EngineService;\nexport type A = EngineApi;",
     ],
     ['tests/main/x.test.ts', "import fs from 'node:fs';\nimport { app } from 'electron';\nexport const a = [fs, app];"],
   ])('%s: allowed imports are clean', async (file, code) => {

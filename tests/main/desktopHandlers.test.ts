@@ -11,7 +11,7 @@ const { registerDesktopHandlers, DesktopActionError } = await import('../../elec
 const { UntrustedSenderError } = await import('../../electron/main/ipcHandlers.ts');
 const { createSecurityPolicy } = await import('../../electron/main/securityPolicy.ts');
 const { createEngine } = await import('../../electron/engine/createEngine.ts');
-const { LibraryService } = await import('../../electron/engine/service/LibraryService.ts');
+const { EngineService } = await import('../../electron/engine/service/EngineService.ts');
 
 type Handler = (
   event: { senderFrame: { url: string; parent: unknown } | null },
@@ -23,7 +23,7 @@ const foreign = { senderFrame: { url: 'https://example.com/', parent: null } };
 
 let dir: string;
 let engine: Awaited<ReturnType<typeof createEngine>>;
-let service: InstanceType<typeof LibraryService>;
+let service: InstanceType<typeof EngineService>;
 const handlers = new Map<string, Handler>();
 const showItemInFolder = vi.fn();
 const showOpenDialog = vi.fn(async (options: { properties: string[] }) =>
@@ -39,7 +39,7 @@ beforeAll(async () => {
   engine = await createEngine({});
   const library = await engine.openLibrary(path.join(dir, 'lib.kb.sqlite'), { create: true });
   await library.ingest([path.join(dir, '制度.md'), path.join(dir, '记录.md')]);
-  service = new LibraryService(library, { version: 'test', transport: 'ipc' });
+  service = new EngineService(library, { version: 'test', transport: 'ipc' });
   const ipcMain = { handle: vi.fn((channel: string, handler: Handler) => handlers.set(channel, handler)) };
   registerDesktopHandlers(ipcMain as never, createSecurityPolicy({ isPackaged: true, devServerUrl: undefined }), {
     engine: service,

@@ -1,5 +1,5 @@
 // The page's store (renderer/src/store/appStore.ts) when a job's events arrive before the reply that names the job.
-// A real engine and LibraryService behind a window.kb bridge; the bridge delivers each job's jobDone before it
+// A real engine and EngineService behind a window.kb bridge; the bridge delivers each job's jobDone before it
 // resolves the call that started the job, as IPC or a WebSocket may (events and replies travel apart). Before,
 // Settings stayed at "正在嵌入 0 / …" with its button disabled: the jobDone of a job whose id the store did not know
 // yet was dropped.
@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../electron/engine/index.ts';
-import { LibraryService } from '../../electron/engine/service/LibraryService.ts';
+import { EngineService } from '../../electron/engine/service/EngineService.ts';
 import type { DesktopEventListener, KbBridge } from '../../shared/desktopBridge.ts';
 import type { JobDone } from '../../shared/engineApi.ts';
 import { tempDir, TOKENIZER_DIR } from '../engine/helpers.ts';
@@ -35,7 +35,7 @@ const STORE_MODULE = '../../renderer/src/store/appStore.ts';
 
 describe('the page store: a job that ends before its reply arrives', () => {
   let engine: Engine;
-  let service: LibraryService;
+  let service: EngineService;
   let dir: string;
   let cleanup: () => void;
   let store: Store;
@@ -45,7 +45,7 @@ describe('the page store: a job that ends before its reply arrives', () => {
     ({ dir, cleanup } = tempDir('kb-job-events-'));
     engine = await createEngine({ tokenizerDir: TOKENIZER_DIR });
     const library = await engine.openLibrary(path.join(dir, 'jobs.kb.sqlite'), { create: true });
-    service = new LibraryService(library, { version: 'test', transport: 'ipc' });
+    service = new EngineService(library, { version: 'test', transport: 'ipc' });
     const listeners = new Set<DesktopEventListener>();
     service.onEvent(((event: never, payload: never) => {
       for (const listener of listeners) listener(event, payload);

@@ -27,7 +27,7 @@ import type {
   SearchHit,
   ThesaurusInfo,
 } from '../../../shared/types.ts';
-import type { EngineEventListener } from '../service/LibraryService.ts';
+import type { EngineEventListener } from '../service/EngineEventListener.ts';
 import { isRpcMessage, type RpcPort } from './rpcPort.ts';
 
 /** A call that failed on the engine's side (its name is the engine's: ServiceError, LibraryError…) or never got there. */

@@ -1,12 +1,12 @@
 // The serving end of the engine's RPC: answers calls arriving on an RpcPort with an EngineApi (in the app, the
-// LibraryService of the utility process) and pushes its events. Arguments are checked again here, with the same
+// EngineService of the utility process) and pushes its events. Arguments are checked again here, with the same
 // validators as main's IPC handlers: the port is a process boundary, and only EngineApi methods may be called.
 import { validateEngineArgs, type EngineApi } from '../../../shared/engineApi.ts';
-import type { EngineEventListener } from '../service/LibraryService.ts';
+import type { EngineEventListener } from '../service/EngineEventListener.ts';
 import { errorFields, SILENT_LOGGER, type EngineLogger } from '../log/EngineLogger.ts';
 import { isRpcMessage, type RpcPort, type RpcReplyMessage } from './rpcPort.ts';
 
-/** An EngineApi that also pushes events (LibraryService is one). */
+/** An EngineApi that also pushes events (EngineService is one). */
 export interface ServedEngine extends EngineApi {
   onEvent(listener: EngineEventListener): () => void;
 }
