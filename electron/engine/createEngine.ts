@@ -17,7 +17,10 @@ export interface EngineConfig {
   tokenizerDir?: string | null;
   /** Default ingestion options (size limits, chunk size) for every library opened by this engine. */
   ingest?: Omit<IngestOptions, 'signal' | 'onProgress'>;
-  /** The local LLM's backend (see LlamaModelHostOptions.gpu; CUDA_VISIBLE_DEVICES picks GPUs). Defaults to `'auto'`. */
+  /**
+   * The local LLM's backend when a caller names none (`engine.llm()`; see LlamaModelHostOptions.gpu;
+   * CUDA_VISIBLE_DEVICES picks GPUs). Defaults to `'auto'`.
+   */
   llmGpu?: GpuMode;
   /**
    * Where the engine writes what it did and what failed (libraries opened, ingestion summaries, failed files, slow or
