@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createEngine, EngineService, type EngineLogger } from '../engine/index.ts';
 import { startKbServer } from './startKbServer.ts';
 
-const PROJECT_ROOT = path.resolve(import.meta.dirname, '../../..');
+const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 /** Where `electron-vite build` puts the renderer. */
 export const DEFAULT_RENDERER_DIR = path.join(PROJECT_ROOT, 'out/renderer');
 

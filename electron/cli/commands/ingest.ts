@@ -13,7 +13,7 @@ import { withEngine } from '../withEngine.ts';
  * packaged build ships and `npm run fetch-models` fills).
  */
 function defaultEmbeddingModelDir(io: CliIo): string | null {
-  const roots = [io.env.KB_MODELS_DIR, path.resolve(import.meta.dirname, '../../../../resources/models')].filter(
+  const roots = [io.env.KB_MODELS_DIR, path.resolve(import.meta.dirname, '../../../resources/models')].filter(
     (r): r is string => !!r,
   );
   for (const root of roots) {
