@@ -28,6 +28,15 @@ export const DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024;
 export const SUPPORTED_EXTENSIONS = new Set([
   '.pdf',
   '.docx',
+  '.doc',
+  '.wps',
+  '.xlsx',
+  '.xlsm',
+  '.xls',
+  '.et',
+  '.ods',
+  '.pptx',
+  '.ofd',
   '.md',
   '.markdown',
   '.txt',
@@ -38,12 +47,12 @@ export const SUPPORTED_EXTENSIONS = new Set([
 ]);
 
 const UNSUPPORTED_HINTS: Record<string, string> = {
-  '.doc': 'legacy Word .doc is not supported: save it as .docx and add it again',
-  '.xls': 'Excel files are not supported yet: save the sheet as .csv',
-  '.xlsx': 'Excel files are not supported yet: save the sheet as .csv',
-  '.ppt': 'PowerPoint files are not supported yet: save as PDF',
-  '.pptx': 'PowerPoint files are not supported yet: save as PDF',
-  '.wps': 'WPS documents are not supported: save as .docx',
+  '.ppt': 'PowerPoint 97–2003 .ppt is not supported: export it as PDF (or save as .pptx) and add that',
+  '.pps': 'PowerPoint 97–2003 slide shows are not supported: export it as PDF and add that',
+  '.dps': 'WPS presentations are not supported: export it as PDF and add that',
+  '.odt': 'OpenDocument text is not supported: save it as .docx and add that',
+  '.odp': 'OpenDocument presentations are not supported: export it as PDF and add that',
+  '.xlsb': 'Excel binary workbooks (.xlsb) are not supported: save it as .xlsx and add that',
 };
 
 /** Thrown when an input path itself cannot be used (does not exist): a mistake in the request, not a file to skip. */

@@ -1,6 +1,7 @@
 import path from 'node:path';
-import { isOleCompoundFile } from './parseDocx.ts';
-import { readZipDirectory } from './readZipDirectory.ts';
+import { classifyOleDocument, isOleCompoundFile } from './readOleDocument.ts';
+import { inflateZipEntry, readZipDirectory } from './readZipDirectory.ts';
+import type { ZipEntry } from './readZipDirectory.ts';
 import { ParseError } from './types.ts';
 import type { DocumentType } from './types.ts';
 
@@ -13,6 +14,20 @@ const TEXT_EXTENSIONS: Readonly<Record<string, DocumentType>> = {
   '.csv': 'csv',
   '.tsv': 'csv',
   '.txt': 'text',
+};
+
+/** Extensions of the binary formats we read: content that is not theirs is a mislabelled or damaged file. */
+const BINARY_EXTENSIONS: Readonly<Record<string, string>> = {
+  '.docx': 'a Word .docx file (a ZIP archive)',
+  '.doc': 'a Word .doc file (an OLE compound document)',
+  '.wps': 'a WPS document saved in Word format (an OLE compound document)',
+  '.xlsx': 'an Excel .xlsx workbook (a ZIP archive)',
+  '.xlsm': 'an Excel .xlsm workbook (a ZIP archive)',
+  '.xls': 'an Excel .xls workbook (an OLE compound document)',
+  '.et': 'a WPS .et workbook (an OLE compound document)',
+  '.ods': 'an OpenDocument spreadsheet (a ZIP archive)',
+  '.pptx': 'a PowerPoint .pptx file (a ZIP archive)',
+  '.ofd': 'an OFD document (a ZIP archive)',
 };
 
 /** Binary formats recognisable by their first bytes, for a message better than "binary content". */
@@ -43,7 +58,8 @@ export function pdfHeaderOffset(bytes: Uint8Array): number {
 }
 
 /**
- * Decide the format: by content first (PDF, ZIP/DOCX, OLE, known binary signatures), then by extension for text.
+ * Decide the format: by content first (PDF; ZIP packages: DOCX, XLSX, PPTX, ODS, OFD; OLE documents: DOC, XLS/ET;
+ * known binary signatures), then by extension for text.
  * Throws ParseError when the file is of a kind we do not read ('unsupported'), is password-protected ('encrypted'),
  * or contradicts its extension ('corrupt'). Does not check that text files are really text: decodeText does.
  */
@@ -54,35 +70,29 @@ export function detectDocumentType(bytes: Uint8Array, fileName: string): Documen
   if (pdfHeaderOffset(bytes) >= 0) return 'pdf';
 
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) {
-    const names = new Set(readZipDirectory(bytes).map((e) => e.name));
-    if (names.has('word/document.xml')) return 'docx';
-    if (names.has('xl/workbook.xml')) {
-      throw new ParseError(
-        'unsupported',
-        'Excel workbooks (.xlsx) are not supported yet: save the sheet as CSV and add that',
-      );
-    }
-    if (names.has('ppt/presentation.xml')) {
-      throw new ParseError('unsupported', 'PowerPoint files (.pptx) are not supported yet: export as PDF and add that');
-    }
-    if (ext === '.docx') {
-      throw new ParseError('corrupt', 'not a Word document: this .docx is a ZIP archive without word/document.xml');
-    }
-    throw new ParseError('unsupported', 'ZIP archives are not supported: unpack it and add the documents inside');
+    return zipDocumentType(bytes, ext);
   }
 
   if (isOleCompoundFile(bytes)) {
-    throw new ParseError(
-      'encrypted',
-      'password-protected or legacy .doc file (OLE compound document): remove the password, or open it in Word and save as .docx, then add it again',
-    );
+    const kind = classifyOleDocument(bytes); // throws for encrypted, damaged and unknown OLE files
+    if (kind === 'ppt') {
+      throw new ParseError(
+        'unsupported',
+        'PowerPoint 97–2003 .ppt files are not supported: open it in PowerPoint or WPS, export it as PDF (or save as .pptx) and add that',
+      );
+    }
+    return kind;
   }
 
   if (ext === '.pdf') {
     throw new ParseError('corrupt', 'not a PDF file: content does not start with %PDF- (renamed or damaged file?)');
   }
-  if (ext === '.docx') {
-    throw new ParseError('corrupt', 'not a Word .docx file: content is not a ZIP archive (renamed or damaged file?)');
+  const binaryFormat = BINARY_EXTENSIONS[ext];
+  if (binaryFormat) {
+    throw new ParseError(
+      'corrupt',
+      `not ${binaryFormat}: the content is not what its extension says (renamed or damaged file?)`,
+    );
   }
 
   for (const { bytes: magic, what } of MAGIC) {
@@ -98,6 +108,44 @@ export function detectDocumentType(bytes: Uint8Array, fileName: string): Documen
   if (byExtension) return byExtension;
   if (looksLikeHtml(bytes)) return 'html';
   return 'text';
+}
+
+/** A ZIP archive: which Office/OFD package it is, by its parts. */
+function zipDocumentType(bytes: Uint8Array, ext: string): DocumentType {
+  const entries = readZipDirectory(bytes);
+  const names = new Set(entries.map((e) => e.name));
+  if (names.has('word/document.xml')) return 'docx';
+  if (names.has('xl/workbook.xml') || names.has('xl/workbook.bin')) return 'xlsx';
+  if (names.has('ppt/presentation.xml')) return 'pptx';
+  if (names.has('OFD.xml')) return 'ofd';
+  const mimetype = entries.find((e) => e.name === 'mimetype');
+  if (mimetype) {
+    const type = openDocumentMimetype(bytes, mimetype);
+    if (type === 'application/vnd.oasis.opendocument.spreadsheet') return 'ods';
+    if (type.startsWith('application/vnd.oasis.opendocument.')) {
+      throw new ParseError(
+        'unsupported',
+        `OpenDocument files other than spreadsheets (${type.slice('application/vnd.oasis.opendocument.'.length)}) are not supported: save it as .docx or PDF and add that`,
+      );
+    }
+  }
+  const expected = BINARY_EXTENSIONS[ext];
+  if (expected && ext !== '.doc' && ext !== '.xls' && ext !== '.et' && ext !== '.wps') {
+    throw new ParseError(
+      'corrupt',
+      `not ${expected.replace(/ \(a ZIP archive\)$/, '')}: this ZIP archive lacks the parts it needs`,
+    );
+  }
+  throw new ParseError('unsupported', 'ZIP archives are not supported: unpack it and add the documents inside');
+}
+
+/** The `mimetype` entry of an OpenDocument package (stored first, a few dozen bytes). */
+function openDocumentMimetype(bytes: Uint8Array, entry: ZipEntry): string {
+  try {
+    return new TextDecoder('utf-8').decode(inflateZipEntry(bytes, entry, 256)).trim();
+  } catch {
+    return '';
+  }
 }
 
 /** Unknown extension: `<!DOCTYPE html` or `<html` at the start (after a BOM/whitespace) means HTML. */

@@ -63,6 +63,6 @@ export class ParseError extends Error {
 }
 
 export interface ParseOptions {
-  /** Refuse a .docx whose uncompressed XML parts add up to more than this many bytes. Defaults to 200 MiB. */
+  /** Refuse a ZIP-based document (.docx, .xlsx, .ods, .pptx, .ofd) whose XML parts inflate to more than this many bytes, and an .xls larger than it. Defaults to 16 MiB. */
   maxDecompressedBytes?: number;
 }

@@ -6,6 +6,7 @@ import {
   type DocumentProfileChanges,
 } from '../../../shared/types.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
+import { documentTypeKey } from '../components/documentTypeLabel.ts';
 import { baseName } from '../components/pageLabel.ts';
 import { formatDuration, type MessageKey } from '../i18n.ts';
 import { useAppStore } from '../store/appStore.ts';
@@ -55,7 +56,7 @@ function DropZone() {
         multiple
         hidden
         data-testid="file-input"
-        accept=".pdf,.docx,.md,.markdown,.txt,.html,.htm,.csv"
+        accept=".pdf,.ofd,.docx,.doc,.wps,.xlsx,.xlsm,.xls,.et,.ods,.pptx,.md,.markdown,.txt,.text,.html,.htm,.csv"
         onChange={(e) => {
           void upload([...(e.target.files ?? [])]);
           e.target.value = '';
@@ -379,7 +380,15 @@ function DocumentList() {
         {documents.map((d) => (
           <tr key={d.id} className={d.status}>
             <td>
-              <div title={d.path}>{baseName(d.path)}</div>
+              <div title={d.path}>
+                {baseName(d.path)}
+                {d.type ? (
+                  <span className="muted" data-testid="document-type">
+                    {' · '}
+                    {t(documentTypeKey(d.type))}
+                  </span>
+                ) : null}
+              </div>
               {d.status === 'indexed' ? <ProfileLine document={d} /> : null}
               {editing === d.id ? <ProfileEditor document={d} onDone={() => setEditing(null)} /> : null}
               {d.error ? <div className="error">{d.error}</div> : null}
