@@ -19,7 +19,7 @@ describe('walkInputs', () => {
     writeFileSync(path.join(root, 'a.txt'), '正文。');
     writeFileSync(path.join(root, '~$报告.docx'), 'lock');
     writeFileSync(path.join(root, '.hidden.md'), 'x');
-    writeFileSync(path.join(root, 'old.doc'), 'x');
+    writeFileSync(path.join(root, 'old.ppt'), 'x');
     writeFileSync(path.join(root, 'big.txt'), Buffer.alloc(2048, 0x41));
     symlinkSync(root, path.join(root, 'b 子目录', 'loop'));
     symlinkSync(path.join(root, 'missing.txt'), path.join(root, 'dangling.txt'));
@@ -36,11 +36,11 @@ describe('walkInputs', () => {
       'big.txt': 'too-large',
       [path.join('b 子目录', 'loop')]: 'symlink-loop',
       'dangling.txt': 'unreadable',
-      'old.doc': 'unsupported-extension',
+      'old.ppt': 'unsupported-extension',
       '~$报告.docx': 'office-lock-file',
     });
     expect(result.skipped.find((s) => s.reason === 'too-large')!.detail).toMatch(/over the 0\.0 MiB size limit/);
-    expect(result.skipped.find((s) => s.reason === 'unsupported-extension')!.detail).toMatch(/save it as \.docx/);
+    expect(result.skipped.find((s) => s.reason === 'unsupported-extension')!.detail).toMatch(/export it as PDF/);
     expect(result.folders).toEqual([root]);
   });
 

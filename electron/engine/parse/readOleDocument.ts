@@ -44,10 +44,15 @@ export function classifyOleDocument(bytes: Uint8Array): OleKind {
   const word = stream('WordDocument');
   if (word) {
     const fib = toBytes(word.content);
-    // FibBase: wIdent 0xA5EC at 0; flags at 0x0A, bit 8 = fEncrypted ("the document is encrypted or obfuscated").
-    if (fib.length >= 12 && ((fib[0x0a] ?? 0) | ((fib[0x0b] ?? 0) << 8)) & 0x0100) {
-      throw new ParseError('encrypted', PASSWORD_PROTECTED);
+    // FibBase: wIdent 0xA5EC (Word 97 and later; 0xA5DC Word 6/95) at 0; flags at 0x0A, bit 8 = fEncrypted.
+    const ident = (fib[0] ?? 0) | ((fib[1] ?? 0) << 8);
+    if (fib.length < 32 || (ident !== 0xa5ec && ident !== 0xa5dc)) {
+      throw new ParseError(
+        'corrupt',
+        'damaged Word .doc (its WordDocument stream does not start with a Word file header): open it in Word or WPS, save it as .docx and add that',
+      );
     }
+    if (((fib[0x0a] ?? 0) | ((fib[0x0b] ?? 0) << 8)) & 0x0100) throw new ParseError('encrypted', PASSWORD_PROTECTED);
     return 'doc';
   }
   const workbook = stream('Workbook') ?? stream('Book');

@@ -4,6 +4,7 @@ import { parseDocx } from '../../../electron/engine/parse/parseDocx.ts';
 import { parseSource } from '../../../electron/engine/parse/parseSource.ts';
 import { readZipDirectory } from '../../../electron/engine/parse/readZipDirectory.ts';
 import { corpus, makeDocx, makeZip, parseErrorOf, w } from './fixtures.ts';
+import { makeEncryptedOoxml } from './officeFixtures.ts';
 
 const MiB = 1024 * 1024;
 
@@ -112,14 +113,19 @@ describe('parseDocx', () => {
     expect(e.message).toMatch(/damaged ZIP archive/);
   });
 
-  it('refuses an OLE compound file (encrypted .docx or legacy .doc) as encrypted', async () => {
-    const ole = new Uint8Array(1024);
-    ole.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+  it('refuses an encrypted .docx (OLE-wrapped) as password-protected, and an OLE header alone as damaged', async () => {
     for (const name of ['secret.docx', 'old.doc']) {
-      const e = await parseErrorOf(() => parseSource(ole, name));
+      const e = await parseErrorOf(() => parseSource(makeEncryptedOoxml(), name));
       expect(e.code).toBe('encrypted');
-      expect(e.message).toMatch(/^password-protected or legacy \.doc file/);
+      expect(e.message).toMatch(/^password-protected Office document/);
     }
+    expect(await parseErrorOf(() => parseDocx(makeEncryptedOoxml()))).toMatchObject({ code: 'encrypted' });
+    const header = new Uint8Array(1024);
+    header.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+    expect(await parseErrorOf(() => parseSource(header, 'secret.docx'))).toMatchObject({
+      code: 'corrupt',
+      message: expect.stringContaining('OLE compound structure cannot be read'),
+    });
   });
 
   it('refuses a ZIP without word/document.xml named .docx as corrupt', async () => {

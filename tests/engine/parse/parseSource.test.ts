@@ -25,16 +25,23 @@ describe('detectDocumentType / parseSource', () => {
     expect(detectDocumentType(text, 'notes.log')).toBe('text');
   });
 
-  it('refuses other ZIP-based formats and plain ZIPs as unsupported', async () => {
+  it('tells the Office and OFD packages apart by their parts; refuses other OpenDocument files and plain ZIPs', async () => {
     const xlsx = makeZip([
       { name: '[Content_Types].xml', data: '<Types/>' },
       { name: 'xl/workbook.xml', data: '<w/>' },
     ]);
-    const pptx = makeZip([{ name: 'ppt/presentation.xml', data: '<p/>' }]);
+    expect(detectDocumentType(xlsx, 'book.bin')).toBe('xlsx');
+    expect(detectDocumentType(makeZip([{ name: 'ppt/presentation.xml', data: '<p/>' }]), 'deck')).toBe('pptx');
+    expect(detectDocumentType(makeZip([{ name: 'OFD.xml', data: '<o/>' }]), 'a.zip')).toBe('ofd');
+    const openDocument = (type: string): Uint8Array =>
+      makeZip([
+        { name: 'mimetype', data: `application/vnd.oasis.opendocument.${type}`, compress: false },
+        { name: 'content.xml', data: '<c/>' },
+      ]);
+    expect(detectDocumentType(openDocument('spreadsheet'), 'sheet.ods')).toBe('ods');
     const zip = makeZip([{ name: 'a.txt', data: 'hello' }]);
     for (const [bytes, name, pattern] of [
-      [xlsx, 'book.xlsx', /Excel/],
-      [pptx, 'deck.pptx', /PowerPoint/],
+      [openDocument('text'), 'letter.odt', /OpenDocument files other than spreadsheets \(text\)/],
       [zip, 'files.zip', /ZIP archives are not supported/],
     ] as const) {
       const e = await parseErrorOf(() => parseSource(bytes, name));
