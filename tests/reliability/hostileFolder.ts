@@ -27,6 +27,16 @@ import {
   utf8,
   w,
 } from '../engine/parse/fixtures.ts';
+import {
+  makeDoc,
+  makeEncryptedOoxml,
+  makeOfd,
+  makeOle,
+  makePptx,
+  testRecordWorkbook,
+  withOleStream,
+  workbookBytes,
+} from '../engine/parse/officeFixtures.ts';
 
 /** What the ingestion must do with a file (or folder): index it, fail it, or skip it — with a reason matching `reason`. */
 export type Expectation =
@@ -73,12 +83,35 @@ async function deflateRepeatedByte(totalBytes: number): Promise<DeflatedPayload>
  * A .docx-looking ZIP whose `name` entry is `payload` (a real zip bomb), declared in its headers as `claimedSize`
  * bytes (the truth by default; a lie to test the inflation limit).
  */
-function zipWithDeflatedEntry(name: string, payload: DeflatedPayload, claimedSize = payload.size): Uint8Array {
+function zipWithDeflatedEntry(
+  name: string,
+  payload: DeflatedPayload,
+  claimedSize = payload.size,
+  /** Parts that make the archive a workbook, a deck, an OFD package. */
+  parts: { name: string; data: string }[] = [{ name: '[Content_Types].xml', data: '<Types/>' }],
+): Uint8Array {
   // Sizes over 4 GiB would need ZIP64: saturate (0xFFFFFFFF means "see ZIP64" and would be refused as damaged).
-  return makeZip([
-    { name: '[Content_Types].xml', data: '<Types/>' },
-    { name, data: '', deflated: payload, claimedSize: Math.min(claimedSize, 0xfffffffe) },
-  ]);
+  return makeZip([...parts, { name, data: '', deflated: payload, claimedSize: Math.min(claimedSize, 0xfffffffe) }]);
+}
+
+/** A workbook of one sheet whose rows hold `marker`. */
+function markerWorkbook(marker: string): import('@e965/xlsx').WorkBook {
+  const book = testRecordWorkbook();
+  const sheet = book.Sheets[book.SheetNames[0]!]!;
+  sheet['B5'] = { t: 's', v: `应对登录的用户分配${marker}账户和权限` };
+  return book;
+}
+
+/** Insert a BIFF FILEPASS record after the workbook stream's BOF: how Excel marks an encrypted .xls. */
+function withFilePass(xls: Uint8Array): Uint8Array {
+  return withOleStream(xls, 'Workbook', (biff) => {
+    const bofLength = 4 + ((biff[2] ?? 0) | ((biff[3] ?? 0) << 8));
+    return concat(
+      biff.subarray(0, bofLength),
+      new Uint8Array([0x2f, 0x00, 0x02, 0x00, 0x00, 0x00]),
+      biff.subarray(bofLength),
+    );
+  });
 }
 
 /** A one-page PDF whose only content is an image (what a scanner produces): no text layer at all. */
@@ -216,6 +249,75 @@ export async function buildHostileFolder(root: string, options: { enormousMb: nu
     query: '玄武文档',
   });
 
+  // Office and OFD documents, generated here (the .doc by LibreOffice).
+  put('good/测评记录 workbook.xlsx', workbookBytes(markerWorkbook('麒麟账户'), 'xlsx'), {
+    outcome: 'indexed',
+    query: '麒麟账户',
+  });
+  put('good/旧表格.xls', workbookBytes(markerWorkbook('饕餮账户'), 'xls'), { outcome: 'indexed', query: '饕餮账户' });
+  put('good/WPS 表格.et', workbookBytes(markerWorkbook('貔貅账户'), 'xls'), { outcome: 'indexed', query: '貔貅账户' });
+  put('good/开放表格.ods', workbookBytes(markerWorkbook('白泽账户'), 'ods'), { outcome: 'indexed', query: '白泽账户' });
+  const doc = makeDoc('<h1>8.1.4.5 恶意代码防范</h1><p>应采用免受恶意代码攻击的朱雀技术措施。</p>');
+  put('good/旧版 Word.doc', doc, { outcome: 'indexed', query: '朱雀技术措施' });
+  put('good/WPS 文字.wps', makeDoc('<p>应对重要节点进行麒麟冗余部署。</p>'), {
+    outcome: 'indexed',
+    query: '麒麟冗余部署',
+  });
+  const deck = makePptx([{ title: '培训', paragraphs: ['应提供青鸾数据备份'] }], {});
+  put('good/培训 slides.pptx', deck, { outcome: 'indexed', query: '青鸾数据备份' });
+  const ofd = makeOfd([[{ x: 20, y: 30, text: '应保证鸿鹄存储空间得到完全清除。' }]]);
+  put('good/公文.ofd', ofd, { outcome: 'indexed', query: '鸿鹄存储空间' });
+
+  // Broken copies of them: truncated, or with a stream that is not what it claims.
+  put('broken/truncated.xlsx', workbookBytes(testRecordWorkbook(), 'xlsx').subarray(0, 3000), {
+    outcome: 'failed',
+    code: 'corrupt',
+    reason: /damaged ZIP archive/,
+  });
+  put('broken/truncated.pptx', deck.subarray(0, deck.length - 40), {
+    outcome: 'failed',
+    code: 'corrupt',
+    reason: /damaged ZIP archive/,
+  });
+  put('broken/truncated.ofd', ofd.subarray(0, ofd.length - 40), {
+    outcome: 'failed',
+    code: 'corrupt',
+    reason: /damaged ZIP archive/,
+  });
+  put('broken/truncated.doc', doc.subarray(0, 1536), {
+    outcome: 'failed',
+    code: 'corrupt',
+    reason: /damaged (Office document|Word \.doc)/,
+  });
+  put('broken/not-word-inside.doc', makeOle({ WordDocument: new Uint8Array(4096).fill(0x41) }), {
+    outcome: 'failed',
+    code: 'corrupt',
+    reason: /^damaged Word \.doc \(its WordDocument stream does not start with a Word file header\)/,
+  });
+  put(
+    'broken/fib-encrypted.doc',
+    withOleStream(doc, 'WordDocument', (fib) => {
+      const out = Uint8Array.from(fib);
+      out[0x0b] = (out[0x0b] ?? 0) | 0x01;
+      return out;
+    }),
+    { outcome: 'failed', code: 'encrypted', reason: /^password-protected Office document/ },
+  );
+  put(
+    'broken/no-docroot.ofd',
+    makeZip([{ name: 'OFD.xml', data: '<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016"/>' }]),
+    {
+      outcome: 'failed',
+      code: 'corrupt',
+      reason: /damaged OFD document: OFD\.xml names no DocRoot/,
+    },
+  );
+  put('broken/pictures only.pptx', makePptx([{}, {}]), {
+    outcome: 'failed',
+    code: 'empty',
+    reason: /empty presentation/,
+  });
+
   // The enormous plain file: streamed to disk so the generator itself stays small.
   mkdirSync(path.join(root, 'big'), { recursive: true });
   writeEnormousText(path.join(root, 'big', 'enormous 巨大.txt'), options.enormousMb * 1024 * 1024, '青龙巨型标记');
@@ -280,25 +382,66 @@ export async function buildHostileFolder(root: string, options: { enormousMb: nu
     code: 'corrupt',
     reason: /^not a PDF file/,
   });
-  put('mislabelled/spreadsheet.docx', makeZip([{ name: 'xl/workbook.xml', data: '<workbook/>' }]), {
-    outcome: 'failed',
-    code: 'unsupported',
-    reason: /Excel workbooks \(\.xlsx\) are not supported yet/,
+  // Content decides: a real workbook named .docx is read as the workbook it is.
+  put('mislabelled/spreadsheet.docx', workbookBytes(markerWorkbook('獬豸表格'), 'xlsx'), {
+    outcome: 'indexed',
+    query: '獬豸表格',
   });
   put('mislabelled/archive.docx', makeZip([{ name: 'readme.txt', data: 'hello' }]), {
     outcome: 'failed',
     code: 'corrupt',
-    reason: /without word\/document\.xml/,
+    reason: /not a Word \.docx file: this ZIP archive lacks the parts it needs/,
   });
   put(
-    'mislabelled/encrypted-office.docx',
+    'mislabelled/ole-garbage.docx',
     concat(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), randomBytes(4096)),
     {
       outcome: 'failed',
-      code: 'encrypted',
-      reason: /password-protected or legacy \.doc file/,
+      code: 'corrupt',
+      reason: /^damaged Office document: its OLE compound structure cannot be read/,
     },
   );
+  for (const [name, what] of [
+    ['notes.xlsx', /not an Excel \.xlsx workbook/],
+    ['notes.xls', /not an Excel \.xls workbook/],
+    ['notes.et', /not a WPS \.et workbook/],
+    ['notes.ods', /not an OpenDocument spreadsheet/],
+    ['notes.pptx', /not a PowerPoint \.pptx file/],
+    ['notes.ofd', /not an OFD document/],
+    ['notes.doc', /not a Word \.doc file/],
+  ] as const) {
+    put(`mislabelled/${name}`, '这其实是一份纯文本笔记。\n', { outcome: 'failed', code: 'corrupt', reason: what });
+  }
+  // An .xls named .doc: an Excel workbook, read as one (content decides).
+  put('mislabelled/workbook.doc', workbookBytes(markerWorkbook('独角兽账户'), 'xls'), {
+    outcome: 'indexed',
+    query: '独角兽账户',
+  });
+  put('mislabelled/slides.ppt-as.doc', makeOle({ 'PowerPoint Document': new Uint8Array(2048) }), {
+    outcome: 'failed',
+    code: 'unsupported',
+    reason: /PowerPoint 97–2003 \.ppt files are not supported: .*export it as PDF/,
+  });
+
+  // ---- password-protected Office and OFD files -------------------------------------------------------------------
+  for (const name of ['encrypted-ooxml.docx', 'encrypted-ooxml.xlsx', 'encrypted-ooxml.pptx', 'encrypted-ooxml.doc']) {
+    put(`encrypted/${name}`, makeEncryptedOoxml(), {
+      outcome: 'failed',
+      code: 'encrypted',
+      reason: /^password-protected Office document/,
+    });
+  }
+  put('encrypted/filepass.xls', withFilePass(workbookBytes(testRecordWorkbook(), 'xls')), {
+    outcome: 'failed',
+    code: 'encrypted',
+    reason: /^password-protected Office document/,
+  });
+  put(
+    'encrypted/signed-and-sealed.ofd',
+    makeOfd([[{ x: 20, y: 30, text: '加密的公文' }]], { extra: [{ name: 'Encryptions.xml', data: '<Encryptions/>' }] }),
+    { outcome: 'failed', code: 'encrypted', reason: /^password-protected \(encrypted\) OFD document/ },
+  );
+
   // A disk image renamed .txt: 40 MiB, sparse (costs no disk), all NUL bytes.
   {
     const fd = openSync(path.join(root, 'mislabelled', 'disk-image.txt'), 'w');
@@ -345,6 +488,45 @@ export async function buildHostileFolder(root: string, options: { enormousMb: nu
     reason: /zip bomb|decompresses to more than/,
   });
 
+  // The same payload as a workbook's sheet declared as 4 KiB, a deck's slide honestly declared, an OFD page claiming
+  // 3.75 GiB: every ZIP-based reader passes DOCX's guards before its library inflates anything.
+  put(
+    'bombs/lying-bomb.xlsx',
+    zipWithDeflatedEntry('xl/worksheets/sheet1.xml', gigabyte, 4096, [
+      { name: 'xl/workbook.xml', data: '<workbook/>' },
+    ]),
+    { outcome: 'failed', code: 'too-large', reason: /xl\/worksheets\/sheet1\.xml decompresses to more than 4\.0 KiB/ },
+  );
+  put(
+    'bombs/honest-bomb.pptx',
+    zipWithDeflatedEntry('ppt/slides/slide1.xml', gigabyte, gigabyte.size, [
+      { name: 'ppt/presentation.xml', data: '<p:presentation/>' },
+    ]),
+    {
+      outcome: 'failed',
+      code: 'too-large',
+      reason: /^ppt\/slides\/slide1\.xml would decompress from .* to 1\.0 GiB: a zip bomb/,
+    },
+  );
+  put(
+    'bombs/understated-bomb.ods',
+    zipWithDeflatedEntry('content.xml', gigabyte, 15 * 1024 * 1024, [
+      { name: 'mimetype', data: 'application/vnd.oasis.opendocument.spreadsheet' },
+    ]),
+    { outcome: 'failed', code: 'too-large', reason: /zip bomb|decompresses to more than/ },
+  );
+  put(
+    'bombs/claims-gigabytes.ofd',
+    makeOfd([[{ x: 20, y: 30, text: '正文' }]], {
+      extra: [{ name: 'Doc_0/Res/bomb.xml', data: '<x/>'.repeat(1000), claimedSize: 0xf0000000 }],
+    }),
+    {
+      outcome: 'failed',
+      code: 'too-large',
+      reason: /^Doc_0\/Res\/bomb\.xml would decompress from \d+ bytes to 3\.8 GiB/,
+    },
+  );
+
   // ---- skipped before reading ----------------------------------------------------------------------------------
   put('office/~$报告.docx', randomBytes(162), {
     outcome: 'skipped',
@@ -356,15 +538,10 @@ export async function buildHostileFolder(root: string, options: { enormousMb: nu
     skip: 'office-lock-file',
     reason: /^Office lock file/,
   });
-  put('office/legacy.doc', randomBytes(1024), {
+  put('office/slides.ppt', randomBytes(1024), {
     outcome: 'skipped',
     skip: 'unsupported-extension',
-    reason: /legacy Word \.doc is not supported: save it as \.docx/,
-  });
-  put('office/sheet.xlsx', randomBytes(1024), {
-    outcome: 'skipped',
-    skip: 'unsupported-extension',
-    reason: /save the sheet as \.csv/,
+    reason: /PowerPoint 97–2003 \.ppt is not supported: export it as PDF/,
   });
   put('office/.DS_Store', randomBytes(1024), { outcome: 'skipped', skip: 'hidden', reason: /hidden/ });
   put('office/setup.exe', randomBytes(1024), {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { foldCjkCompatibility } from './foldCjkCompatibility.ts';
-import { PASSWORD_PROTECTED, classifyOleDocument } from './readOleDocument.ts';
+import { PASSWORD_PROTECTED, classifyOleDocument, libraryReason } from './readOleDocument.ts';
 import { requireText, splitLines } from './textLines.ts';
 import { ParseError } from './types.ts';
 import type { ParsedSource, SourceLine } from './types.ts';
@@ -37,7 +37,7 @@ export async function parseDoc(bytes: Uint8Array): Promise<ParsedSource> {
     if (/encrypt|password/i.test(message)) throw new ParseError('encrypted', PASSWORD_PROTECTED);
     throw new ParseError(
       'corrupt',
-      `damaged Word .doc (${message}): open it in Word or WPS, save it as .docx and add that`,
+      `damaged Word .doc (${libraryReason(error)}): open it in Word or WPS, save it as .docx and add that`,
     );
   }
   // filterUnicode: false keeps “ ” ‘ ’ — as written (the default turns them into ASCII).

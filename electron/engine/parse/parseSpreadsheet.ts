@@ -1,6 +1,6 @@
 import * as XLSX from '@e965/xlsx';
 import { foldCjkCompatibility } from './foldCjkCompatibility.ts';
-import { PASSWORD_PROTECTED, classifyOleDocument, isOleCompoundFile } from './readOleDocument.ts';
+import { PASSWORD_PROTECTED, classifyOleDocument, isOleCompoundFile, libraryReason } from './readOleDocument.ts';
 import { formatBytes, readZipDirectory } from './readZipDirectory.ts';
 import { ParseError } from './types.ts';
 import type { ParseOptions, ParsedSource, SourceLine } from './types.ts';
@@ -66,7 +66,7 @@ export function parseSpreadsheet(bytes: Uint8Array, type: SpreadsheetType, optio
     if (/password|encrypt/i.test(message)) throw new ParseError('encrypted', PASSWORD_PROTECTED);
     throw new ParseError(
       'corrupt',
-      `damaged spreadsheet (${message}): open it in Excel or WPS, save a new copy (or the sheets as .csv) and add that`,
+      `damaged spreadsheet (${libraryReason(error)}): open it in Excel or WPS, save a new copy (or the sheets as .csv) and add that`,
     );
   }
 

@@ -35,7 +35,7 @@ export function classifyOleDocument(bytes: Uint8Array): OleKind {
   } catch (error) {
     throw new ParseError(
       'corrupt',
-      `damaged Office document: its OLE compound structure cannot be read (${(error as Error).message}); open it in Word, Excel or WPS, save a new copy and add that`,
+      `damaged Office document: its OLE compound structure cannot be read (${libraryReason(error)}); open it in Word, Excel or WPS, save a new copy and add that`,
     );
   }
   const stream = (name: string): CfbEntry | undefined => entries.find((e) => e.name === name);
@@ -65,6 +65,18 @@ export function classifyOleDocument(bytes: Uint8Array): OleKind {
     'unsupported',
     'an OLE compound document that is neither Word, Excel nor PowerPoint (a WPS native file, an .msg, …): open it in its program, save it as .docx or .xlsx and add that',
   );
+}
+
+/**
+ * What a reading library's error says, for a person: its message when it threw one on purpose (an Error), or
+ * "truncated or damaged data" when it tripped over the data (a TypeError or RangeError: "Cannot read properties of
+ * undefined" says nothing to an auditor).
+ */
+export function libraryReason(error: unknown): string {
+  if (error instanceof TypeError || error instanceof RangeError || !(error instanceof Error)) {
+    return 'truncated or damaged data';
+  }
+  return error.message.replace(/\s+/g, ' ').trim().slice(0, 120) || 'truncated or damaged data';
 }
 
 function toBytes(content: Uint8Array | number[] | undefined): Uint8Array {

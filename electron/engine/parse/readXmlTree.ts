@@ -2,6 +2,10 @@
 // their prefix as written ('a:t', 'ofd:TextCode'); `localName` drops it, since producers choose their own prefixes.
 
 import { Parser } from 'htmlparser2';
+import { ParseError } from './types.ts';
+
+/** Deeper nesting is hostile (slides and OFD pages nest a dozen levels); the tree is walked recursively. */
+const MAX_DEPTH = 256;
 
 export interface XmlElement {
   name: string;
@@ -18,6 +22,9 @@ export function readXmlTree(xml: Uint8Array | string): XmlElement {
         const element: XmlElement = { name, attributes, children: [] };
         stack.at(-1)!.children.push(element);
         stack.push(element);
+        if (stack.length > MAX_DEPTH) {
+          throw new ParseError('corrupt', `damaged document: its XML nests more than ${MAX_DEPTH} levels deep`);
+        }
       },
       ontext(text) {
         stack.at(-1)!.children.push(text);
