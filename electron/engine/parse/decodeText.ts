@@ -50,7 +50,14 @@ export function decodeText(bytes: Uint8Array): DecodedText {
 
   // 3. UTF-8 (strict, or with a sequence cut off at the very end, or overwhelmingly valid).
   const utf8 = tryDecode('utf-8', bytes);
-  if (utf8 !== undefined) return checked(utf8, 'utf-8');
+  if (utf8 !== undefined) {
+    if (utf8IsReallyGb(bytes, utf8)) return checked(new TextDecoder('gb18030').decode(bytes), 'gb18030');
+    // Bytes under 0x80 that read as control characters: UTF-16 ideographs whose bytes are all low (备上。 is
+    // 07 59 0A 4E 02 30), not ASCII text.
+    const cjk16 = controlShare(utf8) > 0.05 ? detectPureCjkUtf16(bytes) : undefined;
+    if (cjk16) return checked(new TextDecoder(cjk16).decode(bytes), cjk16);
+    return checked(utf8, 'utf-8');
+  }
   if (looksLikeDamagedUtf8(bytes)) {
     // stream: a character cut off at the very end is dropped rather than turned into U+FFFD
     return checked(new TextDecoder('utf-8').decode(bytes, { stream: true }), 'utf-8');
@@ -105,14 +112,23 @@ function tryDecode(encoding: string, bytes: Uint8Array): string | undefined {
   }
 }
 
-/** Refuse decoded "text" that is mostly control characters (binary data that happened to decode). */
-function checked(text: string, encoding: string): DecodedText {
+function countControls(text: string): number {
   let controls = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     // C0 controls other than \t \n \v \f \r and ESC; DEL; U+FFFD (undecodable bytes).
     if ((c < 0x20 && !(c >= 0x09 && c <= 0x0d) && c !== 0x1b) || c === 0x7f || c === 0xfffd) controls++;
   }
+  return controls;
+}
+
+function controlShare(text: string): number {
+  return text.length === 0 ? 0 : countControls(text) / text.length;
+}
+
+/** Refuse decoded "text" that is mostly control characters (binary data that happened to decode). */
+function checked(text: string, encoding: string): DecodedText {
+  const controls = countControls(text);
   if (controls > 0 && controls / text.length > 0.05) {
     throw binary(`${controls} control or undecodable characters as ${encoding}`);
   }
@@ -134,14 +150,23 @@ function utf16Plausibility(bytes: Uint8Array, encoding: 'utf-16le' | 'utf-16be',
       (c >= 0x3400 && c <= 0x4dbf) || // extension A
       (c >= 0x3000 && c <= 0x303f) || // CJK punctuation
       (c >= 0xff00 && c <= 0xffef) || // full-width forms
-      (c >= 0x2000 && c <= 0x206f); // general punctuation (— “ ” …)
+      (c >= 0x2000 && c <= 0x206f) || // general punctuation (— “ ” …)
+      (c >= 0x2190 && c <= 0x21ff) || // arrows →
+      (c >= 0x2460 && c <= 0x24ff) || // enclosed numbers ①
+      (c >= 0x2500 && c <= 0x25ff); // box drawing (├── │ in folder trees) and shapes ■ ●
     const other = (c >= 0x20 && c <= 0x7e) || c === 0x09 || c === 0x0a || c === 0x0d || (c >= 0xa0 && c <= 0x24f); // ASCII, Latin
     if (cjk || (!cjkOnly && other)) plausible++;
   }
   return plausible / text.length;
 }
 
-/** Text with NUL bytes: UTF-16 if the NULs sit on one parity (the high byte of ASCII code units) and the units read well. */
+/**
+ * Text with NUL bytes: UTF-16 when one byte order reads as text. Both are scored: ASCII puts its NULs on one parity
+ * (the high byte), but common ideographs have a NUL low byte too (开 U+5F00, 需 U+9700, 一 U+4E00), so Chinese with
+ * spaces or digits has NULs on both parities (7 % of GB/T 22239's lines as BOM-less UTF-16 were refused as binary
+ * when the NULs had to sit on one parity). When both orders read well (ASCII pairs read backwards look like CJK),
+ * the parity of the NULs decides.
+ */
 function detectUtf16WithNuls(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
   if (bytes.length < 2) return undefined;
   let even = 0;
@@ -154,26 +179,57 @@ function detectUtf16WithNuls(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undef
   }
   // ASCII in UTF-16LE is "x\0": NULs at odd offsets; in UTF-16BE at even offsets.
   const byParity: 'utf-16le' | 'utf-16be' = odd >= even ? 'utf-16le' : 'utf-16be';
-  const other: 'utf-16le' | 'utf-16be' = byParity === 'utf-16le' ? 'utf-16be' : 'utf-16le';
-  const dominant = Math.max(odd, even);
-  if (dominant < 0.9 * (odd + even)) return undefined; // NULs on both parities: binary
-  const parityScore = utf16Plausibility(bytes, byParity, false);
-  if (parityScore >= 0.9) return byParity;
-  // Pure CJK with U+xx00 characters (一 U+4E00) puts NULs on the "wrong" parity: accept the other byte order only
-  // when it reads clearly better.
-  const otherScore = utf16Plausibility(bytes, other, false);
-  if (otherScore >= 0.95 && otherScore > parityScore) return other;
-  return undefined;
+  const le = utf16Plausibility(bytes, 'utf-16le', false);
+  const be = utf16Plausibility(bytes, 'utf-16be', false);
+  if (Math.max(le, be) < 0.9) return undefined; // neither order reads as text: binary
+  if (Math.abs(le - be) < 0.02) return byParity;
+  return le > be ? 'utf-16le' : 'utf-16be';
 }
 
 /** UTF-16 CJK text with no ASCII at all has no NUL bytes; recognise it by its code units (ideographs, CJK punctuation). */
 function detectPureCjkUtf16(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
   if (bytes.length < 4 || bytes.length % 2 !== 0) return undefined;
+  if (looksLikeAsciiProse(bytes)) return undefined;
   const le = utf16Plausibility(bytes, 'utf-16le', true);
   const be = utf16Plausibility(bytes, 'utf-16be', true);
   if (le >= 0.95 && le > be) return 'utf-16le';
   if (be >= 0.95 && be > le) return 'utf-16be';
   return undefined;
+}
+
+/**
+ * Latin prose in a legacy encoding (cp1252 with a ’ or é): lowercase ASCII pairs read as UTF-16 are ideographs
+ * (0x6100–0x7AFF), so such a line "reads" as pure CJK UTF-16 (6 % of NIST's non-ASCII lines did). Prose has spaces
+ * (0x20) in one byte of eight or so; CJK UTF-16 has a 0x20 byte only in the rare code unit that holds one.
+ */
+function looksLikeAsciiProse(bytes: Uint8Array): boolean {
+  let ascii = 0;
+  let spaces = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] ?? 0;
+    if (b < 0x80) ascii++;
+    if (b === 0x20) spaces++;
+  }
+  return ascii >= 0.8 * bytes.length && spaces >= 0.05 * bytes.length;
+}
+
+/**
+ * Valid UTF-8 that is really GBK: two GBK ideographs can form valid two-byte UTF-8 (实施 CA B5 CA A9 reads as
+ * "ʵʩ"), so a short GBK line ("2019-12-01 实施") passes strict UTF-8. Such text has only two-byte sequences, decoding
+ * to IPA letters, modifiers, combining marks or Hebrew/Arabic (U+0180–U+036F, U+0590–U+07FF) rather than the
+ * accented Latin (U+00A0–U+017F), Greek or Cyrillic that real two-byte UTF-8 holds, and it reads as common GBK.
+ */
+function utf8IsReallyGb(bytes: Uint8Array, text: string): boolean {
+  let unlikely = 0;
+  let nonAscii = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c < 0x80) continue;
+    if (c > 0x7ff) return false; // a three- or four-byte sequence: CJK, punctuation… real UTF-8
+    nonAscii++;
+    if ((c >= 0x180 && c <= 0x36f) || (c >= 0x590 && c <= 0x7ff)) unlikely++;
+  }
+  return nonAscii > 0 && unlikely * 2 >= nonAscii && gbScore(bytes) >= 0.9;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -103,6 +103,32 @@ describe('decodeText', () => {
     expect(decodeText(utf8(text))).toEqual({ text, encoding: 'utf-8' });
   });
 
+  it('reads BOM-less UTF-16 Chinese whose ideographs hold a NUL byte (开 U+5F00, 需 U+9700) with spaces and digits', () => {
+    for (const text of ['引 言', '开 需 2019', '一、开展测评需要的材料', '备上。']) {
+      for (const endian of ['le', 'be'] as const) {
+        expect(decodeText(encodeUtf16(text, endian, false)), `${text} ${endian}`).toEqual({
+          text,
+          encoding: `utf-16${endian}`,
+        });
+      }
+    }
+  });
+
+  it('reads a cp1252 English line with a curly quote as windows-1252, not as UTF-16 "CJK"', () => {
+    const line = 'Notify the user, upon successful logon, of the system’s use conditions.';
+    expect(decodeText(encodeLegacy(line, 'windows-1252'))).toEqual({ text: line, encoding: 'windows-1252' });
+  });
+
+  it('reads a short GBK line that is also valid UTF-8 (2019-12-01 实施) as GB18030; real UTF-8 stays UTF-8', () => {
+    expect(decodeText(encodeLegacy('2019-12-01 实施', 'gb18030'))).toEqual({
+      text: '2019-12-01 实施',
+      encoding: 'gb18030',
+    });
+    for (const text of ['café résumé naïve', 'Защита информации', 'Ελληνικά', '2019-12-01 实施']) {
+      expect(decodeText(utf8(text)), text).toEqual({ text, encoding: 'utf-8' });
+    }
+  });
+
   it('returns empty text for zero bytes', () => {
     expect(decodeText(new Uint8Array())).toEqual({ text: '', encoding: 'utf-8' });
   });
