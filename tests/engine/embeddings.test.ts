@@ -6,7 +6,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine, type Library } from '../../electron/engine/index.ts';
 import { storeOf } from '../../electron/engine/Library.ts';
-import { TransformersEmbedder } from '../../electron/engine/embed/TransformersEmbedder.ts';
+import { AutoTokenizer, env } from '@huggingface/transformers';
+import { WordPieceTokenCounter } from '../../electron/engine/chunk/WordPieceTokenCounter.ts';
+import { TransformersEmbedder, lowercaseForBge } from '../../electron/engine/embed/TransformersEmbedder.ts';
 import { VectorIndex } from '../../electron/engine/store/VectorIndex.ts';
 import { SHARED, tempDir, TOKENIZER_DIR } from './helpers.ts';
 
@@ -97,11 +99,15 @@ describe('embeddings in sqlite-vec, fused with lexical search', () => {
     expect(() => vectors.write([{ chunkId: 1, vector: new Float32Array(8) }])).toThrow(/dimension 8/);
   });
 
-  it('lowercases Latin before embedding (the bge vocabulary has no uppercase)', async () => {
+  it('lowercases all of Unicode before embedding, as the token counter does (the bge vocabulary has no uppercase)', async () => {
     const embedder = await TransformersEmbedder.load(SYNTHETIC, { pooling: 'mean' });
     try {
       expect(Array.from(await embedder.embedQuery('GB/T 22239'))).toEqual(
         Array.from(await embedder.embedQuery('gb/t 22239')),
+      );
+      // Roman numerals and full-width letters: the vocabulary holds ⅲ and ａ, not Ⅲ and Ａ.
+      expect(Array.from(await embedder.embedQuery('第Ⅲ级 ＡＢＣ'))).toEqual(
+        Array.from(await embedder.embedQuery('第ⅲ级 ａｂｃ')),
       );
       const [a, b] = await embedder.embedPassages(['身份鉴别', '访问控制']);
       expect(a!.length).toBe(32);
@@ -109,6 +115,18 @@ describe('embeddings in sqlite-vec, fused with lexical search', () => {
       expect(Array.from(a!)).not.toEqual(Array.from(b!));
     } finally {
       await embedder.dispose();
+    }
+  });
+
+  it("what the embedder sends is what the token counter counts: bge's own tokenizer finds no [UNK] in Ⅰ Ⅱ Ⅲ or Ａ–Ｚ", async () => {
+    env.allowRemoteModels = false;
+    env.localModelPath = path.dirname(TOKENIZER_DIR);
+    const tokenizer = await AutoTokenizer.from_pretrained(path.basename(TOKENIZER_DIR));
+    const counter = WordPieceTokenCounter.fromDirectory(TOKENIZER_DIR);
+    for (const text of ['第Ⅰ级 第Ⅱ级 第Ⅲ级', 'ＧＢ／Ｔ ２２２３９ ＡＢＣ', 'GB/T 22239-2019 Level Ⅳ']) {
+      const ids = tokenizer.encode(lowercaseForBge(text), { add_special_tokens: false });
+      expect(tokenizer.decode(ids), text).not.toContain('[UNK]');
+      expect(ids.length, text).toBe(counter.count(text));
     }
   });
 

@@ -41,8 +41,11 @@ export interface TransformersEmbedderOptions {
 }
 
 const BGE_ZH_QUERY_INSTRUCTION = '为这个句子生成表示以用于检索相关文章：';
-// The bge tokenizer's vocabulary has no uppercase Latin: "GB/T" would become [UNK] [UNK].
-const lowercaseLatin = (text: string): string => text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+// The bge tokenizer's vocabulary has no uppercase letters ("GB/T" would become [UNK] [UNK]) and its tokenizer.json
+// does not lowercase: the engine does, for all of Unicode as the token counter does (WordPieceTokenCounter), so
+// that roman numerals (第Ⅲ级 → ⅲ) and full-width letters (ＡＢＣ → ａｂｃ), which the vocabulary has in lowercase
+// only, are not [UNK] either, and a chunk's size is counted in the tokens the model reads.
+export const lowercaseForBge = (text: string): string => text.toLowerCase();
 
 function detectPooling(dir: string, modelType: string): 'cls' | 'mean' {
   // sentence-transformers says how it pools in 1_Pooling/config.json; bge models pool by [CLS].
@@ -153,7 +156,7 @@ export class TransformersEmbedder implements Embedder {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject, count: texts.length });
-      this.#worker.postMessage({ id, texts: texts.map(lowercaseLatin) } satisfies EmbeddingWorkerRequest);
+      this.#worker.postMessage({ id, texts: texts.map(lowercaseForBge) } satisfies EmbeddingWorkerRequest);
     });
   }
 
