@@ -32,7 +32,7 @@ export interface IngestOptions {
   maxFileBytes?: number;
   /** Largest chunk in tokens. Defaults to `DEFAULT_MAX_CHUNK_TOKENS`. */
   maxChunkTokens?: number;
-  /** Refuse .docx files whose XML inflates beyond this. Defaults to the parser's 200 MiB. */
+  /** Refuse ZIP-based documents (.docx, .xlsx, .ods, .pptx, .ofd) whose XML inflates beyond this, and larger .xls files. Defaults to the parsers' 16 MiB. */
   maxDecompressedBytes?: number;
   /**
    * Stops the run; what was committed stays. A file being parsed in a worker is abandoned at once (the worker is

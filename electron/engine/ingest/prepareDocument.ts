@@ -30,7 +30,7 @@ export interface PreparedDocument {
 export interface PrepareOptions {
   /** Largest chunk in tokens. Defaults to `DEFAULT_MAX_CHUNK_TOKENS`. */
   maxChunkTokens?: number;
-  /** Refuse .docx files whose XML inflates beyond this. Defaults to the parser's own limit. */
+  /** Refuse ZIP-based documents (.docx, .xlsx, .ods, .pptx, .ofd) whose XML inflates beyond this, and larger .xls files. Defaults to the parsers' own limit. */
   maxDecompressedBytes?: number;
 }
 
