@@ -46,6 +46,12 @@ export function parseSpreadsheet(bytes: Uint8Array, type: SpreadsheetType, optio
   }
 
   let workbook: XLSX.WorkBook;
+  // SheetJS reports what it could not render exactly (an ODS number format, a defined name) with console.error:
+  // about formatting, not text, and it would reach the CLI's stderr and the engine's log as noise. The read is
+  // synchronous, so nothing else writes to the console meanwhile.
+  const consoleError = console.error;
+  const consoleWarn = console.warn;
+  console.error = console.warn = () => {};
   try {
     workbook = XLSX.read(bytes, {
       type: 'buffer',
@@ -68,6 +74,9 @@ export function parseSpreadsheet(bytes: Uint8Array, type: SpreadsheetType, optio
       'corrupt',
       `damaged spreadsheet (${libraryReason(error)}): open it in Excel or WPS, save a new copy (or the sheets as .csv) and add that`,
     );
+  } finally {
+    console.error = consoleError;
+    console.warn = consoleWarn;
   }
 
   const lines: SourceLine[] = [];
