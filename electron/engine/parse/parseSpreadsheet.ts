@@ -134,9 +134,18 @@ function sheetRows(sheet: XLSX.WorkSheet, date1904: boolean): SheetRow[] {
       width = Math.max(width, cells.length);
     }
   });
+  let spread = 0;
   for (const merge of sheet['!merges'] ?? []) {
     const value = byRow.get(merge.s.r)?.cells[merge.s.c];
     if (!value) continue;
+    // Merges can claim whole columns: the cells they fill count against the same cap as filled cells.
+    spread += (Math.min(merge.e.r - merge.s.r, 10_000) + 1) * (Math.min(merge.e.c - merge.s.c, 1000) + 1);
+    if (spread > MAX_CELLS) {
+      throw new ParseError(
+        'too-large',
+        `workbook too large: its merged cells cover over ${MAX_CELLS.toLocaleString('en')} cells; save the sheets as .csv and add those`,
+      );
+    }
     // Cap the spread at the sheet's real extent: a merge can claim whole columns.
     const lastRow = Math.min(merge.e.r, merge.s.r + 10_000);
     for (let r = merge.s.r; r <= lastRow; r++) {

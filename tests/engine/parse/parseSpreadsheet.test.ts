@@ -125,6 +125,17 @@ describe('parseSpreadsheet', () => {
     });
   });
 
+  it('a merge claiming whole columns does not fill millions of cells: refused as too large', async () => {
+    const sheet = XLSX.utils.aoa_to_sheet([['标题'], ['控制点', '测评项'], ['身份鉴别', '应对登录的用户进行身份鉴别']]);
+    sheet['!merges'] = [{ s: { r: 0, c: 0 }, e: { r: 1_048_575, c: 16_383 } }];
+    const book = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(book, sheet, 'S');
+    expect(await parseErrorOf(() => parseSource(workbookBytes(book, 'xlsx'), 'merged.xlsx'))).toMatchObject({
+      code: 'too-large',
+      message: expect.stringContaining('merged cells'),
+    });
+  });
+
   it('a damaged or mislabelled workbook fails with a reason', async () => {
     const bytes = workbookBytes(testRecordWorkbook(), 'xlsx');
     expect(await parseErrorOf(() => parseSource(bytes.subarray(0, bytes.length - 200), 'cut.xlsx'))).toMatchObject({
