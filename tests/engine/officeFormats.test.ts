@@ -6,6 +6,7 @@ import path from 'node:path';
 import * as XLSX from '@e965/xlsx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine, type Library } from '../../electron/engine/index.ts';
+import { passageBlocks } from '../../shared/passageBlocks.ts';
 import { tempDir, TOKENIZER_DIR } from './helpers.ts';
 import {
   convertWithLibreOffice,
@@ -126,16 +127,20 @@ describe('Office and OFD documents through the engine', () => {
     const hit = hits[0]!;
     expect(path.basename(hit.documentPath)).toBe('测评记录.xlsx');
     expect(hit.headingPath).toEqual(['安全计算环境', '安全计算环境测评记录']);
-    expect(hit.text).toContain('安全计算环境!A4 | 控制点: 入侵防范 | 测评项: 应遵循最小安装的原则');
+    expect(hit.text).toContain('单元格: 安全计算环境!A4 | 控制点: 入侵防范 | 测评项: 应遵循最小安装的原则');
     expect(hit.text).toContain('检查日期: 2019-12-02 | 得分: 10');
     expect(hit.pageStart).toBeNull();
+    // Read back as the renderer draws it (shared/passageBlocks.ts): a table whose first column is the cell.
+    const table = passageBlocks(hit.text).find((block) => block.kind === 'table');
+    expect(table).toMatchObject({ kind: 'table', header: ['单元格', '控制点', '测评项', '检查日期', '得分'] });
+    expect(table?.kind === 'table' ? table.rows.map((row) => row[0]) : []).toContain('安全计算环境!A4');
 
     const xls = (await library.search('非授权设备私自联到内部网络'))[0]!;
     expect([path.basename(xls.documentPath), xls.headingPath[0]]).toEqual(['边界.xls', '安全区域边界']);
-    expect(xls.text).toContain('安全区域边界!A3 | 控制点: 边界防护');
+    expect(xls.text).toContain('单元格: 安全区域边界!A3 | 控制点: 边界防护');
     const ods = (await library.search('运行状况进行集中监测'))[0]!;
     expect([path.basename(ods.documentPath), ods.headingPath[0]]).toEqual(['管理中心.ods', '安全管理中心']);
-    expect(ods.text).toContain('安全管理中心!A3 | 控制点: 集中管控');
+    expect(ods.text).toContain('单元格: 安全管理中心!A3 | 控制点: 集中管控');
   });
 
   it('asked, each cites where the passage is: the slide, the OFD page, the sheet and cell, the .doc clause', async () => {

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { foldCjkCompatibility } from './foldCjkCompatibility.ts';
 import { PASSWORD_PROTECTED, classifyOleDocument, libraryReason } from './readOleDocument.ts';
+import { tableLines, type TableCell } from './tableLines.ts';
 import { requireText, splitLines } from './textLines.ts';
 import { ParseError } from './types.ts';
 import type { ParsedSource, SourceLine } from './types.ts';
@@ -17,7 +18,8 @@ const WordExtractor = createRequire(import.meta.url)('word-extractor') as WordEx
 
 /**
  * Legacy Word 97–2003 .doc (and WPS .wps saved in Word's format) via word-extractor: each paragraph one line that
- * ends a paragraph; a table row (cells separated by tabs, as Word stores them) one line, cells joined by ' | ';
+ * ends a paragraph; a table (rows of cells separated by tabs, as Word stores them) as other formats' tables
+ * (tableLines.ts: one line per row, the header repeated as `Header: value | …`);
  * footnotes and endnotes after the body. Headings come later from clause numbers (the binary format's styles are not
  * read). Password-protected files are refused before reading ('encrypted'), damaged ones fail with the reason.
  */
@@ -47,15 +49,24 @@ export async function parseDoc(bytes: Uint8Array): Promise<ParsedSource> {
     document.getEndnotes({ filterUnicode: false }),
   ];
   const lines: SourceLine[] = [];
+  // Word stores a table row as its cells separated by tabs: consecutive such lines are one table.
+  let table: TableCell[][] = [];
+  const endTable = (): void => {
+    lines.push(...tableLines(table));
+    table = [];
+  };
   for (const part of parts) {
     for (const raw of splitLines(foldCjkCompatibility(part))) {
-      const text = raw
-        .split('\t')
-        .map((cell) => cell.trim())
-        .filter((cell) => cell !== '')
-        .join(' | ');
+      const cells = raw.split('\t').map((cell) => cell.trim());
+      if (cells.length > 1 && cells.some((cell) => cell !== '')) {
+        table.push(cells.filter((cell, i) => cell !== '' || i < cells.length - 1).map((text) => ({ text })));
+        continue;
+      }
+      endTable();
+      const text = raw.trim();
       if (text) lines.push({ text, paragraphEnd: true });
     }
+    endTable();
   }
   requireText(lines, 'empty Word document: no text to index');
   return { type: 'doc', lines, layoutWrapped: false };

@@ -4,6 +4,7 @@ import { foldCjkCompatibility } from './foldCjkCompatibility.ts';
 import { readZipDirectory } from './readZipDirectory.ts';
 import { attribute, childElements, findAll, findFirst, localName, readXmlTree, textOf } from './readXmlTree.ts';
 import type { XmlElement } from './readXmlTree.ts';
+import { tableLines, type TableCell } from './tableLines.ts';
 import { ParseError } from './types.ts';
 import type { ParseOptions, ParsedSource, SourceLine } from './types.ts';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES, readXmlPartsGuarded } from './zipLimits.ts';
@@ -14,9 +15,9 @@ const FURNITURE = new Set(['sldNum', 'dt', 'ftr', 'hdr', 'sldImg']);
 /**
  * PowerPoint .pptx, read from its XML (our ZIP reader, htmlparser2): the slides in the deck's order, each slide's
  * number its `page`; its title a level-1 heading (`Slide n` when it has none, so that a passage never takes the
- * previous slide's title), then its text in shape order, one line per paragraph; a table's row one line, cells
- * joined by ' | '; the speaker notes after the slide's text, on the same page. Slide numbers, dates and footers
- * are left out. The same zip-bomb and size guards as DOCX come first.
+ * previous slide's title), then its text in shape order, one line per paragraph; a table as other formats' tables
+ * (tableLines.ts: one line per row, `Header: value | …`); the speaker notes after the slide's text, on the same
+ * page. Slide numbers, dates and footers are left out. The same zip-bomb and size guards as DOCX come first.
  */
 export function parsePptx(bytes: Uint8Array, options: ParseOptions = {}): ParsedSource {
   const maxBytes = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
@@ -45,10 +46,10 @@ export function parsePptx(bytes: Uint8Array, options: ParseOptions = {}): Parsed
       if (kind && FURNITURE.has(kind)) continue;
       const texts = shapeLines(shape);
       if (!title && (kind === 'title' || kind === 'ctrTitle') && texts.length > 0) {
-        title = texts.join(' ');
+        title = texts.map((line) => line.text).join(' ');
         continue;
       }
-      for (const text of texts) slideLines.push({ text, page, paragraphEnd: true });
+      for (const line of texts) slideLines.push({ ...line, page, paragraphEnd: true });
     }
     lines.push({ text: title ?? `Slide ${page}`, page, headingLevel: 1, paragraphEnd: true }, ...slideLines);
 
@@ -59,7 +60,7 @@ export function parsePptx(bytes: Uint8Array, options: ParseOptions = {}): Parsed
       for (const shape of shapesInOrder(notes)) {
         const kind = placeholderType(shape);
         if (kind && FURNITURE.has(kind)) continue;
-        for (const text of shapeLines(shape)) lines.push({ text, page, paragraphEnd: true });
+        for (const line of shapeLines(shape)) lines.push({ ...line, page, paragraphEnd: true });
       }
     }
   });
@@ -120,21 +121,27 @@ function placeholderType(shape: XmlElement): string | undefined {
   return attribute(ph, 'type') ?? 'body';
 }
 
-/** A shape's lines: a table's rows (cells joined by ' | '), or its paragraphs (a:br splits one). */
-function shapeLines(shape: XmlElement): string[] {
+/**
+ * A shape's lines: a table's rows (through tableLines: merged cells resolved, the header in every row), or its
+ * paragraphs (a:br splits one).
+ */
+function shapeLines(shape: XmlElement): { text: string; tableRow?: boolean }[] {
   const table = findFirst(shape, 'tbl');
   if (table) {
-    return findAll(table, 'tr')
-      .map((row) =>
-        findAll(row, 'tc')
-          .map((cell) => paragraphs(cell).join(' '))
-          .filter((cell) => cell !== '')
-          .join(' | '),
-      )
-      .filter((row) => row !== '');
+    const rows: TableCell[][] = findAll(table, 'tr').map((row) =>
+      findAll(row, 'tc')
+        // Cells covered by a merge (hMerge/vMerge) are the merged cell's, which carries the span.
+        .filter((cell) => attribute(cell, 'hMerge') !== '1' && attribute(cell, 'vMerge') !== '1')
+        .map((cell) => ({
+          text: paragraphs(cell).join(' '),
+          colspan: Number(attribute(cell, 'gridSpan')) || undefined,
+          rowspan: Number(attribute(cell, 'rowSpan')) || undefined,
+        })),
+    );
+    return tableLines(rows).map((line) => ({ text: line.text, tableRow: true }));
   }
   const body = findFirst(shape, 'txBody');
-  return body ? paragraphs(body) : [];
+  return body ? paragraphs(body).map((text) => ({ text })) : [];
 }
 
 function paragraphs(container: XmlElement): string[] {

@@ -19,9 +19,10 @@ const MAX_CELLS = 2_000_000;
 /**
  * A workbook via SheetJS (@e965/xlsx): each sheet one section (its name a level-1 heading, so it is in every
  * passage's heading path); a title above the table (a merged cell across it, or a row of one cell) once, as a
- * level-2 heading; then the first row of two or more cells is the header, and every row after it ONE line
- * `Sheet!A12 | Header1: value1 | Header2: value2 | …` that ends a paragraph — the header repeated in every row so
- * that a passage reads alone, and the row's cell reference first, so that a citation says where it is. Cells merged
+ * level-2 heading; then the first row of two or more cells is the header, and every row after it ONE table-row line
+ * `单元格: Sheet!A12 | Header1: value1 | Header2: value2 | …` that ends a paragraph — the header repeated in every
+ * row so that a passage reads alone (as tableLines.ts writes other formats' tables), and the row's cell reference
+ * first, so that a citation says where it is. Cells merged
  * across rows or columns give their value to every row they cover. Formulas by their cached value (the one the
  * spreadsheet showed when saved; a formula never calculated is left out), dates as ISO dates (2019-12-01), numbers as
  * formatted. Hidden sheets are read too (auditors hide working sheets, not secrets). ZIP-based workbooks pass the same
@@ -189,7 +190,10 @@ function sheetLines(name: string, rows: readonly SheetRow[]): SourceLine[] {
   return lines;
 }
 
-/** `Sheet!A12 | 控制点: 身份鉴别 | 要求: …`: the reference of the row's first cell of its own, then header: value. */
+/** The label of a row's cell reference, first in every row line. */
+export const CELL_LABEL = '单元格';
+
+/** `单元格: Sheet!A12 | 控制点: 身份鉴别 | 要求: …`: the reference of the row's first cell of its own, then header: value. */
 function rowLine(sheetName: string, row: SheetRow, header: readonly string[]): SourceLine {
   const parts: string[] = [];
   row.cells.forEach((value, c) => {
@@ -199,7 +203,13 @@ function rowLine(sheetName: string, row: SheetRow, header: readonly string[]): S
   });
   const first = Math.max(0, row.own.findIndex(Boolean));
   const reference = `${sheetReference(sheetName)}!${XLSX.utils.encode_cell({ r: row.r, c: first })}`;
-  return { text: parts.length ? `${reference} | ${parts.join(' | ')}` : '', paragraphEnd: true };
+  // Labelled like the other cells, so that a passage's rows read back as a table (shared/passageBlocks.ts) keep it
+  // as a column of their own.
+  return {
+    text: parts.length ? `${CELL_LABEL}: ${reference} | ${parts.join(' | ')}` : '',
+    paragraphEnd: true,
+    tableRow: true,
+  };
 }
 
 /** A sheet name as a formula writes it: quoted when it holds anything but letters, digits, _ and . */

@@ -18,7 +18,7 @@ describe('parseDoc (Word 97–2003, written by LibreOffice)', () => {
     doc = makeDoc(HTML);
   }, 120_000);
 
-  it('reads paragraphs in order, table rows as cells joined by |, quotes as written', async () => {
+  it('reads paragraphs in order, a table as rows labelled by its header, quotes as written', async () => {
     const started = performance.now();
     const r = await parseSource(doc, '基本要求.doc');
     const ms = performance.now() - started;
@@ -29,11 +29,13 @@ describe('parseDoc (Word 97–2003, written by LibreOffice)', () => {
       '本项要求包括：',
       'a）应对登录的用户进行身份标识和鉴别，身份标识具有唯一性，身份鉴别信息具有复杂度要求并定期更换；',
       'b）应具有登录失败处理功能；',
+      // A table as every format's tables: the header row, then each row with its header (tableLines.ts).
       '控制点 | 测评项',
-      '访问控制 | 应对登录的用户分配账户和权限',
+      '控制点: 访问控制 | 测评项: 应对登录的用户分配账户和权限',
       '“双引号”保留',
     ]);
     expect(r.lines.every((l) => l.paragraphEnd)).toBe(true);
+    expect(r.lines.filter((l) => l.tableRow).map((l) => l.text)).toHaveLength(2);
     console.log(`parsed a ${doc.length}-byte Chinese .doc in ${ms.toFixed(1)} ms`);
   });
 

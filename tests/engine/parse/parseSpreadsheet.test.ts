@@ -18,22 +18,26 @@ const EXPECTED_LINES = [
   { text: '安全计算环境', headingLevel: 1, paragraphEnd: true },
   { text: '网络安全等级保护测评记录表', headingLevel: 2, paragraphEnd: true },
   {
-    text: '安全计算环境!A3 | 控制点: 身份鉴别 | 测评项: 应对登录的用户进行身份标识和鉴别，身份标识具有唯一性 | 符合项数: 3 | 检查日期: 2019-12-01 | 得分: 6',
+    text: '单元格: 安全计算环境!A3 | 控制点: 身份鉴别 | 测评项: 应对登录的用户进行身份标识和鉴别，身份标识具有唯一性 | 符合项数: 3 | 检查日期: 2019-12-01 | 得分: 6',
     paragraphEnd: true,
+    tableRow: true,
   },
   {
     // The control point merged over rows 3–4 is given to row 4 too; its own first cell is B4.
-    text: '安全计算环境!B4 | 控制点: 身份鉴别 | 测评项: 应具有登录失败处理功能，应配置并启用结束会话、限制非法登录次数和当登录连接超时自动退出等相关措施 | 符合项数: 4 | 检查日期: 2020-01-15 | 得分: 8',
+    text: '单元格: 安全计算环境!B4 | 控制点: 身份鉴别 | 测评项: 应具有登录失败处理功能，应配置并启用结束会话、限制非法登录次数和当登录连接超时自动退出等相关措施 | 符合项数: 4 | 检查日期: 2020-01-15 | 得分: 8',
     paragraphEnd: true,
+    tableRow: true,
   },
   {
-    text: '安全计算环境!A5 | 控制点: 访问控制 | 测评项: 应对登录的用户分配账户和权限 | 符合项数: 2 | 检查日期: 2019-12-02 | 得分: 4',
+    text: '单元格: 安全计算环境!A5 | 控制点: 访问控制 | 测评项: 应对登录的用户分配账户和权限 | 符合项数: 2 | 检查日期: 2019-12-02 | 得分: 4',
     paragraphEnd: true,
+    tableRow: true,
   },
   { text: '问题 清单', headingLevel: 1, paragraphEnd: true },
   {
-    text: "'问题 清单'!A2 | 问题: 堡垒机未启用双因素认证 | 整改建议: 采用口令和数字证书两种鉴别技术",
+    text: "单元格: '问题 清单'!A2 | 问题: 堡垒机未启用双因素认证 | 整改建议: 采用口令和数字证书两种鉴别技术",
     paragraphEnd: true,
+    tableRow: true,
   },
 ];
 
