@@ -55,6 +55,14 @@ describe('parsePptx', () => {
     expect(await parseErrorOf(() => parseSource(bomb, 'bomb.pptx', { maxDecompressedBytes: MiB }))).toMatchObject({
       code: 'too-large',
     });
+    // XML nested thousands deep (the readers walk the tree recursively): damaged, not a stack overflow.
+    const nested = makePptx(DECK, {
+      extra: [{ name: 'ppt/slides/slide1.xml', data: `<p:sld>${'<p:grpSp>'.repeat(5000)}</p:sld>` }],
+    });
+    expect(await parseErrorOf(() => parseSource(nested, 'nested.pptx'))).toMatchObject({
+      code: 'corrupt',
+      message: expect.stringContaining('nests more than 256 levels'),
+    });
     const bytes = makePptx(DECK);
     expect(await parseErrorOf(() => parseSource(bytes.subarray(0, bytes.length - 30), 'cut.pptx'))).toMatchObject({
       code: 'corrupt',
