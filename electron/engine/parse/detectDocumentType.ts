@@ -115,7 +115,14 @@ function zipDocumentType(bytes: Uint8Array, ext: string): DocumentType {
   const entries = readZipDirectory(bytes);
   const names = new Set(entries.map((e) => e.name));
   if (names.has('word/document.xml')) return 'docx';
-  if (names.has('xl/workbook.xml') || names.has('xl/workbook.bin')) return 'xlsx';
+  if (names.has('xl/workbook.xml')) return 'xlsx';
+  if (names.has('xl/workbook.bin')) {
+    // Binary parts escape the XML size guard: not read.
+    throw new ParseError(
+      'unsupported',
+      'Excel binary workbooks (.xlsb) are not supported: save it as .xlsx in Excel and add that',
+    );
+  }
   if (names.has('ppt/presentation.xml')) return 'pptx';
   if (names.has('OFD.xml')) return 'ofd';
   const mimetype = entries.find((e) => e.name === 'mimetype');

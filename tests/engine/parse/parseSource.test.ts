@@ -40,7 +40,9 @@ describe('detectDocumentType / parseSource', () => {
       ]);
     expect(detectDocumentType(openDocument('spreadsheet'), 'sheet.ods')).toBe('ods');
     const zip = makeZip([{ name: 'a.txt', data: 'hello' }]);
+    const xlsb = makeZip([{ name: 'xl/workbook.bin', data: new Uint8Array(64) }]);
     for (const [bytes, name, pattern] of [
+      [xlsb, 'book.xlsx', /\.xlsb\) are not supported: save it as \.xlsx/],
       [openDocument('text'), 'letter.odt', /OpenDocument files other than spreadsheets \(text\)/],
       [zip, 'files.zip', /ZIP archives are not supported/],
     ] as const) {
