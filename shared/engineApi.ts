@@ -2,6 +2,8 @@
 // carry (from ./types.ts), and a validator for every method's arguments. Electron main (IPC handlers), the preload
 // (window.kb), the renderer and the web bridge (`kb serve`) are all typed against this file.
 // Plain data only: whatever crosses a process boundary here is JSON-safe (uploads travel as base64 text).
+import { KbError } from './errors.ts';
+import type { RpcContract, RpcEvent } from './rpc/rpcProtocol.ts';
 import { DOCUMENT_KINDS } from './types.ts';
 import type {
   AnswerMode,
@@ -273,33 +275,6 @@ export interface EngineEvents {
 export type EngineMethod = keyof EngineApi;
 export type EngineEventName = keyof EngineEvents;
 
-export const ENGINE_METHODS = [
-  'libraryInfo',
-  'listDocuments',
-  'ingestPaths',
-  'uploadFiles',
-  'cancelJob',
-  'removeDocument',
-  'listSources',
-  'rescanSources',
-  'documentFile',
-  'search',
-  'ask',
-  'history',
-  'exportConversation',
-  'passageContext',
-  'modelStatus',
-  'inspectLlm',
-  'loadLlm',
-  'unloadLlm',
-  'setEmbeddingModel',
-  'cancelAsk',
-  'thesaurus',
-  'addSynonym',
-  'removeSynonym',
-  'setDocumentProfile',
-] as const satisfies readonly EngineMethod[];
-
 export const ENGINE_EVENTS = [
   'ingestProgress',
   'embeddingProgress',
@@ -308,16 +283,12 @@ export const ENGINE_EVENTS = [
   'llmLoadProgress',
 ] as const satisfies readonly EngineEventName[];
 
-// A test checks that ENGINE_METHODS names every method exactly once; this line makes a missing one a type error.
-type _AllMethodsListed = Exclude<EngineMethod, (typeof ENGINE_METHODS)[number]> extends never ? true : never;
-export const ALL_METHODS_LISTED: _AllMethodsListed = true;
-
 // ——— Input validation: every face checks what it receives before the engine sees it. ———
 
 /** Arguments that do not fit a method's signature. The message says which argument and why, for a developer. */
-export class InvalidArgumentsError extends Error {
+export class InvalidArgumentsError extends KbError {
   constructor(method: string, problem: string) {
-    super(`${method}: ${problem}`);
+    super('args.invalid', `${method}: ${problem}`, { method, problem });
     this.name = 'InvalidArgumentsError';
   }
 }
@@ -501,62 +472,51 @@ function profileChanges(value: unknown, what: string): DocumentProfileChanges {
 /** The checked arguments of each method, as a tuple. */
 export type EngineArgs = { [M in EngineMethod]: Parameters<EngineApi[M]> };
 
-const VALIDATORS: { [M in EngineMethod]: (args: unknown[]) => EngineArgs[M] } = {
-  libraryInfo: () => [],
-  listDocuments: () => [],
-  ingestPaths: (args) => [list(text(MAX_PATH_LENGTH), MAX_PATHS)(args[0], 'paths')],
-  uploadFiles: (args) => [list(uploadedFile, MAX_UPLOAD_FILES)(args[0], 'files')],
-  cancelJob: (args) => [text(100)(args[0], 'jobId')],
-  removeDocument: (args) => [id(args[0], 'documentId')],
-  listSources: () => [],
-  rescanSources: (args) => (args[0] === undefined ? [] : [list(text(MAX_PATH_LENGTH), MAX_PATHS)(args[0], 'paths')]),
-  documentFile: (args) => [id(args[0], 'documentId')],
-  search: (args) => [text(MAX_TEXT)(args[0], 'query'), searchOptions(args[1], 'options')],
-  ask: (args) => [text(MAX_TEXT)(args[0], 'question'), askOptions(args[1], 'options')],
-  history: () => [],
-  exportConversation: (args) => [id(args[0], 'conversationId')],
-  passageContext: (args) => [passageRef(args[0], 'ref')],
-  modelStatus: () => [],
-  inspectLlm: (args) => [text(MAX_PATH_LENGTH)(args[0], 'path')],
-  loadLlm: (args) => [text(MAX_PATH_LENGTH)(args[0], 'path'), loadLlmOptions(args[1], 'options')],
-  unloadLlm: () => [],
-  setEmbeddingModel: (args) => [text(MAX_PATH_LENGTH)(args[0], 'dir')],
-  cancelAsk: (args) => [requestId(args[0], 'requestId')],
-  thesaurus: () => [],
-  addSynonym: (args) => [phrase(args[0], 'ask'), list(phrase, MAX_MEANS)(args[1], 'means')],
-  removeSynonym: (args) => [id(args[0], 'id')],
-  setDocumentProfile: (args) => [id(args[0], 'documentId'), profileChanges(args[1], 'changes')],
+/** A method's argument checks: the most arguments it takes, and the check that returns them typed. */
+interface MethodArgs<M extends EngineMethod> {
+  arity: number;
+  check(args: unknown[]): EngineArgs[M];
+}
+
+/**
+ * Every EngineApi method and its argument checks: the one list the faces are built from (preload, main's IPC
+ * handlers, the RPC client and server, the renderer's clients). A method missing here is a type error.
+ */
+const ENGINE_ARGS: { [M in EngineMethod]: MethodArgs<M> } = {
+  libraryInfo: { arity: 0, check: () => [] },
+  listDocuments: { arity: 0, check: () => [] },
+  ingestPaths: { arity: 1, check: (args) => [list(text(MAX_PATH_LENGTH), MAX_PATHS)(args[0], 'paths')] },
+  uploadFiles: { arity: 1, check: (args) => [list(uploadedFile, MAX_UPLOAD_FILES)(args[0], 'files')] },
+  cancelJob: { arity: 1, check: (args) => [text(100)(args[0], 'jobId')] },
+  removeDocument: { arity: 1, check: (args) => [id(args[0], 'documentId')] },
+  listSources: { arity: 0, check: () => [] },
+  rescanSources: {
+    arity: 1,
+    check: (args) => (args[0] === undefined ? [] : [list(text(MAX_PATH_LENGTH), MAX_PATHS)(args[0], 'paths')]),
+  },
+  documentFile: { arity: 1, check: (args) => [id(args[0], 'documentId')] },
+  search: { arity: 2, check: (args) => [text(MAX_TEXT)(args[0], 'query'), searchOptions(args[1], 'options')] },
+  ask: { arity: 2, check: (args) => [text(MAX_TEXT)(args[0], 'question'), askOptions(args[1], 'options')] },
+  history: { arity: 0, check: () => [] },
+  exportConversation: { arity: 1, check: (args) => [id(args[0], 'conversationId')] },
+  passageContext: { arity: 1, check: (args) => [passageRef(args[0], 'ref')] },
+  modelStatus: { arity: 0, check: () => [] },
+  inspectLlm: { arity: 1, check: (args) => [text(MAX_PATH_LENGTH)(args[0], 'path')] },
+  loadLlm: { arity: 2, check: (args) => [text(MAX_PATH_LENGTH)(args[0], 'path'), loadLlmOptions(args[1], 'options')] },
+  unloadLlm: { arity: 0, check: () => [] },
+  setEmbeddingModel: { arity: 1, check: (args) => [text(MAX_PATH_LENGTH)(args[0], 'dir')] },
+  cancelAsk: { arity: 1, check: (args) => [requestId(args[0], 'requestId')] },
+  thesaurus: { arity: 0, check: () => [] },
+  addSynonym: { arity: 2, check: (args) => [phrase(args[0], 'ask'), list(phrase, MAX_MEANS)(args[1], 'means')] },
+  removeSynonym: { arity: 1, check: (args) => [id(args[0], 'id')] },
+  setDocumentProfile: { arity: 2, check: (args) => [id(args[0], 'documentId'), profileChanges(args[1], 'changes')] },
 };
 
-const MAX_ARITY: { [M in EngineMethod]: number } = {
-  libraryInfo: 0,
-  listDocuments: 0,
-  ingestPaths: 1,
-  uploadFiles: 1,
-  cancelJob: 1,
-  removeDocument: 1,
-  listSources: 0,
-  rescanSources: 1,
-  documentFile: 1,
-  search: 2,
-  ask: 2,
-  history: 0,
-  exportConversation: 1,
-  passageContext: 1,
-  modelStatus: 0,
-  inspectLlm: 1,
-  loadLlm: 2,
-  unloadLlm: 0,
-  setEmbeddingModel: 1,
-  cancelAsk: 1,
-  thesaurus: 0,
-  addSynonym: 2,
-  removeSynonym: 1,
-  setDocumentProfile: 2,
-};
+/** Every EngineApi method, once, in the order of ENGINE_ARGS. */
+export const ENGINE_METHODS = Object.freeze(Object.keys(ENGINE_ARGS)) as readonly EngineMethod[];
 
 export function isEngineMethod(name: unknown): name is EngineMethod {
-  return typeof name === 'string' && (ENGINE_METHODS as readonly string[]).includes(name);
+  return typeof name === 'string' && Object.hasOwn(ENGINE_ARGS, name);
 }
 
 /**
@@ -566,30 +526,25 @@ export function isEngineMethod(name: unknown): name is EngineMethod {
 export function validateEngineArgs<M extends EngineMethod>(method: M, args: unknown): EngineArgs[M] {
   if (!isEngineMethod(method)) throw new InvalidArgumentsError(String(method), 'no such method');
   if (!Array.isArray(args)) throw new InvalidArgumentsError(method, 'arguments must be an array');
-  if (args.length > MAX_ARITY[method])
-    throw new InvalidArgumentsError(method, `takes at most ${MAX_ARITY[method]} arguments, got ${args.length}`);
+  const { arity, check } = ENGINE_ARGS[method];
+  if (args.length > arity)
+    throw new InvalidArgumentsError(method, `takes at most ${arity} arguments, got ${args.length}`);
   try {
-    return VALIDATORS[method](args) as EngineArgs[M];
+    return check(args) as EngineArgs[M];
   } catch (error) {
     throw new InvalidArgumentsError(method, (error as Error).message);
   }
 }
 
-// ——— The web bridge's wire format (kb serve): JSON text frames over one WebSocket. ———
+/** The engine's RPC contract: what the client offers and the server answers, over any transport. */
+export const ENGINE_CONTRACT: RpcContract<EngineApi, EngineEvents> = {
+  methods: ENGINE_METHODS,
+  events: ENGINE_EVENTS,
+  validate: (method, args) => validateEngineArgs(method, args),
+};
 
-export interface RpcRequest {
-  id: number;
-  method: EngineMethod;
-  args: unknown[];
-}
-
-export type RpcResponse =
-  { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { name: string; message: string } };
-
-export interface RpcEvent<E extends EngineEventName = EngineEventName> {
-  event: E;
-  payload: EngineEvents[E];
-}
+/** An engine event as it travels. */
+export type EngineEventMessage<E extends EngineEventName = EngineEventName> = RpcEvent<E, EngineEvents[E]>;
 
 /** The path of the bridge's WebSocket; the token goes in its query (`?token=…`), as in the page's URL. */
 export const RPC_PATH = '/rpc';

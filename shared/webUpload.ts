@@ -8,7 +8,19 @@
 // read (413 from Content-Length), and each file is its own request, so one bad file fails alone.
 //
 // Only kb serve has this: the desktop app hands the engine paths, never bytes, so it is no EngineApi method.
-import { InvalidArgumentsError, MAX_UPLOAD_FILES, uploadName } from './engineApi.ts';
+import {
+  ENGINE_EVENTS,
+  ENGINE_METHODS,
+  InvalidArgumentsError,
+  isEngineMethod,
+  MAX_UPLOAD_FILES,
+  uploadName,
+  validateEngineArgs,
+  type EngineApi,
+  type EngineEvents,
+} from './engineApi.ts';
+import { KbError } from './errors.ts';
+import type { RpcContract } from './rpc/rpcProtocol.ts';
 
 /** Where the page PUTs one file's bytes, with the token as for RPC_PATH (`?token=…`, one only). */
 export const UPLOAD_PATH = '/upload';
@@ -80,3 +92,14 @@ export function validateCommitUploadsArgs(args: unknown): [StagedFile[]] {
     throw new InvalidArgumentsError(method, (error as Error).message);
   }
 }
+
+/** kb serve's RPC contract: EngineApi's methods and commitUploads, on one WebSocket. */
+export const WEB_BRIDGE_CONTRACT: RpcContract<EngineApi & WebBridgeApi, EngineEvents> = {
+  methods: [...ENGINE_METHODS, ...WEB_BRIDGE_METHODS],
+  events: ENGINE_EVENTS,
+  validate: (method, args) => {
+    if (isWebBridgeMethod(method)) return validateCommitUploadsArgs(args);
+    if (!isEngineMethod(method)) throw new KbError('rpc.no-such-method', `no such method: ${String(method)}`, {});
+    return validateEngineArgs(method, args);
+  },
+};

@@ -9,8 +9,9 @@ import {
   type JobStarted,
 } from '../../shared/engineApi.ts';
 import {
-  EngineRpcClient,
+  createEngineRpcClient,
   rpcPortFromEventPort,
+  type EngineRpcClient,
   type EngineEventListener,
   type EngineHostStart,
   type EngineHostStop,
@@ -133,7 +134,7 @@ export class EngineProcess {
     if (!library) throw new Error('no library is open yet');
     const child = this.#options.fork();
     const { port1, port2 } = this.#options.createChannel();
-    const client = new EngineRpcClient(rpcPortFromEventPort(port1));
+    const client = createEngineRpcClient(rpcPortFromEventPort(port1));
     client.onEvent((event, payload) => this.#emit(event, payload));
     const exited = new Promise<number>((resolve) => child.once('exit', resolve));
     const running: Running = { child, client, exited, library };

@@ -45,8 +45,8 @@ function installDesktopBridge(stand: Stand): void {
     if ('event' in data) return listeners.forEach((listener) => listener(data.event, data.payload));
     const call = pending.get(data.id);
     pending.delete(data.id);
-    if (data.ok) call?.resolve(data.result);
-    else call?.reject(Object.assign(new Error(data.error.message), { name: data.error.name }));
+    // The preload's shape: each method resolves to its outcome, never rejects.
+    call?.resolve(data.ok ? { ok: true, result: data.result } : { ok: false, error: data.error });
   });
   const record = (what: string, value: unknown) => (window.__desktop ??= []).push([what, value]);
   const bridge: Record<string, unknown> = {

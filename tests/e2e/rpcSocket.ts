@@ -1,6 +1,12 @@
-// A test client of kb serve's WebSocket: JSON requests with ids, every reply and event kept in arrival order.
+// A test client of kb serve's WebSocket that sees the wire itself: calls as the protocol's messages
+// (shared/rpc/rpcProtocol.ts), every result and event kept in arrival order, so tests can check the order and the
+// exact replies. (The page's own client is the generic RpcClient: renderer/src/api/kb.ts.)
 import { expect } from 'vitest';
-import type { RpcEvent, RpcResponse } from '../../shared/engineApi.ts';
+import type { EngineEventMessage, EngineEventName } from '../../shared/engineApi.ts';
+import type { RpcCall, RpcResult } from '../../shared/rpc/rpcProtocol.ts';
+
+export type RpcResponse = RpcResult;
+export type RpcEvent<E extends EngineEventName = EngineEventName> = EngineEventMessage<E>;
 
 export interface RpcSocket {
   socket: WebSocket;
@@ -21,7 +27,7 @@ export async function connectRpc(url: string): Promise<RpcSocket> {
   let nextId = 1;
   const call = async (method: string, args: unknown[]): Promise<RpcResponse> => {
     const id = nextId++;
-    socket.send(JSON.stringify({ id, method, args }));
+    socket.send(JSON.stringify({ id, method, args } satisfies RpcCall));
     await expect.poll(() => messages.some((m) => 'id' in m && m.id === id), { timeout: 60_000 }).toBe(true);
     return messages.find((m): m is RpcResponse => 'id' in m && m.id === id)!;
   };

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../electron/engine/index.ts';
 import { EngineService } from '../../electron/engine/service/EngineService.ts';
 import { startKbServer, type KbServer } from '../../electron/serve/startKbServer.ts';
-import type { RpcEvent } from '../../shared/engineApi.ts';
+import type { RpcEvent } from './rpcSocket.ts';
 import { connectRpc } from './rpcSocket.ts';
 
 let dir: string;

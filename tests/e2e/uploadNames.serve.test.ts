@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../electron/engine/index.ts';
 import { EngineService } from '../../electron/engine/service/EngineService.ts';
 import { startKbServer, type KbServer } from '../../electron/serve/startKbServer.ts';
-import type { JobDone, RpcEvent } from '../../shared/engineApi.ts';
+import type { JobDone } from '../../shared/engineApi.ts';
 import { tempDir, TOKENIZER_DIR } from '../engine/helpers.ts';
-import { connectRpc, type RpcSocket } from './rpcSocket.ts';
+import { connectRpc, type RpcEvent, type RpcSocket } from './rpcSocket.ts';
 
 const base64 = (body: string) => Buffer.from(`# 制度\n\n${body}\n`).toString('base64');
 // 100 Chinese characters: 300 UTF-8 bytes.

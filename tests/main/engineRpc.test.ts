@@ -7,7 +7,8 @@ import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EngineEvents, JobDone } from '../../shared/engineApi.ts';
-import { EngineRpcClient, EngineRpcError, rpcPortFromEventPort } from '../../electron/engine/index.ts';
+import { createEngineRpcClient, rpcPortFromEventPort } from '../../electron/engine/index.ts';
+import { RemoteError } from '../../shared/errors.ts';
 import { rpcPortFromNode } from '../../electron/engine/rpc/rpcPort.ts';
 import { serveEngineRpc, type ServedEngine } from '../../electron/engine/rpc/serveEngineRpc.ts';
 import { asEventPort } from './fixtures/workerPorts.ts';
@@ -53,7 +54,7 @@ function startHost(libraryFile: string, create: boolean, dataFolder?: string) {
     },
     [port2],
   );
-  const client = new EngineRpcClient(rpcPortFromEventPort(asEventPort(port1)));
+  const client = createEngineRpcClient(rpcPortFromEventPort(asEventPort(port1)));
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
   const stop = async (): Promise<{ stopped: unknown; code: number }> => {
     const stopped = new Promise((resolve) => worker.once('message', resolve));
@@ -115,7 +116,7 @@ describe('engine host over a MessagePort', () => {
         name: 'ServiceError',
         message: 'no conversation 404 in this library',
       });
-      await expect(client.search('')).rejects.toThrow(EngineRpcError);
+      await expect(client.search('')).rejects.toThrow(RemoteError);
       await expect(client.search('')).rejects.toMatchObject({
         name: 'InvalidArgumentsError',
         message: 'search: query must not be empty',
@@ -207,16 +208,21 @@ describe('serveEngineRpc', () => {
         if (replies.length === 2) resolve();
       }),
     );
-    port1.postMessage({ kind: 'call', id: 1, method: 'dispose', args: [] });
-    port1.postMessage({ kind: 'call', id: 2, method: 'libraryInfo', args: [] });
+    port1.postMessage({ id: 1, method: 'dispose', args: [] });
+    port1.postMessage({ id: 2, method: 'libraryInfo', args: [] });
     await answered;
     expect(replies).toContainEqual({
-      kind: 'reply',
       id: 1,
       ok: false,
-      error: { name: 'InvalidArgumentsError', message: 'dispose: no such method' },
+      error: {
+        name: 'InvalidArgumentsError',
+        code: 'args.invalid',
+        params: { method: 'dispose', problem: 'no such method' },
+        message: 'dispose: no such method',
+        kind: 'user',
+      },
     });
-    expect(replies).toContainEqual({ kind: 'reply', id: 2, ok: true, result: 'info' });
+    expect(replies).toContainEqual({ id: 2, ok: true, result: 'info' });
     stopServing();
     port1.close();
   });

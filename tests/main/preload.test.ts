@@ -17,6 +17,7 @@ vi.mock('electron', () => electron);
 
 await import('../../electron/preload/index.ts');
 const { readableIpcError } = await import('../../electron/preload/kbBridge.ts');
+const { unwrapOutcome } = await import('../../shared/rpc/rpcProtocol.ts');
 const [name, api] = electron.contextBridge.exposeInMainWorld.mock.calls[0] as [
   string,
   Record<string, (...args: unknown[]) => unknown>,
@@ -49,11 +50,23 @@ describe('preload', () => {
     }
   });
 
-  it('rejects with the engine’s message, without Electron’s prefix', async () => {
+  it('passes main’s outcome through, and a failed invoke as a failed outcome with the engine’s message, without Electron’s prefix', async () => {
+    const failed = {
+      ok: false,
+      error: {
+        name: 'ServiceError',
+        code: 'service.no-document',
+        params: { documentId: 7 },
+        message: 'no',
+        kind: 'user',
+      },
+    };
+    electron.ipcRenderer.invoke.mockResolvedValueOnce(failed);
+    await expect(api.removeDocument!(7)).resolves.toEqual(failed);
     electron.ipcRenderer.invoke.mockRejectedValueOnce(
       new Error("Error invoking remote method 'kb:engine:removeDocument': ServiceError: no document 7 in this library"),
     );
-    await expect(api.removeDocument!(7)).rejects.toMatchObject({
+    await expect(Promise.resolve(api.removeDocument!(7)).then(unwrapOutcome)).rejects.toMatchObject({
       name: 'ServiceError',
       message: 'no document 7 in this library',
     });

@@ -3,7 +3,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobStarted, RpcEvent } from '../../shared/engineApi.ts';
+import type { JobStarted } from '../../shared/engineApi.ts';
+import type { RpcEvent } from '../e2e/rpcSocket.ts';
 import { connectRpc } from '../e2e/rpcSocket.ts';
 import { makePdf } from '../engine/parse/fixtures.ts';
 import { CORPUS, runKb, servedUrl, spawnKb, tempDir } from './helpers.ts';

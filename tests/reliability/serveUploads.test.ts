@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RpcEvent, RpcResponse } from '../../shared/engineApi.ts';
+import type { RpcEvent, RpcResponse } from '../e2e/rpcSocket.ts';
 import { MAX_UPLOAD_FILE_BYTES, UPLOAD_PATH, type StagedUpload } from '../../shared/webUpload.ts';
 import { connectRpc, type RpcSocket } from '../e2e/rpcSocket.ts';
 import { CORPUS, servedUrl, spawnKb, tempDir, type KbRun } from './helpers.ts';

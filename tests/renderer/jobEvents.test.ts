@@ -10,6 +10,7 @@ import { createEngine, type Engine } from '../../electron/engine/index.ts';
 import { EngineService } from '../../electron/engine/service/EngineService.ts';
 import type { DesktopEventListener, KbBridge } from '../../shared/desktopBridge.ts';
 import type { JobDone } from '../../shared/engineApi.ts';
+import { settle } from '../../shared/rpc/rpcProtocol.ts';
 import { tempDir, TOKENIZER_DIR } from '../engine/helpers.ts';
 
 // The store is loaded by a path held in a variable: its types need the DOM library, which the Node tests' tsconfig
@@ -67,12 +68,17 @@ describe('the page store: a job that ends before its reply arrives', () => {
         if (name === 'pathForFile') return () => '';
         // The native folder dialog: "chooses" the folder the test names.
         if (name === 'choose') return () => Promise.resolve(chosen);
+        // Engine methods answer with their outcome, as the preload does.
         if (name === 'setEmbeddingModel' || name === 'ingestPaths') {
           return (...args: unknown[]) =>
-            afterDone((service[name] as (...a: unknown[]) => Promise<{ jobId: string }>).apply(service, args));
+            settle(() =>
+              afterDone((service[name] as (...a: unknown[]) => Promise<{ jobId: string }>).apply(service, args)),
+            );
         }
         const method = (service as unknown as Record<string, unknown>)[name];
-        return typeof method === 'function' ? method.bind(service) : undefined;
+        return typeof method === 'function'
+          ? (...args: unknown[]) => settle(() => (method as (...a: unknown[]) => unknown).apply(service, args))
+          : undefined;
       },
     });
     (globalThis as { window?: unknown }).window = {
