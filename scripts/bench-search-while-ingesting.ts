@@ -164,7 +164,7 @@ async function quietIngest(base: string, inline: boolean): Promise<number> {
     const rpc = await connect(rpcUrl);
     const started = performance.now();
     const { jobId } = (await rpc.call('ingestPaths', [CORPORA])) as JobStarted;
-    await rpc.event<JobDone>('jobDone', (payload) => payload.jobId === jobId);
+    await rpc.event<JobDone>('job', (payload) => payload.type === 'done' && payload.jobId === jobId);
     const elapsed = performance.now() - started;
     rpc.close();
     return elapsed;
@@ -188,7 +188,7 @@ async function round(base: string, inline: boolean): Promise<RoundResult> {
     const { jobId } = (await rpc.call('ingestPaths', [CORPORA])) as JobStarted;
     let done: JobDone | null = null;
     const finished = rpc
-      .event<JobDone>('jobDone', (payload) => payload.jobId === jobId)
+      .event<JobDone>('job', (payload) => payload.type === 'done' && payload.jobId === jobId)
       .then((payload) => {
         done = payload;
         return performance.now() - started;

@@ -2,7 +2,7 @@
 // carry (from ./types.ts), and a validator for every method's arguments. Electron main (IPC handlers), the preload
 // (window.kb), the renderer and the web bridge (`kb serve`) are all typed against this file.
 // Plain data only: whatever crosses a process boundary here is JSON-safe (uploads travel as base64 text).
-import { KbError } from './errors.ts';
+import { KbError, type WireError } from './errors.ts';
 import type { RpcContract, RpcEvent } from './rpc/rpcProtocol.ts';
 import { DOCUMENT_KINDS } from './types.ts';
 import type {
@@ -83,9 +83,21 @@ export interface LlmInspection {
   fit: { fits: boolean; summary: string };
 }
 
-/** A started ingestion: progress and the end arrive as `ingestProgress` / `jobDone` events with this id. */
+/** A started job (ingestion, embedding): its progress and its end arrive as `job` events with this id. */
 export interface JobStarted {
   jobId: string;
+}
+
+/**
+ * The options of every method that starts a job (ingestion, embedding, a generated answer, loading the LLM). The
+ * caller chooses the id, so it can listen for the job's events before the call is even sent: none is missed.
+ */
+export interface JobOptions {
+  /**
+   * Up to 100 letters, digits and `. _ : -`; unique among the jobs running. Defaults to a random id (returned in
+   * JobStarted, or unknown to the caller for ask and loadLlm: then it cannot cancel).
+   */
+  jobId?: string;
 }
 
 export interface SearchOptions {
@@ -93,16 +105,13 @@ export interface SearchOptions {
   k?: number;
 }
 
-export interface AskOptions {
+export interface AskOptions extends JobOptions {
   /** Defaults to `'exact'`; `'generate'` needs a loaded LLM (see LibraryInfo.llm). */
   mode?: AnswerMode;
   /** Add the exchange to this conversation; a new one is started when absent. */
   conversationId?: number;
-  /**
-   * Chosen by the caller for a generated answer: its text streams as `answerToken` events with this id, and
-   * `cancelAsk(requestId)` stops it (the partial answer is returned and recorded). Ignored in exact mode.
-   */
-  requestId?: string;
+  // A generated answer is a job (JobOptions.jobId): its text streams as `token` job events, `cancelJob(jobId)` stops
+  // it (the partial answer is returned and recorded). An exact answer is no job: it is there at once.
   /** Token cap of a generated answer, 1..4096. Defaults to the engine's (512). */
   maxAnswerTokens?: number;
 }
@@ -111,7 +120,7 @@ export interface AskOptions {
 export type GpuMode = 'auto' | 'cpu' | 'metal' | 'cuda' | 'vulkan';
 export const GPU_MODES = ['auto', 'cpu', 'metal', 'cuda', 'vulkan'] as const satisfies readonly GpuMode[];
 
-export interface LoadLlmOptions {
+export interface LoadLlmOptions extends JobOptions {
   /** Defaults to `'auto'`. A named backend that does not work here is refused (never a silent CPU fall-back). */
   gpu?: GpuMode;
   /** Layers offloaded to the GPU: `'auto'` (as many as fit) or a number (0 = CPU only). Defaults to `'auto'`. */
@@ -199,10 +208,13 @@ export interface EngineApi {
   libraryInfo(): Promise<LibraryInfo>;
   listDocuments(): Promise<DocumentInfo[]>;
   /** Ingests files and folders by path (Electron: dropped files' paths). One ingestion at a time. */
-  ingestPaths(paths: string[]): Promise<JobStarted>;
+  ingestPaths(paths: string[], options?: JobOptions): Promise<JobStarted>;
   /** Ingests uploaded files (the web bridge): written beside the library, then ingested. */
-  uploadFiles(files: UploadedFile[]): Promise<JobStarted>;
-  /** Stops a job after the file in progress; false when no such job is running. */
+  uploadFiles(files: UploadedFile[], options?: JobOptions): Promise<JobStarted>;
+  /**
+   * Stops a job of any kind (an ingestion after the file in progress, an embedding, a generated answer, loading the
+   * LLM); it ends with its `done` event, `cancelled: true`. False when no such job is running.
+   */
   cancelJob(jobId: string): Promise<boolean>;
   /** Removes a document and its passages from the library (the file itself is left alone). */
   removeDocument(documentId: number): Promise<void>;
@@ -213,7 +225,7 @@ export interface EngineApi {
    * are indexed, deleted ones removed. A missing source is reported as skipped and its documents stay. A job, like
    * ingestPaths.
    */
-  rescanSources(paths?: string[]): Promise<JobStarted>;
+  rescanSources(paths?: string[], options?: JobOptions): Promise<JobStarted>;
   /** The original file of an indexed document (refused above 128 MB, or when it is gone). */
   documentFile(documentId: number): Promise<DocumentFile>;
   search(query: string, options?: SearchOptions): Promise<SearchHit[]>;
@@ -228,19 +240,17 @@ export interface EngineApi {
   /** Reads a .gguf's header and estimates whether it fits, without loading it (ModelFileError when unusable). */
   inspectLlm(path: string): Promise<LlmInspection>;
   /**
-   * Loads a .gguf (its metadata is read and checked first); replaces the model loaded before. Progress arrives as
-   * `llmLoadProgress` events.
+   * Loads a .gguf (its metadata is read and checked first); replaces the model loaded before. A job: progress
+   * arrives as `job` events (kind `llmLoad`), and cancelJob stops it (the call then fails, cancelled).
    */
   loadLlm(path: string, options?: LoadLlmOptions): Promise<LlmModelStatus>;
   /** Frees the loaded LLM (nothing happens when none is loaded). */
   unloadLlm(): Promise<LlmModelStatus>;
   /**
    * Sets the library's embedding model (a transformers.js folder) and (re-)embeds its passages, as a job:
-   * `embeddingProgress` events, then `jobDone` (with `embedded`). Cancelled with cancelJob.
+   * progress events, then `done` (with `embedded`). Cancelled with cancelJob.
    */
-  setEmbeddingModel(dir: string): Promise<JobStarted>;
-  /** Stops a generated answer (see AskOptions.requestId); false when no such answer is being written. */
-  cancelAsk(requestId: string): Promise<boolean>;
+  setEmbeddingModel(dir: string, options?: JobOptions): Promise<JobStarted>;
   /** The thesaurus in force: the built-in one and the library's own entries. */
   thesaurus(): Promise<ThesaurusInfo>;
   /** Adds a thesaurus entry of the library's own (replaces the meanings when `ask` is there already). */
@@ -251,37 +261,49 @@ export interface EngineApi {
   setDocumentProfile(documentId: number, changes: DocumentProfileChanges): Promise<DocumentInfo>;
 }
 
+/** What a job is: an ingestion (ingestPaths, uploadFiles, rescanSources, kb serve's commitUploads), an embedding (setEmbeddingModel), a generated answer (ask), loading the local LLM (loadLlm). */
+export type JobKind = 'ingest' | 'embedding' | 'answer' | 'llmLoad';
+export const JOB_KINDS = ['ingest', 'embedding', 'answer', 'llmLoad'] as const satisfies readonly JobKind[];
+
+/** Loading the local LLM: the file and the share loaded (0..1). */
+export interface LlmLoadProgress {
+  path: string;
+  fraction: number;
+}
+
+/** The end of a job, exactly one per job that started (a refused call starts none). */
 export interface JobDone {
   jobId: string;
-  /** Null when the job failed before it could summarise (see `error`), and for an embedding-model job. */
+  type: 'done';
+  kind: JobKind;
+  /** Whether it ended because cancelJob asked it to. */
+  cancelled: boolean;
+  /** Why it failed, or what a cancel left undone; null when it finished. */
+  error: WireError | null;
+  /** An ingestion's summary; null when it failed before it could summarise, and for other kinds. */
   summary: IngestSummary | null;
-  error: string | null;
-  /** An embedding-model job (setEmbeddingModel): passages (re-)embedded; absent for ingestions. */
+  /** An embedding job: passages (re-)embedded. */
   embedded?: number;
 }
 
+/** What a job reports while it runs, and its end: one event type for every kind of job. */
+export type JobEvent =
+  | { jobId: string; type: 'progress'; kind: 'ingest'; progress: IngestProgress }
+  | { jobId: string; type: 'progress'; kind: 'embedding'; progress: EmbeddingProgress }
+  | { jobId: string; type: 'progress'; kind: 'llmLoad'; progress: LlmLoadProgress }
+  /** A piece of a generated answer's text, as the model writes it. */
+  | { jobId: string; type: 'token'; kind: 'answer'; text: string }
+  | JobDone;
+
 /** Events the engine pushes to its faces. */
 export interface EngineEvents {
-  ingestProgress: { jobId: string; progress: IngestProgress };
-  /** Progress of a setEmbeddingModel job. */
-  embeddingProgress: { jobId: string; progress: EmbeddingProgress };
-  jobDone: JobDone;
-  /** A piece of a generated answer's text, as the model writes it. */
-  answerToken: { requestId: string; text: string };
-  /** Loading the local LLM: the file and the share loaded (0..1). */
-  llmLoadProgress: { path: string; progress: number };
+  job: JobEvent;
 }
 
 export type EngineMethod = keyof EngineApi;
 export type EngineEventName = keyof EngineEvents;
 
-export const ENGINE_EVENTS = [
-  'ingestProgress',
-  'embeddingProgress',
-  'jobDone',
-  'answerToken',
-  'llmLoadProgress',
-] as const satisfies readonly EngineEventName[];
+export const ENGINE_EVENTS = ['job'] as const satisfies readonly EngineEventName[];
 
 // ——— Input validation: every face checks what it receives before the engine sees it. ———
 
@@ -391,8 +413,8 @@ const whole =
     return value;
   };
 
-// A request id: short, and plain enough to travel in any log line.
-const requestId: Check<string> = (value, what) => {
+// A job id: short, and plain enough to travel in any log line.
+const jobIdCheck: Check<string> = (value, what) => {
   const given = text(100)(value, what);
   if (!/^[\w.:-]+$/.test(given)) throw new TypeError(`${what} may hold only letters, digits and . _ : -`);
   return given;
@@ -401,7 +423,7 @@ const requestId: Check<string> = (value, what) => {
 function askOptions(value: unknown, what: string): AskOptions {
   const record = optionalObject(value, what);
   if (!record) return {};
-  onlyKeys(record, ['mode', 'conversationId', 'requestId', 'maxAnswerTokens'], what);
+  onlyKeys(record, ['mode', 'conversationId', 'jobId', 'maxAnswerTokens'], what);
   const options: AskOptions = {};
   if (record.mode !== undefined) {
     if (record.mode !== 'exact' && record.mode !== 'generate')
@@ -409,7 +431,7 @@ function askOptions(value: unknown, what: string): AskOptions {
     options.mode = record.mode;
   }
   if (record.conversationId !== undefined) options.conversationId = id(record.conversationId, `${what}.conversationId`);
-  if (record.requestId !== undefined) options.requestId = requestId(record.requestId, `${what}.requestId`);
+  if (record.jobId !== undefined) options.jobId = jobIdCheck(record.jobId, `${what}.jobId`);
   if (record.maxAnswerTokens !== undefined)
     options.maxAnswerTokens = whole(1, 4096)(record.maxAnswerTokens, `${what}.maxAnswerTokens`);
   return options;
@@ -418,8 +440,9 @@ function askOptions(value: unknown, what: string): AskOptions {
 function loadLlmOptions(value: unknown, what: string): LoadLlmOptions {
   const record = optionalObject(value, what);
   if (!record) return {};
-  onlyKeys(record, ['gpu', 'gpuLayers', 'contextSize', 'threads'], what);
+  onlyKeys(record, ['gpu', 'gpuLayers', 'contextSize', 'threads', 'jobId'], what);
   const options: LoadLlmOptions = {};
+  if (record.jobId !== undefined) options.jobId = jobIdCheck(record.jobId, `${what}.jobId`);
   if (record.gpu !== undefined) {
     if (!(GPU_MODES as readonly unknown[]).includes(record.gpu))
       throw new TypeError(`${what}.gpu must be one of ${GPU_MODES.map((m) => `"${m}"`).join(', ')}`);
@@ -431,6 +454,14 @@ function loadLlmOptions(value: unknown, what: string): LoadLlmOptions {
     options.contextSize = whole(64, 131_072)(record.contextSize, `${what}.contextSize`);
   if (record.threads !== undefined) options.threads = whole(1, 256)(record.threads, `${what}.threads`);
   return options;
+}
+
+/** The options of a method that starts an ingestion or an embedding. */
+export function jobOptions(value: unknown, what: string): JobOptions {
+  const record = optionalObject(value, what);
+  if (!record) return {};
+  onlyKeys(record, ['jobId'], what);
+  return record.jobId === undefined ? {} : { jobId: jobIdCheck(record.jobId, `${what}.jobId`) };
 }
 
 function passageRef(value: unknown, what: string): PassageRef {
@@ -472,10 +503,14 @@ function profileChanges(value: unknown, what: string): DocumentProfileChanges {
 /** The checked arguments of each method, as a tuple. */
 export type EngineArgs = { [M in EngineMethod]: Parameters<EngineApi[M]> };
 
-/** A method's argument checks: the most arguments it takes, and the check that returns them typed. */
+/**
+ * A method's argument checks: the most arguments it takes, and the check that returns them typed; for a method that
+ * starts a job, its kind and which argument holds its JobOptions.
+ */
 interface MethodArgs<M extends EngineMethod> {
   arity: number;
   check(args: unknown[]): EngineArgs[M];
+  job?: { kind: JobKind; optionsAt: number };
 }
 
 /**
@@ -485,27 +520,51 @@ interface MethodArgs<M extends EngineMethod> {
 const ENGINE_ARGS: { [M in EngineMethod]: MethodArgs<M> } = {
   libraryInfo: { arity: 0, check: () => [] },
   listDocuments: { arity: 0, check: () => [] },
-  ingestPaths: { arity: 1, check: (args) => [list(text(MAX_PATH_LENGTH), MAX_PATHS)(args[0], 'paths')] },
-  uploadFiles: { arity: 1, check: (args) => [list(uploadedFile, MAX_UPLOAD_FILES)(args[0], 'files')] },
+  ingestPaths: {
+    arity: 2,
+    check: (args) => [list(text(MAX_PATH_LENGTH), MAX_PATHS)(args[0], 'paths'), jobOptions(args[1], 'options')],
+    job: { kind: 'ingest', optionsAt: 1 },
+  },
+  uploadFiles: {
+    arity: 2,
+    check: (args) => [list(uploadedFile, MAX_UPLOAD_FILES)(args[0], 'files'), jobOptions(args[1], 'options')],
+    job: { kind: 'ingest', optionsAt: 1 },
+  },
   cancelJob: { arity: 1, check: (args) => [text(100)(args[0], 'jobId')] },
   removeDocument: { arity: 1, check: (args) => [id(args[0], 'documentId')] },
   listSources: { arity: 0, check: () => [] },
   rescanSources: {
-    arity: 1,
-    check: (args) => (args[0] === undefined ? [] : [list(text(MAX_PATH_LENGTH), MAX_PATHS)(args[0], 'paths')]),
+    arity: 2,
+    // null: JSON's form of an absent first argument when options follow.
+    check: (args) => [
+      args[0] === undefined || args[0] === null ? undefined : list(text(MAX_PATH_LENGTH), MAX_PATHS)(args[0], 'paths'),
+      jobOptions(args[1], 'options'),
+    ],
+    job: { kind: 'ingest', optionsAt: 1 },
   },
   documentFile: { arity: 1, check: (args) => [id(args[0], 'documentId')] },
   search: { arity: 2, check: (args) => [text(MAX_TEXT)(args[0], 'query'), searchOptions(args[1], 'options')] },
-  ask: { arity: 2, check: (args) => [text(MAX_TEXT)(args[0], 'question'), askOptions(args[1], 'options')] },
+  ask: {
+    arity: 2,
+    check: (args) => [text(MAX_TEXT)(args[0], 'question'), askOptions(args[1], 'options')],
+    job: { kind: 'answer', optionsAt: 1 },
+  },
   history: { arity: 0, check: () => [] },
   exportConversation: { arity: 1, check: (args) => [id(args[0], 'conversationId')] },
   passageContext: { arity: 1, check: (args) => [passageRef(args[0], 'ref')] },
   modelStatus: { arity: 0, check: () => [] },
   inspectLlm: { arity: 1, check: (args) => [text(MAX_PATH_LENGTH)(args[0], 'path')] },
-  loadLlm: { arity: 2, check: (args) => [text(MAX_PATH_LENGTH)(args[0], 'path'), loadLlmOptions(args[1], 'options')] },
+  loadLlm: {
+    arity: 2,
+    check: (args) => [text(MAX_PATH_LENGTH)(args[0], 'path'), loadLlmOptions(args[1], 'options')],
+    job: { kind: 'llmLoad', optionsAt: 1 },
+  },
   unloadLlm: { arity: 0, check: () => [] },
-  setEmbeddingModel: { arity: 1, check: (args) => [text(MAX_PATH_LENGTH)(args[0], 'dir')] },
-  cancelAsk: { arity: 1, check: (args) => [requestId(args[0], 'requestId')] },
+  setEmbeddingModel: {
+    arity: 2,
+    check: (args) => [text(MAX_PATH_LENGTH)(args[0], 'dir'), jobOptions(args[1], 'options')],
+    job: { kind: 'embedding', optionsAt: 1 },
+  },
   thesaurus: { arity: 0, check: () => [] },
   addSynonym: { arity: 2, check: (args) => [phrase(args[0], 'ask'), list(phrase, MAX_MEANS)(args[1], 'means')] },
   removeSynonym: { arity: 1, check: (args) => [id(args[0], 'id')] },
@@ -514,6 +573,20 @@ const ENGINE_ARGS: { [M in EngineMethod]: MethodArgs<M> } = {
 
 /** Every EngineApi method, once, in the order of ENGINE_ARGS. */
 export const ENGINE_METHODS = Object.freeze(Object.keys(ENGINE_ARGS)) as readonly EngineMethod[];
+
+/** The methods that start a job. */
+export const JOB_METHODS = ENGINE_METHODS.filter((method) => ENGINE_ARGS[method].job !== undefined);
+
+/**
+ * The job a call starts, from its checked arguments: its kind and the id the caller chose (undefined: the engine
+ * chooses one). Null for a method that starts none.
+ */
+export function jobOfCall(method: EngineMethod, args: readonly unknown[]): { kind: JobKind; jobId?: string } | null {
+  const job = ENGINE_ARGS[method].job;
+  if (!job) return null;
+  const jobId = (args[job.optionsAt] as JobOptions | undefined)?.jobId;
+  return jobId === undefined ? { kind: job.kind } : { kind: job.kind, jobId };
+}
 
 export function isEngineMethod(name: unknown): name is EngineMethod {
   return typeof name === 'string' && Object.hasOwn(ENGINE_ARGS, name);

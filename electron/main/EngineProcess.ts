@@ -3,11 +3,13 @@
 // library restarts the process. Electron itself is injected (fork, channel), so tests can stand in for it.
 import {
   ENGINE_METHODS,
+  jobOfCall,
   type EngineApi,
   type EngineEventName,
   type EngineEvents,
-  type JobStarted,
+  type JobKind,
 } from '../../shared/engineApi.ts';
+import { KbError, toWireError } from '../../shared/errors.ts';
 import {
   createEngineRpcClient,
   rpcPortFromEventPort,
@@ -64,8 +66,9 @@ interface Running {
 export class EngineProcess {
   readonly #options: EngineProcessOptions;
   readonly #listeners = new Set<EngineEventListener>();
-  // Jobs started and not yet done: if the process goes away, their jobDone is sent here, so no progress bar waits forever.
-  readonly #jobs = new Set<string>();
+  // Jobs of every kind started and not yet done: if the process goes away, their `done` is sent here, so no progress
+  // bar (or streaming answer, or model load) waits for ever.
+  readonly #jobs = new Map<string, JobKind>();
   #running: Running | null = null;
   #library: EngineLibrary | null = null;
   #disposed = false;
@@ -83,14 +86,21 @@ export class EngineProcess {
     for (const method of ENGINE_METHODS) {
       api[method] = async (...args) => {
         const client = this.#connect();
-        const result = await (client[method] as (...a: unknown[]) => Promise<unknown>).apply(client, args);
-        if (
-          method === 'ingestPaths' ||
-          method === 'uploadFiles' ||
-          method === 'rescanSources' ||
-          method === 'setEmbeddingModel'
-        )
-          this.#jobs.add((result as JobStarted).jobId);
+        // Which calls start jobs is the contract's to say (shared/engineApi.ts); an id chosen by the caller is
+        // known before the call, so a crash during the call ends that job too.
+        const job = jobOfCall(method, args);
+        if (job?.jobId !== undefined) this.#jobs.set(job.jobId, job.kind);
+        let result: unknown;
+        try {
+          result = await (client[method] as (...a: unknown[]) => Promise<unknown>).apply(client, args);
+        } catch (error) {
+          if (job?.jobId !== undefined) this.#jobs.delete(job.jobId);
+          throw error;
+        }
+        // A job that outlives its call replies with its id (JobStarted); one whose result is the reply is over.
+        const started = (result as { jobId?: unknown } | null)?.jobId;
+        if (job && typeof started === 'string') this.#jobs.set(started, job.kind);
+        else if (job?.jobId !== undefined) this.#jobs.delete(job.jobId);
         return result;
       };
     }
@@ -123,7 +133,7 @@ export class EngineProcess {
   }
 
   #emit<E extends EngineEventName>(event: E, payload: EngineEvents[E]): void {
-    if (event === 'jobDone') this.#jobs.delete((payload as EngineEvents['jobDone']).jobId);
+    if (event === 'job' && payload.type === 'done') this.#jobs.delete(payload.jobId);
     for (const listener of this.#listeners) listener(event, payload);
   }
 
@@ -185,7 +195,9 @@ export class EngineProcess {
     this.#endJobs(`${reason}; what was indexed before stays`);
   }
 
-  #endJobs(error: string): void {
-    for (const jobId of [...this.#jobs]) this.#emit('jobDone', { jobId, summary: null, error });
+  #endJobs(reason: string): void {
+    const error = toWireError(new KbError('engine.stopped', reason, {}, 'internal'));
+    for (const [jobId, kind] of [...this.#jobs])
+      this.#emit('job', { jobId, type: 'done', kind, cancelled: false, error, summary: null });
   }
 }

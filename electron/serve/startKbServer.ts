@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { ENGINE_METHODS, RPC_PATH, type EngineApi, type JobStarted } from '../../shared/engineApi.ts';
+import { ENGINE_METHODS, RPC_PATH, type EngineApi, type JobOptions, type JobStarted } from '../../shared/engineApi.ts';
 import { contentTypeOf } from '../../shared/contentTypes.ts';
 import { jsonTransport } from '../../shared/rpc/jsonTransport.ts';
 import type { RpcTransport } from '../../shared/rpc/rpcProtocol.ts';
@@ -229,11 +229,12 @@ export async function startKbServer(options: KbServerOptions): Promise<KbServer>
     commitUploads,
   } satisfies EngineApi & WebBridgeApi;
 
-  async function commitUploads(files: StagedFile[]): Promise<JobStarted> {
+  async function commitUploads(files: StagedFile[], options: JobOptions = {}): Promise<JobStarted> {
     const stagedFiles = await staging.take(files.map((file) => file.uploadId));
     try {
       return await service.uploadStagedFiles(
         files.map((file, i) => ({ name: file.name, stagedFile: stagedFiles[i]! })),
+        options,
       );
     } finally {
       // Moved in on success; on a refusal whatever was not moved goes too: a commit uses up its uploads.

@@ -2,7 +2,7 @@
 // (shared/rpc/rpcProtocol.ts), every result and event kept in arrival order, so tests can check the order and the
 // exact replies. (The page's own client is the generic RpcClient: renderer/src/api/kb.ts.)
 import { expect } from 'vitest';
-import type { EngineEventMessage, EngineEventName } from '../../shared/engineApi.ts';
+import type { EngineEventMessage, EngineEventName, JobDone, JobEvent } from '../../shared/engineApi.ts';
 import type { RpcCall, RpcResult } from '../../shared/rpc/rpcProtocol.ts';
 
 export type RpcResponse = RpcResult;
@@ -32,4 +32,18 @@ export async function connectRpc(url: string): Promise<RpcSocket> {
     return messages.find((m): m is RpcResponse => 'id' in m && m.id === id)!;
   };
   return { socket, messages, call };
+}
+
+/** The `done` event of a job among received messages (of the first job to end when `jobId` is absent). */
+export function jobDoneIn(messages: readonly unknown[], jobId?: string): JobDone | undefined {
+  return jobEventsIn(messages).find(
+    (e): e is JobDone => e.type === 'done' && (jobId === undefined || e.jobId === jobId),
+  );
+}
+
+/** Every job event among received messages, in arrival order. */
+export function jobEventsIn(messages: readonly unknown[]): JobEvent[] {
+  return messages
+    .filter((m): m is RpcEvent<'job'> => typeof m === 'object' && m !== null && (m as RpcEvent).event === 'job')
+    .map((m) => m.payload);
 }

@@ -43,7 +43,7 @@ describe('EngineProcess', () => {
     expect((await engine.api.libraryInfo()).file).toBe(first);
 
     const done = new Promise<JobDone>((resolve) =>
-      engine.onEvent((event, payload) => event === 'jobDone' && resolve(payload as JobDone)),
+      engine.onEvent((event, payload) => event === 'job' && payload.type === 'done' && resolve(payload)),
     );
     const { jobId } = await engine.api.ingestPaths([path.join(dir, 'policy.md')]);
     expect(await done).toMatchObject({ jobId, error: null, summary: { indexed: 1 } });
@@ -65,15 +65,23 @@ describe('EngineProcess', () => {
     const { engine, children, mainLog } = engineProcess(logDir);
     await engine.start({ file: path.join(dir, 'crash.kb.sqlite'), create: true });
     const done = new Promise<JobDone>((resolve) =>
-      engine.onEvent((event, payload) => event === 'jobDone' && resolve(payload as JobDone)),
+      engine.onEvent((event, payload) => event === 'job' && payload.type === 'done' && resolve(payload)),
     );
     // Eleven standards take well over a second to index: the process dies long before the job could end.
-    const { jobId } = await engine.api.ingestPaths([MLPS]);
+    // The id is the caller's: main knows the job before the engine has answered.
+    const { jobId } = await engine.api.ingestPaths([MLPS], { jobId: 'crash-1' });
+    expect(jobId).toBe('crash-1');
     children[0]!.kill();
     expect(await done).toEqual({
       jobId,
+      type: 'done',
+      kind: 'ingest',
+      cancelled: false,
       summary: null,
-      error: expect.stringMatching(/engine stopped unexpectedly \(exit code 1\); what was indexed before stays/),
+      error: expect.objectContaining({
+        code: 'engine.stopped',
+        message: expect.stringMatching(/engine stopped unexpectedly \(exit code 1\); what was indexed before stays/),
+      }),
     });
     // The next call starts a new process on the same library, which kept what was committed (one document = one transaction).
     expect((await engine.api.libraryInfo()).file).toBe(path.join(dir, 'crash.kb.sqlite'));

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { EngineEvents, JobDone } from '../../shared/engineApi.ts';
+import type { JobDone, JobEvent } from '../../shared/engineApi.ts';
 import { createEngineRpcClient, rpcPortFromEventPort } from '../../electron/engine/index.ts';
 import { RemoteError } from '../../shared/errors.ts';
 import { rpcPortFromNode } from '../../electron/engine/rpc/rpcPort.ts';
@@ -72,18 +72,18 @@ describe('engine host over a MessagePort', () => {
       const info = await client.libraryInfo();
       expect(info).toMatchObject({ file, transport: 'ipc', version: '9.9.9' });
 
-      const progress: EngineEvents['ingestProgress'][] = [];
+      const progress: JobEvent[] = [];
       const done = new Promise<JobDone>((resolve) =>
         client.onEvent((event, payload) => {
-          if (event === 'ingestProgress') progress.push(payload as EngineEvents['ingestProgress']);
-          if (event === 'jobDone') resolve(payload as JobDone);
+          if (event === 'job' && payload.type === 'progress') progress.push(payload);
+          if (event === 'job' && payload.type === 'done') resolve(payload);
         }),
       );
       const { jobId } = await client.ingestPaths([docs]);
       const result = await done;
       expect(result).toMatchObject({ jobId, error: null, summary: { indexed: 1 } });
       expect(progress.length).toBeGreaterThan(0);
-      expect(progress.every((p) => p.jobId === jobId)).toBe(true);
+      expect(progress.every((p) => p.jobId === jobId && p.kind === 'ingest')).toBe(true);
 
       const documents = await client.listDocuments();
       expect(documents).toHaveLength(1);
@@ -142,7 +142,7 @@ describe('engine host over a MessagePort', () => {
         message: expect.stringMatching(/not a GGUF model file/),
       });
       const done = new Promise<JobDone>((resolve) =>
-        client.onEvent((event, payload) => event === 'jobDone' && resolve(payload as JobDone)),
+        client.onEvent((event, payload) => event === 'job' && payload.type === 'done' && resolve(payload)),
       );
       await client.ingestPaths([docs]);
       await done;
@@ -152,20 +152,24 @@ describe('engine host over a MessagePort', () => {
         info: { architecture: 'llama' },
         fit: { fits: true },
       });
-      const tokens: EngineEvents['answerToken'][] = [];
-      client.onEvent(
-        (event, payload) => event === 'answerToken' && tokens.push(payload as EngineEvents['answerToken']),
-      );
+      const tokens: Extract<JobEvent, { type: 'token' }>[] = [];
+      const ends: JobDone[] = [];
+      client.onEvent((event, payload) => {
+        if (event === 'job' && payload.type === 'token') tokens.push(payload);
+        if (event === 'job' && payload.type === 'done') ends.push(payload);
+      });
       const reply = await client.ask('对登录用户的身份鉴别有哪些要求？', {
         mode: 'generate',
-        requestId: 'rpc-1',
+        jobId: 'rpc-1',
         maxAnswerTokens: 16,
       });
       expect(reply.answer.generation).toMatchObject({ stopReason: 'maxTokens', tokens: 16 });
       expect(tokens.length).toBeGreaterThan(0);
-      expect(tokens.every((t) => t.requestId === 'rpc-1')).toBe(true);
+      expect(tokens.every((t) => t.jobId === 'rpc-1')).toBe(true);
       expect(tokens.map((t) => t.text).join('')).toBe(reply.answer.generation?.rawText);
-      expect(await client.cancelAsk('rpc-1')).toBe(false);
+      // A generated answer is a job like the others: its done came before its reply.
+      expect(ends).toContainEqual(expect.objectContaining({ jobId: 'rpc-1', kind: 'answer', cancelled: false }));
+      expect(await client.cancelJob('rpc-1')).toBe(false);
       expect((await client.unloadLlm()).state).toBe('absent');
     } finally {
       expect((await stop()).code).toBe(0);

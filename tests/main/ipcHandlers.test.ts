@@ -55,7 +55,7 @@ describe('engine channels', () => {
       args: ['三级系统的身份鉴别有哪些要求？', {}],
     });
     await expect(invoke(engineChannel('ingestPaths'), app, ['/home/auditor/资料'])).resolves.toMatchObject({
-      args: [['/home/auditor/资料']],
+      args: [['/home/auditor/资料'], {}],
     });
     // Extra fields of a Citation are dropped before they leave main.
     await invoke(engineChannel('passageContext'), app, { documentId: 1, charStart: 2, charEnd: 3, quote: 'x' });

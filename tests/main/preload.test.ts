@@ -86,15 +86,15 @@ describe('preload', () => {
     ];
     expect(channel).toBe('kb:event');
     const ipcEvent = { sender: electron.ipcRenderer, senderId: 0 };
-    forward(ipcEvent, { event: 'jobDone', payload: { jobId: 'j', summary: null, error: null } });
+    forward(ipcEvent, { event: 'job', payload: { jobId: 'j', type: 'done', summary: null, error: null } });
     forward(ipcEvent, { event: 'openSettings', payload: null });
-    forward(ipcEvent, { event: 'answerToken', payload: { requestId: 'r-1', text: '应' } });
+    forward(ipcEvent, { event: 'job', payload: { jobId: 'r-1', type: 'token', text: '应' } });
     forward(ipcEvent, { event: 'unknown', payload: 1 });
     forward(ipcEvent, 'garbage');
     expect(listener.mock.calls).toEqual([
-      ['jobDone', { jobId: 'j', summary: null, error: null }],
+      ['job', { jobId: 'j', type: 'done', summary: null, error: null }],
       ['openSettings', null],
-      ['answerToken', { requestId: 'r-1', text: '应' }],
+      ['job', { jobId: 'r-1', type: 'token', text: '应' }],
     ]);
     unsubscribe();
     expect(electron.ipcRenderer.removeListener).toHaveBeenCalledWith('kb:event', forward);

@@ -1,8 +1,8 @@
 // The page's store (renderer/src/store/appStore.ts) when a job's events arrive before the reply that names the job.
-// A real engine and EngineService behind a window.kb bridge; the bridge delivers each job's jobDone before it
+// A real engine and EngineService behind a window.kb bridge; the bridge delivers each job's done before it
 // resolves the call that started the job, as IPC or a WebSocket may (events and replies travel apart). Before,
-// Settings stayed at "正在嵌入 0 / …" with its button disabled: the jobDone of a job whose id the store did not know
-// yet was dropped.
+// Settings stayed at "正在嵌入 0 / …" with its button disabled: the done of a job whose id the store did not know
+// yet was dropped. The store now chooses the id and shows the job before it calls.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,12 +51,13 @@ describe('the page store: a job that ends before its reply arrives', () => {
     service.onEvent(((event: never, payload: never) => {
       for (const listener of listeners) listener(event, payload);
     }) as never);
-    /** Resolves a job-starting call only once its jobDone has been delivered to the page. */
+    /** Resolves a job-starting call only once its done has been delivered to the page. */
     const afterDone = async (started: Promise<{ jobId: string }>): Promise<{ jobId: string }> => {
       const reply = await started;
       await new Promise<void>((resolve) => {
         const unsubscribe = service.onEvent(((event: string, payload: JobDone) => {
-          if (event === 'jobDone' && payload.jobId === reply.jobId) queueMicrotask(() => (unsubscribe(), resolve()));
+          if (event === 'job' && payload.type === 'done' && payload.jobId === reply.jobId)
+            queueMicrotask(() => (unsubscribe(), resolve()));
         }) as never);
       });
       return reply;
@@ -103,7 +104,7 @@ describe('the page store: a job that ends before its reply arrives', () => {
     await store.getState().setEmbeddingModel(notAModel);
     const state = store.getState();
     expect(state.embeddingJob).toBe(null);
-    expect(state.embeddingDone?.error).toMatch(/not a transformers\.js embedding model folder|missing/);
+    expect(state.embeddingDone?.error?.message).toMatch(/not a transformers\.js embedding model folder|missing/);
   });
 
   it('an ingestion that ends before its reply: its summary is shown and the job is over', async () => {

@@ -8,6 +8,7 @@ import {
   type DocumentFile,
   type EngineApi,
   type EngineEvents,
+  type JobOptions,
   type JobStarted,
 } from '../../../shared/engineApi.ts';
 import { jsonTransport } from '../../../shared/rpc/jsonTransport.ts';
@@ -38,13 +39,13 @@ export interface KbClient extends EngineApi {
    * Ingests chosen files by the transport's means: their paths on this machine in the desktop app (nothing
    * copied), their bytes uploaded through the web bridge (with their folders, for files of a chosen folder).
    */
-  addFiles(files: File[]): Promise<JobStarted>;
+  addFiles(files: File[], options?: JobOptions): Promise<JobStarted>;
   /**
    * Ingests what was dropped: files and folders as paths in the desktop app (a folder stays a source to re-scan);
    * in the browser the folders are walked and their files uploaded with their folders. Call it in the drop handler
    * itself: the browser empties the DataTransfer when the handler returns.
    */
-  addDropped(data: DataTransfer): Promise<JobStarted>;
+  addDropped(data: DataTransfer, options?: JobOptions): Promise<JobStarted>;
   /** A native open dialog (desktop app); null in the browser, which has none: the chosen paths, [] when cancelled. */
   readonly choose: ((kind: ChooseKind) => Promise<string[]>) | null;
   /** The path of a dropped file on this machine (desktop app); null in the browser, which does not tell it. */
@@ -122,16 +123,17 @@ function webSocketClient(rpc: ServeClient): KbClient {
     ...engine,
     on: eventHandlers((listener) => rpc.onEvent(listener as (event: string, payload: unknown) => void)),
     // A file of a chosen folder keeps its folders (webkitRelativePath), so same-named files stay apart.
-    addFiles: (files) =>
+    addFiles: (files, options) =>
       upload(
         rpc,
         files.map((file) => ({ file, name: file.webkitRelativePath || file.name })),
+        options,
       ),
-    addDropped: (data) => {
+    addDropped: (data, options) => {
       // Now, before the handler returns. Items without an entry (made by a script) are taken as plain files.
       const entries = droppedEntries(data);
       const plain = entries.length === 0 ? [...data.files].map((file) => ({ file, name: file.name })) : [];
-      return collectFiles(entries).then((files) => upload(rpc, [...files, ...plain]));
+      return collectFiles(entries).then((files) => upload(rpc, [...files, ...plain], options));
     },
     choose: null,
     pathOf: () => null,
@@ -148,7 +150,7 @@ type Upload = { file: File; name: string };
  * Uploads files to kb serve: each one's bytes streamed by a PUT (the browser reads the File from disk as it sends;
  * nothing is base64-encoded or held whole in the page), then the batch committed with one call, whole or not at all.
  */
-async function upload(rpc: ServeClient, files: Upload[]): Promise<JobStarted> {
+async function upload(rpc: ServeClient, files: Upload[], options: JobOptions = {}): Promise<JobStarted> {
   if (files.length === 0)
     throw new KbCallError('NothingToAdd', 'nothing to add: the folder holds no files (hidden files are left out)');
   // Said before anything is sent: the server would refuse it (413), after the earlier files of the batch went up.
@@ -183,7 +185,7 @@ async function upload(rpc: ServeClient, files: Upload[]): Promise<JobStarted> {
       throw new KbCallError('UploadRefused', `"${name}" was not uploaded: ${text || `HTTP ${response.status}`}`);
     staged.push({ name, uploadId: (JSON.parse(text) as StagedUpload).uploadId });
   }
-  return rpc.commitUploads(staged);
+  return rpc.commitUploads(staged, options);
 }
 
 function droppedEntries(data: DataTransfer): FileSystemEntry[] {
@@ -244,8 +246,8 @@ function desktopClient(bridge: KbBridge<File>): KbClient {
   return {
     ...engine,
     on: eventHandlers((listener) => bridge.onEvent(listener as Parameters<KbBridge['onEvent']>[0])),
-    addFiles: (files) => ingestByPath(bridge, engine, files),
-    addDropped: (data) => ingestByPath(bridge, engine, [...data.files]),
+    addFiles: (files, options) => ingestByPath(bridge, engine, files, options),
+    addDropped: (data, options) => ingestByPath(bridge, engine, [...data.files], options),
     choose: (kind) => bridge.choose(kind),
     pathOf: (file) => bridge.pathForFile(file) || null,
     showOriginal: async (documentId) => {
@@ -256,13 +258,18 @@ function desktopClient(bridge: KbBridge<File>): KbClient {
 }
 
 /** Dropped or chosen files and folders reach the engine as their paths: nothing is copied, a folder stays a folder. */
-function ingestByPath(bridge: KbBridge<File>, engine: EngineApi, files: File[]): Promise<JobStarted> {
+function ingestByPath(
+  bridge: KbBridge<File>,
+  engine: EngineApi,
+  files: File[],
+  options: JobOptions = {},
+): Promise<JobStarted> {
   const paths = files.map((file) => bridge.pathForFile(file));
   if (paths.some((p) => p === ''))
     return Promise.reject(
       new KbCallError('NoPath', 'a dropped item has no file on this disk: drop files or folders from the file manager'),
     );
-  return engine.ingestPaths(paths);
+  return engine.ingestPaths(paths, options);
 }
 
 /** Connects to the engine through whichever transport this page has. */

@@ -191,7 +191,7 @@ function IngestStatus() {
       {s && !s.cancelled ? <progress max={100} value={100} /> : null}
       <span>
         {lastJob.error
-          ? t('ingestFailed', { error: lastJob.error })
+          ? t('ingestFailed', { error: lastJob.error.message })
           : s?.cancelled
             ? t('ingestCancelled')
             : t('ingestDone', {

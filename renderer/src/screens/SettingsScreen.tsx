@@ -393,7 +393,7 @@ function EmbeddingSettings() {
         {done ? (
           <p className={done.error ? 'error' : 'muted'} data-testid="embedding-done">
             {done.error
-              ? t('embeddingFailed', { error: done.error })
+              ? t('embeddingFailed', { error: done.error.message })
               : t('embeddingFinished', { embedded: done.embedded ?? 0 })}
           </p>
         ) : null}
