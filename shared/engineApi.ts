@@ -310,7 +310,7 @@ export const ENGINE_EVENTS = ['job'] as const satisfies readonly EngineEventName
 /** Arguments that do not fit a method's signature. The message says which argument and why, for a developer. */
 export class InvalidArgumentsError extends KbError {
   constructor(method: string, problem: string) {
-    super('args.invalid', `${method}: ${problem}`, { method, problem });
+    super('args.invalid', `${method}: ${problem}`, { method, detail: problem });
     this.name = 'InvalidArgumentsError';
   }
 }

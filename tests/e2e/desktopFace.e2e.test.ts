@@ -15,7 +15,8 @@ import { ROOT, startServedBrowser, type ServedBrowser } from './servedBrowser.ts
 declare const DataTransfer: new () => { items: { add(file: File): void } };
 declare const window: {
   __desktop?: [string, unknown][];
-  kb: { listDocuments(): Promise<{ id: number; path: string }[]> };
+  // The preload's shape: each engine method resolves to its outcome.
+  kb: { listDocuments(): Promise<{ ok: true; result: { id: number; path: string }[] }> };
 };
 
 const STORIES = path.resolve(ROOT, '../shared/models/stories260K/stories260K.gguf');
@@ -132,7 +133,7 @@ describe('the desktop face of the renderer (window.kb)', () => {
     const row = page.locator('[data-testid="document-list"] tbody tr').filter({ hasText: '口令.md' });
     expect(await row.getByTestId('show-original').textContent()).toBe('Show file');
     await row.getByTestId('show-original').click();
-    const documents = await page.evaluate(() => window.kb.listDocuments());
+    const documents = await page.evaluate(() => window.kb.listDocuments().then((outcome) => outcome.result));
     const id = documents.find((d) => d.path.endsWith('口令.md'))!.id;
     await expect.poll(desktopCalls).toContainEqual(['revealDocument', id]);
   });

@@ -221,7 +221,7 @@ describe('serveEngineRpc', () => {
       error: {
         name: 'InvalidArgumentsError',
         code: 'args.invalid',
-        params: { method: 'dispose', problem: 'no such method' },
+        params: { method: 'dispose', detail: 'no such method' },
         message: 'dispose: no such method',
         kind: 'user',
       },
