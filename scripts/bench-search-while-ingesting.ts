@@ -12,7 +12,8 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { EngineEventMessage as RpcEvent, JobDone, JobStarted } from '../shared/engineApi.ts';
+import type { JobDone, JobStarted } from '../shared/engineApi.ts';
+import type { EngineEventMessage as RpcEvent } from '../shared/rpc/engineRpc.ts';
 import type { RpcResult as RpcResponse } from '../shared/rpc/rpcProtocol.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..');

@@ -8,8 +8,8 @@
 // read (413 from Content-Length), and each file is its own request, so one bad file fails alone.
 //
 // Only kb serve has this: the desktop app hands the engine paths, never bytes, so it is no EngineApi method.
+import { ENGINE_EVENTS, type EngineApi, type EngineEvents, type JobOptions, type JobStarted } from './engineApi.ts';
 import {
-  ENGINE_EVENTS,
   ENGINE_METHODS,
   InvalidArgumentsError,
   isEngineMethod,
@@ -17,11 +17,7 @@ import {
   MAX_UPLOAD_FILES,
   uploadName,
   validateEngineArgs,
-  type EngineApi,
-  type EngineEvents,
-  type JobOptions,
-  type JobStarted,
-} from './engineApi.ts';
+} from './engineArgs.ts';
 import { KbError } from './errors.ts';
 import type { RpcContract } from './rpc/rpcProtocol.ts';
 

@@ -1,14 +1,8 @@
 // The engine as main sees it: an Electron utility process running out/main/engineHost.js (electron/engine/
 // utilityMain.ts), reached over a MessageChannelMain with the engine's RPC. One library per process: switching
 // library restarts the process. Electron itself is injected (fork, channel), so tests can stand in for it.
-import {
-  ENGINE_METHODS,
-  jobOfCall,
-  type EngineApi,
-  type EngineEventName,
-  type EngineEvents,
-  type JobKind,
-} from '../../shared/engineApi.ts';
+import type { EngineApi, EngineEventName, EngineEvents, JobKind } from '../../shared/engineApi.ts';
+import { ENGINE_METHODS, jobOfCall } from '../../shared/engineArgs.ts';
 import { KbError, toWireError } from '../../shared/errors.ts';
 import {
   createEngineRpcClient,

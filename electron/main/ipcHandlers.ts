@@ -1,5 +1,6 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
-import { ENGINE_METHODS, validateEngineArgs, type EngineApi } from '../../shared/engineApi.ts';
+import type { EngineApi } from '../../shared/engineApi.ts';
+import { ENGINE_METHODS, validateEngineArgs } from '../../shared/engineArgs.ts';
 import { settle } from '../../shared/rpc/rpcProtocol.ts';
 import { engineChannel } from '../preload/kbBridge.ts';
 import { isTrustedSender, type SecurityPolicy } from './securityPolicy.ts';

@@ -1,7 +1,8 @@
 // The sandboxed preload: the only code that sees ipcRenderer. It exposes named functions as `window.kb`; the
 // renderer never gets ipcRenderer itself, an IPC event, or a way to pick the channel.
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { ENGINE_METHODS, type EngineApi, type EngineMethod } from '../../shared/engineApi.ts';
+import type { EngineApi, EngineMethod } from '../../shared/engineApi.ts';
+import { ENGINE_METHODS } from '../../shared/engineArgs.ts';
 import { isDesktopEventMessage, type BridgedApi, type KbBridge } from '../../shared/desktopBridge.ts';
 import { toWireError } from '../../shared/errors.ts';
 import type { RpcOutcome } from '../../shared/rpc/rpcProtocol.ts';

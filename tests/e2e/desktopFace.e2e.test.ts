@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINE_METHODS } from '../../shared/engineApi.ts';
+import { ENGINE_METHODS } from '../../shared/engineArgs.ts';
 import { ROOT, startServedBrowser, type ServedBrowser } from './servedBrowser.ts';
 
 // Browser globals used by the functions that run in the page (this file is type-checked for Node, without the DOM).

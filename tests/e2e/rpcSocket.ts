@@ -2,7 +2,8 @@
 // (shared/rpc/rpcProtocol.ts), every result and event kept in arrival order, so tests can check the order and the
 // exact replies. (The page's own client is the generic RpcClient: renderer/src/api/kb.ts.)
 import { expect } from 'vitest';
-import type { EngineEventMessage, EngineEventName, JobDone, JobEvent } from '../../shared/engineApi.ts';
+import type { EngineEventName, JobDone, JobEvent } from '../../shared/engineApi.ts';
+import type { EngineEventMessage } from '../../shared/rpc/engineRpc.ts';
 import type { RpcCall, RpcResult } from '../../shared/rpc/rpcProtocol.ts';
 
 export type RpcResponse = RpcResult;

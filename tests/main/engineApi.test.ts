@@ -8,7 +8,7 @@ import {
   JOB_METHODS,
   jobOfCall,
   validateEngineArgs,
-} from '../../shared/engineApi.ts';
+} from '../../shared/engineArgs.ts';
 
 describe('validateEngineArgs', () => {
   it('knows each method once', () => {

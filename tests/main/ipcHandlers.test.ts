@@ -2,7 +2,7 @@
 // goes over the engine's RPC (a real MessageChannel, served by a recording EngineApi on the other end).
 import { MessageChannel } from 'node:worker_threads';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { ENGINE_METHODS } from '../../shared/engineApi.ts';
+import { ENGINE_METHODS } from '../../shared/engineArgs.ts';
 
 vi.mock('electron', () => ({}));
 

@@ -1,7 +1,7 @@
 // The preload exposes window.kb: exactly the EngineApi methods, onEvent and pathForFile, as named functions; never
 // ipcRenderer, never an IPC event.
 import { describe, expect, it, vi } from 'vitest';
-import { ENGINE_METHODS } from '../../shared/engineApi.ts';
+import { ENGINE_METHODS } from '../../shared/engineArgs.ts';
 
 const electron = vi.hoisted(() => ({
   contextBridge: { exposeInMainWorld: vi.fn() },

@@ -1,6 +1,7 @@
 // The calling end of the engine's RPC over a port (in the app: main calling the engine's utility process): the
 // generic client of shared/rpc built from the engine's contract.
-import { ENGINE_CONTRACT, type EngineApi, type EngineEvents } from '../../../shared/engineApi.ts';
+import type { EngineApi, EngineEvents } from '../../../shared/engineApi.ts';
+import { ENGINE_CONTRACT } from '../../../shared/rpc/engineRpc.ts';
 import { createRpcClient, type RpcClient } from '../../../shared/rpc/RpcClient.ts';
 import type { RpcPort } from './rpcPort.ts';
 

@@ -1,6 +1,7 @@
 // The serving end of the engine's RPC over a port: the generic server of shared/rpc with the engine's contract, in
 // the app answering main with the EngineService of the utility process. Every call is logged by method name.
-import { ENGINE_CONTRACT, type EngineApi } from '../../../shared/engineApi.ts';
+import type { EngineApi } from '../../../shared/engineApi.ts';
+import { ENGINE_CONTRACT } from '../../../shared/rpc/engineRpc.ts';
 import { serveRpc } from '../../../shared/rpc/serveRpc.ts';
 import type { EngineEventListener } from '../service/EngineEventListener.ts';
 import { errorFields, SILENT_LOGGER, type EngineLogger } from '../log/EngineLogger.ts';

@@ -2,15 +2,9 @@
 // (the desktop app), else the WebSocket of `kb serve` named by the page's own URL (`?token=…`). Store actions call
 // the returned client; components never do, and nothing else in the renderer knows which transport it is.
 import type { ChooseKind, DesktopEventName, DesktopEvents, KbBridge } from '../../../shared/desktopBridge.ts';
-import {
-  ENGINE_METHODS,
-  RPC_PATH,
-  type DocumentFile,
-  type EngineApi,
-  type EngineEvents,
-  type JobOptions,
-  type JobStarted,
-} from '../../../shared/engineApi.ts';
+import type { DocumentFile, EngineApi, EngineEvents, JobOptions, JobStarted } from '../../../shared/engineApi.ts';
+import { ENGINE_METHODS } from '../../../shared/engineArgs.ts';
+import { RPC_PATH } from '../../../shared/rpc/engineRpc.ts';
 import { jsonTransport } from '../../../shared/rpc/jsonTransport.ts';
 import { createRpcClient, type RpcClient } from '../../../shared/rpc/RpcClient.ts';
 import { unwrapOutcome, type RpcTransport } from '../../../shared/rpc/rpcProtocol.ts';
