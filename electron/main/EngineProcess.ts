@@ -18,6 +18,8 @@ import {
 
 // A stopping engine finishes the file it is indexing (one transaction); after this long it is killed instead.
 const STOP_TIMEOUT_MS = 10_000;
+// Ends remembered for replies still on their way: a handful of calls are in flight at most.
+const MAX_ENDED_BEFORE_REPLY = 64;
 
 /** What main needs of Electron's UtilityProcess. */
 export interface EngineChildProcess {
@@ -63,6 +65,8 @@ export class EngineProcess {
   // Jobs of every kind started and not yet done: if the process goes away, their `done` is sent here, so no progress
   // bar (or streaming answer, or model load) waits for ever.
   readonly #jobs = new Map<string, JobKind>();
+  // Engine-chosen ids whose `done` came before the reply that names them (a job that failed at once): not tracked.
+  readonly #endedBeforeReply = new Set<string>();
   #running: Running | null = null;
   #library: EngineLibrary | null = null;
   #disposed = false;
@@ -93,8 +97,12 @@ export class EngineProcess {
         }
         // A job that outlives its call replies with its id (JobStarted); one whose result is the reply is over.
         const started = (result as { jobId?: unknown } | null)?.jobId;
-        if (job && typeof started === 'string') this.#jobs.set(started, job.kind);
-        else if (job?.jobId !== undefined) this.#jobs.delete(job.jobId);
+        if (job?.jobId !== undefined) {
+          // Tracked since the call; its `done` may have come already (and untracked it).
+          if (typeof started !== 'string') this.#jobs.delete(job.jobId);
+        } else if (job && typeof started === 'string' && !this.#endedBeforeReply.delete(started)) {
+          this.#jobs.set(started, job.kind);
+        }
         return result;
       };
     }
@@ -127,7 +135,12 @@ export class EngineProcess {
   }
 
   #emit<E extends EngineEventName>(event: E, payload: EngineEvents[E]): void {
-    if (event === 'job' && payload.type === 'done') this.#jobs.delete(payload.jobId);
+    if (event === 'job' && payload.type === 'done' && !this.#jobs.delete(payload.jobId)) {
+      this.#endedBeforeReply.add(payload.jobId);
+      // A done for an id no reply will name (another face's job) must not pile up: the oldest go.
+      if (this.#endedBeforeReply.size > MAX_ENDED_BEFORE_REPLY)
+        this.#endedBeforeReply.delete(this.#endedBeforeReply.values().next().value!);
+    }
     for (const listener of this.#listeners) listener(event, payload);
   }
 

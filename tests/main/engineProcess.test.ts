@@ -7,8 +7,14 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JobDone } from '../../shared/engineApi.ts';
-import { EngineProcess } from '../../electron/main/EngineProcess.ts';
-import { lineLogger } from '../../electron/engine/index.ts';
+import { EngineProcess, type EngineChildProcess } from '../../electron/main/EngineProcess.ts';
+import {
+  lineLogger,
+  rpcPortFromEventPort,
+  serveEngineRpc,
+  type EngineEventListener,
+  type ServedEngine,
+} from '../../electron/engine/index.ts';
 import { asUtilityProcess, eventChannel } from './fixtures/workerPorts.ts';
 
 const MLPS = path.resolve(import.meta.dirname, '../../../shared/corpus/mlps');
@@ -98,5 +104,48 @@ describe('EngineProcess', () => {
     expect(engineLog.match(/\[info\] host\.start version=0\.1\.0 /g)).toHaveLength(2);
     expect(engineLog).toMatch(/\[info\] ingest\.start file=\S+crash\.kb\.sqlite inputs=1\n/);
     expect(engineLog).toMatch(/\[info\] host\.stop\n$/);
+  });
+
+  it('a job that ended before the reply naming it is not ended again when the process goes', async () => {
+    // A stand-in engine process whose ingestion fails at once: its done is sent before the call's reply.
+    const listeners = new Set<EngineEventListener>();
+    const fake = {
+      onEvent: (listener: EngineEventListener) => (listeners.add(listener), () => listeners.delete(listener)),
+      libraryInfo: async () => ({ file: 'fake' }),
+      ingestPaths: async () => {
+        for (const listener of listeners)
+          listener('job', { jobId: 'e-1', type: 'done', kind: 'ingest', cancelled: false, summary: null, error: null });
+        return { jobId: 'e-1' };
+      },
+    } as unknown as ServedEngine;
+    let exit: (code: number) => void = () => undefined;
+    const child: EngineChildProcess = {
+      postMessage: (message, transfer = []) => {
+        if (message.kind === 'start') serveEngineRpc(rpcPortFromEventPort(transfer[0]!), fake);
+      },
+      once: (_event, listener) => (exit = listener),
+      kill: () => (exit(1), true),
+    };
+    const engine = new EngineProcess({
+      fork: () => child,
+      createChannel: eventChannel,
+      version: '0',
+      tokenizerDir: null,
+    });
+    const ends: JobDone[] = [];
+    engine.onEvent((event, payload) => event === 'job' && payload.type === 'done' && ends.push(payload));
+    await engine.start({ file: 'fake.kb.sqlite', create: true });
+    expect(await engine.api.ingestPaths(['/a'])).toEqual({ jobId: 'e-1' });
+    // And one whose id the caller chose, ended before its reply too.
+    fake.ingestPaths = async () => {
+      for (const listener of listeners)
+        listener('job', { jobId: 'c-1', type: 'done', kind: 'ingest', cancelled: false, summary: null, error: null });
+      return { jobId: 'c-1' };
+    };
+    expect(await engine.api.ingestPaths(['/a'], { jobId: 'c-1' })).toEqual({ jobId: 'c-1' });
+    child.kill();
+    await new Promise((resolve) => setTimeout(resolve, 10)); // the crash is handled when the exit is heard
+    expect(ends.map((d) => d.jobId)).toEqual(['e-1', 'c-1']);
+    await engine.dispose();
   });
 });
