@@ -2,6 +2,7 @@
 // carry (from ./types.ts), and a validator for every method's arguments. Electron main (IPC handlers), the preload
 // (window.kb), the renderer and the web bridge (`kb serve`) are all typed against this file.
 // Plain data only: whatever crosses a process boundary here is JSON-safe (uploads travel as base64 text).
+import { KbError, type WireError } from './errors.ts';
 import { DOCUMENT_KINDS } from './types.ts';
 import type {
   AnswerMode,
@@ -254,6 +255,8 @@ export interface JobDone {
   /** Null when the job failed before it could summarise (see `error`), and for an embedding-model job. */
   summary: IngestSummary | null;
   error: string | null;
+  /** Why it failed, as a code and params for the faces to word (absent when it did not fail). */
+  failure?: WireError;
   /** An embedding-model job (setEmbeddingModel): passages (re-)embedded; absent for ingestions. */
   embedded?: number;
 }
@@ -315,9 +318,9 @@ export const ALL_METHODS_LISTED: _AllMethodsListed = true;
 // ——— Input validation: every face checks what it receives before the engine sees it. ———
 
 /** Arguments that do not fit a method's signature. The message says which argument and why, for a developer. */
-export class InvalidArgumentsError extends Error {
+export class InvalidArgumentsError extends KbError {
   constructor(method: string, problem: string) {
-    super(`${method}: ${problem}`);
+    super('args.invalid', `${method}: ${problem}`, { method, detail: problem });
     this.name = 'InvalidArgumentsError';
   }
 }
@@ -583,8 +586,7 @@ export interface RpcRequest {
   args: unknown[];
 }
 
-export type RpcResponse =
-  { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { name: string; message: string } };
+export type RpcResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: WireError };
 
 export interface RpcEvent<E extends EngineEventName = EngineEventName> {
   event: E;

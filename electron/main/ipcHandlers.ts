@@ -1,14 +1,19 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { ENGINE_METHODS, validateEngineArgs, type EngineApi } from '../../shared/engineApi.ts';
+import { KbError } from '../../shared/errors.ts';
 import { engineChannel } from '../preload/kbBridge.ts';
 import { isTrustedSender, type SecurityPolicy } from './securityPolicy.ts';
 
 export { engineChannel };
 
 /** Thrown to the caller when an IPC message comes from a frame that is not the app's own page. */
-export class UntrustedSenderError extends Error {
+export class UntrustedSenderError extends KbError {
   constructor(channel: string, url: string | undefined) {
-    super(`Refused ${channel}: the request came from ${url ?? 'a closed frame'}, which is not this app's page.`);
+    super(
+      'desktop.untrusted-sender',
+      `Refused ${channel}: the request came from ${url ?? 'a closed frame'}, which is not this app's page.`,
+      { channel },
+    );
     this.name = 'UntrustedSenderError';
   }
 }

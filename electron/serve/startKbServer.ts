@@ -22,10 +22,12 @@ import { contentTypeOf } from '../../shared/contentTypes.ts';
 import {
   isWebBridgeMethod,
   MAX_UPLOAD_FILE_BYTES,
+  UPLOAD_ERROR_HEADER,
   UPLOAD_PATH,
   validateCommitUploadsArgs,
   type StagedFile,
 } from '../../shared/webUpload.ts';
+import { KbError, toWireError } from '../../shared/errors.ts';
 import type { EngineService } from '../engine/index.ts';
 import { UploadRefusedError, UploadStaging } from './UploadStaging.ts';
 
@@ -231,8 +233,8 @@ async function dispatch(callMethod: MethodCall, text: string): Promise<RpcRespon
   try {
     return { id, ok: true, result: await callMethod(method, args) };
   } catch (error) {
-    const { name, message: errorMessage } = error as Error;
-    return { id, ok: false, error: { name: name ?? 'Error', message: errorMessage ?? String(error) } };
+    // With its code and params, so the page can word it in its language.
+    return { id, ok: false, error: toWireError(error) };
   }
 }
 
@@ -316,8 +318,12 @@ export async function startKbServer(options: KbServerOptions): Promise<KbServer>
         })
         .end(body);
     } catch (error) {
-      if (error instanceof UploadRefusedError) refuse(request, response, error.status, error.message);
-      else refuse(request, response, 500, `the upload could not be stored: ${(error as Error).message}`);
+      const wire = toWireError(error);
+      const codeHeader = {
+        [UPLOAD_ERROR_HEADER]: encodeURIComponent(JSON.stringify({ code: wire.code, params: wire.params })),
+      };
+      if (error instanceof UploadRefusedError) refuse(request, response, error.status, error.message, codeHeader);
+      else refuse(request, response, 500, `the upload could not be stored: ${wire.message}`, codeHeader);
     }
   }
 
@@ -386,11 +392,13 @@ export async function startKbServer(options: KbServerOptions): Promise<KbServer>
       if (inFlight >= MAX_CALLS_IN_FLIGHT) {
         const id = callId(text);
         if (id === null) return ws.close(CLOSE_CODE.protocolError, 'not a call');
-        const error = {
-          name: 'BusyError',
-          message: `${MAX_CALLS_IN_FLIGHT} calls are unanswered on this connection already: wait for their replies`,
-        };
-        return send(ws, JSON.stringify({ id, ok: false, error } satisfies RpcResponse));
+        const busy = new KbError(
+          'serve.busy',
+          `${MAX_CALLS_IN_FLIGHT} calls are unanswered on this connection already: wait for their replies`,
+          { limit: MAX_CALLS_IN_FLIGHT },
+        );
+        busy.name = 'BusyError';
+        return send(ws, JSON.stringify({ id, ok: false, error: toWireError(busy) } satisfies RpcResponse));
       }
       inFlight++;
       void dispatch(callMethod, text).then((reply) => {

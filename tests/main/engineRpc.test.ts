@@ -119,6 +119,10 @@ describe('engine host over a MessagePort', () => {
       await expect(client.search('')).rejects.toMatchObject({
         name: 'InvalidArgumentsError',
         message: 'search: query must not be empty',
+        // The code and params survive the port, so the page can word it in its language.
+        code: 'args.invalid',
+        params: { method: 'search', detail: 'query must not be empty' },
+        kind: 'user',
       });
       await expect(client.ask('q', { mode: 'generate' })).rejects.toThrow(/need a local LLM/);
     } finally {
@@ -139,6 +143,8 @@ describe('engine host over a MessagePort', () => {
       await expect(client.loadLlm(path.join(docs, '基本要求.md'))).rejects.toMatchObject({
         name: 'ModelFileError',
         message: expect.stringMatching(/not a GGUF model file/),
+        code: 'model-file.not-gguf',
+        params: { file: path.join(docs, '基本要求.md') },
       });
       const done = new Promise<JobDone>((resolve) =>
         client.onEvent((event, payload) => event === 'jobDone' && resolve(payload as JobDone)),
@@ -214,7 +220,14 @@ describe('serveEngineRpc', () => {
       kind: 'reply',
       id: 1,
       ok: false,
-      error: { name: 'InvalidArgumentsError', message: 'dispose: no such method' },
+      error: {
+        name: 'InvalidArgumentsError',
+        message: 'dispose: no such method',
+        // With its code and params, for the face to word.
+        code: 'args.invalid',
+        params: { method: 'dispose', detail: 'no such method' },
+        kind: 'user',
+      },
     });
     expect(replies).toContainEqual({ kind: 'reply', id: 2, ok: true, result: 'info' });
     stopServing();

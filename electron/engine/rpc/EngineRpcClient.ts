@@ -28,15 +28,18 @@ import type {
   ThesaurusInfo,
 } from '../../../shared/types.ts';
 import type { EngineEventListener } from '../service/EngineEventListener.ts';
+import { INTERNAL_ERROR_CODE, isWireError, KbError, type WireError } from '../../../shared/errors.ts';
 import { isRpcMessage, type RpcPort } from './rpcPort.ts';
 
 /** A call that failed on the engine's side (its name is the engine's: ServiceError, LibraryError…) or never got there. */
-export class EngineRpcError extends Error {
-  constructor(name: string, message: string) {
-    super(message);
+export class EngineRpcError extends KbError {
+  constructor(name: string, message: string, wire?: Pick<WireError, 'code' | 'params' | 'kind'>) {
+    super(wire?.code ?? INTERNAL_ERROR_CODE, message, wire?.params ?? {}, wire?.kind ?? 'internal');
     this.name = name;
   }
 }
+
+const STOPPED = { code: 'engine.stopped', params: {}, kind: 'internal' } as const;
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
@@ -149,7 +152,8 @@ export class EngineRpcClient implements EngineApi {
   }
 
   #call<T>(method: EngineMethod, args: unknown[]): Promise<T> {
-    if (this.#closedReason !== null) return Promise.reject(new EngineRpcError('EngineStopped', this.#closedReason));
+    if (this.#closedReason !== null)
+      return Promise.reject(new EngineRpcError('EngineStopped', this.#closedReason, STOPPED));
     const id = this.#nextId++;
     return new Promise<T>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
@@ -169,7 +173,10 @@ export class EngineRpcClient implements EngineApi {
     if (!pending) return;
     this.#pending.delete(message.id);
     if (message.ok) pending.resolve(message.result);
-    else pending.reject(new EngineRpcError(message.error.name, message.error.message));
+    else {
+      const { error } = message;
+      pending.reject(new EngineRpcError(error.name, error.message, isWireError(error) ? error : undefined));
+    }
   }
 
   /** Returns false when already closed. */
@@ -177,7 +184,7 @@ export class EngineRpcClient implements EngineApi {
     if (this.#closedReason !== null) return false;
     this.#closedReason = reason;
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
-    for (const pending of this.#pending.values()) pending.reject(new EngineRpcError('EngineStopped', reason));
+    for (const pending of this.#pending.values()) pending.reject(new EngineRpcError('EngineStopped', reason, STOPPED));
     this.#pending.clear();
     this.#listeners.clear();
     return true;

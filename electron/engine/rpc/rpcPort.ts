@@ -3,6 +3,7 @@
 // that deliver `{ data }` events (Electron's MessagePortMain in main, `process.parentPort` in a utility process).
 // 'electron' NOT imported here: the engine runs on plain Node; Electron's port shapes are described structurally.
 import type { EngineEventName, EngineEvents, EngineMethod } from '../../../shared/engineApi.ts';
+import type { WireError } from '../../../shared/errors.ts';
 
 /** A call: `method(...args)` on the other side, answered by a response with the same id. */
 export interface RpcCallMessage {
@@ -12,10 +13,9 @@ export interface RpcCallMessage {
   args: unknown[];
 }
 
-/** The answer to one call. Errors travel as name + message, written for a person. */
+/** The answer to one call. Errors travel as a WireError: name, code and params to word it by, an English message. */
 export type RpcReplyMessage =
-  | { kind: 'reply'; id: number; ok: true; result: unknown }
-  | { kind: 'reply'; id: number; ok: false; error: { name: string; message: string } };
+  { kind: 'reply'; id: number; ok: true; result: unknown } | { kind: 'reply'; id: number; ok: false; error: WireError };
 
 /** An engine event, pushed without being asked for. */
 export interface RpcEventMessage<E extends EngineEventName = EngineEventName> {

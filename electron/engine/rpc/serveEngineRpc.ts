@@ -2,6 +2,7 @@
 // EngineService of the utility process) and pushes its events. Arguments are checked again here, with the same
 // validators as main's IPC handlers: the port is a process boundary, and only EngineApi methods may be called.
 import { validateEngineArgs, type EngineApi } from '../../../shared/engineApi.ts';
+import { toWireError, type WireError } from '../../../shared/errors.ts';
 import type { EngineEventListener } from '../service/EngineEventListener.ts';
 import { errorFields, SILENT_LOGGER, type EngineLogger } from '../log/EngineLogger.ts';
 import { isRpcMessage, type RpcPort, type RpcReplyMessage } from './rpcPort.ts';
@@ -11,10 +12,9 @@ export interface ServedEngine extends EngineApi {
   onEvent(listener: EngineEventListener): () => void;
 }
 
-/** A failure as it travels: its name (ServiceError, LibraryError, InvalidArgumentsError…) and its message. */
-export function rpcError(error: unknown): { name: string; message: string } {
-  if (error instanceof Error) return { name: error.name, message: error.message };
-  return { name: 'Error', message: String(error) };
+/** A failure as it travels: its name (ServiceError, LibraryError…), message, and code and params to word it by. */
+export function rpcError(error: unknown): WireError {
+  return toWireError(error);
 }
 
 /** A call slower than this is logged at info (the rest at debug): where a user's "it hung" starts. */

@@ -1,6 +1,7 @@
 // The long work a face starts and watches (ingestion, embedding): one job at a time per library (SQLite has one
 // writer), each with an id, a cancel, progress at a readable pace and exactly one jobDone — written once here
 // instead of once per kind of job.
+import { toWireError } from '../../../shared/errors.ts';
 import { randomUUID } from 'node:crypto';
 import type { JobDone, JobStarted } from '../../../shared/engineApi.ts';
 
@@ -58,7 +59,12 @@ export class JobRunner {
     };
     this.#running = running.then(
       (result) => end(() => handlers.done(result, jobId)),
-      (error: unknown) => end(() => handlers.failed(error, jobId, controller.signal)),
+      // With the failure's code and params, so a face words it in its own language.
+      (error: unknown) =>
+        end(() => {
+          const done = handlers.failed(error, jobId, controller.signal);
+          return done.error === null ? done : { ...done, failure: toWireError(error) };
+        }),
     );
     return { jobId };
   }
