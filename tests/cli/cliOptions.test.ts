@@ -291,6 +291,23 @@ describe('kb: each command takes its own options', () => {
       expectOneLineRefusal(serveUsage, 'kb: --port must be a port number (0-65535), got "99999"');
     }, 30_000);
 
+    it('--verbose prints the refusal’s code and params under its sentence', async () => {
+      const nowhere = path.join(dir, 'nowhere.kb.sqlite');
+      const [missingLibrary, usage] = await Promise.all([
+        runKb(['docs', '--library', nowhere, '--verbose']),
+        runKb(['ask', '--library', library, '--mode', 'maybe', '--verbose']),
+      ]);
+      expect(missingLibrary.code).toBe(ExitCode.usage);
+      expect(missingLibrary.stderr).toContain(`kb: no library at ${nowhere}`);
+      expect(missingLibrary.stderr).toContain(
+        `\nkb: error code library.not-found ${JSON.stringify({ file: nowhere })} (user)\n`,
+      );
+      expect(usage.code).toBe(ExitCode.usage);
+      expect(usage.stderr).toContain(
+        'kb: error code cli.usage {"detail":"--mode must be exact or generate, got \\"maybe\\""}',
+      );
+    }, 30_000);
+
     it.skipIf(process.getuid?.() !== 0)(
       'a read-only library (as nobody): a write says so with exit 2, the library named from --library=<file>',
       async () => {
