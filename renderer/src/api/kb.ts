@@ -11,8 +11,11 @@ import {
   type RpcEvent,
   type RpcResponse,
 } from '../../../shared/engineApi.ts';
+import type { ErrorProblem } from '../../../shared/errorCodes.ts';
+import { fromWireError, INTERNAL_ERROR_CODE, isWireError, KbError, type ErrorKind } from '../../../shared/errors.ts';
 import {
   MAX_UPLOAD_FILE_BYTES,
+  UPLOAD_ERROR_HEADER,
   UPLOAD_PATH,
   type StagedFile,
   type StagedUpload,
@@ -57,12 +60,28 @@ declare global {
   }
 }
 
-/** A call the engine refused or that failed; `message` is written for a person. */
-export class KbCallError extends Error {
-  constructor(name: string, message: string) {
-    super(message);
+/**
+ * A call the engine refused or that failed, or a refusal of this page's own: `code` and `params` for describeError
+ * to word, `message` in English. `cause`, when set, is the refusal it reports (a PUT's), worded into its `detail`.
+ */
+export class KbCallError extends KbError {
+  constructor(name: string, problem: ErrorProblem, message: string, options?: { cause?: unknown; kind?: ErrorKind }) {
+    super(problem.code, message, problem.params, options?.kind ?? 'user');
+    if (options && 'cause' in options) this.cause = options.cause;
     this.name = name;
   }
+}
+
+/** The error a refused call rejects with: a RemoteError with the engine's code and params (an old server: its message). */
+function callError(error: { name: string; message: string }): KbError {
+  if (isWireError(error)) return fromWireError(error);
+  return fromWireError({
+    name: error.name,
+    code: INTERNAL_ERROR_CODE,
+    params: {},
+    message: error.message,
+    kind: 'internal',
+  });
 }
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
@@ -80,7 +99,7 @@ class WebSocketClient {
     socket.addEventListener('message', (event) => this.#receive(String(event.data)));
     socket.addEventListener('close', () => {
       this.#closedReason = 'the connection to kb serve was closed: restart it and reload this page';
-      for (const pending of this.#pending.values()) pending.reject(new KbCallError('Disconnected', this.#closedReason));
+      for (const pending of this.#pending.values()) pending.reject(disconnected(this.#closedReason));
       this.#pending.clear();
     });
   }
@@ -93,7 +112,11 @@ class WebSocketClient {
         'error',
         () =>
           reject(
-            new Error('cannot reach kb serve: is it running, and is the token in this address the one it printed?'),
+            new KbCallError(
+              'Unreachable',
+              { code: 'serve.unreachable', params: {} },
+              'cannot reach kb serve: is it running, and is the token in this address the one it printed?',
+            ),
           ),
         {
           once: true,
@@ -103,7 +126,7 @@ class WebSocketClient {
   }
 
   call(method: EngineMethod | WebBridgeMethod, args: unknown[]): Promise<unknown> {
-    if (this.#closedReason) return Promise.reject(new KbCallError('Disconnected', this.#closedReason));
+    if (this.#closedReason) return Promise.reject(disconnected(this.#closedReason));
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
@@ -131,7 +154,7 @@ class WebSocketClient {
     if (!pending) return;
     this.#pending.delete(message.id);
     if (message.ok) pending.resolve(message.result);
-    else pending.reject(new KbCallError(message.error.name, message.error.message));
+    else pending.reject(callError(message.error));
   }
 }
 
@@ -196,13 +219,25 @@ type Upload = { file: File; name: string };
  */
 async function upload(socket: WebSocketClient, files: Upload[]): Promise<JobStarted> {
   if (files.length === 0)
-    throw new KbCallError('NothingToAdd', 'nothing to add: the folder holds no files (hidden files are left out)');
+    throw new KbCallError(
+      'NothingToAdd',
+      { code: 'upload.nothing-to-add', params: {} },
+      'nothing to add: the folder holds no files (hidden files are left out)',
+    );
   // Said before anything is sent: the server would refuse it (413), after the earlier files of the batch went up.
   const tooLarge = files.find(({ file }) => file.size > MAX_UPLOAD_FILE_BYTES);
   if (tooLarge) {
     const mib = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MiB`;
     throw new KbCallError(
       'UploadTooLarge',
+      {
+        code: 'upload.file-too-large',
+        params: {
+          name: tooLarge.name,
+          sizeMiB: Math.round(tooLarge.file.size / 1024 / 1024),
+          limitMiB: Math.round(MAX_UPLOAD_FILE_BYTES / 1024 / 1024),
+        },
+      },
       `"${tooLarge.name}" is ${mib(tooLarge.file.size)}, over the ${mib(MAX_UPLOAD_FILE_BYTES)} a file may be here: split it, or add it with "kb ingest" on the server`,
     );
   }
@@ -221,15 +256,40 @@ async function upload(socket: WebSocketClient, files: Upload[]): Promise<JobStar
     } catch {
       throw new KbCallError(
         'Disconnected',
+        { code: 'upload.not-sent', params: { name } },
         `"${name}" could not be sent: is kb serve still running? Restart it and reload this page`,
       );
     }
     const text = await response.text();
-    if (!response.ok)
-      throw new KbCallError('UploadRefused', `"${name}" was not uploaded: ${text || `HTTP ${response.status}`}`);
+    if (!response.ok) {
+      const detail = text || `HTTP ${response.status}`;
+      throw new KbCallError(
+        'UploadRefused',
+        { code: 'upload.refused', params: { name, detail } },
+        `"${name}" was not uploaded: ${detail}`,
+        { cause: uploadRefusal(response, detail) },
+      );
+    }
     staged.push({ name, uploadId: (JSON.parse(text) as StagedUpload).uploadId });
   }
   return socket.call('commitUploads', [staged]) as Promise<JobStarted>;
+}
+
+/** The server's refusal of a PUT, by its code header (see UPLOAD_ERROR_HEADER); undefined from an old server. */
+function uploadRefusal(response: Response, message: string): KbError | undefined {
+  const header = response.headers.get(UPLOAD_ERROR_HEADER);
+  if (!header) return undefined;
+  try {
+    const { code, params } = JSON.parse(decodeURIComponent(header)) as { code?: unknown; params?: unknown };
+    const wire = { name: 'UploadRefusedError', code, params, message, kind: 'user' };
+    return isWireError(wire) ? fromWireError(wire) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function disconnected(reason: string): KbCallError {
+  return new KbCallError('Disconnected', { code: 'serve.disconnected', params: {} }, reason);
 }
 
 function droppedEntries(data: DataTransfer): FileSystemEntry[] {
@@ -330,7 +390,11 @@ function ingestByPath(bridge: KbBridge<File>, files: File[]): Promise<JobStarted
   const paths = files.map((file) => bridge.pathForFile(file));
   if (paths.some((p) => p === ''))
     return Promise.reject(
-      new KbCallError('NoPath', 'a dropped item has no file on this disk: drop files or folders from the file manager'),
+      new KbCallError(
+        'NoPath',
+        { code: 'desktop.no-path', params: {} },
+        'a dropped item has no file on this disk: drop files or folders from the file manager',
+      ),
     );
   return bridge.ingestPaths(paths);
 }
@@ -339,12 +403,18 @@ function ingestByPath(bridge: KbBridge<File>, files: File[]): Promise<JobStarted
 export async function connectKb(): Promise<KbClient> {
   if (window.kb) {
     if (typeof window.kb.libraryInfo !== 'function')
-      throw new Error('this build of the desktop app does not connect the engine: reinstall the app');
+      throw new KbCallError(
+        'NoEngine',
+        { code: 'desktop.no-engine', params: {} },
+        'this build of the desktop app does not connect the engine: reinstall the app',
+      );
     return desktopClient(window.kb);
   }
   const token = new URLSearchParams(window.location.search).get('token');
   if (!token) {
-    throw new Error(
+    throw new KbCallError(
+      'NoToken',
+      { code: 'serve.no-token', params: {} },
       'this page is not connected to a library: open it from the Offline KB app, or use the address (with its token) that "kb serve" printed',
     );
   }

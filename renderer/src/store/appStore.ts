@@ -26,6 +26,7 @@ import type {
 } from '../../../shared/types.ts';
 import type { ChooseKind } from '../../../shared/desktopBridge.ts';
 import { connectKb, type KbClient } from '../api/kb.ts';
+import { describeError } from '../describeError.ts';
 import { translate, type Language, type MessageKey } from '../i18n.ts';
 
 export type Screen = 'library' | 'chat' | 'search' | 'history' | 'settings';
@@ -200,7 +201,11 @@ function savedLanguage(): Language {
   }
 }
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+/** A finished job with its failure worded in `language` (the engine's English `error` when it sent no code). */
+function describedJob(done: JobDone, language: Language): JobDone {
+  if (done.error === null || !done.failure) return done;
+  return { ...done, error: describeError(done.failure, language) };
+}
 
 /** An id for a generated answer's events (crypto.randomUUID needs a secure context; 127.0.0.1 and app:// are). */
 function newRequestId(): string {
@@ -266,7 +271,7 @@ const createConnectionSlice: Slice<ConnectionSlice> = (set, get) => ({
       set({ client, connectionError: null });
       await Promise.all([get().refreshInfo(), get().refreshDocuments(), get().refreshModels()]);
     } catch (error) {
-      set({ connectionError: message(error) });
+      set({ connectionError: describeError(error, get().language) });
     }
   },
   refreshInfo: async () => {
@@ -280,12 +285,12 @@ const createConnectionSlice: Slice<ConnectionSlice> = (set, get) => ({
     return kept;
   },
   finishIngestJob: (done) => {
-    set({ job: null, lastJob: done });
+    set({ job: null, lastJob: describedJob(done, get().language) });
     void get().refreshDocuments();
     void get().refreshInfo();
   },
   finishEmbeddingJob: (done) => {
-    set({ embeddingJob: null, embeddingDone: done });
+    set({ embeddingJob: null, embeddingDone: describedJob(done, get().language) });
     void get().refreshModels();
     void get().refreshInfo();
   },
@@ -311,7 +316,9 @@ const createLibrarySlice: Slice<LibrarySlice> = (set, get) => {
     } catch (error) {
       set({
         job: null,
-        libraryError: failed ? translate(get().language, failed, { error: message(error) }) : message(error),
+        libraryError: failed
+          ? translate(get().language, failed, { error: describeError(error, get().language) })
+          : describeError(error, get().language),
       });
     }
   };
@@ -338,7 +345,7 @@ const createLibrarySlice: Slice<LibrarySlice> = (set, get) => {
         const paths = await client.choose('sources');
         if (paths.length > 0) await startJob((c) => c.ingestPaths(paths));
       } catch (error) {
-        set({ libraryError: message(error) });
+        set({ libraryError: describeError(error, get().language) });
       }
     },
     rescan: (sourcePath) =>
@@ -350,7 +357,7 @@ const createLibrarySlice: Slice<LibrarySlice> = (set, get) => {
         await client.showOriginal(documentId);
         return null;
       } catch (error) {
-        return message(error);
+        return describeError(error, get().language);
       }
     },
     cancelIngest: async () => {
@@ -365,7 +372,7 @@ const createLibrarySlice: Slice<LibrarySlice> = (set, get) => {
         set({ documents: get().documents.map((d) => (d.id === documentId ? updated : d)) });
         return null;
       } catch (error) {
-        return message(error);
+        return describeError(error, get().language);
       }
     },
     removeDocument: async (documentId) => {
@@ -375,7 +382,7 @@ const createLibrarySlice: Slice<LibrarySlice> = (set, get) => {
         await client.removeDocument(documentId);
         await Promise.all([get().refreshDocuments(), get().refreshInfo()]);
       } catch (error) {
-        set({ libraryError: message(error) });
+        set({ libraryError: describeError(error, get().language) });
       }
     },
   };
@@ -409,7 +416,7 @@ const createChatSlice: Slice<ChatSlice> = (set, get) => ({
       });
       exchange = { question, reply, error: null };
     } catch (error) {
-      exchange = { question, reply: null, error: message(error) };
+      exchange = { question, reply: null, error: describeError(error, get().language) };
     }
     set({ asking: false, streaming: null, exchanges: [...get().exchanges, exchange], history: null });
   },
@@ -428,7 +435,12 @@ const createChatSlice: Slice<ChatSlice> = (set, get) => ({
       passage = await client.passageContext(ref);
       set({ passage, passageError: null, passageFile: null, passageFileError: null });
     } catch (error) {
-      set({ passage: null, passageError: message(error), passageFile: null, passageFileError: null });
+      set({
+        passage: null,
+        passageError: describeError(error, get().language),
+        passageFile: null,
+        passageFileError: null,
+      });
       return;
     }
     // A PDF passage is shown on its page: the file itself, once per opening (the text view needs nothing more).
@@ -438,7 +450,7 @@ const createChatSlice: Slice<ChatSlice> = (set, get) => ({
       // Closed or replaced meanwhile: the bytes are not kept.
       if (get().passage === passage) set({ passageFile: file });
     } catch (error) {
-      if (get().passage === passage) set({ passageFileError: message(error) });
+      if (get().passage === passage) set({ passageFileError: describeError(error, get().language) });
     }
   },
   closePassage: () => set({ passage: null, passageError: null, passageFile: null, passageFileError: null }),
@@ -456,7 +468,7 @@ const createSearchSlice: Slice<SearchSlice> = (set, get) => ({
     try {
       set({ hits: await client.search(query, { k: 20 }), searching: false });
     } catch (error) {
-      set({ hits: null, searching: false, searchError: message(error) });
+      set({ hits: null, searching: false, searchError: describeError(error, get().language) });
     }
   },
 });
@@ -470,7 +482,7 @@ const createHistorySlice: Slice<HistorySlice> = (set, get) => ({
     try {
       set({ history: await client.history(), historyError: null });
     } catch (error) {
-      set({ historyError: message(error) });
+      set({ historyError: describeError(error, get().language) });
     }
   },
   exportConversation: async (conversationId) => {
@@ -479,7 +491,7 @@ const createHistorySlice: Slice<HistorySlice> = (set, get) => ({
     try {
       return await client.exportConversation(conversationId);
     } catch (error) {
-      set({ historyError: message(error) });
+      set({ historyError: describeError(error, get().language) });
       return null;
     }
   },
@@ -500,7 +512,7 @@ const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
     try {
       set({ llmInspection: await client.inspectLlm(path.trim()) });
     } catch (error) {
-      set({ llmInspectError: message(error) });
+      set({ llmInspectError: describeError(error, get().language) });
     }
     set({ llmInspecting: false });
     // Checking starts llama.cpp: the GPU it found can be shown now.
@@ -512,7 +524,11 @@ const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
     try {
       return (await client.choose(kind))[0] ?? null;
     } catch (error) {
-      set(kind === 'llmFile' ? { llmError: message(error) } : { embeddingError: message(error) });
+      set(
+        kind === 'llmFile'
+          ? { llmError: describeError(error, get().language) }
+          : { embeddingError: describeError(error, get().language) },
+      );
       return null;
     }
   },
@@ -525,7 +541,7 @@ const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
     try {
       set({ models: await client.modelStatus() });
     } catch (error) {
-      set({ llmError: message(error) });
+      set({ llmError: describeError(error, get().language) });
     }
   },
   loadLlm: async (path, options) => {
@@ -535,7 +551,7 @@ const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
     try {
       await client.loadLlm(path.trim(), options);
     } catch (error) {
-      set({ llmError: message(error) });
+      set({ llmError: describeError(error, get().language) });
     }
     set({ llmBusy: false, llmLoadProgress: null });
     await Promise.all([get().refreshModels(), get().refreshInfo()]);
@@ -548,7 +564,7 @@ const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
       await client.unloadLlm();
       set({ mode: 'exact' });
     } catch (error) {
-      set({ llmError: message(error) });
+      set({ llmError: describeError(error, get().language) });
     }
     set({ llmBusy: false });
     await Promise.all([get().refreshModels(), get().refreshInfo()]);
@@ -568,7 +584,7 @@ const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
       if (early?.done) get().finishEmbeddingJob(early.done);
       else set({ embeddingJob: { ...current, jobId, progress: early?.embeddingProgress ?? current.progress } });
     } catch (error) {
-      set({ embeddingJob: null, embeddingError: message(error) });
+      set({ embeddingJob: null, embeddingError: describeError(error, get().language) });
     }
   },
   cancelEmbedding: async () => {
@@ -586,7 +602,7 @@ const createThesaurusSlice: Slice<ThesaurusSlice> = (set, get) => ({
     try {
       set({ thesaurus: await client.thesaurus(), thesaurusError: null });
     } catch (error) {
-      set({ thesaurusError: message(error) });
+      set({ thesaurusError: describeError(error, get().language) });
     }
   },
   addSynonym: async (ask, means) => {
@@ -596,7 +612,7 @@ const createThesaurusSlice: Slice<ThesaurusSlice> = (set, get) => ({
       set({ thesaurus: await client.addSynonym(ask, means), thesaurusError: null });
       return true;
     } catch (error) {
-      set({ thesaurusError: message(error) });
+      set({ thesaurusError: describeError(error, get().language) });
       return false;
     }
   },
@@ -606,7 +622,7 @@ const createThesaurusSlice: Slice<ThesaurusSlice> = (set, get) => ({
     try {
       set({ thesaurus: await client.removeSynonym(id), thesaurusError: null });
     } catch (error) {
-      set({ thesaurusError: message(error) });
+      set({ thesaurusError: describeError(error, get().language) });
     }
   },
 });
