@@ -100,3 +100,14 @@ export type CodesOf<Area extends string> = Extract<ErrorCode, `${Area}.${string}
 export function isErrorCode(code: string): code is ErrorCode {
   return Object.hasOwn(ERROR_CODES, code);
 }
+
+/**
+ * The code that words a file's failure from its short code (FailedFile.code, DocumentInfo.errorCode: 'corrupt',
+ * 'unreadable'…); null for one this version does not know.
+ */
+export function failedFileErrorCode(code: string): ErrorCode | null {
+  if (code === 'unreadable') return 'ingest.file-unreadable';
+  if (code === 'internal') return 'ingest.file-failed';
+  const parse = `parse.${code}`;
+  return isErrorCode(parse) ? parse : null;
+}

@@ -2,7 +2,8 @@
 // language. Written against anything shaped like a KbError ({ code, params, message }): a KbError, a RemoteError,
 // or an Error with those fields from the WebSocket client. A code this page does not know (a newer engine) or an
 // error without one is shown by its message.
-import { ERROR_CODES, isErrorCode, type ErrorCode } from '../../shared/errorCodes.ts';
+import { ERROR_CODES, failedFileErrorCode, isErrorCode, type ErrorCode } from '../../shared/errorCodes.ts';
+import type { SkipReason } from '../../shared/types.ts';
 import type { Language } from './i18n.ts';
 
 /** One code's sentence in each language; `{name}` is filled from the error's params. */
@@ -309,4 +310,35 @@ export function describeError(error: unknown, language: Language): string {
   const cause = (coded as { cause?: unknown }).cause;
   const worded = 'detail' in params && isCoded(cause) ? { ...params, detail: describeError(cause, language) } : params;
   return fill(ERROR_WORDINGS[code][language], worded);
+}
+
+/** Why a file was left out of an import, by its reason (the engine's detail, in English, says it more precisely). */
+export const SKIP_WORDINGS: Record<SkipReason, ErrorWording> = {
+  hidden: { zh: '隐藏的文件或文件夹', en: 'Hidden file or folder' },
+  'office-lock-file': { zh: 'Office 临时锁定文件（~$…），不是文档', en: 'Office lock file (~$…), not a document' },
+  'symlink-loop': { zh: '指向自身的符号链接', en: 'Symbolic link that points to itself' },
+  'too-large': { zh: '文件超过大小限制', en: 'Over the size limit' },
+  'unsupported-extension': {
+    zh: '不支持这种文件类型：请另存为 PDF、.docx、Markdown、文本、HTML 或 .csv',
+    en: 'Unsupported file type: save it as PDF, .docx, Markdown, text, HTML or .csv',
+  },
+  unreadable: {
+    zh: '无法读取（不存在、无权限，或不是普通文件）',
+    en: 'Cannot be read (missing, no permission, or not a regular file)',
+  },
+};
+
+// A file's failure or skip: in Chinese the wording of its code (the engine's English detail goes in a tooltip), in
+// English the engine's own detail, which says more. A code this page does not know keeps the detail.
+
+/** A failed file (FailedFile.code, DocumentInfo.errorCode: 'corrupt', 'unreadable'…) as a sentence. */
+export function describeFailedFile(code: string | null, detail: string, language: Language): string {
+  const errorCode = code === null ? null : failedFileErrorCode(code);
+  return language === 'zh' && errorCode ? ERROR_WORDINGS[errorCode].zh : detail;
+}
+
+/** A file left out of an import (SkippedFile.reason) as a sentence. */
+export function describeSkippedFile(reason: SkipReason, detail: string, language: Language): string {
+  const wording = (SKIP_WORDINGS as Partial<Record<string, ErrorWording>>)[reason];
+  return language === 'zh' && wording ? wording.zh : detail;
 }

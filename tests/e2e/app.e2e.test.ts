@@ -307,7 +307,8 @@ describe('the renderer against kb serve', () => {
     await page.getByTestId('llm-path').fill(path.join(CORPUS, 'GBT22239-2019_基本要求.pdf'));
     await page.getByTestId('llm-load').click();
     await page.getByTestId('llm-error').waitFor();
-    expect(await page.getByTestId('llm-error').textContent()).toContain('not a GGUF model file');
+    // Worded in the page's language from its code (model-file.not-gguf); English before the codes.
+    expect(await page.getByTestId('llm-error').textContent()).toMatch(/不是 GGUF 模型文件|not a GGUF model file/);
     expect(await page.getByTestId('llm-architecture').textContent()).toBe('llama');
     await page.getByTestId('llm-path').fill(STORIES);
   });

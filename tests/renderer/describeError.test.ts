@@ -7,7 +7,13 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { openLibraryDatabase } from '../../electron/engine/store/openLibraryDatabase.ts';
 import { IngestInputError, walkInputs } from '../../electron/engine/ingest/walkInputs.ts';
 import { UsageError } from '../../electron/cli/UsageError.ts';
-import { describeError, ERROR_WORDINGS } from '../../renderer/src/describeError.ts';
+import {
+  describeError,
+  describeFailedFile,
+  describeSkippedFile,
+  ERROR_WORDINGS,
+  SKIP_WORDINGS,
+} from '../../renderer/src/describeError.ts';
 import { ERROR_CODES, type ErrorCode } from '../../shared/errorCodes.ts';
 import { fromWireError, KbError, toWireError } from '../../shared/errors.ts';
 import { InvalidArgumentsError, validateEngineArgs } from '../../shared/engineApi.ts';
@@ -123,5 +129,31 @@ describe('describeError', () => {
         else expect(text).toMatch(expected[i]!);
       }
     });
+  });
+
+  it('words a failed or skipped file by its code in Chinese, and keeps the engine’s detail in English', () => {
+    // Every FailedFile code (shared/types.ts) has a Chinese sentence.
+    for (const code of [
+      'corrupt',
+      'encrypted',
+      'empty',
+      'no-text-layer',
+      'unsupported',
+      'too-large',
+      'unreadable',
+      'internal',
+    ]) {
+      const text = describeFailedFile(code, 'the English detail', 'zh');
+      expect(text, code).toMatch(CJK);
+      expect(text, code).not.toContain('English');
+      expect(describeFailedFile(code, 'the English detail', 'en')).toBe('the English detail');
+    }
+    expect(describeFailedFile('encrypted', 'password-protected PDF', 'zh')).toBe('文件有密码保护：去掉密码后再添加');
+    expect(describeFailedFile('a-newer-code', 'newer detail', 'zh')).toBe('newer detail');
+    expect(describeFailedFile(null, 'no code recorded', 'zh')).toBe('no code recorded');
+    for (const reason of Object.keys(SKIP_WORDINGS) as (keyof typeof SKIP_WORDINGS)[]) {
+      expect(describeSkippedFile(reason, 'detail', 'zh'), reason).toMatch(CJK);
+      expect(describeSkippedFile(reason, 'detail', 'en'), reason).toBe('detail');
+    }
   });
 });

@@ -2,6 +2,7 @@
 // await, cancelled), and progress thinned to a readable pace with the first and last reports kept.
 import { describe, expect, it } from 'vitest';
 import type { JobDone } from '../../../shared/engineApi.ts';
+import { IngestInputError } from '../../../electron/engine/ingest/walkInputs.ts';
 import { JobRunner, PROGRESS_INTERVAL_MS, throttledProgress } from '../../../electron/engine/service/JobRunner.ts';
 
 function runner() {
@@ -56,9 +57,29 @@ describe('JobRunner', () => {
     expect(jobs.cancel('no-such-job')).toBe(false);
     expect(jobs.cancel(second.jobId)).toBe(true);
     await ending;
+    ending = nextDone();
+    const third = jobs.start(() => Promise.reject(new IngestInputError('/no/such/folder')), {
+      done: () => expect.fail(),
+      failed,
+    });
+    await ending;
+    // Each with its failure as a WireError, for a face to word: a KbError's code and params, else 'internal'.
+    const internal = (message: string) => ({ name: 'Error', code: 'internal', params: {}, message, kind: 'internal' });
     expect(done).toEqual([
-      { jobId: first.jobId, summary: null, error: 'failed: not a folder' },
-      { jobId: second.jobId, summary: null, error: 'cancelled: stopped' },
+      { jobId: first.jobId, summary: null, error: 'failed: not a folder', failure: internal('not a folder') },
+      { jobId: second.jobId, summary: null, error: 'cancelled: stopped', failure: internal('stopped') },
+      {
+        jobId: third.jobId,
+        summary: null,
+        error: 'failed: no such file or folder: /no/such/folder',
+        failure: {
+          name: 'IngestInputError',
+          code: 'ingest.input-not-found',
+          params: { path: '/no/such/folder' },
+          message: 'no such file or folder: /no/such/folder',
+          kind: 'user',
+        },
+      },
     ]);
     expect(first.jobId).not.toBe(second.jobId);
   });
