@@ -13,6 +13,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  truncateSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -434,5 +435,27 @@ describe('the renderer against kb serve', () => {
       page.off('console', onConsole);
       page.off('response', onResponse);
     }
+  });
+
+  it('words a refused upload and a failed document in Chinese, from their codes', async () => {
+    await page.getByTestId('nav-library').click();
+    // Sparse: 101 MiB on paper, nothing on the disk; the page refuses it before sending (upload.file-too-large).
+    const big = path.join(dir, '超大文件.pdf');
+    writeFileSync(big, '');
+    truncateSync(big, 101 * 1024 * 1024);
+    await page.getByTestId('file-input').setInputFiles([big]);
+    await expect
+      .poll(() => page.getByTestId('library-error').textContent())
+      .toBe(
+        '添加文件失败，这批文件都没有加入资料库：“超大文件.pdf”有 101 MiB，超过了此处单个文件上限 100 MiB：请拆分它，或在服务器上用 kb ingest 导入',
+      );
+    // A damaged PDF fails alone; its row says why in Chinese (parse.corrupt), the engine's detail in its tooltip.
+    const damaged = path.join(dir, '损坏的制度.pdf');
+    writeFileSync(damaged, `%PDF-1.7\n${'not really a PDF '.repeat(64)}`);
+    await page.getByTestId('file-input').setInputFiles([damaged]);
+    await expect.poll(() => page.getByTestId('ingest-done').textContent(), { timeout: 60_000 }).toContain('1 个失败');
+    const row = page.locator('[data-testid="document-list"] tbody tr').filter({ hasText: '损坏的制度.pdf' });
+    expect(await row.getByTestId('document-error').textContent()).toBe('文件已损坏，或内容与扩展名不符');
+    expect(await row.getByTestId('document-error').getAttribute('title')).toMatch(/PDF/);
   });
 });
