@@ -53,8 +53,18 @@ export const ERROR_CODES = {
   'serve.disconnected': [],
   'serve.unreachable': [],
   'serve.no-token': [],
-  // A refusal of LibraryService (wrong state, unknown id); its own codes come with its refactoring.
+  // Refusals of the engine's service (wrong state, unknown id); 'service.refused' for one without a code of its own.
   'service.refused': ['detail'],
+  'service.job-running': [],
+  'service.document-not-found': ['documentId'],
+  'service.original-missing': ['file'],
+  'service.synonym-not-found': ['id'],
+  'service.conversation-not-found': ['conversationId'],
+  'service.no-sources': [],
+  'service.not-a-source': ['path'],
+  'service.answer-being-written': [],
+  'service.no-llm-here': [],
+  'service.no-llm-loaded': [],
   // Uploads to kb serve (the server's staging, and the page's checks before sending).
   'upload.stopping': [],
   'upload.too-many-receiving': ['limit'],

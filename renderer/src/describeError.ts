@@ -176,8 +176,48 @@ export const ERROR_WORDINGS: Record<ErrorCode, ErrorWording> = {
     zh: '此页面没有连接到知识库：请从离线知识库应用打开，或使用 kb serve 打印的地址（含令牌）',
     en: 'This page is not connected to a library: open it from the Offline KB app, or use the address (with its token) that kb serve printed',
   },
-  // LibraryService's refusals have no codes of their own yet: the engine's sentence is all there is.
+  // A refusal without a code of its own: the engine's sentence is all there is.
   'service.refused': { zh: '操作被拒绝：{detail}', en: '{detail}' },
+  'service.job-running': {
+    zh: '正在导入或嵌入：请等它完成，或先取消',
+    en: 'An ingestion or embedding is already running: wait for it to finish or cancel it',
+  },
+  'service.document-not-found': {
+    zh: '资料库中已没有第 {documentId} 号文档',
+    en: 'Document {documentId} is not in this library any more',
+  },
+  'service.original-missing': {
+    zh: '{file} 已不在原处（被移动或删除）：请重新扫描它所在的文件夹，或重新添加该文件',
+    en: '{file} is not there any more (moved or deleted): re-scan its folder, or add the file again',
+  },
+  'service.synonym-not-found': {
+    zh: '资料库中没有第 {id} 号同义词条目',
+    en: 'There is no thesaurus entry {id} in this library',
+  },
+  'service.conversation-not-found': {
+    zh: '资料库中没有第 {conversationId} 号对话',
+    en: 'There is no conversation {conversationId} in this library',
+  },
+  'service.no-sources': {
+    zh: '资料库还没有来源：请先添加文件夹或文件',
+    en: 'This library has no sources yet: add a folder or files first',
+  },
+  'service.not-a-source': {
+    zh: '{path} 不是此资料库的来源：请把它作为文件夹或文件添加',
+    en: '{path} is not a source of this library: add it as a folder or file instead',
+  },
+  'service.answer-being-written': {
+    zh: '正在生成回答：请等它完成或先取消，再更换或卸载模型',
+    en: 'An answer is being written: wait for it or cancel it before changing or unloading the model',
+  },
+  'service.no-llm-here': {
+    zh: '此处无法加载本地大模型：只能使用精确回答（逐字引用条款）',
+    en: 'No local LLM can be loaded here: exact answers only (they quote the clauses verbatim)',
+  },
+  'service.no-llm-loaded': {
+    zh: '生成式回答需要本地大模型：请在“设置”中加载 .gguf 模型，或使用精确回答',
+    en: 'Generated answers need a local LLM: load a .gguf model in Settings, or use exact answers',
+  },
   'upload.stopping': {
     zh: 'kb serve 正在停止：请重新启动它后再上传',
     en: 'kb serve is stopping: start it again and upload again',

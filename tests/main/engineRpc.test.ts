@@ -114,6 +114,8 @@ describe('engine host over a MessagePort', () => {
       await expect(client.exportConversation(404)).rejects.toMatchObject({
         name: 'ServiceError',
         message: 'no conversation 404 in this library',
+        code: 'service.conversation-not-found',
+        params: { conversationId: 404 },
       });
       await expect(client.search('')).rejects.toThrow(EngineRpcError);
       await expect(client.search('')).rejects.toMatchObject({

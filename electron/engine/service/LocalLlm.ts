@@ -75,7 +75,10 @@ export class LocalLlm {
   ): Promise<T> {
     const host = this.#host;
     if (!host?.loaded)
-      throw new ServiceError(`generated answers need a local LLM: ${this.#engine ? NO_LLM_LOADED : NO_LLM_HERE}`);
+      throw new ServiceError(`generated answers need a local LLM: ${this.#engine ? NO_LLM_LOADED : NO_LLM_HERE}`, {
+        code: this.#engine ? 'service.no-llm-loaded' : 'service.no-llm-here',
+        params: {},
+      });
     const id = requestId ?? randomUUID();
     if (this.#writing.has(id)) throw new ServiceError(`an answer with request id ${id} is already being written`);
     const controller = new AbortController();
@@ -98,7 +101,7 @@ export class LocalLlm {
   /** A .gguf file's metadata and whether it fits, nothing loaded (llama.cpp is started). */
   async inspect(file: string): Promise<LlmInspection> {
     const engine = this.#engine;
-    if (!engine) throw new ServiceError(NO_LLM_HERE);
+    if (!engine) throw new ServiceError(NO_LLM_HERE, { code: 'service.no-llm-here', params: {} });
     const resolved = path.resolve(file);
     // The header alone first: a missing or broken file is refused without starting llama.cpp.
     await engine.readModelInfo(resolved);
@@ -112,9 +115,12 @@ export class LocalLlm {
   load(file: string, options: LoadLlmOptions = {}): Promise<LlmModelStatus> {
     return this.#exclusive(async () => {
       const engine = this.#engine;
-      if (!engine) throw new ServiceError(NO_LLM_HERE);
+      if (!engine) throw new ServiceError(NO_LLM_HERE, { code: 'service.no-llm-here', params: {} });
       if (this.#writing.size > 0)
-        throw new ServiceError('an answer is being written: wait for it or cancel it before changing the model');
+        throw new ServiceError('an answer is being written: wait for it or cancel it before changing the model', {
+          code: 'service.answer-being-written',
+          params: {},
+        });
       const resolved = path.resolve(file);
       let info: GgufModelInfo | null = null;
       try {
@@ -143,7 +149,10 @@ export class LocalLlm {
   unload(): Promise<LlmModelStatus> {
     return this.#exclusive(async () => {
       if (this.#writing.size > 0)
-        throw new ServiceError('an answer is being written: wait for it or cancel it before unloading the model');
+        throw new ServiceError('an answer is being written: wait for it or cancel it before unloading the model', {
+          code: 'service.answer-being-written',
+          params: {},
+        });
       await this.#host?.unload();
       this.#lastFailure = null;
       return this.status();
