@@ -12,7 +12,9 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { JobDone, JobStarted, RpcEvent, RpcResponse } from '../shared/engineApi.ts';
+import type { JobDone, JobStarted } from '../shared/engineApi.ts';
+import type { EngineEventMessage as RpcEvent } from '../shared/rpc/engineRpc.ts';
+import type { RpcResult as RpcResponse } from '../shared/rpc/rpcProtocol.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const SHARED = path.resolve(REPO, '../shared');
@@ -163,7 +165,7 @@ async function quietIngest(base: string, inline: boolean): Promise<number> {
     const rpc = await connect(rpcUrl);
     const started = performance.now();
     const { jobId } = (await rpc.call('ingestPaths', [CORPORA])) as JobStarted;
-    await rpc.event<JobDone>('jobDone', (payload) => payload.jobId === jobId);
+    await rpc.event<JobDone>('job', (payload) => payload.type === 'done' && payload.jobId === jobId);
     const elapsed = performance.now() - started;
     rpc.close();
     return elapsed;
@@ -187,7 +189,7 @@ async function round(base: string, inline: boolean): Promise<RoundResult> {
     const { jobId } = (await rpc.call('ingestPaths', [CORPORA])) as JobStarted;
     let done: JobDone | null = null;
     const finished = rpc
-      .event<JobDone>('jobDone', (payload) => payload.jobId === jobId)
+      .event<JobDone>('job', (payload) => payload.type === 'done' && payload.jobId === jobId)
       .then((payload) => {
         done = payload;
         return performance.now() - started;

@@ -188,10 +188,18 @@ async function runOnce(kind: 'old' | 'new', pdf: string, work: string, run: numb
   const uploadMs = performance.now() - started;
   const afterUpload = rss(child.pid!);
   for (;;) {
-    const done = messages.find((m) => m.event === 'jobDone' && (m.payload as { jobId: string }).jobId === jobId);
+    const done = messages.find(
+      (m) =>
+        m.event === 'job' &&
+        (m.payload as { type: string; jobId: string }).type === 'done' &&
+        (m.payload as { jobId: string }).jobId === jobId,
+    );
     if (done) {
-      const { summary, error } = done.payload as { summary: { indexed: number } | null; error: string | null };
-      if (error || !summary) throw new Error(`the ingestion failed: ${error}`);
+      const { summary, error } = done.payload as {
+        summary: { indexed: number } | null;
+        error: { message: string } | null;
+      };
+      if (error || !summary) throw new Error(`the ingestion failed: ${error?.message}`);
       socket.close();
       child.kill('SIGTERM');
       await exited;

@@ -1,7 +1,8 @@
 // What the desktop app's preload exposes to the page as `window.kb`: the EngineApi methods, the events main pushes,
 // and the few things only a desktop shell can do. The preload implements it (electron/preload), the renderer uses
 // it (renderer/src/api/kb.ts). The IPC channels behind it are the preload's business (electron/preload/kbBridge.ts).
-import type { EngineApi, EngineEvents, JobStarted } from './engineApi.ts';
+import { ENGINE_EVENTS, type EngineApi, type EngineEvents, type JobStarted } from './engineApi.ts';
+import type { RpcOutcome } from './rpc/rpcProtocol.ts';
 
 /** What the desktop shell pushes to the page: the engine's events, and two of its own. */
 export interface DesktopEvents extends EngineEvents {
@@ -19,11 +20,7 @@ export type DesktopEventListener = (
 ) => void;
 
 export const DESKTOP_EVENTS = [
-  'ingestProgress',
-  'embeddingProgress',
-  'jobDone',
-  'answerToken',
-  'llmLoadProgress',
+  ...ENGINE_EVENTS,
   'jobStarted',
   'openSettings',
 ] as const satisfies readonly DesktopEventName[];
@@ -43,10 +40,21 @@ export type ChooseKind = 'sources' | 'llmFile' | 'embeddingFolder';
 export const CHOOSE_KINDS = ['sources', 'llmFile', 'embeddingFolder'] as const satisfies readonly ChooseKind[];
 
 /**
- * `window.kb` in the desktop app: the EngineApi methods, event subscription, and what only the shell can do.
- * `DroppedFile` is the DOM's File (shared/ has no DOM types; the preload and the renderer say `KbBridge<File>`).
+ * An API's methods as the preload offers them: each resolves to its outcome and never rejects, because an error
+ * thrown across contextBridge keeps only its message (its name, code and params would be lost). The renderer turns a
+ * failed outcome back into a RemoteError (shared/rpc/rpcProtocol.ts: unwrapOutcome).
  */
-export interface KbBridge<DroppedFile = unknown> extends EngineApi {
+export type BridgedApi<Api> = {
+  [M in keyof Api]: Api[M] extends (...args: infer A) => Promise<infer R>
+    ? (...args: A) => Promise<RpcOutcome<R>>
+    : never;
+};
+
+/**
+ * `window.kb` in the desktop app: the EngineApi methods (as outcomes), event subscription, and what only the shell
+ * can do. `DroppedFile` is the DOM's File (shared/ has no DOM types; the preload and the renderer say `KbBridge<File>`).
+ */
+export interface KbBridge<DroppedFile = unknown> extends BridgedApi<EngineApi> {
   /** Subscribes to DesktopEvents; returns the unsubscribe function. The listener never sees an IPC event. */
   onEvent(listener: DesktopEventListener): () => void;
   /** The absolute path of a dropped or chosen file (webUtils.getPathForFile); '' when it has none. */

@@ -1,9 +1,9 @@
 // The contract between the engine and its faces, written once: the methods and events of `EngineApi`, the DTOs they
-// carry (from ./types.ts), and a validator for every method's arguments. Electron main (IPC handlers), the preload
+// carry (from ./types.ts) and the jobs. Each method's argument checks are in ./engineArgs.ts (the one table every face
+// is built from), the RPC contract over it in ./rpc/engineRpc.ts. Electron main (IPC handlers), the preload
 // (window.kb), the renderer and the web bridge (`kb serve`) are all typed against this file.
 // Plain data only: whatever crosses a process boundary here is JSON-safe (uploads travel as base64 text).
-import { KbError, type WireError } from './errors.ts';
-import { DOCUMENT_KINDS } from './types.ts';
+import type { WireError } from './errors.ts';
 import type {
   AnswerMode,
   Citation,
@@ -82,9 +82,21 @@ export interface LlmInspection {
   fit: { fits: boolean; summary: string };
 }
 
-/** A started ingestion: progress and the end arrive as `ingestProgress` / `jobDone` events with this id. */
+/** A started job (ingestion, embedding): its progress and its end arrive as `job` events with this id. */
 export interface JobStarted {
   jobId: string;
+}
+
+/**
+ * The options of every method that starts a job (ingestion, embedding, a generated answer, loading the LLM). The
+ * caller chooses the id, so it can listen for the job's events before the call is even sent: none is missed.
+ */
+export interface JobOptions {
+  /**
+   * Up to 100 letters, digits and `. _ : -`; unique among the jobs running. Defaults to a random id (returned in
+   * JobStarted, or unknown to the caller for ask and loadLlm: then it cannot cancel).
+   */
+  jobId?: string;
 }
 
 export interface SearchOptions {
@@ -92,16 +104,13 @@ export interface SearchOptions {
   k?: number;
 }
 
-export interface AskOptions {
+export interface AskOptions extends JobOptions {
   /** Defaults to `'exact'`; `'generate'` needs a loaded LLM (see LibraryInfo.llm). */
   mode?: AnswerMode;
   /** Add the exchange to this conversation; a new one is started when absent. */
   conversationId?: number;
-  /**
-   * Chosen by the caller for a generated answer: its text streams as `answerToken` events with this id, and
-   * `cancelAsk(requestId)` stops it (the partial answer is returned and recorded). Ignored in exact mode.
-   */
-  requestId?: string;
+  // A generated answer is a job (JobOptions.jobId): its text streams as `token` job events, `cancelJob(jobId)` stops
+  // it (the partial answer is returned and recorded). An exact answer is no job: it is there at once.
   /** Token cap of a generated answer, 1..4096. Defaults to the engine's (512). */
   maxAnswerTokens?: number;
 }
@@ -110,7 +119,7 @@ export interface AskOptions {
 export type GpuMode = 'auto' | 'cpu' | 'metal' | 'cuda' | 'vulkan';
 export const GPU_MODES = ['auto', 'cpu', 'metal', 'cuda', 'vulkan'] as const satisfies readonly GpuMode[];
 
-export interface LoadLlmOptions {
+export interface LoadLlmOptions extends JobOptions {
   /** Defaults to `'auto'`. A named backend that does not work here is refused (never a silent CPU fall-back). */
   gpu?: GpuMode;
   /** Layers offloaded to the GPU: `'auto'` (as many as fit) or a number (0 = CPU only). Defaults to `'auto'`. */
@@ -198,10 +207,13 @@ export interface EngineApi {
   libraryInfo(): Promise<LibraryInfo>;
   listDocuments(): Promise<DocumentInfo[]>;
   /** Ingests files and folders by path (Electron: dropped files' paths). One ingestion at a time. */
-  ingestPaths(paths: string[]): Promise<JobStarted>;
+  ingestPaths(paths: string[], options?: JobOptions): Promise<JobStarted>;
   /** Ingests uploaded files (the web bridge): written beside the library, then ingested. */
-  uploadFiles(files: UploadedFile[]): Promise<JobStarted>;
-  /** Stops a job after the file in progress; false when no such job is running. */
+  uploadFiles(files: UploadedFile[], options?: JobOptions): Promise<JobStarted>;
+  /**
+   * Stops a job of any kind (an ingestion after the file in progress, an embedding, a generated answer, loading the
+   * LLM); it ends with its `done` event, `cancelled: true`. False when no such job is running.
+   */
   cancelJob(jobId: string): Promise<boolean>;
   /** Removes a document and its passages from the library (the file itself is left alone). */
   removeDocument(documentId: number): Promise<void>;
@@ -212,7 +224,7 @@ export interface EngineApi {
    * are indexed, deleted ones removed. A missing source is reported as skipped and its documents stay. A job, like
    * ingestPaths.
    */
-  rescanSources(paths?: string[]): Promise<JobStarted>;
+  rescanSources(paths?: string[], options?: JobOptions): Promise<JobStarted>;
   /** The original file of an indexed document (refused above 128 MB, or when it is gone). */
   documentFile(documentId: number): Promise<DocumentFile>;
   search(query: string, options?: SearchOptions): Promise<SearchHit[]>;
@@ -227,19 +239,17 @@ export interface EngineApi {
   /** Reads a .gguf's header and estimates whether it fits, without loading it (ModelFileError when unusable). */
   inspectLlm(path: string): Promise<LlmInspection>;
   /**
-   * Loads a .gguf (its metadata is read and checked first); replaces the model loaded before. Progress arrives as
-   * `llmLoadProgress` events.
+   * Loads a .gguf (its metadata is read and checked first); replaces the model loaded before. A job: progress
+   * arrives as `job` events (kind `llmLoad`), and cancelJob stops it (the call then fails, cancelled).
    */
   loadLlm(path: string, options?: LoadLlmOptions): Promise<LlmModelStatus>;
   /** Frees the loaded LLM (nothing happens when none is loaded). */
   unloadLlm(): Promise<LlmModelStatus>;
   /**
    * Sets the library's embedding model (a transformers.js folder) and (re-)embeds its passages, as a job:
-   * `embeddingProgress` events, then `jobDone` (with `embedded`). Cancelled with cancelJob.
+   * progress events, then `done` (with `embedded`). Cancelled with cancelJob.
    */
-  setEmbeddingModel(dir: string): Promise<JobStarted>;
-  /** Stops a generated answer (see AskOptions.requestId); false when no such answer is being written. */
-  cancelAsk(requestId: string): Promise<boolean>;
+  setEmbeddingModel(dir: string, options?: JobOptions): Promise<JobStarted>;
   /** The thesaurus in force: the built-in one and the library's own entries. */
   thesaurus(): Promise<ThesaurusInfo>;
   /** Adds a thesaurus entry of the library's own (replaces the meanings when `ask` is there already). */
@@ -250,348 +260,46 @@ export interface EngineApi {
   setDocumentProfile(documentId: number, changes: DocumentProfileChanges): Promise<DocumentInfo>;
 }
 
+/** What a job is: an ingestion (ingestPaths, uploadFiles, rescanSources, kb serve's commitUploads), an embedding (setEmbeddingModel), a generated answer (ask), loading the local LLM (loadLlm). */
+export type JobKind = 'ingest' | 'embedding' | 'answer' | 'llmLoad';
+export const JOB_KINDS = ['ingest', 'embedding', 'answer', 'llmLoad'] as const satisfies readonly JobKind[];
+
+/** Loading the local LLM: the file and the share loaded (0..1). */
+export interface LlmLoadProgress {
+  path: string;
+  fraction: number;
+}
+
+/** The end of a job, exactly one per job that started (a refused call starts none). */
 export interface JobDone {
   jobId: string;
-  /** Null when the job failed before it could summarise (see `error`), and for an embedding-model job. */
+  type: 'done';
+  kind: JobKind;
+  /** Whether it ended because cancelJob asked it to. */
+  cancelled: boolean;
+  /** Why it failed, or what a cancel left undone; null when it finished. */
+  error: WireError | null;
+  /** An ingestion's summary; null when it failed before it could summarise, and for other kinds. */
   summary: IngestSummary | null;
-  error: string | null;
-  /** Why it failed, as a code and params for the faces to word (absent when it did not fail). */
-  failure?: WireError;
-  /** An embedding-model job (setEmbeddingModel): passages (re-)embedded; absent for ingestions. */
+  /** An embedding job: passages (re-)embedded. */
   embedded?: number;
 }
 
+/** What a job reports while it runs, and its end: one event type for every kind of job. */
+export type JobEvent =
+  | { jobId: string; type: 'progress'; kind: 'ingest'; progress: IngestProgress }
+  | { jobId: string; type: 'progress'; kind: 'embedding'; progress: EmbeddingProgress }
+  | { jobId: string; type: 'progress'; kind: 'llmLoad'; progress: LlmLoadProgress }
+  /** A piece of a generated answer's text, as the model writes it. */
+  | { jobId: string; type: 'token'; kind: 'answer'; text: string }
+  | JobDone;
+
 /** Events the engine pushes to its faces. */
 export interface EngineEvents {
-  ingestProgress: { jobId: string; progress: IngestProgress };
-  /** Progress of a setEmbeddingModel job. */
-  embeddingProgress: { jobId: string; progress: EmbeddingProgress };
-  jobDone: JobDone;
-  /** A piece of a generated answer's text, as the model writes it. */
-  answerToken: { requestId: string; text: string };
-  /** Loading the local LLM: the file and the share loaded (0..1). */
-  llmLoadProgress: { path: string; progress: number };
+  job: JobEvent;
 }
 
 export type EngineMethod = keyof EngineApi;
 export type EngineEventName = keyof EngineEvents;
 
-export const ENGINE_METHODS = [
-  'libraryInfo',
-  'listDocuments',
-  'ingestPaths',
-  'uploadFiles',
-  'cancelJob',
-  'removeDocument',
-  'listSources',
-  'rescanSources',
-  'documentFile',
-  'search',
-  'ask',
-  'history',
-  'exportConversation',
-  'passageContext',
-  'modelStatus',
-  'inspectLlm',
-  'loadLlm',
-  'unloadLlm',
-  'setEmbeddingModel',
-  'cancelAsk',
-  'thesaurus',
-  'addSynonym',
-  'removeSynonym',
-  'setDocumentProfile',
-] as const satisfies readonly EngineMethod[];
-
-export const ENGINE_EVENTS = [
-  'ingestProgress',
-  'embeddingProgress',
-  'jobDone',
-  'answerToken',
-  'llmLoadProgress',
-] as const satisfies readonly EngineEventName[];
-
-// A test checks that ENGINE_METHODS names every method exactly once; this line makes a missing one a type error.
-type _AllMethodsListed = Exclude<EngineMethod, (typeof ENGINE_METHODS)[number]> extends never ? true : never;
-export const ALL_METHODS_LISTED: _AllMethodsListed = true;
-
-// ——— Input validation: every face checks what it receives before the engine sees it. ———
-
-/** Arguments that do not fit a method's signature. The message says which argument and why, for a developer. */
-export class InvalidArgumentsError extends KbError {
-  constructor(method: string, problem: string) {
-    super('args.invalid', `${method}: ${problem}`, { method, detail: problem });
-    this.name = 'InvalidArgumentsError';
-  }
-}
-
-// Limits that keep one message from exhausting memory or the engine's patience.
-const MAX_TEXT = 2_000; // a question or query longer than this is not a question
-const MAX_PATHS = 10_000;
-const MAX_PATH_LENGTH = 4_096; // PATH_MAX on Linux
-/** Files in one upload batch (kb serve's commitUploads counts the same way). */
-export const MAX_UPLOAD_FILES = 1_000;
-const MAX_FILE_NAME = 255;
-const MAX_UPLOAD_NAME = 1_024;
-
-type Check<T> = (value: unknown, what: string) => T;
-
-const fail = (what: string, expected: string, value: unknown): never => {
-  const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
-  throw new TypeError(`${what} must be ${expected}, got ${got}`);
-};
-
-const text =
-  (max: number): Check<string> =>
-  (value, what) => {
-    if (typeof value !== 'string') return fail(what, 'a string', value);
-    if (value.trim() === '') throw new TypeError(`${what} must not be empty`);
-    if (value.length > max) throw new TypeError(`${what} is longer than ${max} characters`);
-    return value;
-  };
-
-const id: Check<number> = (value, what) => {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
-    return fail(what, 'a whole number ≥ 0', value);
-  return value;
-};
-
-const list =
-  <T>(item: Check<T>, max: number): Check<T[]> =>
-  (value, what) => {
-    if (!Array.isArray(value)) return fail(what, 'an array', value);
-    if (value.length === 0) throw new TypeError(`${what} must not be empty`);
-    if (value.length > max) throw new TypeError(`${what} has more than ${max} items`);
-    return value.map((v, i) => item(v, `${what}[${i}]`));
-  };
-
-function plainObject(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(what, 'an object', value);
-  return value as Record<string, unknown>;
-}
-
-function onlyKeys(value: Record<string, unknown>, allowed: string[], what: string): void {
-  const extra = Object.keys(value).find((key) => !allowed.includes(key));
-  if (extra !== undefined) throw new TypeError(`${what} has an unknown field "${extra}"`);
-}
-
-/** An uploaded file's name (kb serve's commitUploads checks it the same way). */
-export const uploadName: Check<string> = (value, what) => {
-  const name = text(MAX_UPLOAD_NAME)(value, what);
-  // A name, or folders below the upload folder: uploads are written into one folder and must stay there.
-  if (/[\\\0]/.test(name) || name.startsWith('/'))
-    throw new TypeError(`${what} must be a file name, or a relative path with / between folders`);
-  const segments = name.split('/');
-  if (segments.some((segment) => segment === '' || segment === '.' || segment === '..'))
-    throw new TypeError(`${what} must not contain empty, "." or ".." folders`);
-  if (segments.some((segment) => segment.length > MAX_FILE_NAME))
-    throw new TypeError(`${what} has a name longer than ${MAX_FILE_NAME} characters`);
-  return name;
-};
-
-const base64: Check<string> = (value, what) => {
-  if (typeof value !== 'string') return fail(what, 'a base64 string', value);
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value) || value.length % 4 !== 0) throw new TypeError(`${what} is not base64`);
-  return value;
-};
-
-const uploadedFile: Check<UploadedFile> = (value, what) => {
-  const record = plainObject(value, what);
-  onlyKeys(record, ['name', 'dataBase64'], what);
-  return { name: uploadName(record.name, `${what}.name`), dataBase64: base64(record.dataBase64, `${what}.dataBase64`) };
-};
-
-function optionalObject(value: unknown, what: string): Record<string, unknown> | null {
-  return value === undefined || value === null ? null : plainObject(value, what);
-}
-
-function searchOptions(value: unknown, what: string): SearchOptions {
-  const record = optionalObject(value, what);
-  if (!record) return {};
-  onlyKeys(record, ['k'], what);
-  if (record.k === undefined) return {};
-  const k = id(record.k, `${what}.k`);
-  if (k < 1 || k > 50) throw new TypeError(`${what}.k must be between 1 and 50`);
-  return { k };
-}
-
-const whole =
-  (min: number, max: number): Check<number> =>
-  (value, what) => {
-    if (typeof value !== 'number' || !Number.isSafeInteger(value)) return fail(what, 'a whole number', value);
-    if (value < min || value > max) throw new TypeError(`${what} must be between ${min} and ${max}`);
-    return value;
-  };
-
-// A request id: short, and plain enough to travel in any log line.
-const requestId: Check<string> = (value, what) => {
-  const given = text(100)(value, what);
-  if (!/^[\w.:-]+$/.test(given)) throw new TypeError(`${what} may hold only letters, digits and . _ : -`);
-  return given;
-};
-
-function askOptions(value: unknown, what: string): AskOptions {
-  const record = optionalObject(value, what);
-  if (!record) return {};
-  onlyKeys(record, ['mode', 'conversationId', 'requestId', 'maxAnswerTokens'], what);
-  const options: AskOptions = {};
-  if (record.mode !== undefined) {
-    if (record.mode !== 'exact' && record.mode !== 'generate')
-      throw new TypeError(`${what}.mode must be "exact" or "generate"`);
-    options.mode = record.mode;
-  }
-  if (record.conversationId !== undefined) options.conversationId = id(record.conversationId, `${what}.conversationId`);
-  if (record.requestId !== undefined) options.requestId = requestId(record.requestId, `${what}.requestId`);
-  if (record.maxAnswerTokens !== undefined)
-    options.maxAnswerTokens = whole(1, 4096)(record.maxAnswerTokens, `${what}.maxAnswerTokens`);
-  return options;
-}
-
-function loadLlmOptions(value: unknown, what: string): LoadLlmOptions {
-  const record = optionalObject(value, what);
-  if (!record) return {};
-  onlyKeys(record, ['gpu', 'gpuLayers', 'contextSize', 'threads'], what);
-  const options: LoadLlmOptions = {};
-  if (record.gpu !== undefined) {
-    if (!(GPU_MODES as readonly unknown[]).includes(record.gpu))
-      throw new TypeError(`${what}.gpu must be one of ${GPU_MODES.map((m) => `"${m}"`).join(', ')}`);
-    options.gpu = record.gpu as GpuMode;
-  }
-  if (record.gpuLayers !== undefined)
-    options.gpuLayers = record.gpuLayers === 'auto' ? 'auto' : whole(0, 1000)(record.gpuLayers, `${what}.gpuLayers`);
-  if (record.contextSize !== undefined)
-    options.contextSize = whole(64, 131_072)(record.contextSize, `${what}.contextSize`);
-  if (record.threads !== undefined) options.threads = whole(1, 256)(record.threads, `${what}.threads`);
-  return options;
-}
-
-function passageRef(value: unknown, what: string): PassageRef {
-  const record = plainObject(value, what);
-  const ref = {
-    documentId: id(record.documentId, `${what}.documentId`),
-    charStart: id(record.charStart, `${what}.charStart`),
-    charEnd: id(record.charEnd, `${what}.charEnd`),
-  };
-  if (ref.charEnd < ref.charStart) throw new TypeError(`${what}.charEnd must not be before charStart`);
-  return ref;
-}
-
-// A thesaurus phrase: what people type, or the documents' wording. Long enough for 两种或两种以上组合的鉴别技术.
-const MAX_PHRASE = 60;
-const MAX_MEANS = 12;
-const PROFILE_FIELDS = ['standard', 'title', 'year', 'kind', 'sector', 'region'] as const;
-
-const phrase: Check<string> = (value, what) => text(MAX_PHRASE)(value, what).trim();
-
-function profileChanges(value: unknown, what: string): DocumentProfileChanges {
-  const record = plainObject(value, what);
-  onlyKeys(record, [...PROFILE_FIELDS], what);
-  if (Object.keys(record).length === 0) throw new TypeError(`${what} must change at least one field`);
-  const changes: DocumentProfileChanges = {};
-  for (const field of PROFILE_FIELDS) {
-    const given = record[field];
-    if (given === undefined) continue;
-    if (given === null) changes[field] = null;
-    else if (typeof given !== 'string') fail(`${what}.${field}`, 'a string or null', given);
-    else if ((given as string).length > 200) throw new TypeError(`${what}.${field} is longer than 200 characters`);
-    else if (field === 'kind' && !(DOCUMENT_KINDS as readonly string[]).includes(given as string)) {
-      throw new TypeError(`${what}.kind must be one of ${DOCUMENT_KINDS.join(', ')}`);
-    } else changes[field] = (given as string).trim();
-  }
-  return changes;
-}
-
-/** The checked arguments of each method, as a tuple. */
-export type EngineArgs = { [M in EngineMethod]: Parameters<EngineApi[M]> };
-
-const VALIDATORS: { [M in EngineMethod]: (args: unknown[]) => EngineArgs[M] } = {
-  libraryInfo: () => [],
-  listDocuments: () => [],
-  ingestPaths: (args) => [list(text(MAX_PATH_LENGTH), MAX_PATHS)(args[0], 'paths')],
-  uploadFiles: (args) => [list(uploadedFile, MAX_UPLOAD_FILES)(args[0], 'files')],
-  cancelJob: (args) => [text(100)(args[0], 'jobId')],
-  removeDocument: (args) => [id(args[0], 'documentId')],
-  listSources: () => [],
-  rescanSources: (args) => (args[0] === undefined ? [] : [list(text(MAX_PATH_LENGTH), MAX_PATHS)(args[0], 'paths')]),
-  documentFile: (args) => [id(args[0], 'documentId')],
-  search: (args) => [text(MAX_TEXT)(args[0], 'query'), searchOptions(args[1], 'options')],
-  ask: (args) => [text(MAX_TEXT)(args[0], 'question'), askOptions(args[1], 'options')],
-  history: () => [],
-  exportConversation: (args) => [id(args[0], 'conversationId')],
-  passageContext: (args) => [passageRef(args[0], 'ref')],
-  modelStatus: () => [],
-  inspectLlm: (args) => [text(MAX_PATH_LENGTH)(args[0], 'path')],
-  loadLlm: (args) => [text(MAX_PATH_LENGTH)(args[0], 'path'), loadLlmOptions(args[1], 'options')],
-  unloadLlm: () => [],
-  setEmbeddingModel: (args) => [text(MAX_PATH_LENGTH)(args[0], 'dir')],
-  cancelAsk: (args) => [requestId(args[0], 'requestId')],
-  thesaurus: () => [],
-  addSynonym: (args) => [phrase(args[0], 'ask'), list(phrase, MAX_MEANS)(args[1], 'means')],
-  removeSynonym: (args) => [id(args[0], 'id')],
-  setDocumentProfile: (args) => [id(args[0], 'documentId'), profileChanges(args[1], 'changes')],
-};
-
-const MAX_ARITY: { [M in EngineMethod]: number } = {
-  libraryInfo: 0,
-  listDocuments: 0,
-  ingestPaths: 1,
-  uploadFiles: 1,
-  cancelJob: 1,
-  removeDocument: 1,
-  listSources: 0,
-  rescanSources: 1,
-  documentFile: 1,
-  search: 2,
-  ask: 2,
-  history: 0,
-  exportConversation: 1,
-  passageContext: 1,
-  modelStatus: 0,
-  inspectLlm: 1,
-  loadLlm: 2,
-  unloadLlm: 0,
-  setEmbeddingModel: 1,
-  cancelAsk: 1,
-  thesaurus: 0,
-  addSynonym: 2,
-  removeSynonym: 1,
-  setDocumentProfile: 2,
-};
-
-export function isEngineMethod(name: unknown): name is EngineMethod {
-  return typeof name === 'string' && (ENGINE_METHODS as readonly string[]).includes(name);
-}
-
-/**
- * Checks the arguments of a call that arrived from another process (IPC, WebSocket): returns them typed, or throws
- * InvalidArgumentsError. Extra arguments are refused, not ignored.
- */
-export function validateEngineArgs<M extends EngineMethod>(method: M, args: unknown): EngineArgs[M] {
-  if (!isEngineMethod(method)) throw new InvalidArgumentsError(String(method), 'no such method');
-  if (!Array.isArray(args)) throw new InvalidArgumentsError(method, 'arguments must be an array');
-  if (args.length > MAX_ARITY[method])
-    throw new InvalidArgumentsError(method, `takes at most ${MAX_ARITY[method]} arguments, got ${args.length}`);
-  try {
-    return VALIDATORS[method](args) as EngineArgs[M];
-  } catch (error) {
-    throw new InvalidArgumentsError(method, (error as Error).message);
-  }
-}
-
-// ——— The web bridge's wire format (kb serve): JSON text frames over one WebSocket. ———
-
-export interface RpcRequest {
-  id: number;
-  method: EngineMethod;
-  args: unknown[];
-}
-
-export type RpcResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: WireError };
-
-export interface RpcEvent<E extends EngineEventName = EngineEventName> {
-  event: E;
-  payload: EngineEvents[E];
-}
-
-/** The path of the bridge's WebSocket; the token goes in its query (`?token=…`), as in the page's URL. */
-export const RPC_PATH = '/rpc';
+export const ENGINE_EVENTS = ['job'] as const satisfies readonly EngineEventName[];

@@ -49,10 +49,14 @@ export const ERROR_CODES = {
   'cli.usage': ['detail'],
   // kb serve and the page's connection to it.
   'serve.usage': ['detail'],
-  'serve.busy': ['limit'],
-  'serve.disconnected': [],
   'serve.unreachable': [],
   'serve.no-token': [],
+  // The RPC between a face and the engine (shared/rpc): a connection with too many calls unanswered, one that went
+  // away, a method that is not the engine's; a job id that is in use.
+  'rpc.busy': ['maxInFlight'],
+  'rpc.closed': [],
+  'rpc.no-such-method': [],
+  'job.duplicate-id': ['jobId'],
   // Refusals of the engine's service (wrong state, unknown id); 'service.refused' for one without a code of its own.
   'service.refused': ['detail'],
   'service.job-running': [],

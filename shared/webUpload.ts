@@ -8,7 +8,18 @@
 // read (413 from Content-Length), and each file is its own request, so one bad file fails alone.
 //
 // Only kb serve has this: the desktop app hands the engine paths, never bytes, so it is no EngineApi method.
-import { InvalidArgumentsError, MAX_UPLOAD_FILES, uploadName } from './engineApi.ts';
+import { ENGINE_EVENTS, type EngineApi, type EngineEvents, type JobOptions, type JobStarted } from './engineApi.ts';
+import {
+  ENGINE_METHODS,
+  InvalidArgumentsError,
+  isEngineMethod,
+  jobOptions,
+  MAX_UPLOAD_FILES,
+  uploadName,
+  validateEngineArgs,
+} from './engineArgs.ts';
+import { KbError } from './errors.ts';
+import type { RpcContract } from './rpc/rpcProtocol.ts';
 
 /** Where the page PUTs one file's bytes, with the token as for RPC_PATH (`?token=…`, one only). */
 export const UPLOAD_PATH = '/upload';
@@ -44,7 +55,7 @@ export interface WebBridgeApi {
    * or nothing (names cut, look-alikes refused, overwritten files put back on failure). A commit uses up its staged
    * files whatever the outcome: after a refusal the page uploads them again.
    */
-  commitUploads(files: StagedFile[]): Promise<{ jobId: string }>;
+  commitUploads(files: StagedFile[], options?: JobOptions): Promise<JobStarted>;
 }
 
 export type WebBridgeMethod = keyof WebBridgeApi;
@@ -59,30 +70,41 @@ export function isWebBridgeMethod(name: unknown): name is WebBridgeMethod {
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
 
 /** Checks commitUploads' arguments as validateEngineArgs does for EngineApi's: typed, or InvalidArgumentsError. */
-export function validateCommitUploadsArgs(args: unknown): [StagedFile[]] {
+export function validateCommitUploadsArgs(args: unknown): [StagedFile[], JobOptions] {
   const method = 'commitUploads';
   if (!Array.isArray(args)) throw new InvalidArgumentsError(method, 'arguments must be an array');
-  if (args.length !== 1) throw new InvalidArgumentsError(method, `takes 1 argument (the files), got ${args.length}`);
+  if (args.length < 1 || args.length > 2)
+    throw new InvalidArgumentsError(method, `takes the files and the job's options, got ${args.length} arguments`);
   const files: unknown = args[0];
   if (!Array.isArray(files)) throw new InvalidArgumentsError(method, 'files must be an array');
   if (files.length === 0) throw new InvalidArgumentsError(method, 'files must not be empty');
   if (files.length > MAX_UPLOAD_FILES)
     throw new InvalidArgumentsError(method, `files has more than ${MAX_UPLOAD_FILES} items`);
   try {
-    return [
-      files.map((file: unknown, i): StagedFile => {
-        const what = `files[${i}]`;
-        if (typeof file !== 'object' || file === null || Array.isArray(file))
-          throw new TypeError(`${what} must be an object with name and uploadId`);
-        const { name, uploadId, ...extra } = file as Record<string, unknown>;
-        const unknown = Object.keys(extra)[0];
-        if (unknown !== undefined) throw new TypeError(`${what} has an unknown field "${unknown}"`);
-        if (typeof uploadId !== 'string' || !UPLOAD_ID.test(uploadId))
-          throw new TypeError(`${what}.uploadId must be the id a PUT to ${UPLOAD_PATH} replied with`);
-        return { name: uploadName(name, `${what}.name`), uploadId };
-      }),
-    ];
+    const staged = files.map((file: unknown, i): StagedFile => {
+      const what = `files[${i}]`;
+      if (typeof file !== 'object' || file === null || Array.isArray(file))
+        throw new TypeError(`${what} must be an object with name and uploadId`);
+      const { name, uploadId, ...extra } = file as Record<string, unknown>;
+      const unknown = Object.keys(extra)[0];
+      if (unknown !== undefined) throw new TypeError(`${what} has an unknown field "${unknown}"`);
+      if (typeof uploadId !== 'string' || !UPLOAD_ID.test(uploadId))
+        throw new TypeError(`${what}.uploadId must be the id a PUT to ${UPLOAD_PATH} replied with`);
+      return { name: uploadName(name, `${what}.name`), uploadId };
+    });
+    return [staged, jobOptions(args[1], 'options')];
   } catch (error) {
     throw new InvalidArgumentsError(method, (error as Error).message);
   }
 }
+
+/** kb serve's RPC contract: EngineApi's methods and commitUploads, on one WebSocket. */
+export const WEB_BRIDGE_CONTRACT: RpcContract<EngineApi & WebBridgeApi, EngineEvents> = {
+  methods: [...ENGINE_METHODS, ...WEB_BRIDGE_METHODS],
+  events: ENGINE_EVENTS,
+  validate: (method, args) => {
+    if (isWebBridgeMethod(method)) return validateCommitUploadsArgs(args);
+    if (!isEngineMethod(method)) throw new KbError('rpc.no-such-method', `no such method: ${String(method)}`, {});
+    return validateEngineArgs(method, args);
+  },
+};

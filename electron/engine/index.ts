@@ -24,8 +24,8 @@ export { ModelFileError } from './llm/ModelFileError.ts';
 export { LlmBackendError } from './llm/LlmBackendError.ts';
 export type { GeneratedAnswer, GenerationReport } from './answer/GenerationReport.ts';
 // The engine's RPC over a MessagePort (electron/main ↔ the utility process, electron/engine-host/utilityMain.ts).
-export { EngineRpcClient, EngineRpcError } from './rpc/EngineRpcClient.ts';
-export { rpcPortFromEventPort, type RpcPort, type EventMessagePortLike } from './rpc/rpcPort.ts';
+export { createEngineRpcClient, type EngineRpcClient } from './rpc/EngineRpcClient.ts';
+export { rpcPortFromEventPort, rpcPortFromNode, type RpcPort, type EventMessagePortLike } from './rpc/rpcPort.ts';
 export type {
   EngineHostStart,
   EngineHostStop,
@@ -38,7 +38,7 @@ export { evaluateRetrieval, type QaItem } from './eval/evaluateRetrieval.ts';
 export { evaluateAnswers } from './eval/evaluateAnswers.ts';
 export { Thesaurus } from './question/Thesaurus.ts';
 export { formatAnswerText, formatConversationMarkdown } from './answer/formatAnswer.ts';
-export { serveEngineRpc } from './rpc/serveEngineRpc.ts';
+export { serveEngineRpc, type ServedEngine } from './rpc/serveEngineRpc.ts';
 // The EngineApi behind every face (the utility process, kb serve).
 export { EngineService, type EngineServiceOptions } from './service/EngineService.ts';
 export type { EngineEventListener } from './service/EngineEventListener.ts';

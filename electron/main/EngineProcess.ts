@@ -1,16 +1,13 @@
 // The engine as main sees it: an Electron utility process running out/main/engineHost.js (electron/engine/
 // utilityMain.ts), reached over a MessageChannelMain with the engine's RPC. One library per process: switching
 // library restarts the process. Electron itself is injected (fork, channel), so tests can stand in for it.
+import type { EngineApi, EngineEventName, EngineEvents, JobKind } from '../../shared/engineApi.ts';
+import { ENGINE_METHODS, jobOfCall } from '../../shared/engineArgs.ts';
+import { KbError, toWireError } from '../../shared/errors.ts';
 import {
-  ENGINE_METHODS,
-  type EngineApi,
-  type EngineEventName,
-  type EngineEvents,
-  type JobStarted,
-} from '../../shared/engineApi.ts';
-import {
-  EngineRpcClient,
+  createEngineRpcClient,
   rpcPortFromEventPort,
+  type EngineRpcClient,
   type EngineEventListener,
   type EngineHostStart,
   type EngineHostStop,
@@ -21,6 +18,8 @@ import {
 
 // A stopping engine finishes the file it is indexing (one transaction); after this long it is killed instead.
 const STOP_TIMEOUT_MS = 10_000;
+// Ends remembered for replies still on their way: a handful of calls are in flight at most.
+const MAX_ENDED_BEFORE_REPLY = 64;
 
 /** What main needs of Electron's UtilityProcess. */
 export interface EngineChildProcess {
@@ -63,8 +62,11 @@ interface Running {
 export class EngineProcess {
   readonly #options: EngineProcessOptions;
   readonly #listeners = new Set<EngineEventListener>();
-  // Jobs started and not yet done: if the process goes away, their jobDone is sent here, so no progress bar waits forever.
-  readonly #jobs = new Set<string>();
+  // Jobs of every kind started and not yet done: if the process goes away, their `done` is sent here, so no progress
+  // bar (or streaming answer, or model load) waits for ever.
+  readonly #jobs = new Map<string, JobKind>();
+  // Engine-chosen ids whose `done` came before the reply that names them (a job that failed at once): not tracked.
+  readonly #endedBeforeReply = new Set<string>();
   #running: Running | null = null;
   #library: EngineLibrary | null = null;
   #disposed = false;
@@ -82,14 +84,25 @@ export class EngineProcess {
     for (const method of ENGINE_METHODS) {
       api[method] = async (...args) => {
         const client = this.#connect();
-        const result = await (client[method] as (...a: unknown[]) => Promise<unknown>).apply(client, args);
-        if (
-          method === 'ingestPaths' ||
-          method === 'uploadFiles' ||
-          method === 'rescanSources' ||
-          method === 'setEmbeddingModel'
-        )
-          this.#jobs.add((result as JobStarted).jobId);
+        // Which calls start jobs is the contract's to say (shared/engineApi.ts); an id chosen by the caller is
+        // known before the call, so a crash during the call ends that job too.
+        const job = jobOfCall(method, args);
+        if (job?.jobId !== undefined) this.#jobs.set(job.jobId, job.kind);
+        let result: unknown;
+        try {
+          result = await (client[method] as (...a: unknown[]) => Promise<unknown>).apply(client, args);
+        } catch (error) {
+          if (job?.jobId !== undefined) this.#jobs.delete(job.jobId);
+          throw error;
+        }
+        // A job that outlives its call replies with its id (JobStarted); one whose result is the reply is over.
+        const started = (result as { jobId?: unknown } | null)?.jobId;
+        if (job?.jobId !== undefined) {
+          // Tracked since the call; its `done` may have come already (and untracked it).
+          if (typeof started !== 'string') this.#jobs.delete(job.jobId);
+        } else if (job && typeof started === 'string' && !this.#endedBeforeReply.delete(started)) {
+          this.#jobs.set(started, job.kind);
+        }
         return result;
       };
     }
@@ -122,7 +135,12 @@ export class EngineProcess {
   }
 
   #emit<E extends EngineEventName>(event: E, payload: EngineEvents[E]): void {
-    if (event === 'jobDone') this.#jobs.delete((payload as EngineEvents['jobDone']).jobId);
+    if (event === 'job' && payload.type === 'done' && !this.#jobs.delete(payload.jobId)) {
+      this.#endedBeforeReply.add(payload.jobId);
+      // A done for an id no reply will name (another face's job) must not pile up: the oldest go.
+      if (this.#endedBeforeReply.size > MAX_ENDED_BEFORE_REPLY)
+        this.#endedBeforeReply.delete(this.#endedBeforeReply.values().next().value!);
+    }
     for (const listener of this.#listeners) listener(event, payload);
   }
 
@@ -133,7 +151,7 @@ export class EngineProcess {
     if (!library) throw new Error('no library is open yet');
     const child = this.#options.fork();
     const { port1, port2 } = this.#options.createChannel();
-    const client = new EngineRpcClient(rpcPortFromEventPort(port1));
+    const client = createEngineRpcClient(rpcPortFromEventPort(port1));
     client.onEvent((event, payload) => this.#emit(event, payload));
     const exited = new Promise<number>((resolve) => child.once('exit', resolve));
     const running: Running = { child, client, exited, library };
@@ -184,7 +202,9 @@ export class EngineProcess {
     this.#endJobs(`${reason}; what was indexed before stays`);
   }
 
-  #endJobs(error: string): void {
-    for (const jobId of [...this.#jobs]) this.#emit('jobDone', { jobId, summary: null, error });
+  #endJobs(reason: string): void {
+    const error = toWireError(new KbError('engine.stopped', reason, {}, 'internal'));
+    for (const [jobId, kind] of [...this.#jobs])
+      this.#emit('job', { jobId, type: 'done', kind, cancelled: false, error, summary: null });
   }
 }

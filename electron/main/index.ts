@@ -1,5 +1,6 @@
 // Electron main: lifecycle, the window, the security policy, menus and IPC; the engine runs in a utility process
 // (EngineProcess). Each piece lives in its own small module.
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -17,6 +18,7 @@ import {
 } from 'electron';
 import type { EngineEventName, EngineEvents } from '../../shared/engineApi.ts';
 import type { DesktopEventMessage } from '../../shared/desktopBridge.ts';
+import { toWireError } from '../../shared/errors.ts';
 import { OFFLINE_ENVIRONMENT } from '../../shared/offlineEnvironment.ts';
 import { KB_CHANNELS } from '../preload/kbBridge.ts';
 import { appMenuTemplate } from './appMenu.ts';
@@ -182,8 +184,26 @@ if (!app.requestSingleInstanceLock()) {
             ? await dialog.showOpenDialog(mainWindow, options)
             : await dialog.showOpenDialog(options);
           if (result.canceled || result.filePaths.length === 0) return;
-          const started = await engine.api.ingestPaths(result.filePaths);
-          sendToPage({ event: 'jobStarted', payload: started });
+          // The id is main's, announced before the call: the page shows the job, and none of its events is missed.
+          const jobId = randomUUID();
+          sendToPage({ event: 'jobStarted', payload: { jobId } });
+          try {
+            await engine.api.ingestPaths(result.filePaths, { jobId });
+          } catch (error) {
+            // Refused (an ingestion runs already…): the page's job ends with the reason, as the dialog says it.
+            sendToPage({
+              event: 'job',
+              payload: {
+                jobId,
+                type: 'done',
+                kind: 'ingest',
+                cancelled: false,
+                summary: null,
+                error: toWireError(error),
+              },
+            });
+            throw error;
+          }
         },
         openSettings: () => sendToPage({ event: 'openSettings', payload: null }),
       };

@@ -2,42 +2,26 @@
 // renderer never gets ipcRenderer itself, an IPC event, or a way to pick the channel.
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { EngineApi, EngineMethod } from '../../shared/engineApi.ts';
-import { isDesktopEventMessage, type KbBridge } from '../../shared/desktopBridge.ts';
+import { ENGINE_METHODS } from '../../shared/engineArgs.ts';
+import { isDesktopEventMessage, type BridgedApi, type KbBridge } from '../../shared/desktopBridge.ts';
+import { toWireError } from '../../shared/errors.ts';
+import type { RpcOutcome } from '../../shared/rpc/rpcProtocol.ts';
 import { engineChannel, KB_CHANNELS, readableIpcError } from './kbBridge.ts';
 
-/** One EngineApi method as an invoke on its own channel (main checks the sender and the arguments). */
+/**
+ * One EngineApi method as an invoke on its own channel (main checks the sender and the arguments): its outcome as
+ * main sent it, or a failed invoke (an untrusted frame, main gone) as a failed outcome. Never a rejection.
+ */
 const invoke =
-  <M extends EngineMethod>(method: M) =>
-  (...args: Parameters<EngineApi[M]>): ReturnType<EngineApi[M]> =>
-    ipcRenderer.invoke(engineChannel(method), ...args).catch((error: unknown) => {
-      throw readableIpcError(error);
-    }) as ReturnType<EngineApi[M]>;
+  (method: EngineMethod) =>
+  (...args: unknown[]): Promise<RpcOutcome> =>
+    ipcRenderer.invoke(engineChannel(method), ...args).then(
+      (outcome: unknown) => outcome as RpcOutcome,
+      (error: unknown): RpcOutcome => ({ ok: false, error: toWireError(readableIpcError(error)) }),
+    );
 
 const kb: KbBridge<File> = {
-  libraryInfo: invoke('libraryInfo'),
-  listDocuments: invoke('listDocuments'),
-  ingestPaths: invoke('ingestPaths'),
-  uploadFiles: invoke('uploadFiles'),
-  cancelJob: invoke('cancelJob'),
-  removeDocument: invoke('removeDocument'),
-  listSources: invoke('listSources'),
-  rescanSources: invoke('rescanSources'),
-  documentFile: invoke('documentFile'),
-  search: invoke('search'),
-  ask: invoke('ask'),
-  history: invoke('history'),
-  exportConversation: invoke('exportConversation'),
-  passageContext: invoke('passageContext'),
-  modelStatus: invoke('modelStatus'),
-  inspectLlm: invoke('inspectLlm'),
-  loadLlm: invoke('loadLlm'),
-  unloadLlm: invoke('unloadLlm'),
-  setEmbeddingModel: invoke('setEmbeddingModel'),
-  cancelAsk: invoke('cancelAsk'),
-  thesaurus: invoke('thesaurus'),
-  addSynonym: invoke('addSynonym'),
-  removeSynonym: invoke('removeSynonym'),
-  setDocumentProfile: invoke('setDocumentProfile'),
+  ...(Object.fromEntries(ENGINE_METHODS.map((method) => [method, invoke(method)])) as BridgedApi<EngineApi>),
   onEvent(listener) {
     // The IPC event stays here: the page gets the event's name and payload only.
     const forward = (_event: IpcRendererEvent, message: unknown): void => {

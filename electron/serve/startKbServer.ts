@@ -9,25 +9,22 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import {
-  isEngineMethod,
-  RPC_PATH,
-  validateEngineArgs,
-  type EngineMethod,
-  type JobStarted,
-  type RpcEvent,
-  type RpcResponse,
-} from '../../shared/engineApi.ts';
+import type { EngineApi, JobOptions, JobStarted } from '../../shared/engineApi.ts';
+import { ENGINE_METHODS } from '../../shared/engineArgs.ts';
+import { RPC_PATH } from '../../shared/rpc/engineRpc.ts';
 import { contentTypeOf } from '../../shared/contentTypes.ts';
+import { jsonTransport } from '../../shared/rpc/jsonTransport.ts';
+import type { RpcTransport } from '../../shared/rpc/rpcProtocol.ts';
+import { serveRpc } from '../../shared/rpc/serveRpc.ts';
+import { toWireError } from '../../shared/errors.ts';
 import {
-  isWebBridgeMethod,
   MAX_UPLOAD_FILE_BYTES,
   UPLOAD_ERROR_HEADER,
   UPLOAD_PATH,
-  validateCommitUploadsArgs,
+  WEB_BRIDGE_CONTRACT,
   type StagedFile,
+  type WebBridgeApi,
 } from '../../shared/webUpload.ts';
-import { KbError, toWireError } from '../../shared/errors.ts';
 import type { EngineService } from '../engine/index.ts';
 import { UploadRefusedError, UploadStaging } from './UploadStaging.ts';
 
@@ -208,36 +205,6 @@ async function serveStatic(request: IncomingMessage, response: ServerResponse, r
   response.end(request.method === 'HEAD' ? undefined : body);
 }
 
-/** The id of a call message, or null when it is not one. */
-function callId(text: string): number | null {
-  try {
-    const { id } = JSON.parse(text) as { id?: unknown };
-    return typeof id === 'number' && Number.isSafeInteger(id) ? id : null;
-  } catch {
-    return null;
-  }
-}
-
-type MethodCall = (method: unknown, args: unknown) => Promise<unknown>;
-
-async function dispatch(callMethod: MethodCall, text: string): Promise<RpcResponse | null> {
-  let message: unknown;
-  try {
-    message = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof message !== 'object' || message === null) return null;
-  const { id, method, args } = message as { id?: unknown; method?: unknown; args?: unknown };
-  if (typeof id !== 'number' || !Number.isSafeInteger(id)) return null;
-  try {
-    return { id, ok: true, result: await callMethod(method, args) };
-  } catch (error) {
-    // With its code and params, so the page can word it in its language.
-    return { id, ok: false, error: toWireError(error) };
-  }
-}
-
 /** Starts the server; resolves once it listens. */
 export async function startKbServer(options: KbServerOptions): Promise<KbServer> {
   const token = options.token ?? randomBytes(32).toString('hex');
@@ -258,19 +225,20 @@ export async function startKbServer(options: KbServerOptions): Promise<KbServer>
   });
   let port = 0;
 
-  const callMethod: MethodCall = async (method, args) => {
-    if (isWebBridgeMethod(method)) return commitUploads(...validateCommitUploadsArgs(args));
-    if (!isEngineMethod(method)) throw new Error(`no such method: ${String(method)}`);
-    const checked = validateEngineArgs(method, args) as unknown[];
-    const call = service[method as EngineMethod] as (...a: unknown[]) => Promise<unknown>;
-    return call.apply(service, checked);
-  };
+  // What the WebSocket serves: the service's EngineApi methods, and commitUploads.
+  const bridge = {
+    ...(Object.fromEntries(
+      ENGINE_METHODS.map((method) => [method, (service[method] as (...a: unknown[]) => unknown).bind(service)]),
+    ) as unknown as EngineApi),
+    commitUploads,
+  } satisfies EngineApi & WebBridgeApi;
 
-  async function commitUploads(files: StagedFile[]): Promise<JobStarted> {
+  async function commitUploads(files: StagedFile[], options: JobOptions = {}): Promise<JobStarted> {
     const stagedFiles = await staging.take(files.map((file) => file.uploadId));
     try {
       return await service.uploadStagedFiles(
         files.map((file, i) => ({ name: file.name, stagedFile: stagedFiles[i]! })),
+        options,
       );
     } finally {
       // Moved in on success; on a refusal whatever was not moved goes too: a commit uses up its uploads.
@@ -318,6 +286,7 @@ export async function startKbServer(options: KbServerOptions): Promise<KbServer>
         })
         .end(body);
     } catch (error) {
+      // The refusal's code and params beside the English body, so that the page words it in its language.
       const wire = toWireError(error);
       const codeHeader = {
         [UPLOAD_ERROR_HEADER]: encodeURIComponent(JSON.stringify({ code: wire.code, params: wire.params })),
@@ -385,27 +354,32 @@ export async function startKbServer(options: KbServerOptions): Promise<KbServer>
     // ws has already closed the connection with the matching code (1002 bad framing, 1007 bad UTF-8, 1009 over
     // maxPayload) when it reports the error: this listener only keeps it from reaching the process.
     ws.on('error', () => ws.terminate());
-    let inFlight = 0;
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) return ws.close(CLOSE_CODE.unsupportedData, 'JSON text messages only');
-      const text = bytesOf(data).toString('utf8');
-      if (inFlight >= MAX_CALLS_IN_FLIGHT) {
-        const id = callId(text);
-        if (id === null) return ws.close(CLOSE_CODE.protocolError, 'not a call');
-        const busy = new KbError(
-          'serve.busy',
-          `${MAX_CALLS_IN_FLIGHT} calls are unanswered on this connection already: wait for their replies`,
-          { limit: MAX_CALLS_IN_FLIGHT },
-        );
-        busy.name = 'BusyError';
-        return send(ws, JSON.stringify({ id, ok: false, error: toWireError(busy) } satisfies RpcResponse));
-      }
-      inFlight++;
-      void dispatch(callMethod, text).then((reply) => {
-        inFlight--;
-        if (reply) send(ws, JSON.stringify(reply));
-        else ws.close(CLOSE_CODE.protocolError, 'not a call');
-      });
+    serveRpc(wsTransport(ws), {
+      contract: WEB_BRIDGE_CONTRACT,
+      implementation: bridge,
+      subscribe: (_bridge, forward) => service.onEvent(forward),
+      maxInFlight: MAX_CALLS_IN_FLIGHT,
+      onInvalidMessage: () => ws.close(CLOSE_CODE.protocolError, 'not a call'),
+    });
+  }
+
+  /** The RPC's transport over one client's socket: JSON text frames; a binary frame closes the connection. */
+  function wsTransport(ws: WebSocket): RpcTransport {
+    return jsonTransport({
+      send: (text) => send(ws, text),
+      onText(listener) {
+        const receive = (data: RawData, isBinary: boolean): void => {
+          if (isBinary) ws.close(CLOSE_CODE.unsupportedData, 'JSON text messages only');
+          else listener(bytesOf(data).toString('utf8'));
+        };
+        ws.on('message', receive);
+        return () => ws.off('message', receive);
+      },
+      onClose(listener) {
+        ws.on('close', listener);
+        return () => ws.off('close', listener);
+      },
+      close: () => ws.close(CLOSE_CODE.goingAway, 'kb serve is stopping'),
     });
   }
 
@@ -431,11 +405,6 @@ export async function startKbServer(options: KbServerOptions): Promise<KbServer>
   }, options.heartbeatMs ?? HEARTBEAT_MS);
   heartbeat.unref();
 
-  const unsubscribe = service.onEvent((event, payload) => {
-    const text = JSON.stringify({ event, payload } satisfies RpcEvent);
-    for (const ws of connections.keys()) send(ws, text);
-  });
-
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, SERVE_HOST, () => {
@@ -450,7 +419,6 @@ export async function startKbServer(options: KbServerOptions): Promise<KbServer>
     port,
     token,
     close: async () => {
-      unsubscribe();
       clearInterval(heartbeat);
       const closed = [...connections.keys()].map(
         (ws) => new Promise<void>((resolve) => ws.once('close', () => resolve())),

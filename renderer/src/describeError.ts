@@ -160,13 +160,21 @@ export const ERROR_WORDINGS: Record<ErrorCode, ErrorWording> = {
   },
   'cli.usage': { zh: '命令行有误：{detail}', en: '{detail}' },
   'serve.usage': { zh: 'kb serve 的命令行有误：{detail}', en: '{detail}' },
-  'serve.busy': {
-    zh: '这个连接上已有 {limit} 个请求未得到答复：请等它们完成',
-    en: '{limit} calls are unanswered on this connection already: wait for their replies',
+  'rpc.busy': {
+    zh: '这个连接上已有 {maxInFlight} 个请求未得到答复：请等它们完成',
+    en: '{maxInFlight} calls are unanswered on this connection already: wait for their replies',
   },
-  'serve.disconnected': {
-    zh: '与 kb serve 的连接已断开：请重新启动它并刷新此页面',
-    en: 'The connection to kb serve was closed: restart it and reload this page',
+  'rpc.closed': {
+    zh: '与引擎的连接已断开：请重新启动 kb serve 或应用，然后刷新此页面',
+    en: 'The connection to the engine was closed: restart kb serve or the app, then reload this page',
+  },
+  'rpc.no-such-method': {
+    zh: '引擎没有这个功能：应用与引擎的版本可能不一致，请重新安装应用',
+    en: 'The engine has no such method: the app and its engine may be of different versions; reinstall the app',
+  },
+  'job.duplicate-id': {
+    zh: '编号为 {jobId} 的任务已在运行：请换一个编号',
+    en: 'A job with id {jobId} is running already: choose another id',
   },
   'serve.unreachable': {
     zh: '无法连接 kb serve：它是否在运行？地址中的令牌是否是它打印的那个？',

@@ -8,14 +8,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINE_METHODS } from '../../shared/engineApi.ts';
+import { ENGINE_METHODS } from '../../shared/engineArgs.ts';
 import { ROOT, startServedBrowser, type ServedBrowser } from './servedBrowser.ts';
 
 // Browser globals used by the functions that run in the page (this file is type-checked for Node, without the DOM).
 declare const DataTransfer: new () => { items: { add(file: File): void } };
 declare const window: {
   __desktop?: [string, unknown][];
-  kb: { listDocuments(): Promise<{ id: number; path: string }[]> };
+  // The preload's shape: each engine method resolves to its outcome.
+  kb: { listDocuments(): Promise<{ ok: true; result: { id: number; path: string }[] }> };
 };
 
 const STORIES = path.resolve(ROOT, '../shared/models/stories260K/stories260K.gguf');
@@ -45,8 +46,8 @@ function installDesktopBridge(stand: Stand): void {
     if ('event' in data) return listeners.forEach((listener) => listener(data.event, data.payload));
     const call = pending.get(data.id);
     pending.delete(data.id);
-    if (data.ok) call?.resolve(data.result);
-    else call?.reject(Object.assign(new Error(data.error.message), { name: data.error.name }));
+    // The preload's shape: each method resolves to its outcome, never rejects.
+    call?.resolve(data.ok ? { ok: true, result: data.result } : { ok: false, error: data.error });
   });
   const record = (what: string, value: unknown) => (window.__desktop ??= []).push([what, value]);
   const bridge: Record<string, unknown> = {
@@ -132,7 +133,7 @@ describe('the desktop face of the renderer (window.kb)', () => {
     const row = page.locator('[data-testid="document-list"] tbody tr').filter({ hasText: '口令.md' });
     expect(await row.getByTestId('show-original').textContent()).toBe('Show file');
     await row.getByTestId('show-original').click();
-    const documents = await page.evaluate(() => window.kb.listDocuments());
+    const documents = await page.evaluate(() => window.kb.listDocuments().then((outcome) => outcome.result));
     const id = documents.find((d) => d.path.endsWith('口令.md'))!.id;
     await expect.poll(desktopCalls).toContainEqual(['revealDocument', id]);
   });

@@ -10,7 +10,7 @@ import { createEngine, type Engine } from '../../electron/engine/index.ts';
 import { EngineService } from '../../electron/engine/service/EngineService.ts';
 import type { EngineEventListener } from '../../electron/engine/service/EngineEventListener.ts';
 import { startKbServer, type KbServer } from '../../electron/serve/startKbServer.ts';
-import type { EngineEvents } from '../../shared/engineApi.ts';
+import type { JobEvent, JobKind } from '../../shared/engineApi.ts';
 import { connectRpc } from './rpcSocket.ts';
 
 const SHARED = path.resolve(import.meta.dirname, '../../../shared');
@@ -38,8 +38,18 @@ let engine: Engine;
 let service: EngineService;
 const events: { event: string; payload: unknown }[] = [];
 
-function eventsOf<E extends keyof EngineEvents>(event: E): EngineEvents[E][] {
-  return events.filter((e) => e.event === event).map((e) => e.payload as EngineEvents[E]);
+/** The job events of one type (and kind) received so far. */
+function jobEventsOf<T extends JobEvent['type'], K extends JobKind>(
+  type: T,
+  kind?: K,
+): Extract<Extract<JobEvent, { type: T }>, { kind: K }>[] {
+  return events
+    .filter((e) => e.event === 'job')
+    .map((e) => e.payload as JobEvent)
+    .filter((p) => p.type === type && (kind === undefined || p.kind === kind)) as Extract<
+    Extract<JobEvent, { type: T }>,
+    { kind: K }
+  >[];
 }
 
 beforeAll(async () => {
@@ -131,14 +141,16 @@ describe('EngineService: the local LLM', () => {
   });
 
   it('loads stories260K after reading its metadata: architecture, size, quantisation, fit, backend', async () => {
-    const progressBefore = eventsOf('llmLoadProgress').length;
-    const loaded = await service.loadLlm(STORIES, LOAD);
-    // Load progress arrives as events for the file, rising to 1.
-    const progress = eventsOf('llmLoadProgress').slice(progressBefore);
+    const progressBefore = jobEventsOf('progress', 'llmLoad').length;
+    const loaded = await service.loadLlm(STORIES, { ...LOAD, jobId: 'load-1' });
+    // Load progress arrives as events of the caller's job, for the file, rising to 1; then the job's done.
+    const progress = jobEventsOf('progress', 'llmLoad').slice(progressBefore);
     expect(progress.length).toBeGreaterThanOrEqual(2);
-    expect(progress.every((p) => p.path === STORIES)).toBe(true);
-    expect(progress.map((p) => p.progress)).toEqual([...progress.map((p) => p.progress)].sort((a, b) => a - b));
-    expect(progress.at(-1)!.progress).toBe(1);
+    expect(progress.every((p) => p.jobId === 'load-1' && p.progress.path === STORIES)).toBe(true);
+    const fractions = progress.map((p) => p.progress.fraction);
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+    expect(progress.at(-1)!.progress.fraction).toBe(1);
+    expect(jobEventsOf('done', 'llmLoad').at(-1)).toMatchObject({ jobId: 'load-1', cancelled: false, error: null });
     expect(loaded).toMatchObject({
       state: 'loaded',
       path: STORIES,
@@ -162,12 +174,12 @@ describe('EngineService: the local LLM', () => {
     });
   });
 
-  it('streams a generated answer as answerToken events with the request id, then returns it with citations checked', async () => {
+  it('streams a generated answer as token events of its job, then returns it with citations checked', async () => {
     events.length = 0;
-    const reply = await service.ask(ANSWERED, { mode: 'generate', requestId: 'gen-1', maxAnswerTokens: 48 });
-    const tokens = eventsOf('answerToken');
+    const reply = await service.ask(ANSWERED, { mode: 'generate', jobId: 'gen-1', maxAnswerTokens: 48 });
+    const tokens = jobEventsOf('token');
     expect(tokens.length).toBeGreaterThan(5);
-    expect(tokens.every((t) => t.requestId === 'gen-1')).toBe(true);
+    expect(tokens.every((t) => t.jobId === 'gen-1')).toBe(true);
     const answer = reply.answer;
     expect(answer).toMatchObject({ mode: 'generate', status: 'answered' });
     expect(answer.generation).toMatchObject({
@@ -184,26 +196,27 @@ describe('EngineService: the local LLM', () => {
 
   it('answers not_found without generating when the library holds no evidence', async () => {
     events.length = 0;
-    const reply = await service.ask(ABSENT, { mode: 'generate', requestId: 'gen-2' });
+    const reply = await service.ask(ABSENT, { mode: 'generate', jobId: 'gen-2' });
     expect(reply.answer.status).toBe('not_found');
     expect(reply.answer.generation).toBeUndefined();
-    expect(eventsOf('answerToken')).toEqual([]);
+    expect(jobEventsOf('token')).toEqual([]);
   });
 
   it('cancels an answer being written (the partial answer is returned), and says false for unknown ids', async () => {
     events.length = 0;
     const cancelled = new Promise<boolean>((resolve) => {
-      const off = service.onEvent(((event) => {
-        if (event !== 'answerToken') return;
+      const off = service.onEvent(((event, payload) => {
+        if (event !== 'job' || (payload as JobEvent).type !== 'token') return;
         off();
-        resolve(service.cancelAsk('gen-3'));
+        resolve(service.cancelJob('gen-3'));
       }) as EngineEventListener);
     });
-    const reply = await service.ask(ANSWERED, { mode: 'generate', requestId: 'gen-3', maxAnswerTokens: 400 });
+    const reply = await service.ask(ANSWERED, { mode: 'generate', jobId: 'gen-3', maxAnswerTokens: 400 });
     expect(await cancelled).toBe(true);
     expect(reply.answer.generation?.stopReason).toBe('abort');
     expect(reply.answer.generation?.tokens).toBeLessThan(400);
-    expect(await service.cancelAsk('gen-3')).toBe(false);
+    expect(jobEventsOf('done', 'answer').at(-1)).toMatchObject({ jobId: 'gen-3', cancelled: true, error: null });
+    expect(await service.cancelJob('gen-3')).toBe(false);
   });
 
   it('unloads: generated answers are refused again, exact ones still work', async () => {
@@ -229,14 +242,22 @@ describe('EngineService: the embedding model', () => {
     });
   });
 
-  it('sets a model as a job: progress events, then jobDone with the passages embedded, and semantic search on', async () => {
+  it('sets a model as a job: progress events, then done with the passages embedded, and semantic search on', async () => {
     events.length = 0;
     const { jobId } = await service.setEmbeddingModel(EMBEDDER);
-    await expect.poll(() => eventsOf('jobDone').some((d) => d.jobId === jobId), { timeout: 60_000 }).toBe(true);
-    const done = eventsOf('jobDone').find((d) => d.jobId === jobId)!;
+    await expect.poll(() => jobEventsOf('done').some((d) => d.jobId === jobId), { timeout: 60_000 }).toBe(true);
+    const done = jobEventsOf('done').find((d) => d.jobId === jobId)!;
     const chunks = (await service.libraryInfo()).stats.chunks;
-    expect(done).toEqual({ jobId, summary: null, error: null, embedded: chunks });
-    expect(eventsOf('embeddingProgress').at(-1)).toMatchObject({
+    expect(done).toEqual({
+      jobId,
+      type: 'done',
+      kind: 'embedding',
+      cancelled: false,
+      summary: null,
+      error: null,
+      embedded: chunks,
+    });
+    expect(jobEventsOf('progress', 'embedding').at(-1)).toMatchObject({
       jobId,
       progress: { embedded: chunks, total: chunks },
     });
@@ -247,13 +268,14 @@ describe('EngineService: the embedding model', () => {
     });
   });
 
-  it('reports a folder that holds no model in jobDone, leaving the model set before', async () => {
+  it('reports a folder that holds no model in its done, leaving the model set before', async () => {
     events.length = 0;
-    const { jobId } = await service.setEmbeddingModel(path.join(dir, 'docs'));
-    await expect.poll(() => eventsOf('jobDone').some((d) => d.jobId === jobId), { timeout: 60_000 }).toBe(true);
-    expect(eventsOf('jobDone').find((d) => d.jobId === jobId)).toMatchObject({
+    const { jobId } = await service.setEmbeddingModel(path.join(dir, 'docs'), { jobId: 'embed-docs' });
+    expect(jobId).toBe('embed-docs');
+    await expect.poll(() => jobEventsOf('done').some((d) => d.jobId === jobId), { timeout: 60_000 }).toBe(true);
+    expect(jobEventsOf('done').find((d) => d.jobId === jobId)).toMatchObject({
       summary: null,
-      error: expect.any(String),
+      error: { message: expect.any(String) },
     });
     expect((await service.modelStatus()).embedding).toMatchObject({ state: 'on', modelPath: EMBEDDER });
   });
@@ -269,6 +291,31 @@ describe('without an engine (a face that cannot load models)', () => {
     });
     expect((await bare.modelStatus()).llm.state).toBe('absent');
     await bare.dispose();
+  });
+
+  it('a model load is a job like the others: cancelJob stops it while it waits on the file, and its done says so', async () => {
+    const library = await engine.openLibrary(path.join(dir, 'stuck.kb.sqlite'), { create: true });
+    // A file system that never answers (an unplugged network drive): the header read hangs.
+    const stuck = new EngineService(library, {
+      version: '0',
+      transport: 'web',
+      engine: { llm: () => engine.llm(), llmHost: null, readModelInfo: () => new Promise(() => undefined) },
+    });
+    const ends: JobEvent[] = [];
+    stuck.onEvent(((event, payload) => event === 'job' && ends.push(payload as JobEvent)) as EngineEventListener);
+    const loading = stuck.loadLlm('/mnt/gone/model.gguf', { jobId: 'stuck-1' });
+    await expect(stuck.loadLlm('/mnt/gone/other.gguf', { jobId: 'stuck-1' })).rejects.toMatchObject({
+      code: 'job.duplicate-id',
+    });
+    expect(await stuck.cancelJob('stuck-1')).toBe(true);
+    await expect(loading).rejects.toMatchObject({ name: 'AbortError' });
+    expect(ends).toEqual([
+      expect.objectContaining({ jobId: 'stuck-1', type: 'done', kind: 'llmLoad', cancelled: true }),
+    ]);
+    // A cancelled load is no failure of a model: nothing is reported as broken.
+    expect((await stuck.modelStatus()).llm).toMatchObject({ state: 'absent', path: null });
+    expect(await stuck.cancelJob('stuck-1')).toBe(false);
+    await stuck.dispose();
   });
 });
 
@@ -295,20 +342,19 @@ describe('kb serve: the models over the WebSocket', () => {
         ok: false,
         error: { message: expect.stringMatching(/threads must be between 1 and 256/) },
       });
-      expect(await call('cancelAsk', ['a b'])).toMatchObject({
+      expect(await call('ask', ['q', { mode: 'generate', jobId: 'a b' }])).toMatchObject({
         ok: false,
-        error: { message: expect.stringMatching(/requestId may hold only/) },
+        error: { message: expect.stringMatching(/jobId may hold only/) },
       });
       expect(await call('loadLlm', [STORIES, LOAD])).toMatchObject({
         ok: true,
         result: { state: 'loaded', info: { architecture: 'llama' } },
       });
-      const reply = await call('ask', [ANSWERED, { mode: 'generate', requestId: 'ws-1', maxAnswerTokens: 16 }]);
+      const reply = await call('ask', [ANSWERED, { mode: 'generate', jobId: 'ws-1', maxAnswerTokens: 16 }]);
       expect(reply).toMatchObject({ ok: true, result: { answer: { mode: 'generate', status: 'answered' } } });
       const replyAt = messages.indexOf(reply);
       const tokenAt = messages.findIndex(
-        (m) =>
-          'event' in m && m.event === 'answerToken' && (m.payload as EngineEvents['answerToken']).requestId === 'ws-1',
+        (m) => 'event' in m && m.event === 'job' && m.payload.type === 'token' && m.payload.jobId === 'ws-1',
       );
       expect(tokenAt).toBeGreaterThanOrEqual(0);
       expect(tokenAt).toBeLessThan(replyAt);

@@ -10,8 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../electron/engine/index.ts';
 import { EngineService } from '../../electron/engine/service/EngineService.ts';
 import { startKbServer, type KbServer } from '../../electron/serve/startKbServer.ts';
-import type { RpcEvent } from '../../shared/engineApi.ts';
-import { connectRpc } from './rpcSocket.ts';
+import { connectRpc, jobDoneIn, jobEventsIn } from './rpcSocket.ts';
 
 let dir: string;
 let engine: Engine;
@@ -250,15 +249,14 @@ describe('kb serve: EngineApi over the WebSocket', () => {
     ]);
     expect(started.ok).toBe(true);
     const jobId = (started as { result: { jobId: string } }).result.jobId;
-    await expect
-      .poll(() => messages.some((m) => 'event' in m && m.event === 'jobDone'), { timeout: 60_000 })
-      .toBe(true);
-    const done = messages.find((m): m is RpcEvent<'jobDone'> => 'event' in m && m.event === 'jobDone')!;
-    expect(done.payload).toMatchObject({ jobId, error: null, summary: { indexed: 1, cancelled: false } });
-    const progress = messages.filter(
-      (m): m is RpcEvent<'ingestProgress'> => 'event' in m && m.event === 'ingestProgress',
-    );
-    expect(progress.at(-1)?.payload.progress).toMatchObject({ filesDone: 1, filesTotal: 1, currentFile: null });
+    await expect.poll(() => jobDoneIn(messages) !== undefined, { timeout: 60_000 }).toBe(true);
+    const done = jobDoneIn(messages)!;
+    expect(done).toMatchObject({ jobId, error: null, summary: { indexed: 1, cancelled: false } });
+    const progress = jobEventsIn(messages).filter((e) => e.type === 'progress' && e.kind === 'ingest');
+    expect(progress.at(-1)).toMatchObject({
+      jobId,
+      progress: { filesDone: 1, filesTotal: 1, currentFile: null },
+    });
     expect(existsSync(path.join(dir, 'test.kb.sqlite.uploads', '要求.md'))).toBe(true);
 
     const docs = await call('listDocuments', []);

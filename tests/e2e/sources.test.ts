@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../electron/engine/index.ts';
 import { EngineService } from '../../electron/engine/service/EngineService.ts';
 import type { EngineEventListener } from '../../electron/engine/service/EngineEventListener.ts';
-import type { JobDone } from '../../shared/engineApi.ts';
+import type { JobDone, JobEvent } from '../../shared/engineApi.ts';
 
 const PDF = path.resolve(import.meta.dirname, '../../../shared/corpus/mlps-office/GBT22239-2019_基本要求.pdf');
 
@@ -35,7 +35,8 @@ beforeAll(async () => {
   const library = await engine.openLibrary(path.join(dir, 'sources.kb.sqlite'), { create: true });
   service = new EngineService(library, { version: 'test', transport: 'web' });
   service.onEvent(((event, payload) => {
-    if (event === 'jobDone') done.set((payload as JobDone).jobId, payload as JobDone);
+    if (event === 'job' && (payload as JobEvent).type === 'done')
+      done.set((payload as JobDone).jobId, payload as JobDone);
   }) as EngineEventListener);
 });
 

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../electron/engine/index.ts';
 import { EngineService } from '../../electron/engine/service/EngineService.ts';
 import { startKbServer, type KbServer } from '../../electron/serve/startKbServer.ts';
-import type { JobDone, RpcEvent } from '../../shared/engineApi.ts';
+import type { JobDone } from '../../shared/engineApi.ts';
 import { tempDir, TOKENIZER_DIR } from '../engine/helpers.ts';
-import { connectRpc, type RpcSocket } from './rpcSocket.ts';
+import { connectRpc, jobDoneIn, type RpcSocket } from './rpcSocket.ts';
 
 const base64 = (body: string) => Buffer.from(`# 制度\n\n${body}\n`).toString('base64');
 // 100 Chinese characters: 300 UTF-8 bytes.
@@ -53,17 +53,15 @@ describe('kb serve uploads: long, hostile and look-alike names', () => {
     cleanup?.();
   });
 
-  /** Uploads a batch; on success waits for its ingestion's jobDone. */
+  /** Uploads a batch; on success waits for its ingestion's done. */
   async function upload(
     files: { name: string; dataBase64: string }[],
   ): Promise<{ error: string | null; done: JobDone | null }> {
     const reply = await rpc.call('uploadFiles', [files]);
     if (!reply.ok) return { error: reply.error.message, done: null };
     const { jobId } = reply.result as { jobId: string };
-    const isDone = (m: unknown): m is RpcEvent<'jobDone'> =>
-      (m as RpcEvent).event === 'jobDone' && (m as RpcEvent<'jobDone'>).payload.jobId === jobId;
-    await expect.poll(() => rpc.messages.some(isDone), { timeout: 60_000 }).toBe(true);
-    return { error: null, done: rpc.messages.find(isDone)!.payload };
+    await expect.poll(() => jobDoneIn(rpc.messages, jobId) !== undefined, { timeout: 60_000 }).toBe(true);
+    return { error: null, done: jobDoneIn(rpc.messages, jobId)! };
   }
 
   it('a name of 100 Chinese characters is written cut to under 255 bytes, extension kept, and indexed', async () => {
@@ -122,15 +120,7 @@ describe('kb serve uploads: long, hostile and look-alike names', () => {
       error: { message: expect.stringMatching(/already running/) },
     });
     const { jobId } = (taken[0] as { result: { jobId: string } }).result;
-    await expect
-      .poll(
-        () =>
-          rpc.messages.some(
-            (m) => (m as RpcEvent).event === 'jobDone' && (m as RpcEvent<'jobDone'>).payload.jobId === jobId,
-          ),
-        { timeout: 60_000 },
-      )
-      .toBe(true);
+    await expect.poll(() => jobDoneIn(rpc.messages, jobId) !== undefined, { timeout: 60_000 }).toBe(true);
     // Before, the refused batch's file stayed in the folder: written, then its ingestion could not start.
     expect(tree(service.uploadDir).filter((name) => !before.includes(name))).toHaveLength(1);
   });

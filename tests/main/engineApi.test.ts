@@ -1,7 +1,14 @@
 // shared/engineApi.ts: every method is listed, and arguments from another process are checked before the engine
 // sees them (main's IPC handlers and kb serve both call validateEngineArgs).
 import { describe, expect, it } from 'vitest';
-import { ENGINE_METHODS, InvalidArgumentsError, isEngineMethod, validateEngineArgs } from '../../shared/engineApi.ts';
+import {
+  ENGINE_METHODS,
+  InvalidArgumentsError,
+  isEngineMethod,
+  JOB_METHODS,
+  jobOfCall,
+  validateEngineArgs,
+} from '../../shared/engineArgs.ts';
 
 describe('validateEngineArgs', () => {
   it('knows each method once', () => {
@@ -25,11 +32,12 @@ describe('validateEngineArgs', () => {
     ).toEqual([{ documentId: 1, charStart: 10, charEnd: 20 }]);
     expect(validateEngineArgs('uploadFiles', [[{ name: '基本要求.pdf', dataBase64: 'JVBERg==' }]])).toEqual([
       [{ name: '基本要求.pdf', dataBase64: 'JVBERg==' }],
+      {},
     ]);
     expect(validateEngineArgs('libraryInfo', [])).toEqual([]);
-    expect(validateEngineArgs('ask', ['q', { mode: 'generate', requestId: 'r-1', maxAnswerTokens: 64 }])).toEqual([
+    expect(validateEngineArgs('ask', ['q', { mode: 'generate', jobId: 'r-1', maxAnswerTokens: 64 }])).toEqual([
       'q',
-      { mode: 'generate', requestId: 'r-1', maxAnswerTokens: 64 },
+      { mode: 'generate', jobId: 'r-1', maxAnswerTokens: 64 },
     ]);
     expect(validateEngineArgs('loadLlm', ['/models/chatglm3-6b.Q4_K_M.gguf'])).toEqual([
       '/models/chatglm3-6b.Q4_K_M.gguf',
@@ -41,8 +49,14 @@ describe('validateEngineArgs', () => {
     expect(validateEngineArgs('loadLlm', ['/m.gguf', { gpuLayers: 0 }])).toEqual(['/m.gguf', { gpuLayers: 0 }]);
     expect(validateEngineArgs('setEmbeddingModel', ['/models/bge-small-zh-v1.5'])).toEqual([
       '/models/bge-small-zh-v1.5',
+      {},
     ]);
-    expect(validateEngineArgs('cancelAsk', ['r-1'])).toEqual(['r-1']);
+    expect(validateEngineArgs('cancelJob', ['r-1'])).toEqual(['r-1']);
+    // Every job-starting method takes the caller's job id; an absent first argument travels as null in JSON.
+    expect(validateEngineArgs('ingestPaths', [['/a'], { jobId: 'job-1' }])).toEqual([['/a'], { jobId: 'job-1' }]);
+    expect(validateEngineArgs('rescanSources', [null, { jobId: 'job-2' }])).toEqual([undefined, { jobId: 'job-2' }]);
+    expect(validateEngineArgs('loadLlm', ['/m.gguf', { jobId: 'load-1' }])).toEqual(['/m.gguf', { jobId: 'load-1' }]);
+    expect(validateEngineArgs('setEmbeddingModel', ['/e', { jobId: 'e-1' }])).toEqual(['/e', { jobId: 'e-1' }]);
     expect(validateEngineArgs('modelStatus', [])).toEqual([]);
     expect(validateEngineArgs('unloadLlm', [])).toEqual([]);
   });
@@ -71,7 +85,9 @@ describe('validateEngineArgs', () => {
     ['removeDocument', [1.5], /whole number/],
     ['passageContext', [{ documentId: 1, charStart: 20, charEnd: 10 }], /charEnd must not be before charStart/],
     ['exportConversation', [null], /got null/],
-    ['ask', ['q', { requestId: 'a b' }], /requestId may hold only/],
+    ['ask', ['q', { jobId: 'a b' }], /jobId may hold only/],
+    ['ingestPaths', [['/a'], { jobId: 'a/b' }], /options\.jobId may hold only/],
+    ['setEmbeddingModel', ['/e', { id: 'x' }], /unknown field "id"/],
     ['ask', ['q', { maxAnswerTokens: 0 }], /maxAnswerTokens must be between 1 and 4096/],
     ['loadLlm', [''], /path must not be empty/],
     ['loadLlm', ['/m.gguf', { gpu: 'tpu' }], /gpu must be one of "auto", "cpu", "metal", "cuda", "vulkan"/],
@@ -81,11 +97,21 @@ describe('validateEngineArgs', () => {
     ['loadLlm', ['/m.gguf', { seed: 1 }], /unknown field "seed"/],
     ['loadLlm', ['/m.gguf', {}, 'extra'], /at most 2 arguments/],
     ['setEmbeddingModel', [['/a']], /dir must be a string/],
-    ['cancelAsk', [''], /requestId must not be empty/],
+    ['cancelJob', [''], /jobId must not be empty/],
     ['modelStatus', [1], /at most 0 arguments/],
   ] as const)('%s(%j) is refused', (method, args, message) => {
     expect(() => validateEngineArgs(method, args)).toThrow(InvalidArgumentsError);
     expect(() => validateEngineArgs(method, args)).toThrow(message);
+  });
+
+  it('names the methods that start jobs once, with their kind and the caller’s id', () => {
+    expect([...JOB_METHODS].sort()).toEqual(
+      ['ask', 'ingestPaths', 'loadLlm', 'rescanSources', 'setEmbeddingModel', 'uploadFiles'].sort(),
+    );
+    expect(jobOfCall('ingestPaths', [['/a'], { jobId: 'j-1' }])).toEqual({ kind: 'ingest', jobId: 'j-1' });
+    expect(jobOfCall('loadLlm', ['/m.gguf', {}])).toEqual({ kind: 'llmLoad' });
+    expect(jobOfCall('ask', ['q', { mode: 'generate', jobId: 'a-1' }])).toEqual({ kind: 'answer', jobId: 'a-1' });
+    expect(jobOfCall('search', ['q', {}])).toBe(null);
   });
 
   it('refuses unknown methods and non-array arguments', () => {

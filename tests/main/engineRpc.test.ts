@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { EngineEvents, JobDone } from '../../shared/engineApi.ts';
-import { EngineRpcClient, EngineRpcError, rpcPortFromEventPort } from '../../electron/engine/index.ts';
+import type { JobDone, JobEvent } from '../../shared/engineApi.ts';
+import { createEngineRpcClient, rpcPortFromEventPort } from '../../electron/engine/index.ts';
+import { RemoteError } from '../../shared/errors.ts';
 import { rpcPortFromNode } from '../../electron/engine/rpc/rpcPort.ts';
 import { serveEngineRpc, type ServedEngine } from '../../electron/engine/rpc/serveEngineRpc.ts';
 import { asEventPort } from './fixtures/workerPorts.ts';
@@ -53,7 +54,7 @@ function startHost(libraryFile: string, create: boolean, dataFolder?: string) {
     },
     [port2],
   );
-  const client = new EngineRpcClient(rpcPortFromEventPort(asEventPort(port1)));
+  const client = createEngineRpcClient(rpcPortFromEventPort(asEventPort(port1)));
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
   const stop = async (): Promise<{ stopped: unknown; code: number }> => {
     const stopped = new Promise((resolve) => worker.once('message', resolve));
@@ -71,18 +72,18 @@ describe('engine host over a MessagePort', () => {
       const info = await client.libraryInfo();
       expect(info).toMatchObject({ file, transport: 'ipc', version: '9.9.9' });
 
-      const progress: EngineEvents['ingestProgress'][] = [];
+      const progress: JobEvent[] = [];
       const done = new Promise<JobDone>((resolve) =>
         client.onEvent((event, payload) => {
-          if (event === 'ingestProgress') progress.push(payload as EngineEvents['ingestProgress']);
-          if (event === 'jobDone') resolve(payload as JobDone);
+          if (event === 'job' && payload.type === 'progress') progress.push(payload);
+          if (event === 'job' && payload.type === 'done') resolve(payload);
         }),
       );
       const { jobId } = await client.ingestPaths([docs]);
       const result = await done;
       expect(result).toMatchObject({ jobId, error: null, summary: { indexed: 1 } });
       expect(progress.length).toBeGreaterThan(0);
-      expect(progress.every((p) => p.jobId === jobId)).toBe(true);
+      expect(progress.every((p) => p.jobId === jobId && p.kind === 'ingest')).toBe(true);
 
       const documents = await client.listDocuments();
       expect(documents).toHaveLength(1);
@@ -114,17 +115,11 @@ describe('engine host over a MessagePort', () => {
       await expect(client.exportConversation(404)).rejects.toMatchObject({
         name: 'ServiceError',
         message: 'no conversation 404 in this library',
-        code: 'service.conversation-not-found',
-        params: { conversationId: 404 },
       });
-      await expect(client.search('')).rejects.toThrow(EngineRpcError);
+      await expect(client.search('')).rejects.toThrow(RemoteError);
       await expect(client.search('')).rejects.toMatchObject({
         name: 'InvalidArgumentsError',
         message: 'search: query must not be empty',
-        // The code and params survive the port, so the page can word it in its language.
-        code: 'args.invalid',
-        params: { method: 'search', detail: 'query must not be empty' },
-        kind: 'user',
       });
       await expect(client.ask('q', { mode: 'generate' })).rejects.toThrow(/need a local LLM/);
     } finally {
@@ -145,11 +140,9 @@ describe('engine host over a MessagePort', () => {
       await expect(client.loadLlm(path.join(docs, '基本要求.md'))).rejects.toMatchObject({
         name: 'ModelFileError',
         message: expect.stringMatching(/not a GGUF model file/),
-        code: 'model-file.not-gguf',
-        params: { file: path.join(docs, '基本要求.md') },
       });
       const done = new Promise<JobDone>((resolve) =>
-        client.onEvent((event, payload) => event === 'jobDone' && resolve(payload as JobDone)),
+        client.onEvent((event, payload) => event === 'job' && payload.type === 'done' && resolve(payload)),
       );
       await client.ingestPaths([docs]);
       await done;
@@ -159,20 +152,24 @@ describe('engine host over a MessagePort', () => {
         info: { architecture: 'llama' },
         fit: { fits: true },
       });
-      const tokens: EngineEvents['answerToken'][] = [];
-      client.onEvent(
-        (event, payload) => event === 'answerToken' && tokens.push(payload as EngineEvents['answerToken']),
-      );
+      const tokens: Extract<JobEvent, { type: 'token' }>[] = [];
+      const ends: JobDone[] = [];
+      client.onEvent((event, payload) => {
+        if (event === 'job' && payload.type === 'token') tokens.push(payload);
+        if (event === 'job' && payload.type === 'done') ends.push(payload);
+      });
       const reply = await client.ask('对登录用户的身份鉴别有哪些要求？', {
         mode: 'generate',
-        requestId: 'rpc-1',
+        jobId: 'rpc-1',
         maxAnswerTokens: 16,
       });
       expect(reply.answer.generation).toMatchObject({ stopReason: 'maxTokens', tokens: 16 });
       expect(tokens.length).toBeGreaterThan(0);
-      expect(tokens.every((t) => t.requestId === 'rpc-1')).toBe(true);
+      expect(tokens.every((t) => t.jobId === 'rpc-1')).toBe(true);
       expect(tokens.map((t) => t.text).join('')).toBe(reply.answer.generation?.rawText);
-      expect(await client.cancelAsk('rpc-1')).toBe(false);
+      // A generated answer is a job like the others: its done came before its reply.
+      expect(ends).toContainEqual(expect.objectContaining({ jobId: 'rpc-1', kind: 'answer', cancelled: false }));
+      expect(await client.cancelJob('rpc-1')).toBe(false);
       expect((await client.unloadLlm()).state).toBe('absent');
     } finally {
       expect((await stop()).code).toBe(0);
@@ -215,23 +212,21 @@ describe('serveEngineRpc', () => {
         if (replies.length === 2) resolve();
       }),
     );
-    port1.postMessage({ kind: 'call', id: 1, method: 'dispose', args: [] });
-    port1.postMessage({ kind: 'call', id: 2, method: 'libraryInfo', args: [] });
+    port1.postMessage({ id: 1, method: 'dispose', args: [] });
+    port1.postMessage({ id: 2, method: 'libraryInfo', args: [] });
     await answered;
     expect(replies).toContainEqual({
-      kind: 'reply',
       id: 1,
       ok: false,
       error: {
         name: 'InvalidArgumentsError',
-        message: 'dispose: no such method',
-        // With its code and params, for the face to word.
         code: 'args.invalid',
         params: { method: 'dispose', detail: 'no such method' },
+        message: 'dispose: no such method',
         kind: 'user',
       },
     });
-    expect(replies).toContainEqual({ kind: 'reply', id: 2, ok: true, result: 'info' });
+    expect(replies).toContainEqual({ id: 2, ok: true, result: 'info' });
     stopServing();
     port1.close();
   });

@@ -2,15 +2,15 @@
 // goes over the engine's RPC (a real MessageChannel, served by a recording EngineApi on the other end).
 import { MessageChannel } from 'node:worker_threads';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { ENGINE_METHODS } from '../../shared/engineApi.ts';
+import { ENGINE_METHODS } from '../../shared/engineArgs.ts';
 
 vi.mock('electron', () => ({}));
 
 const { registerEngineHandlers, engineChannel, UntrustedSenderError } =
   await import('../../electron/main/ipcHandlers.ts');
 const { createSecurityPolicy } = await import('../../electron/main/securityPolicy.ts');
-const { EngineRpcClient } = await import('../../electron/engine/index.ts');
-const { rpcPortFromNode } = await import('../../electron/engine/rpc/rpcPort.ts');
+const { createEngineRpcClient, rpcPortFromNode } = await import('../../electron/engine/index.ts');
+const { unwrapOutcome } = await import('../../shared/rpc/rpcProtocol.ts');
 const { serveEngineRpc } = await import('../../electron/engine/rpc/serveEngineRpc.ts');
 
 type Handler = (event: { senderFrame: { url: string; parent: unknown } | null }, ...args: unknown[]) => unknown;
@@ -26,7 +26,7 @@ const served = Object.fromEntries(
 (served as unknown as { onEvent: () => () => void }).onEvent = () => () => undefined;
 const { port1, port2 } = new MessageChannel();
 serveEngineRpc(rpcPortFromNode(port2), served);
-const rpc = new EngineRpcClient(rpcPortFromNode(port1));
+const rpc = createEngineRpcClient(rpcPortFromNode(port1));
 afterAll(() => rpc.dispose());
 
 const handlers = new Map<string, Handler>();
@@ -38,6 +38,9 @@ registerEngineHandlers(
 );
 
 const app = { senderFrame: { url: 'app://kb/index.html', parent: null } };
+/** What the page gets from an engine channel: the outcome main answers, as the renderer unwraps it. */
+const invoke = (channel: string, ...args: Parameters<Handler>) =>
+  Promise.resolve(handlers.get(channel)!(...args)).then(unwrapOutcome);
 const foreign = { senderFrame: { url: 'https://example.com/', parent: null } };
 
 describe('engine channels', () => {
@@ -47,16 +50,15 @@ describe('engine channels', () => {
   });
 
   it('forwards checked arguments over the RPC to the engine, and its answer back', async () => {
-    const ask = handlers.get(engineChannel('ask'))!;
-    await expect(ask(app, '三级系统的身份鉴别有哪些要求？')).resolves.toEqual({
+    await expect(invoke(engineChannel('ask'), app, '三级系统的身份鉴别有哪些要求？')).resolves.toEqual({
       method: 'ask',
       args: ['三级系统的身份鉴别有哪些要求？', {}],
     });
-    await expect(handlers.get(engineChannel('ingestPaths'))!(app, ['/home/auditor/资料'])).resolves.toMatchObject({
-      args: [['/home/auditor/资料']],
+    await expect(invoke(engineChannel('ingestPaths'), app, ['/home/auditor/资料'])).resolves.toMatchObject({
+      args: [['/home/auditor/资料'], {}],
     });
     // Extra fields of a Citation are dropped before they leave main.
-    await handlers.get(engineChannel('passageContext'))!(app, { documentId: 1, charStart: 2, charEnd: 3, quote: 'x' });
+    await invoke(engineChannel('passageContext'), app, { documentId: 1, charStart: 2, charEnd: 3, quote: 'x' });
     expect(calls.at(-1)).toEqual(['passageContext', [{ documentId: 1, charStart: 2, charEnd: 3 }]]);
   });
 
@@ -70,14 +72,18 @@ describe('engine channels', () => {
     expect(calls.length).toBe(before);
   });
 
-  it('refuses invalid arguments before anything is sent', () => {
+  it('refuses invalid arguments before anything is sent, as a failed outcome with its code', async () => {
     const before = calls.length;
-    expect(() => handlers.get(engineChannel('ask'))!(app, { toString: () => 'q' })).toThrow(
+    await expect(invoke(engineChannel('ask'), app, { toString: () => 'q' })).rejects.toThrow(
       /question must be a string/,
     );
-    expect(() => handlers.get(engineChannel('search'))!(app, 'q', { k: 1e9 })).toThrow(/between 1 and 50/);
-    expect(() => handlers.get(engineChannel('ingestPaths'))!(app, '/etc')).toThrow(/paths must be an array/);
-    expect(() => handlers.get(engineChannel('libraryInfo'))!(app, 'extra')).toThrow(/at most 0 arguments/);
+    await expect(invoke(engineChannel('search'), app, 'q', { k: 1e9 })).rejects.toThrow(/between 1 and 50/);
+    await expect(invoke(engineChannel('ingestPaths'), app, '/etc')).rejects.toThrow(/paths must be an array/);
+    await expect(invoke(engineChannel('libraryInfo'), app, 'extra')).rejects.toThrow(/at most 0 arguments/);
+    await expect(handlers.get(engineChannel('libraryInfo'))!(app, 'extra')).resolves.toMatchObject({
+      ok: false,
+      error: { name: 'InvalidArgumentsError', code: 'args.invalid', params: { method: 'libraryInfo' } },
+    });
     expect(calls.length).toBe(before);
   });
 });

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { ENGINE_METHODS } from '../../shared/engineApi.ts';
+import { ENGINE_METHODS } from '../../shared/engineArgs.ts';
 
 const fake = vi.hoisted(() => {
   const appListeners = new Map<string, (...args: unknown[]) => void>();
@@ -191,9 +191,9 @@ describe('electron/main/index.ts', () => {
     expect(preload).toMatch(/preload[\\/]index\.cjs$/);
 
     // An engine event arriving on main's port reaches the page as name + payload on kb:event.
-    const payload = { jobId: 'j1', summary: null, error: 'x' };
-    ports[0]!.listeners.get('message')!({ data: { kind: 'event', event: 'jobDone', payload } });
-    expect(windows[0]!.sent).toEqual([['kb:event', { event: 'jobDone', payload }]]);
+    const payload = { jobId: 'j1', type: 'done', kind: 'ingest', cancelled: false, summary: null, error: null };
+    ports[0]!.listeners.get('message')!({ data: { event: 'job', payload } });
+    expect(windows[0]!.sent).toEqual([['kb:event', { event: 'job', payload }]]);
 
     // Quitting first stops the engine (which closes the library), then quits for real.
     const preventDefault = vi.fn();

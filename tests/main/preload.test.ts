@@ -1,7 +1,7 @@
 // The preload exposes window.kb: exactly the EngineApi methods, onEvent and pathForFile, as named functions; never
 // ipcRenderer, never an IPC event.
 import { describe, expect, it, vi } from 'vitest';
-import { ENGINE_METHODS } from '../../shared/engineApi.ts';
+import { ENGINE_METHODS } from '../../shared/engineArgs.ts';
 
 const electron = vi.hoisted(() => ({
   contextBridge: { exposeInMainWorld: vi.fn() },
@@ -17,6 +17,7 @@ vi.mock('electron', () => electron);
 
 await import('../../electron/preload/index.ts');
 const { readableIpcError } = await import('../../electron/preload/kbBridge.ts');
+const { unwrapOutcome } = await import('../../shared/rpc/rpcProtocol.ts');
 const [name, api] = electron.contextBridge.exposeInMainWorld.mock.calls[0] as [
   string,
   Record<string, (...args: unknown[]) => unknown>,
@@ -49,11 +50,23 @@ describe('preload', () => {
     }
   });
 
-  it('rejects with the engine’s message, without Electron’s prefix', async () => {
+  it('passes main’s outcome through, and a failed invoke as a failed outcome with the engine’s message, without Electron’s prefix', async () => {
+    const failed = {
+      ok: false,
+      error: {
+        name: 'ServiceError',
+        code: 'service.no-document',
+        params: { documentId: 7 },
+        message: 'no',
+        kind: 'user',
+      },
+    };
+    electron.ipcRenderer.invoke.mockResolvedValueOnce(failed);
+    await expect(api.removeDocument!(7)).resolves.toEqual(failed);
     electron.ipcRenderer.invoke.mockRejectedValueOnce(
       new Error("Error invoking remote method 'kb:engine:removeDocument': ServiceError: no document 7 in this library"),
     );
-    await expect(api.removeDocument!(7)).rejects.toMatchObject({
+    await expect(Promise.resolve(api.removeDocument!(7)).then(unwrapOutcome)).rejects.toMatchObject({
       name: 'ServiceError',
       message: 'no document 7 in this library',
     });
@@ -73,15 +86,15 @@ describe('preload', () => {
     ];
     expect(channel).toBe('kb:event');
     const ipcEvent = { sender: electron.ipcRenderer, senderId: 0 };
-    forward(ipcEvent, { event: 'jobDone', payload: { jobId: 'j', summary: null, error: null } });
+    forward(ipcEvent, { event: 'job', payload: { jobId: 'j', type: 'done', summary: null, error: null } });
     forward(ipcEvent, { event: 'openSettings', payload: null });
-    forward(ipcEvent, { event: 'answerToken', payload: { requestId: 'r-1', text: '应' } });
+    forward(ipcEvent, { event: 'job', payload: { jobId: 'r-1', type: 'token', text: '应' } });
     forward(ipcEvent, { event: 'unknown', payload: 1 });
     forward(ipcEvent, 'garbage');
     expect(listener.mock.calls).toEqual([
-      ['jobDone', { jobId: 'j', summary: null, error: null }],
+      ['job', { jobId: 'j', type: 'done', summary: null, error: null }],
       ['openSettings', null],
-      ['answerToken', { requestId: 'r-1', text: '应' }],
+      ['job', { jobId: 'r-1', type: 'token', text: '应' }],
     ]);
     unsubscribe();
     expect(electron.ipcRenderer.removeListener).toHaveBeenCalledWith('kb:event', forward);

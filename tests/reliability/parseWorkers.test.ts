@@ -3,8 +3,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobStarted, RpcEvent } from '../../shared/engineApi.ts';
-import { connectRpc } from '../e2e/rpcSocket.ts';
+import type { JobStarted } from '../../shared/engineApi.ts';
+import { connectRpc, jobDoneIn } from '../e2e/rpcSocket.ts';
 import { makePdf } from '../engine/parse/fixtures.ts';
 import { CORPUS, runKb, servedUrl, spawnKb, tempDir } from './helpers.ts';
 
@@ -67,13 +67,7 @@ describe('parse workers in kb', () => {
       const started = performance.now();
       const reply = await rpc.call('ingestPaths', [[path.dirname(longPdf)]]);
       const { jobId } = (reply as { result: JobStarted }).result;
-      const finished = () =>
-        rpc.messages.some(
-          (m) =>
-            'event' in m &&
-            (m as RpcEvent<'jobDone'>).event === 'jobDone' &&
-            (m as RpcEvent<'jobDone'>).payload.jobId === jobId,
-        );
+      const finished = () => jobDoneIn(rpc.messages, jobId) !== undefined;
       const times: number[] = [];
       while (!finished()) {
         const t = performance.now();
@@ -82,8 +76,8 @@ describe('parse workers in kb', () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       const jobMs = performance.now() - started;
-      const jobDone = rpc.messages.find((m): m is RpcEvent<'jobDone'> => 'event' in m && m.event === 'jobDone')!;
-      expect(jobDone.payload.summary).toMatchObject({ indexed: 1, failed: [] });
+      const jobDone = jobDoneIn(rpc.messages)!;
+      expect(jobDone.summary).toMatchObject({ indexed: 1, failed: [] });
       rpc.socket.close();
       return { longestMs: Math.max(...times), searches: times.length, jobMs };
     } finally {

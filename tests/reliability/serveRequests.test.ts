@@ -11,7 +11,7 @@ import { connect, type Socket } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CALLS_IN_FLIGHT, MAX_CONNECTIONS } from '../../electron/serve/startKbServer.ts';
-import type { RpcResponse } from '../../shared/engineApi.ts';
+import type { RpcResponse } from '../e2e/rpcSocket.ts';
 import { connectRpc, type RpcSocket } from '../e2e/rpcSocket.ts';
 import { runKb, servedUrl, spawnKb, tempDir, type KbRun } from './helpers.ts';
 

@@ -8,9 +8,10 @@ import { request } from 'node:http';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RpcEvent, RpcResponse } from '../../shared/engineApi.ts';
+import type { JobDone } from '../../shared/engineApi.ts';
+import type { RpcResponse } from '../e2e/rpcSocket.ts';
 import { MAX_UPLOAD_FILE_BYTES, UPLOAD_ERROR_HEADER, UPLOAD_PATH, type StagedUpload } from '../../shared/webUpload.ts';
-import { connectRpc, type RpcSocket } from '../e2e/rpcSocket.ts';
+import { connectRpc, jobDoneIn, type RpcSocket } from '../e2e/rpcSocket.ts';
 import { CORPUS, servedUrl, spawnKb, tempDir, type KbRun } from './helpers.ts';
 
 const PDF = path.join(CORPUS, 'mlps-office/GBT22239-2019_基本要求.pdf');
@@ -144,11 +145,9 @@ describe('kb serve: streamed uploads', () => {
     return rpc.call('commitUploads', [files]);
   }
 
-  async function jobDone(jobId: string): Promise<RpcEvent<'jobDone'>['payload']> {
-    const isDone = (m: unknown): m is RpcEvent<'jobDone'> =>
-      (m as RpcEvent).event === 'jobDone' && (m as RpcEvent<'jobDone'>).payload.jobId === jobId;
-    await expect.poll(() => rpc.messages.some(isDone), { timeout: 60_000 }).toBe(true);
-    return rpc.messages.find(isDone)!.payload;
+  async function jobDone(jobId: string): Promise<JobDone> {
+    await expect.poll(() => jobDoneIn(rpc.messages, jobId) !== undefined, { timeout: 60_000 }).toBe(true);
+    return jobDoneIn(rpc.messages, jobId)!;
   }
 
   // First in the file, so the server's peak memory (VmHWM) is the uploads', not an ingestion's.

@@ -16,7 +16,7 @@ import {
 } from '../../renderer/src/describeError.ts';
 import { ERROR_CODES, type ErrorCode } from '../../shared/errorCodes.ts';
 import { fromWireError, KbError, toWireError } from '../../shared/errors.ts';
-import { InvalidArgumentsError, validateEngineArgs } from '../../shared/engineApi.ts';
+import { InvalidArgumentsError, validateEngineArgs } from '../../shared/engineArgs.ts';
 import { tempDir } from '../engine/helpers.ts';
 
 const CODES = Object.keys(ERROR_CODES) as ErrorCode[];
@@ -54,7 +54,7 @@ describe('describeError', () => {
         if (language === 'zh') expect(text).toMatch(CJK);
       }
     }
-    expect(describeError(new KbError('serve.busy', 'x', { limit: 64 }), 'zh')).toBe(
+    expect(describeError(new KbError('rpc.busy', 'x', { maxInFlight: 64 }), 'zh')).toBe(
       '这个连接上已有 64 个请求未得到答复：请等它们完成',
     );
   });

@@ -1,20 +1,15 @@
-// The serving end of the engine's RPC: answers calls arriving on an RpcPort with an EngineApi (in the app, the
-// EngineService of the utility process) and pushes its events. Arguments are checked again here, with the same
-// validators as main's IPC handlers: the port is a process boundary, and only EngineApi methods may be called.
-import { validateEngineArgs, type EngineApi } from '../../../shared/engineApi.ts';
-import { toWireError, type WireError } from '../../../shared/errors.ts';
+// The serving end of the engine's RPC over a port: the generic server of shared/rpc with the engine's contract, in
+// the app answering main with the EngineService of the utility process. Every call is logged by method name.
+import type { EngineApi } from '../../../shared/engineApi.ts';
+import { ENGINE_CONTRACT } from '../../../shared/rpc/engineRpc.ts';
+import { serveRpc } from '../../../shared/rpc/serveRpc.ts';
 import type { EngineEventListener } from '../service/EngineEventListener.ts';
 import { errorFields, SILENT_LOGGER, type EngineLogger } from '../log/EngineLogger.ts';
-import { isRpcMessage, type RpcPort, type RpcReplyMessage } from './rpcPort.ts';
+import type { RpcPort } from './rpcPort.ts';
 
 /** An EngineApi that also pushes events (EngineService is one). */
 export interface ServedEngine extends EngineApi {
   onEvent(listener: EngineEventListener): () => void;
-}
-
-/** A failure as it travels: its name (ServiceError, LibraryError…), message, and code and params to word it by. */
-export function rpcError(error: unknown): WireError {
-  return toWireError(error);
 }
 
 /** A call slower than this is logged at info (the rest at debug): where a user's "it hung" starts. */
@@ -30,56 +25,13 @@ export function serveEngineRpc(
   engine: ServedEngine | Promise<ServedEngine>,
   logger: EngineLogger = SILENT_LOGGER,
 ): () => void {
-  const ready = Promise.resolve(engine);
-  let stopped = false;
-  let unsubscribeEvents: (() => void) | null = null;
-  ready.then(
-    (served) => {
-      if (stopped) return;
-      unsubscribeEvents = served.onEvent((event, payload) => port.postMessage({ kind: 'event', event, payload }));
+  return serveRpc(port, {
+    contract: ENGINE_CONTRACT,
+    implementation: engine,
+    subscribe: (served, forward) => (served as ServedEngine).onEvent(forward),
+    onAnswered: (method, ms, failure) => {
+      if (!failure) logger.log(ms >= SLOW_CALL_MS ? 'info' : 'debug', 'rpc.call', { method, ms });
+      else logger.log('warn', 'rpc.call-failed', { method, ms, ...errorFields(failure.error) });
     },
-    () => undefined, // answered per call below
-  );
-
-  const reply = (message: RpcReplyMessage): void => {
-    if (!stopped) port.postMessage(message);
-  };
-
-  const unsubscribeMessages = port.onMessage((message) => {
-    if (!isRpcMessage(message) || message.kind !== 'call' || !Number.isSafeInteger(message.id)) return;
-    const { id } = message;
-    const started = performance.now();
-    // The method's name only: arguments hold questions and file names.
-    const method = typeof message.method === 'string' ? message.method.slice(0, 64) : typeof message.method;
-    void (async () => {
-      try {
-        const args = validateEngineArgs(message.method, message.args) as unknown[];
-        const served = await ready;
-        const result: unknown = await (served[message.method] as (...a: unknown[]) => Promise<unknown>).apply(
-          served,
-          args,
-        );
-        reply({ kind: 'reply', id, ok: true, result });
-        const ms = Math.round(performance.now() - started);
-        logger.log(ms >= SLOW_CALL_MS ? 'info' : 'debug', 'rpc.call', { method, ms });
-      } catch (error) {
-        reply({ kind: 'reply', id, ok: false, error: rpcError(error) });
-        logger.log('warn', 'rpc.call-failed', {
-          method,
-          ms: Math.round(performance.now() - started),
-          ...errorFields(error),
-        });
-      }
-    })();
   });
-
-  const stop = (): void => {
-    if (stopped) return;
-    stopped = true;
-    unsubscribeMessages();
-    unsubscribeClose();
-    unsubscribeEvents?.();
-  };
-  const unsubscribeClose = port.onClose(stop);
-  return stop;
 }

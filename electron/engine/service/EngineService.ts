@@ -1,7 +1,8 @@
 // EngineApi over one open Library: the object every face (kb serve's WebSocket, Electron's utility process) calls
-// after validating its arguments. It delegates: reads and writes to the Library, long work to LibraryJobs (jobs with
-// ids, progress events, cancellation), uploads to the UploadFolder, the local LLM to LocalLlm (the engine owns the
-// host); what it adds is the wording of a refusal when the library has no such thing.
+// after validating its arguments. It delegates: reads and writes to the Library, long work that writes it to
+// LibraryJobs, uploads to the UploadFolder, the local LLM to LocalLlm (the engine owns the host); every kind of job
+// (ingestion, embedding, answer, model load) runs on its one JobRunner, so cancelJob stops any of them. What it adds
+// is the wording of a refusal when the library has no such thing.
 import path from 'node:path';
 import type {
   AskOptions,
@@ -10,6 +11,8 @@ import type {
   EngineApi,
   EngineEventName,
   EngineEvents,
+  JobEvent,
+  JobOptions,
   JobStarted,
   LibraryInfo,
   LlmInspection,
@@ -32,6 +35,7 @@ import type {
 import { formatConversationMarkdown } from '../answer/formatAnswer.ts';
 import type { Library } from '../Library.ts';
 import type { EngineEventListener } from './EngineEventListener.ts';
+import { JobRunner } from './JobRunner.ts';
 import { LibraryJobs } from './LibraryJobs.ts';
 import { LocalLlm, type LlmProvider } from './LocalLlm.ts';
 import { planRescan } from './planRescan.ts';
@@ -59,6 +63,7 @@ export class EngineService implements EngineApi {
   readonly #library: Library;
   readonly #options: EngineServiceOptions;
   readonly #listeners = new Set<EngineEventListener>();
+  readonly #runner: JobRunner;
   readonly #jobs: LibraryJobs;
   readonly #uploads: UploadFolder;
   readonly #llm: LocalLlm;
@@ -66,10 +71,11 @@ export class EngineService implements EngineApi {
   constructor(library: Library, options: EngineServiceOptions) {
     this.#library = library;
     this.#options = options;
-    const emit: EngineEventListener = (event, payload) => this.#emit(event, payload);
-    this.#jobs = new LibraryJobs(library, emit);
+    const emitJob = (event: JobEvent): void => this.#emit('job', event);
+    this.#runner = new JobRunner(emitJob);
+    this.#jobs = new LibraryJobs(library, this.#runner, emitJob);
     this.#uploads = new UploadFolder(options.uploadDir ?? `${library.file}.uploads`, this.#jobs);
-    this.#llm = new LocalLlm(options.engine, emit);
+    this.#llm = new LocalLlm(options.engine, this.#runner, emitJob);
   }
 
   /** Subscribes to engine events; returns the unsubscribe function. */
@@ -101,12 +107,12 @@ export class EngineService implements EngineApi {
     return this.#library.listDocuments().filter((document) => document.status !== 'removed');
   }
 
-  async ingestPaths(paths: string[]): Promise<JobStarted> {
-    return this.#jobs.ingest(paths);
+  async ingestPaths(paths: string[], options: JobOptions = {}): Promise<JobStarted> {
+    return this.#jobs.ingest(paths, options);
   }
 
-  uploadFiles(files: UploadedFile[]): Promise<JobStarted> {
-    return this.#uploads.saveUploaded(files);
+  uploadFiles(files: UploadedFile[], options: JobOptions = {}): Promise<JobStarted> {
+    return this.#uploads.saveUploaded(files, options);
   }
 
   /**
@@ -114,17 +120,17 @@ export class EngineService implements EngineApi {
    * into the upload folder, with uploadFiles' rules (whole batch or nothing, names cut, look-alikes refused). Not an
    * EngineApi method: the paths are the server's own, never a caller's. What is not moved stays for the caller.
    */
-  uploadStagedFiles(files: { name: string; stagedFile: string }[]): Promise<JobStarted> {
-    return this.#uploads.moveStaged(files);
+  uploadStagedFiles(files: { name: string; stagedFile: string }[], options: JobOptions = {}): Promise<JobStarted> {
+    return this.#uploads.moveStaged(files, options);
   }
 
   async listSources(): Promise<SourceInfo[]> {
     return this.#library.sources();
   }
 
-  async rescanSources(paths?: string[]): Promise<JobStarted> {
+  async rescanSources(paths?: string[], options: JobOptions = {}): Promise<JobStarted> {
     const { present, missing } = planRescan(await this.#library.sources(), paths);
-    return this.#jobs.ingest(present, missing);
+    return this.#jobs.ingest(present, options, missing);
   }
 
   async documentFile(documentId: number): Promise<DocumentFile> {
@@ -152,7 +158,7 @@ export class EngineService implements EngineApi {
   }
 
   async cancelJob(jobId: string): Promise<boolean> {
-    return this.#jobs.cancel(jobId);
+    return this.#runner.cancel(jobId);
   }
 
   async removeDocument(documentId: number): Promise<void> {
@@ -205,7 +211,7 @@ export class EngineService implements EngineApi {
     const conversation = options.conversationId === undefined ? {} : { conversationId: options.conversationId };
     if (options.mode !== 'generate') return this.#library.ask(question, { mode: 'exact', ...conversation });
     // Retrieval and the not_found gate come first: the model is only asked when the library holds evidence.
-    return this.#llm.generate(options.requestId, (llm, signal, onToken) =>
+    return this.#llm.generate(options.jobId, (llm, signal, onToken) =>
       this.#library.ask(question, {
         mode: 'generate',
         llm,
@@ -215,10 +221,6 @@ export class EngineService implements EngineApi {
         ...conversation,
       }),
     );
-  }
-
-  async cancelAsk(requestId: string): Promise<boolean> {
-    return this.#llm.cancelAnswer(requestId);
   }
 
   async modelStatus(): Promise<ModelStatus> {
@@ -242,9 +244,9 @@ export class EngineService implements EngineApi {
     return this.#llm.unload();
   }
 
-  // Not async: an async wrapper would resolve the reply a few ticks after the job's own, later than its jobDone may go.
-  setEmbeddingModel(dir: string): Promise<JobStarted> {
-    return this.#jobs.setEmbeddingModel(dir);
+  // Not async: an async wrapper would resolve the reply a few ticks after the job's own, later than its done may go.
+  setEmbeddingModel(dir: string, options: JobOptions = {}): Promise<JobStarted> {
+    return this.#jobs.setEmbeddingModel(dir, options);
   }
 
   async history(): Promise<HistoryEntry[]> {
@@ -272,13 +274,12 @@ export class EngineService implements EngineApi {
   }
 
   /**
-   * Stops the answers being written and the running job and waits for them; the library (and the engine's LLM host)
-   * belong to the caller.
+   * Cancels every job (ingestion, embedding, answers, a load) and waits for them; the library (and the engine's LLM
+   * host) belong to the caller.
    */
   async dispose(): Promise<void> {
-    const llm = this.#llm.dispose();
-    await this.#jobs.stopAll();
-    await llm;
+    await this.#runner.stopAll();
+    await this.#llm.dispose();
     this.#listeners.clear();
   }
 }

@@ -1,28 +1,27 @@
-// One library's long work as jobs (ingestion, re-scan, uploads' ingestion, embedding): one at a time (SQLite has one
-// writer), each reporting its progress events and one jobDone through the JobRunner.
+// One library's long work that writes it as jobs (ingestion, re-scan, uploads' ingestion, embedding): one at a time
+// (SQLite has one writer), each reporting its progress and one `done` as `job` events through the service's JobRunner,
+// which also runs the other kinds of job (answers, model loads) beside them.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { JobStarted } from '../../../shared/engineApi.ts';
+import type { JobEvent, JobOptions, JobStarted } from '../../../shared/engineApi.ts';
+import { KbError } from '../../../shared/errors.ts';
 import type { EmbeddingProgress, IngestProgress, IngestSummary } from '../../../shared/types.ts';
 import type { Library } from '../Library.ts';
-import type { EngineEventListener } from './EngineEventListener.ts';
-import { JobRunner, throttledProgress } from './JobRunner.ts';
+import { throttledProgress, type JobRunner } from './JobRunner.ts';
 import { ServiceError } from './ServiceError.ts';
-
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export class LibraryJobs {
   readonly #library: Library;
-  readonly #emit: EngineEventListener;
+  readonly #emit: (event: JobEvent) => void;
   readonly #jobs: JobRunner;
 
-  constructor(library: Library, emit: EngineEventListener) {
+  constructor(library: Library, jobs: JobRunner, emit: (event: JobEvent) => void) {
     this.#library = library;
     this.#emit = emit;
-    this.#jobs = new JobRunner((done) => emit('jobDone', done));
+    this.#jobs = jobs;
   }
 
-  /** True while a job runs. */
+  /** True while a job that writes the library runs. */
   get busy(): boolean {
     return this.#jobs.busy;
   }
@@ -31,29 +30,29 @@ export class LibraryJobs {
    * Ingests folders and files as a job; `notFound` (sources a re-scan could not find) is reported in its summary's
    * skipped files, first.
    */
-  ingest(inputs: string[], notFound: IngestSummary['skipped'] = []): JobStarted {
+  ingest(inputs: string[], options: JobOptions = {}, notFound: IngestSummary['skipped'] = []): JobStarted {
     this.#refuseWhenBusy();
     return this.#jobs.start(
+      'ingest',
       (signal, jobId) => {
         const onProgress = throttledProgress<IngestProgress>(
-          (progress) => this.#emit('ingestProgress', { jobId, progress }),
+          (progress) => this.#emit({ jobId, type: 'progress', kind: 'ingest', progress }),
           (progress) => progress.currentFile === null || progress.filesDone === 0,
         );
         return this.#library.ingest(inputs, { signal, onProgress });
       },
       {
-        done: (summary, jobId) => ({
-          jobId,
+        done: (summary) => ({
           summary: notFound.length > 0 ? { ...summary, skipped: [...notFound, ...summary.skipped] } : summary,
-          error: null,
         }),
-        failed: (error, jobId) => ({ jobId, summary: null, error: errorText(error) }),
+        failed: (error) => ({ error }),
       },
+      { ...options, exclusive: true },
     );
   }
 
   /** Sets the library's embedding model (a folder) as a job that (re-)embeds its passages. */
-  async setEmbeddingModel(dir: string): Promise<JobStarted> {
+  async setEmbeddingModel(dir: string, options: JobOptions = {}): Promise<JobStarted> {
     this.#refuseWhenBusy();
     const folder = path.resolve(dir);
     const isFolder = await stat(folder).then(
@@ -68,35 +67,28 @@ export class LibraryJobs {
     // Again: a job may have started while the folder was looked at (JobRunner would refuse it without a reason).
     this.#refuseWhenBusy();
     return this.#jobs.start(
+      'embedding',
       (signal, jobId) => {
         const onProgress = throttledProgress<EmbeddingProgress>(
-          (progress) => this.#emit('embeddingProgress', { jobId, progress }),
+          (progress) => this.#emit({ jobId, type: 'progress', kind: 'embedding', progress }),
           (progress) => progress.embedded >= progress.total,
         );
         return this.#library.setEmbeddingModel(folder, { signal, onProgress });
       },
       {
-        done: ({ reembedded }, jobId) => ({ jobId, summary: null, error: null, embedded: reembedded }),
-        failed: (error, jobId, signal) => ({
-          jobId,
-          summary: null,
+        done: ({ reembedded }) => ({ embedded: reembedded }),
+        failed: (error, _jobId, signal) => ({
           embedded: 0,
           error: signal.aborted
-            ? 'cancelled: the model is set; passages not embedded yet are embedded at the next import'
-            : errorText(error),
+            ? new KbError(
+                'embedding.cancelled',
+                'cancelled: the model is set; passages not embedded yet are embedded at the next import',
+              )
+            : error,
         }),
       },
+      { ...options, exclusive: true },
     );
-  }
-
-  /** Asks a job to stop (it ends with its jobDone); false when no such job runs. */
-  cancel(jobId: string): boolean {
-    return this.#jobs.cancel(jobId);
-  }
-
-  /** Cancels the running job and resolves when it has ended. */
-  stopAll(): Promise<void> {
-    return this.#jobs.stopAll();
   }
 
   #refuseWhenBusy(): void {

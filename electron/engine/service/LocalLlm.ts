@@ -1,9 +1,10 @@
 // The local LLM as a library's service uses it: loads and unloads one after another, why the last load failed, and
-// the generated answers being written (by request id, to cancel them). The LLM host itself is the engine's.
-import { randomUUID } from 'node:crypto';
+// generated answers and loads as jobs of the service's JobRunner (ids, token and progress events, cancelJob). The LLM
+// host itself is the engine's.
 import path from 'node:path';
 import type {
   GpuMode,
+  JobEvent,
   LibraryInfo,
   LlmInspection,
   LlmModelInfo,
@@ -13,8 +14,7 @@ import type {
 import type { ChatModel } from '../llm/ChatModel.ts';
 import type { LlamaModelHost } from '../llm/LlamaModelHost.ts';
 import type { GgufModelInfo } from '../llm/readGgufInfo.ts';
-import type { EngineEventListener } from './EngineEventListener.ts';
-import { throttledProgress } from './JobRunner.ts';
+import { throttledProgress, type JobRunner } from './JobRunner.ts';
 import { ServiceError } from './ServiceError.ts';
 
 /** What the service needs of the engine for the local LLM (the Engine of createEngine.ts is one). */
@@ -45,18 +45,28 @@ function modelInfo(info: GgufModelInfo): LlmModelInfo {
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/** `promise`, or the signal's reason as soon as it is aborted (what the promise does then is not waited for). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const abort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
+
 export class LocalLlm {
   readonly #engine: LlmProvider | undefined;
-  readonly #emit: EngineEventListener;
+  readonly #jobs: JobRunner;
+  readonly #emit: (event: JobEvent) => void;
   #lastFailure: { path: string; message: string; info: GgufModelInfo | null } | null = null;
   // Loads and unloads one after another.
   #queue: Promise<unknown> = Promise.resolve();
-  // Generated answers being written, by request id.
-  readonly #writing = new Map<string, AbortController>();
 
   /** `engine` undefined: no LLM can be loaded here (exact answers only). */
-  constructor(engine: LlmProvider | undefined, emit: EngineEventListener) {
+  constructor(engine: LlmProvider | undefined, jobs: JobRunner, emit: (event: JobEvent) => void) {
     this.#engine = engine;
+    this.#jobs = jobs;
     this.#emit = emit;
   }
 
@@ -66,11 +76,11 @@ export class LocalLlm {
   }
 
   /**
-   * Writes a generated answer with the loaded model: `write` gets it, the signal that cancelAnswer(requestId) aborts,
-   * and the function that sends the answer's text as answerToken events. A request id is chosen when none is given.
+   * Writes a generated answer with the loaded model, as a job (`jobId`, or one made up): `write` gets the model, the
+   * signal that cancelJob aborts, and the function that sends the answer's text as the job's token events.
    */
   async generate<T>(
-    requestId: string | undefined,
+    jobId: string | undefined,
     write: (llm: ChatModel, signal: AbortSignal, onToken: (text: string) => void) => Promise<T>,
   ): Promise<T> {
     const host = this.#host;
@@ -79,23 +89,11 @@ export class LocalLlm {
         code: this.#engine ? 'service.no-llm-loaded' : 'service.no-llm-here',
         params: {},
       });
-    const id = requestId ?? randomUUID();
-    if (this.#writing.has(id)) throw new ServiceError(`an answer with request id ${id} is already being written`);
-    const controller = new AbortController();
-    this.#writing.set(id, controller);
-    try {
-      return await write(host, controller.signal, (text) => this.#emit('answerToken', { requestId: id, text }));
-    } finally {
-      this.#writing.delete(id);
-    }
-  }
-
-  /** Stops an answer being written (its partial text is returned to its caller); false when none has that id. */
-  cancelAnswer(requestId: string): boolean {
-    const controller = this.#writing.get(requestId);
-    if (!controller) return false;
-    controller.abort();
-    return true;
+    return this.#jobs.run(
+      'answer',
+      (signal, id) => write(host, signal, (text) => this.#emit({ jobId: id, type: 'token', kind: 'answer', text })),
+      jobId,
+    );
   }
 
   /** A .gguf file's metadata and whether it fits, nothing loaded (llama.cpp is started). */
@@ -111,44 +109,61 @@ export class LocalLlm {
     return { path: resolved, info: modelInfo(info), fit: { fits: fit.fits, summary: fit.summary } };
   }
 
-  /** Loads a model into the engine's host on the backend asked for, one load or unload at a time. */
+  /**
+   * Loads a model into the engine's host on the backend asked for, one load or unload at a time: a job from the call
+   * on (waiting for another load included), its progress as the job's events, cancelJob stops it.
+   */
   load(file: string, options: LoadLlmOptions = {}): Promise<LlmModelStatus> {
-    return this.#exclusive(async () => {
-      const engine = this.#engine;
-      if (!engine) throw new ServiceError(NO_LLM_HERE, { code: 'service.no-llm-here', params: {} });
-      if (this.#writing.size > 0)
-        throw new ServiceError('an answer is being written: wait for it or cancel it before changing the model', {
-          code: 'service.answer-being-written',
-          params: {},
-        });
-      const resolved = path.resolve(file);
-      let info: GgufModelInfo | null = null;
-      try {
-        // The header first: a missing, non-GGUF or truncated file is refused before llama.cpp starts.
-        info = await engine.readModelInfo(resolved);
-        // The engine's host on that backend: one on another backend is disposed first (one model at a time).
-        const host = await engine.llm(options.gpu ?? 'auto');
-        await host.load(resolved, {
-          ...(options.gpuLayers === undefined ? {} : { gpuLayers: options.gpuLayers }),
-          ...(options.contextSize === undefined ? {} : { contextSize: options.contextSize }),
-          ...(options.threads === undefined ? {} : { threads: options.threads }),
-          onProgress: throttledProgress(
-            (progress) => this.#emit('llmLoadProgress', { path: resolved, progress: progress.fraction }),
-            (progress) => progress.stage === 'ready',
-          ),
-        });
-        this.#lastFailure = null;
-      } catch (error) {
-        this.#lastFailure = { path: resolved, message: errorText(error), info };
-        throw error;
-      }
-      return this.status();
-    });
+    const engine = this.#engine;
+    if (!engine) return Promise.reject(new ServiceError(NO_LLM_HERE, { code: 'service.no-llm-here', params: {} }));
+    return this.#jobs.run(
+      'llmLoad',
+      (signal, jobId) =>
+        this.#exclusive(async () => {
+          signal.throwIfAborted();
+          if (this.#jobs.running('answer'))
+            throw new ServiceError('an answer is being written: wait for it or cancel it before changing the model', {
+              code: 'service.answer-being-written',
+              params: {},
+            });
+          const resolved = path.resolve(file);
+          let info: GgufModelInfo | null = null;
+          try {
+            // The header first: a missing, non-GGUF or truncated file is refused before llama.cpp starts.
+            info = await untilAborted(engine.readModelInfo(resolved), signal);
+            // The engine's host on that backend: one on another backend is disposed first (one model at a time).
+            const host = await engine.llm(options.gpu ?? 'auto');
+            await host.load(resolved, {
+              ...(options.gpuLayers === undefined ? {} : { gpuLayers: options.gpuLayers }),
+              ...(options.contextSize === undefined ? {} : { contextSize: options.contextSize }),
+              ...(options.threads === undefined ? {} : { threads: options.threads }),
+              signal,
+              onProgress: throttledProgress(
+                (progress) =>
+                  this.#emit({
+                    jobId,
+                    type: 'progress',
+                    kind: 'llmLoad',
+                    progress: { path: resolved, fraction: progress.fraction },
+                  }),
+                (progress) => progress.stage === 'ready',
+              ),
+            });
+            this.#lastFailure = null;
+          } catch (error) {
+            // A cancelled load is no failure of the model: what was there before is reported as it is.
+            if (!signal.aborted) this.#lastFailure = { path: resolved, message: errorText(error), info };
+            throw error;
+          }
+          return this.status();
+        }),
+      options.jobId,
+    );
   }
 
   unload(): Promise<LlmModelStatus> {
     return this.#exclusive(async () => {
-      if (this.#writing.size > 0)
+      if (this.#jobs.running('answer'))
         throw new ServiceError('an answer is being written: wait for it or cancel it before unloading the model', {
           code: 'service.answer-being-written',
           params: {},
@@ -217,9 +232,8 @@ export class LocalLlm {
     };
   }
 
-  /** Stops the answers being written and waits for a load or unload under way; the host stays the engine's. */
+  /** Waits for a load or unload under way (the service's JobRunner cancels the jobs); the host stays the engine's. */
   async dispose(): Promise<void> {
-    for (const controller of this.#writing.values()) controller.abort();
     await this.#queue;
   }
 

@@ -3,7 +3,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { copyFile, lstat, mkdir, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { JobStarted, UploadedFile } from '../../../shared/engineApi.ts';
+import type { JobOptions, JobStarted, UploadedFile } from '../../../shared/engineApi.ts';
 import type { LibraryJobs } from './LibraryJobs.ts';
 import { ServiceError } from './ServiceError.ts';
 
@@ -81,8 +81,9 @@ export class UploadFolder {
   }
 
   /** Writes uploaded files (sent whole, base64) into the folder and starts their ingestion. */
-  saveUploaded(files: UploadedFile[]): Promise<JobStarted> {
+  saveUploaded(files: UploadedFile[], options: JobOptions = {}): Promise<JobStarted> {
     return this.#save(
+      options,
       files.map(({ name, dataBase64 }) => ({
         name,
         place: (target) => writeFile(target, Buffer.from(dataBase64, 'base64')),
@@ -94,15 +95,18 @@ export class UploadFolder {
    * Moves files kb serve has streamed to disk (its staging folder) into the folder under their uploaded names and
    * starts their ingestion. What is not moved stays for the caller.
    */
-  moveStaged(files: { name: string; stagedFile: string }[]): Promise<JobStarted> {
-    return this.#save(files.map(({ name, stagedFile }) => ({ name, place: (target) => moveFile(stagedFile, target) })));
+  moveStaged(files: { name: string; stagedFile: string }[], options: JobOptions = {}): Promise<JobStarted> {
+    return this.#save(
+      options,
+      files.map(({ name, stagedFile }) => ({ name, place: (target) => moveFile(stagedFile, target) })),
+    );
   }
 
   /**
    * Writes a batch into the folder (each file placed by its `place`) and starts its ingestion: the whole batch or
    * nothing, names made safe, two names that would be one file refused.
    */
-  async #save(files: UploadPlacement[]): Promise<JobStarted> {
+  async #save(options: JobOptions, files: UploadPlacement[]): Promise<JobStarted> {
     // One batch at a time: a second one written beside the first could not start its ingestion, and the rollback
     // of one must not remove what the other wrote.
     if (this.#jobs.busy || this.#writing)
@@ -158,7 +162,7 @@ export class UploadFolder {
         sources.add(path.join(this.#dir, parts[0]!));
       }
       writing = '';
-      const started = this.#jobs.ingest([...sources]);
+      const started = this.#jobs.ingest([...sources], options);
       await Promise.all([...replaced.values()].map((aside) => rm(aside, { force: true })));
       await rmdir(asideDir).catch(() => undefined);
       return started;

@@ -2,24 +2,22 @@
 // (the desktop app), else the WebSocket of `kb serve` named by the page's own URL (`?token=…`). Store actions call
 // the returned client; components never do, and nothing else in the renderer knows which transport it is.
 import type { ChooseKind, DesktopEventName, DesktopEvents, KbBridge } from '../../../shared/desktopBridge.ts';
-import {
-  RPC_PATH,
-  type DocumentFile,
-  type EngineApi,
-  type EngineMethod,
-  type JobStarted,
-  type RpcEvent,
-  type RpcResponse,
-} from '../../../shared/engineApi.ts';
+import type { DocumentFile, EngineApi, EngineEvents, JobOptions, JobStarted } from '../../../shared/engineApi.ts';
+import { ENGINE_METHODS } from '../../../shared/engineArgs.ts';
+import { RPC_PATH } from '../../../shared/rpc/engineRpc.ts';
+import { jsonTransport } from '../../../shared/rpc/jsonTransport.ts';
+import { createRpcClient, type RpcClient } from '../../../shared/rpc/RpcClient.ts';
+import { unwrapOutcome, type RpcTransport } from '../../../shared/rpc/rpcProtocol.ts';
 import type { ErrorProblem } from '../../../shared/errorCodes.ts';
-import { fromWireError, INTERNAL_ERROR_CODE, isWireError, KbError, type ErrorKind } from '../../../shared/errors.ts';
+import { fromWireError, isWireError, KbError, type ErrorKind } from '../../../shared/errors.ts';
 import {
   MAX_UPLOAD_FILE_BYTES,
   UPLOAD_ERROR_HEADER,
   UPLOAD_PATH,
+  WEB_BRIDGE_CONTRACT,
   type StagedFile,
   type StagedUpload,
-  type WebBridgeMethod,
+  type WebBridgeApi,
 } from '../../../shared/webUpload.ts';
 
 /**
@@ -38,13 +36,13 @@ export interface KbClient extends EngineApi {
    * Ingests chosen files by the transport's means: their paths on this machine in the desktop app (nothing
    * copied), their bytes uploaded through the web bridge (with their folders, for files of a chosen folder).
    */
-  addFiles(files: File[]): Promise<JobStarted>;
+  addFiles(files: File[], options?: JobOptions): Promise<JobStarted>;
   /**
    * Ingests what was dropped: files and folders as paths in the desktop app (a folder stays a source to re-scan);
    * in the browser the folders are walked and their files uploaded with their folders. Call it in the drop handler
    * itself: the browser empties the DataTransfer when the handler returns.
    */
-  addDropped(data: DataTransfer): Promise<JobStarted>;
+  addDropped(data: DataTransfer, options?: JobOptions): Promise<JobStarted>;
   /** A native open dialog (desktop app); null in the browser, which has none: the chosen paths, [] when cancelled. */
   readonly choose: ((kind: ChooseKind) => Promise<string[]>) | null;
   /** The path of a dropped file on this machine (desktop app); null in the browser, which does not tell it. */
@@ -61,8 +59,9 @@ declare global {
 }
 
 /**
- * A call the engine refused or that failed, or a refusal of this page's own: `code` and `params` for describeError
- * to word, `message` in English. `cause`, when set, is the refusal it reports (a PUT's), worded into its `detail`.
+ * A refusal of this page's own (nothing to add, a file too large, no path, kb serve unreachable): `code` and `params`
+ * for describeError to word, `message` in English. `cause`, when set, is the refusal it reports (a PUT's), worded
+ * into its `detail`. Refusals of the engine arrive as RemoteError (shared/errors.ts), with the engine's code.
  */
 export class KbCallError extends KbError {
   constructor(name: string, problem: ErrorProblem, message: string, options?: { cause?: unknown; kind?: ErrorKind }) {
@@ -72,140 +71,82 @@ export class KbCallError extends KbError {
   }
 }
 
-/** The error a refused call rejects with: a RemoteError with the engine's code and params (an old server: its message). */
-function callError(error: { name: string; message: string }): KbError {
-  if (isWireError(error)) return fromWireError(error);
-  return fromWireError({
-    name: error.name,
-    code: INTERNAL_ERROR_CODE,
-    params: {},
-    message: error.message,
-    kind: 'internal',
+/** kb serve's RPC as the page holds it: EngineApi, commitUploads, and its events. */
+type ServeClient = RpcClient<EngineApi & WebBridgeApi, EngineEvents>;
+
+/** The RPC's transport over the browser's WebSocket: JSON text frames. */
+function webSocketTransport(socket: WebSocket): RpcTransport {
+  return jsonTransport({
+    send: (text) => socket.send(text),
+    onText(listener) {
+      const receive = (event: MessageEvent): void => listener(String(event.data));
+      socket.addEventListener('message', receive);
+      return () => socket.removeEventListener('message', receive);
+    },
+    onClose(listener) {
+      socket.addEventListener('close', listener);
+      return () => socket.removeEventListener('close', listener);
+    },
+    close: () => socket.close(),
   });
 }
 
-type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
-
-/** EngineApi over the `kb serve` WebSocket: JSON requests with ids, replies matched by id, events pushed. */
-class WebSocketClient {
-  readonly #socket: WebSocket;
-  readonly #pending = new Map<number, Pending>();
-  readonly #handlers = new Map<KbEventName, Set<(payload: never) => void>>();
-  #nextId = 1;
-  #closedReason: string | null = null;
-
-  private constructor(socket: WebSocket) {
-    this.#socket = socket;
-    socket.addEventListener('message', (event) => this.#receive(String(event.data)));
-    socket.addEventListener('close', () => {
-      this.#closedReason = 'the connection to kb serve was closed: restart it and reload this page';
-      for (const pending of this.#pending.values()) pending.reject(disconnected(this.#closedReason));
-      this.#pending.clear();
-    });
-  }
-
-  static connect(url: string): Promise<WebSocketClient> {
-    return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url);
-      socket.addEventListener('open', () => resolve(new WebSocketClient(socket)), { once: true });
-      socket.addEventListener(
-        'error',
-        () =>
-          reject(
-            new KbCallError(
-              'Unreachable',
-              { code: 'serve.unreachable', params: {} },
-              'cannot reach kb serve: is it running, and is the token in this address the one it printed?',
-            ),
+function openWebSocket(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.addEventListener('open', () => resolve(socket), { once: true });
+    socket.addEventListener(
+      'error',
+      () =>
+        reject(
+          new KbCallError(
+            'Unreachable',
+            { code: 'serve.unreachable', params: {} },
+            'cannot reach kb serve: is it running, and is the token in this address the one it printed?',
           ),
-        {
-          once: true,
-        },
-      );
-    });
-  }
-
-  call(method: EngineMethod | WebBridgeMethod, args: unknown[]): Promise<unknown> {
-    if (this.#closedReason) return Promise.reject(disconnected(this.#closedReason));
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      // undefined options would become null in JSON; drop trailing undefined arguments instead.
-      while (args.length > 0 && args[args.length - 1] === undefined) args = args.slice(0, -1);
-      this.#socket.send(JSON.stringify({ id, method, args }));
-    });
-  }
-
-  on<E extends KbEventName>(event: E, handler: EventHandler<E>): () => void {
-    let set = this.#handlers.get(event);
-    if (!set) this.#handlers.set(event, (set = new Set()));
-    set.add(handler as (payload: never) => void);
-    return () => set.delete(handler as (payload: never) => void);
-  }
-
-  #receive(text: string): void {
-    const message = JSON.parse(text) as RpcResponse | RpcEvent;
-    if ('event' in message) {
-      for (const handler of this.#handlers.get(message.event) ?? [])
-        (handler as (payload: unknown) => void)(message.payload);
-      return;
-    }
-    const pending = this.#pending.get(message.id);
-    if (!pending) return;
-    this.#pending.delete(message.id);
-    if (message.ok) pending.resolve(message.result);
-    else pending.reject(callError(message.error));
-  }
+        ),
+      { once: true },
+    );
+  });
 }
 
-function webSocketClient(socket: WebSocketClient): KbClient {
-  const call =
-    <M extends EngineMethod>(method: M) =>
-    (...args: Parameters<EngineApi[M]>) =>
-      socket.call(method, args) as ReturnType<EngineApi[M]>;
+/** Per-event handler sets over one onEvent subscription. */
+function eventHandlers(subscribe: (listener: (event: KbEventName, payload: unknown) => void) => void): KbClient['on'] {
+  const handlers = new Map<KbEventName, Set<(payload: unknown) => void>>();
+  subscribe((event, payload) => {
+    for (const handler of handlers.get(event) ?? []) handler(payload);
+  });
+  return (event, handler) => {
+    let set = handlers.get(event);
+    if (!set) handlers.set(event, (set = new Set()));
+    set.add(handler as (payload: unknown) => void);
+    return () => set.delete(handler as (payload: unknown) => void);
+  };
+}
+
+/** EngineApi over the `kb serve` WebSocket: the generic RPC client of shared/rpc. */
+function webSocketClient(rpc: ServeClient): KbClient {
+  const engine = Object.fromEntries(ENGINE_METHODS.map((method) => [method, rpc[method]])) as unknown as EngineApi;
   return {
-    libraryInfo: call('libraryInfo'),
-    listDocuments: call('listDocuments'),
-    ingestPaths: call('ingestPaths'),
-    uploadFiles: call('uploadFiles'),
-    cancelJob: call('cancelJob'),
-    removeDocument: call('removeDocument'),
-    listSources: call('listSources'),
-    rescanSources: call('rescanSources'),
-    documentFile: call('documentFile'),
-    search: call('search'),
-    ask: call('ask'),
-    history: call('history'),
-    exportConversation: call('exportConversation'),
-    passageContext: call('passageContext'),
-    modelStatus: call('modelStatus'),
-    inspectLlm: call('inspectLlm'),
-    loadLlm: call('loadLlm'),
-    unloadLlm: call('unloadLlm'),
-    setEmbeddingModel: call('setEmbeddingModel'),
-    cancelAsk: call('cancelAsk'),
-    thesaurus: call('thesaurus'),
-    addSynonym: call('addSynonym'),
-    removeSynonym: call('removeSynonym'),
-    setDocumentProfile: call('setDocumentProfile'),
-    on: (event, handler) => socket.on(event, handler),
+    ...engine,
+    on: eventHandlers((listener) => rpc.onEvent(listener as (event: string, payload: unknown) => void)),
     // A file of a chosen folder keeps its folders (webkitRelativePath), so same-named files stay apart.
-    addFiles: (files) =>
+    addFiles: (files, options) =>
       upload(
-        socket,
+        rpc,
         files.map((file) => ({ file, name: file.webkitRelativePath || file.name })),
+        options,
       ),
-    addDropped: (data) => {
+    addDropped: (data, options) => {
       // Now, before the handler returns. Items without an entry (made by a script) are taken as plain files.
       const entries = droppedEntries(data);
       const plain = entries.length === 0 ? [...data.files].map((file) => ({ file, name: file.name })) : [];
-      return collectFiles(entries).then((files) => upload(socket, [...files, ...plain]));
+      return collectFiles(entries).then((files) => upload(rpc, [...files, ...plain], options));
     },
     choose: null,
     pathOf: () => null,
     showOriginal: async (documentId) => {
-      const original = (await socket.call('documentFile', [documentId])) as DocumentFile;
-      saveDownload(original);
+      saveDownload(await rpc.documentFile(documentId));
       return 'downloaded';
     },
   };
@@ -217,7 +158,7 @@ type Upload = { file: File; name: string };
  * Uploads files to kb serve: each one's bytes streamed by a PUT (the browser reads the File from disk as it sends;
  * nothing is base64-encoded or held whole in the page), then the batch committed with one call, whole or not at all.
  */
-async function upload(socket: WebSocketClient, files: Upload[]): Promise<JobStarted> {
+async function upload(rpc: ServeClient, files: Upload[], options: JobOptions = {}): Promise<JobStarted> {
   if (files.length === 0)
     throw new KbCallError(
       'NothingToAdd',
@@ -272,7 +213,7 @@ async function upload(socket: WebSocketClient, files: Upload[]): Promise<JobStar
     }
     staged.push({ name, uploadId: (JSON.parse(text) as StagedUpload).uploadId });
   }
-  return socket.call('commitUploads', [staged]) as Promise<JobStarted>;
+  return rpc.commitUploads(staged, options);
 }
 
 /** The server's refusal of a PUT, by its code header (see UPLOAD_ERROR_HEADER); undefined from an old server. */
@@ -286,10 +227,6 @@ function uploadRefusal(response: Response, message: string): KbError | undefined
   } catch {
     return undefined;
   }
-}
-
-function disconnected(reason: string): KbCallError {
-  return new KbCallError('Disconnected', { code: 'serve.disconnected', params: {} }, reason);
 }
 
 function droppedEntries(data: DataTransfer): FileSystemEntry[] {
@@ -339,43 +276,19 @@ function saveDownload(original: DocumentFile): void {
 
 /** EngineApi through the preload's `window.kb`: IPC to main, which checks and forwards to the engine's process. */
 function desktopClient(bridge: KbBridge<File>): KbClient {
-  const handlers = new Map<KbEventName, Set<(payload: unknown) => void>>();
-  bridge.onEvent((event, payload) => {
-    for (const handler of handlers.get(event) ?? []) handler(payload);
-  });
+  // Each method's outcome back into a result, or a RemoteError with the engine's name, code and params.
+  const engine = Object.fromEntries(
+    ENGINE_METHODS.map((method) => [
+      method,
+      (...args: unknown[]) =>
+        (bridge[method] as (...a: unknown[]) => Promise<unknown>)(...args).then((outcome) => unwrapOutcome(outcome)),
+    ]),
+  ) as unknown as EngineApi;
   return {
-    libraryInfo: () => bridge.libraryInfo(),
-    listDocuments: () => bridge.listDocuments(),
-    ingestPaths: (paths) => bridge.ingestPaths(paths),
-    uploadFiles: (files) => bridge.uploadFiles(files),
-    cancelJob: (jobId) => bridge.cancelJob(jobId),
-    removeDocument: (documentId) => bridge.removeDocument(documentId),
-    listSources: () => bridge.listSources(),
-    rescanSources: (paths) => bridge.rescanSources(paths),
-    documentFile: (documentId) => bridge.documentFile(documentId),
-    search: (query, options) => bridge.search(query, options),
-    ask: (question, options) => bridge.ask(question, options),
-    history: () => bridge.history(),
-    exportConversation: (conversationId) => bridge.exportConversation(conversationId),
-    passageContext: (ref) => bridge.passageContext(ref),
-    modelStatus: () => bridge.modelStatus(),
-    inspectLlm: (path) => bridge.inspectLlm(path),
-    loadLlm: (path, options) => bridge.loadLlm(path, options),
-    unloadLlm: () => bridge.unloadLlm(),
-    setEmbeddingModel: (dir) => bridge.setEmbeddingModel(dir),
-    cancelAsk: (requestId) => bridge.cancelAsk(requestId),
-    thesaurus: () => bridge.thesaurus(),
-    addSynonym: (ask, means) => bridge.addSynonym(ask, means),
-    removeSynonym: (id) => bridge.removeSynonym(id),
-    setDocumentProfile: (documentId, changes) => bridge.setDocumentProfile(documentId, changes),
-    on: (event, handler) => {
-      let set = handlers.get(event);
-      if (!set) handlers.set(event, (set = new Set()));
-      set.add(handler as (payload: unknown) => void);
-      return () => set.delete(handler as (payload: unknown) => void);
-    },
-    addFiles: (files) => ingestByPath(bridge, files),
-    addDropped: (data) => ingestByPath(bridge, [...data.files]),
+    ...engine,
+    on: eventHandlers((listener) => bridge.onEvent(listener as Parameters<KbBridge['onEvent']>[0])),
+    addFiles: (files, options) => ingestByPath(bridge, engine, files, options),
+    addDropped: (data, options) => ingestByPath(bridge, engine, [...data.files], options),
     choose: (kind) => bridge.choose(kind),
     pathOf: (file) => bridge.pathForFile(file) || null,
     showOriginal: async (documentId) => {
@@ -386,7 +299,12 @@ function desktopClient(bridge: KbBridge<File>): KbClient {
 }
 
 /** Dropped or chosen files and folders reach the engine as their paths: nothing is copied, a folder stays a folder. */
-function ingestByPath(bridge: KbBridge<File>, files: File[]): Promise<JobStarted> {
+function ingestByPath(
+  bridge: KbBridge<File>,
+  engine: EngineApi,
+  files: File[],
+  options: JobOptions = {},
+): Promise<JobStarted> {
   const paths = files.map((file) => bridge.pathForFile(file));
   if (paths.some((p) => p === ''))
     return Promise.reject(
@@ -396,7 +314,7 @@ function ingestByPath(bridge: KbBridge<File>, files: File[]): Promise<JobStarted
         'a dropped item has no file on this disk: drop files or folders from the file manager',
       ),
     );
-  return bridge.ingestPaths(paths);
+  return engine.ingestPaths(paths, options);
 }
 
 /** Connects to the engine through whichever transport this page has. */
@@ -420,5 +338,9 @@ export async function connectKb(): Promise<KbClient> {
   }
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
   const url = `${scheme}//${window.location.host}${RPC_PATH}?token=${encodeURIComponent(token)}`;
-  return webSocketClient(await WebSocketClient.connect(url));
+  const rpc = createRpcClient(webSocketTransport(await openWebSocket(url)), WEB_BRIDGE_CONTRACT, {
+    closedName: 'Disconnected',
+    closedReason: 'the connection to kb serve was closed: restart it and reload this page',
+  });
+  return webSocketClient(rpc);
 }

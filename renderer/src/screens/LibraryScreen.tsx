@@ -7,7 +7,7 @@ import {
 } from '../../../shared/types.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { documentTypeKey } from '../components/documentTypeLabel.ts';
-import { describeFailedFile, describeSkippedFile } from '../describeError.ts';
+import { describeError, describeFailedFile, describeSkippedFile } from '../describeError.ts';
 import { baseName } from '../components/pageLabel.ts';
 import { formatDuration, type MessageKey } from '../i18n.ts';
 import { useAppStore } from '../store/appStore.ts';
@@ -192,7 +192,7 @@ function IngestStatus() {
       {s && !s.cancelled ? <progress max={100} value={100} /> : null}
       <span>
         {lastJob.error
-          ? t('ingestFailed', { error: lastJob.error })
+          ? t('ingestFailed', { error: describeError(lastJob.error, language) })
           : s?.cancelled
             ? t('ingestCancelled')
             : t('ingestDone', {

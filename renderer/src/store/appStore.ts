@@ -5,6 +5,7 @@ import type {
   AskReply,
   DocumentFile,
   JobDone,
+  JobOptions,
   JobStarted,
   LibraryInfo,
   LlmInspection,
@@ -44,27 +45,11 @@ export interface ConnectionSlice {
   info: LibraryInfo | null;
   connect(): Promise<void>;
   refreshInfo(): Promise<void>;
-  /**
-   * Events of jobs whose id the page does not know yet. The call that starts a job replies with its id, but its
-   * progress and jobDone events travel apart from that reply and can arrive first (a small job ends before its reply
-   * is read): they wait here until the reply names the job, the last 32 jobs at most.
-   */
-  earlyJobEvents: Map<string, EarlyJobEvents>;
-  /** What arrived early for `jobId`, taken out of earlyJobEvents. */
-  takeEarlyJobEvents(jobId: string): EarlyJobEvents | undefined;
-  /** Ends the ingestion job shown (its jobDone). */
+  /** Ends the ingestion job shown (its `done`). */
   finishIngestJob(done: JobDone): void;
-  /** Ends the embedding job shown (its jobDone). */
+  /** Ends the embedding job shown (its `done`). */
   finishEmbeddingJob(done: JobDone): void;
 }
-
-export interface EarlyJobEvents {
-  ingestProgress?: IngestProgress;
-  embeddingProgress?: EmbeddingProgress;
-  done?: JobDone;
-}
-
-const MAX_EARLY_JOBS = 32;
 
 export interface IngestJobState {
   jobId: string;
@@ -105,7 +90,8 @@ export interface Exchange {
 
 /** A generated answer being written: its text so far, as the model streams it. */
 export interface StreamingAnswer {
-  requestId: string;
+  /** The answer's job: its tokens arrive as its events, cancelJob stops it. */
+  jobId: string;
   question: string;
   text: string;
   cancelling: boolean;
@@ -155,6 +141,10 @@ export interface ModelsSlice {
   llmBusy: boolean;
   /** Share (0..1) of the model loaded so far, while loading. */
   llmLoadProgress: number | null;
+  /** The job of the load in progress (its progress events), or null. */
+  llmLoadJobId: string | null;
+  /** Stops the load in progress. */
+  cancelLlmLoad(): Promise<void>;
   llmError: string | null;
   /** What the chosen .gguf says about itself, read before loading. */
   llmInspection: LlmInspection | null;
@@ -201,14 +191,11 @@ function savedLanguage(): Language {
   }
 }
 
-/** A finished job with its failure worded in `language` (the engine's English `error` when it sent no code). */
-function describedJob(done: JobDone, language: Language): JobDone {
-  if (done.error === null || !done.failure) return done;
-  return { ...done, error: describeError(done.failure, language) };
-}
-
-/** An id for a generated answer's events (crypto.randomUUID needs a secure context; 127.0.0.1 and app:// are). */
-function newRequestId(): string {
+/**
+ * The id of a job the page starts (crypto.randomUUID needs a secure context; 127.0.0.1 and app:// are). Chosen
+ * here, before the call: the job's events, which travel apart from the reply and may come first, find it.
+ */
+function newJobId(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 }
@@ -235,39 +222,37 @@ const createConnectionSlice: Slice<ConnectionSlice> = (set, get) => ({
   connect: async () => {
     try {
       const client = await connectKb();
-      /** Keeps an event of a job the page does not know (yet). */
-      const early = (jobId: string, event: EarlyJobEvents): void => {
-        const kept = get().earlyJobEvents;
-        kept.set(jobId, { ...kept.get(jobId), ...event });
-        while (kept.size > MAX_EARLY_JOBS) kept.delete(kept.keys().next().value!);
-      };
-      client.on('ingestProgress', ({ jobId, progress }) => {
-        const job = get().job;
-        if (job?.jobId === jobId) set({ job: { ...job, progress } });
-        else early(jobId, { ingestProgress: progress });
+      // Every job's events, of every kind, on one event: each is applied to the job the page shows with its id.
+      client.on('job', (event) => {
+        const { job, embeddingJob, streaming, llmLoadJobId } = get();
+        switch (event.type) {
+          case 'progress':
+            if (event.kind === 'ingest') {
+              if (job?.jobId === event.jobId) set({ job: { ...job, progress: event.progress } });
+            } else if (event.kind === 'embedding') {
+              if (embeddingJob?.jobId === event.jobId)
+                set({ embeddingJob: { ...embeddingJob, progress: event.progress } });
+            } else if (event.kind === 'llmLoad') {
+              if (llmLoadJobId === event.jobId) set({ llmLoadProgress: event.progress.fraction });
+            } else event satisfies never;
+            return;
+          case 'token':
+            if (streaming?.jobId === event.jobId)
+              set({ streaming: { ...streaming, text: streaming.text + event.text } });
+            return;
+          case 'done':
+            if (embeddingJob?.jobId === event.jobId) get().finishEmbeddingJob(event);
+            else if (job?.jobId === event.jobId) get().finishIngestJob(event);
+            return;
+          default:
+            event satisfies never;
+        }
       });
       // An ingestion started elsewhere (the desktop menu's "Add folder…") shows its progress here too.
       client.on('jobStarted', ({ jobId }) => {
         if (!get().job) set({ job: { jobId, progress: null, startedAt: Date.now() } });
       });
       client.on('openSettings', () => get().setScreen('settings'));
-      client.on('answerToken', ({ requestId, text }) => {
-        const streaming = get().streaming;
-        if (streaming?.requestId === requestId) set({ streaming: { ...streaming, text: streaming.text + text } });
-      });
-      client.on('llmLoadProgress', ({ progress }) => {
-        if (get().llmBusy) set({ llmLoadProgress: progress });
-      });
-      client.on('embeddingProgress', ({ jobId, progress }) => {
-        const job = get().embeddingJob;
-        if (job?.jobId === jobId) set({ embeddingJob: { ...job, progress } });
-        else early(jobId, { embeddingProgress: progress });
-      });
-      client.on('jobDone', (done) => {
-        if (get().embeddingJob?.jobId === done.jobId) get().finishEmbeddingJob(done);
-        else if (get().job?.jobId === done.jobId) get().finishIngestJob(done);
-        else early(done.jobId, { done });
-      });
       set({ client, connectionError: null });
       await Promise.all([get().refreshInfo(), get().refreshDocuments(), get().refreshModels()]);
     } catch (error) {
@@ -278,44 +263,39 @@ const createConnectionSlice: Slice<ConnectionSlice> = (set, get) => ({
     const client = get().client;
     if (client) set({ info: await client.libraryInfo() });
   },
-  earlyJobEvents: new Map(),
-  takeEarlyJobEvents: (jobId) => {
-    const kept = get().earlyJobEvents.get(jobId);
-    get().earlyJobEvents.delete(jobId);
-    return kept;
-  },
   finishIngestJob: (done) => {
-    set({ job: null, lastJob: describedJob(done, get().language) });
+    set({ job: null, lastJob: done });
     void get().refreshDocuments();
     void get().refreshInfo();
   },
   finishEmbeddingJob: (done) => {
-    set({ embeddingJob: null, embeddingDone: describedJob(done, get().language) });
+    set({ embeddingJob: null, embeddingDone: done });
     void get().refreshModels();
     void get().refreshInfo();
   },
 });
 
 const createLibrarySlice: Slice<LibrarySlice> = (set, get) => {
-  /** Starts an ingestion job. `start` is called before anything is awaited (a drop's DataTransfer lasts no longer). */
-  /** Starts an ingestion; a refusal is shown as `failed` (in the page's language) around the engine's reason. */
-  const startJob = async (start: (client: KbClient) => Promise<JobStarted>, failed?: MessageKey): Promise<void> => {
+  /**
+   * Starts an ingestion job; a refusal is shown as `failed` (in the page's language) around the engine's reason.
+   * `start` is called before anything is awaited (a drop's DataTransfer lasts no longer). The job is shown, with the
+   * id chosen here, before the call: its events may arrive before the reply.
+   */
+  const startJob = async (
+    start: (client: KbClient, options: JobOptions) => Promise<JobStarted>,
+    failed?: MessageKey,
+  ): Promise<void> => {
     const client = get().client;
     if (!client || get().job) return;
     set({ libraryError: null, lastJob: null });
-    // Shown at once; its id comes with the reply, and what arrived before the reply is applied then.
-    const pending: IngestJobState = { jobId: '', progress: null, startedAt: Date.now() };
-    set({ job: pending });
+    const jobId = newJobId();
+    set({ job: { jobId, progress: null, startedAt: Date.now() } });
     try {
-      const { jobId } = await start(client);
-      const current = get().job;
-      if (!current || current.jobId !== '') return;
-      const early = get().takeEarlyJobEvents(jobId);
-      if (early?.done) get().finishIngestJob(early.done);
-      else set({ job: { ...current, jobId, progress: early?.ingestProgress ?? current.progress } });
+      await start(client, { jobId });
     } catch (error) {
+      // Refused: the job never started, and no `done` will come.
       set({
-        job: null,
+        ...(get().job?.jobId === jobId ? { job: null } : {}),
         libraryError: failed
           ? translate(get().language, failed, { error: describeError(error, get().language) })
           : describeError(error, get().language),
@@ -336,20 +316,22 @@ const createLibrarySlice: Slice<LibrarySlice> = (set, get) => {
     },
     // In the desktop app files reach the engine as paths; through `kb serve` their bytes are uploaded.
     uploadFiles: (files) =>
-      files.length === 0 ? Promise.resolve() : startJob((client) => client.addFiles(files), 'addFilesFailed'),
-    addDropped: (data) => startJob((client) => client.addDropped(data)),
+      files.length === 0
+        ? Promise.resolve()
+        : startJob((client, options) => client.addFiles(files, options), 'addFilesFailed'),
+    addDropped: (data) => startJob((client, options) => client.addDropped(data, options)),
     chooseAndAddFolders: async () => {
       const client = get().client;
       if (!client?.choose || get().job) return;
       try {
         const paths = await client.choose('sources');
-        if (paths.length > 0) await startJob((c) => c.ingestPaths(paths));
+        if (paths.length > 0) await startJob((c, options) => c.ingestPaths(paths, options));
       } catch (error) {
         set({ libraryError: describeError(error, get().language) });
       }
     },
     rescan: (sourcePath) =>
-      startJob((client) => client.rescanSources(sourcePath === undefined ? undefined : [sourcePath])),
+      startJob((client, options) => client.rescanSources(sourcePath === undefined ? undefined : [sourcePath], options)),
     showOriginal: async (documentId) => {
       const client = get().client;
       if (!client) return null;
@@ -403,15 +385,15 @@ const createChatSlice: Slice<ChatSlice> = (set, get) => ({
     if (!client || question.trim() === '' || get().asking) return;
     // Generated mode only while a model is loaded (the switch is disabled otherwise).
     const mode = get().mode === 'generate' && get().info?.llm.state === 'loaded' ? 'generate' : 'exact';
-    const requestId = mode === 'generate' ? newRequestId() : null;
-    set({ asking: true, streaming: requestId ? { requestId, question, text: '', cancelling: false } : null });
+    const jobId = mode === 'generate' ? newJobId() : null;
+    set({ asking: true, streaming: jobId ? { jobId, question, text: '', cancelling: false } : null });
     const conversationId =
       get().exchanges.findLast((e) => e.reply?.conversationId != null)?.reply?.conversationId ?? undefined;
     let exchange: Exchange;
     try {
       const reply = await client.ask(question, {
         mode,
-        ...(requestId ? { requestId } : {}),
+        ...(jobId ? { jobId } : {}),
         ...(conversationId === undefined ? {} : { conversationId }),
       });
       exchange = { question, reply, error: null };
@@ -425,7 +407,7 @@ const createChatSlice: Slice<ChatSlice> = (set, get) => ({
     const client = get().client;
     if (!streaming || !client || streaming.cancelling) return;
     set({ streaming: { ...streaming, cancelling: true } });
-    await client.cancelAsk(streaming.requestId).catch(() => false);
+    await client.cancelJob(streaming.jobId).catch(() => false);
   },
   openPassage: async (ref) => {
     const client = get().client;
@@ -501,6 +483,7 @@ const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
   models: null,
   llmBusy: false,
   llmLoadProgress: null,
+  llmLoadJobId: null,
   llmError: null,
   llmInspection: null,
   llmInspecting: false,
@@ -547,14 +530,19 @@ const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
   loadLlm: async (path, options) => {
     const client = get().client;
     if (!client || path.trim() === '' || get().llmBusy) return;
-    set({ llmBusy: true, llmError: null, llmLoadProgress: 0 });
+    const jobId = newJobId();
+    set({ llmBusy: true, llmError: null, llmLoadProgress: 0, llmLoadJobId: jobId });
     try {
-      await client.loadLlm(path.trim(), options);
+      await client.loadLlm(path.trim(), { ...options, jobId });
     } catch (error) {
       set({ llmError: describeError(error, get().language) });
     }
-    set({ llmBusy: false, llmLoadProgress: null });
+    set({ llmBusy: false, llmLoadProgress: null, llmLoadJobId: null });
     await Promise.all([get().refreshModels(), get().refreshInfo()]);
+  },
+  cancelLlmLoad: async () => {
+    const jobId = get().llmLoadJobId;
+    if (jobId) await get().client?.cancelJob(jobId);
   },
   unloadLlm: async () => {
     const client = get().client;
@@ -573,18 +561,16 @@ const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
     const client = get().client;
     if (!client || dir.trim() === '' || get().embeddingJob) return;
     set({ embeddingError: null, embeddingDone: null });
+    // Shown, with its id, before the call: the job may progress or end before the reply arrives.
+    const jobId = newJobId();
+    set({ embeddingJob: { jobId, progress: null } });
     try {
-      const pending: EmbeddingJobState = { jobId: '', progress: null };
-      set({ embeddingJob: pending });
-      const { jobId } = await client.setEmbeddingModel(dir.trim());
-      const current = get().embeddingJob;
-      if (!current || current.jobId !== '') return;
-      // The job may have ended (or progressed) before this reply arrived: its events waited for its id.
-      const early = get().takeEarlyJobEvents(jobId);
-      if (early?.done) get().finishEmbeddingJob(early.done);
-      else set({ embeddingJob: { ...current, jobId, progress: early?.embeddingProgress ?? current.progress } });
+      await client.setEmbeddingModel(dir.trim(), { jobId });
     } catch (error) {
-      set({ embeddingJob: null, embeddingError: describeError(error, get().language) });
+      set({
+        ...(get().embeddingJob?.jobId === jobId ? { embeddingJob: null } : {}),
+        embeddingError: describeError(error, get().language),
+      });
     }
   },
   cancelEmbedding: async () => {

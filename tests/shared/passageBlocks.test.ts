@@ -8,7 +8,7 @@ import { structureDocument } from '../../electron/engine/chunk/structureDocument
 import { WordPieceTokenCounter } from '../../electron/engine/chunk/WordPieceTokenCounter.ts';
 import { parseMarkdown } from '../../electron/engine/parse/parseMarkdown.ts';
 import { passageBlocks, truncatePassage } from '../../shared/passageBlocks.ts';
-import { CORPUS, TOKENIZER_DIR } from './helpers.ts';
+import { CORPUS, TOKENIZER_DIR } from '../engine/helpers.ts';
 
 describe('passageBlocks', () => {
   it("reads the engine's rows of JR/T 0060's grading table back into its header and rows", () => {
