@@ -48,7 +48,9 @@ export interface DocumentInfo {
   /** sha256 of the file's bytes, hex. */
   contentHash: string | null;
   status: DocumentStatus;
-  /** For failed documents: the reason, written for a person. */
+  /** For failed documents: FailedFile's stable code (corrupt, encrypted, …), for a face to word (see `failureCode`). */
+  errorCode: string | null;
+  /** For failed documents: the reason, written for a person (in English). */
   error: string | null;
   chunkCount: number;
   pageCount: number | null;

@@ -25,6 +25,12 @@ import type { RpcContract } from './rpc/rpcProtocol.ts';
 export const UPLOAD_PATH = '/upload';
 
 /**
+ * A refused PUT's header with the refusal's code and params (`encodeURIComponent` of JSON `{code, params}`), so the
+ * page words it in its language; the body stays the English message, for curl and scripts.
+ */
+export const UPLOAD_ERROR_HEADER = 'X-Kb-Error';
+
+/**
  * The largest file one PUT may carry: 100 MiB, the ingestion's default size limit (walkInputs' DEFAULT_MAX_FILE_BYTES)
  * — a larger file would be stored only to be skipped as too large, so it is refused (413) before it is sent.
  */

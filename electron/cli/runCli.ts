@@ -4,7 +4,7 @@ import { exitCodeFor, ExitCode } from './exitCodeFor.ts';
 import { loadEngine } from './loadEngine.ts';
 import { formatCommandUsage, formatUsage } from './formatUsage.ts';
 import { parseCommandLine } from './parseCommandLine.ts';
-import { UsageError } from './UsageError.ts';
+import { KbError } from '../../shared/errors.ts';
 
 export type { CliIo } from './CliIo.ts';
 
@@ -18,6 +18,7 @@ export async function runCli(argv: string[], given: CliIo): Promise<number> {
   let io = terminalSafe(given);
   // The library the command names, for storage errors.
   let libraryFile: string | undefined;
+  let verbose = false;
   try {
     const line = parseCommandLine(argv, KB_COMMANDS);
     switch (line.kind) {
@@ -30,7 +31,8 @@ export async function runCli(argv: string[], given: CliIo): Promise<number> {
       case 'run':
         if (typeof line.values.library === 'string') libraryFile = line.values.library;
         // --verbose: the engine's log, debug level, on stderr (through terminalSafe like every other line).
-        if (line.values.verbose === true) {
+        verbose = line.values.verbose === true;
+        if (verbose) {
           const stderr = io.stderr;
           const { lineLogger } = await loadEngine();
           io = { ...io, logger: lineLogger((text) => stderr(`${text}\n`), 'debug') };
@@ -41,10 +43,14 @@ export async function runCli(argv: string[], given: CliIo): Promise<number> {
     }
   } catch (thrown) {
     // SQLite's words for a full disk or a read-only file name neither the library nor what is kept.
+    // A KbError is worded already: the engine is not loaded for it (a usage error answers without it).
     const error =
-      (libraryFile && !(thrown instanceof UsageError) ? await storageErrorFor(thrown, libraryFile) : null) ?? thrown;
-    const exitCode = await exitCodeFor(error);
+      (libraryFile && !(thrown instanceof KbError) ? await storageErrorFor(thrown, libraryFile) : null) ?? thrown;
+    const exitCode = exitCodeFor(error);
     io.stderr(`kb: ${error instanceof Error ? error.message : String(error)}\n`);
+    // --verbose: what a script or a bug report can match on, beside the sentence.
+    if (verbose && error instanceof KbError)
+      io.stderr(`kb: error code ${error.code} ${JSON.stringify(error.params)} (${error.kind})\n`);
     if (exitCode === ExitCode.failed && io.env.KB_DEBUG) io.stderr(`${error instanceof Error ? error.stack : ''}\n`);
     return exitCode;
   }

@@ -1,3 +1,4 @@
+import { KbError } from '../../shared/errors.ts';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -261,7 +262,10 @@ export class Library {
 
   /** Ingests folders and files. One ingestion at a time per library (SQLite has a single writer). */
   async ingest(inputs: string[], options: IngestOptions = {}): Promise<IngestSummary> {
-    if (this.#ingesting) throw new Error(`an ingestion into ${this.file} is already running`);
+    if (this.#ingesting)
+      throw new KbError('library.ingest-running', `an ingestion into ${this.file} is already running`, {
+        file: this.file,
+      });
     if (this.#store.database.readonly) throw readOnlyLibraryError(this.file);
     this.#ingesting = true;
     this.#logger.log('info', 'ingest.start', { file: this.file, inputs: inputs.length });
@@ -316,7 +320,11 @@ export class Library {
   #retrieval(requested: RetrievalMode | undefined): RetrievalMode {
     const retrieval = requested ?? (this.#embedder ? 'hybrid' : 'lexical');
     if (retrieval !== 'lexical' && !this.#embedder) {
-      throw new Error(`${retrieval} retrieval is not available: ${this.semanticStatus().message}`);
+      const detail = this.semanticStatus().message;
+      throw new KbError('embedding.retrieval-unavailable', `${retrieval} retrieval is not available: ${detail}`, {
+        retrieval,
+        detail,
+      });
     }
     return retrieval;
   }
@@ -366,7 +374,10 @@ export class Library {
     const mode = options.mode ?? 'exact';
     const llm = options.llm;
     if (mode === 'generate' && !llm) {
-      throw new Error('generated answers need a local LLM: load a .gguf model first, or use mode "exact"');
+      throw new KbError(
+        'llm.not-loaded',
+        'generated answers need a local LLM: load a .gguf model first, or use mode "exact"',
+      );
     }
     const retrieval = this.#retrieval(options.retrieval);
     const started = performance.now();
@@ -412,7 +423,9 @@ export class Library {
       };
     }
     if (options.conversationId !== undefined && !this.#audit.hasConversation(options.conversationId)) {
-      throw new Error(`no conversation ${options.conversationId} in ${this.file}`);
+      throw new KbError('library.no-conversation', `no conversation ${options.conversationId} in ${this.file}`, {
+        conversationId: options.conversationId,
+      });
     }
     const conversationId = options.conversationId ?? this.#audit.startConversation(question);
     const settings = {

@@ -1,6 +1,8 @@
 // What only the desktop shell can do for the page: show a document's original in the file manager, and native open
 // dialogs. The page names a document by its id, never by a path: main looks the path up in the library, so a page
 // (or anything that got into it) cannot make main reveal or open a file the library does not hold.
+import type { CodesOf, ErrorProblem } from '../../shared/errorCodes.ts';
+import { KbError } from '../../shared/errors.ts';
 import { existsSync } from 'node:fs';
 import type { IpcMain } from 'electron';
 import type { EngineApi } from '../../shared/engineApi.ts';
@@ -26,9 +28,9 @@ export interface OpenDialogRequest {
 }
 
 /** A refusal written for the person who clicked. */
-export class DesktopActionError extends Error {
-  constructor(message: string) {
-    super(message);
+export class DesktopActionError extends KbError {
+  constructor(problem: ErrorProblem<CodesOf<'desktop'>>, message: string) {
+    super(problem.code, message, problem.params);
     this.name = 'DesktopActionError';
   }
 }
@@ -56,9 +58,14 @@ export function registerDesktopHandlers(ipcMain: IpcMain, policy: SecurityPolicy
       throw new TypeError(`${KB_CHANNELS.revealDocument}: documentId must be a whole number ≥ 0`);
     }
     const document = (await services.engine.listDocuments()).find((d) => d.id === documentId);
-    if (!document) throw new DesktopActionError(`document ${documentId} is not in this library`);
+    if (!document)
+      throw new DesktopActionError(
+        { code: 'desktop.document-not-found', params: { documentId } },
+        `document ${documentId} is not in this library`,
+      );
     if (!existsSync(document.path))
       throw new DesktopActionError(
+        { code: 'desktop.original-missing', params: { file: document.path } },
         `${document.path} is not there any more (moved or deleted): re-scan its folder, or add the file again`,
       );
     services.showItemInFolder(document.path);

@@ -10,15 +10,17 @@ import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { StagedUpload } from '../../shared/webUpload.ts';
+import type { CodesOf, ErrorProblem } from '../../shared/errorCodes.ts';
+import { KbError } from '../../shared/errors.ts';
 import { ServiceError } from '../engine/index.ts';
 
 const MIB = 1024 * 1024;
 
 /** An upload refused with an HTTP status and a reason for a person (413 too large, 503 busy, 507 disk full). */
-export class UploadRefusedError extends Error {
+export class UploadRefusedError extends KbError {
   readonly status: number;
-  constructor(status: number, message: string) {
-    super(message);
+  constructor(status: number, problem: ErrorProblem<CodesOf<'upload'>>, message: string) {
+    super(problem.code, message, problem.params);
     this.name = 'UploadRefusedError';
     this.status = status;
   }
@@ -84,24 +86,27 @@ export class UploadStaging {
    * limit by its Content-Length, too many files waiting or being received.
    */
   check(declaredBytes: number | null): void {
-    if (this.#disposed) throw new UploadRefusedError(503, 'kb serve is stopping: start it again and upload again');
+    if (this.#disposed) throw this.#stopping();
     if (declaredBytes !== null && declaredBytes > this.#maxFileBytes) throw this.#tooLarge(declaredBytes);
     // Their room is free at once; their files go in the background (rm with force does not fail).
     void this.#expire();
     if (this.#receiving >= this.#maxReceiving)
       throw new UploadRefusedError(
         503,
+        { code: 'upload.too-many-receiving', params: { limit: this.#maxReceiving } },
         `${this.#maxReceiving} uploads are being received already: send the files one after another`,
       );
     if (this.#staged.size >= this.#maxStagedFiles) {
       throw new UploadRefusedError(
         503,
+        { code: 'upload.too-many-waiting', params: { limit: this.#maxStagedFiles } },
         `${this.#maxStagedFiles} uploaded files are waiting to be added already: add them (commitUploads) before uploading more`,
       );
     }
     if (this.#stagedBytes + (declaredBytes ?? 0) > this.#maxStagedBytes) {
       throw new UploadRefusedError(
         507,
+        { code: 'upload.staging-full', params: { waitingMiB: Math.round(this.#stagedBytes / MIB) } },
         `${Math.round(this.#stagedBytes / MIB)} MiB of uploads are waiting to be added already: add them before uploading more`,
       );
     }
@@ -129,7 +134,13 @@ export class UploadStaging {
     // the 413 must still be written to.
     const gone = (): void => {
       if (!request.complete)
-        counter.destroy(new UploadRefusedError(400, 'the upload was cut off before its end: send the file again'));
+        counter.destroy(
+          new UploadRefusedError(
+            400,
+            { code: 'upload.cut-off', params: {} },
+            'the upload was cut off before its end: send the file again',
+          ),
+        );
     };
     request.once('aborted', gone).once('close', gone).once('error', gone);
     request.pipe(counter);
@@ -146,7 +157,7 @@ export class UploadStaging {
     }
     if (this.#disposed) {
       await rm(file, { force: true });
-      throw new UploadRefusedError(503, 'kb serve is stopping: start it again and upload again');
+      throw this.#stopping();
     }
     this.#staged.set(uploadId, { file, bytes, stagedAt: Date.now() });
     this.#stagedBytes += bytes;
@@ -160,14 +171,22 @@ export class UploadStaging {
   async take(uploadIds: string[]): Promise<string[]> {
     await this.#expire();
     const files: string[] = [];
-    let problem: string | null = null;
+    let problem: { text: string; code: 'upload.repeated-id' | 'upload.unknown-id'; uploadId: string } | null = null;
     const seen = new Set<string>();
     for (const uploadId of uploadIds) {
       const staged = this.#staged.get(uploadId);
       if (seen.has(uploadId))
-        problem ??= `upload ${uploadId} is named twice in the batch: each uploaded file is added once`;
+        problem ??= {
+          text: `upload ${uploadId} is named twice in the batch: each uploaded file is added once`,
+          code: 'upload.repeated-id',
+          uploadId,
+        };
       else if (!staged)
-        problem ??= `upload ${uploadId} is not waiting here (added already, expired after an hour, or sent to another kb serve): upload the file again`;
+        problem ??= {
+          text: `upload ${uploadId} is not waiting here (added already, expired after an hour, or sent to another kb serve): upload the file again`,
+          code: 'upload.unknown-id',
+          uploadId,
+        };
       seen.add(uploadId);
       if (!staged) continue;
       this.#staged.delete(uploadId);
@@ -176,7 +195,10 @@ export class UploadStaging {
     }
     if (problem !== null) {
       await this.discard(files);
-      throw new ServiceError(`${problem}; nothing of the batch was kept`);
+      throw new ServiceError(`${problem.text}; nothing of the batch was kept`, {
+        code: problem.code,
+        params: { uploadId: problem.uploadId },
+      });
     }
     return files;
   }
@@ -207,10 +229,19 @@ export class UploadStaging {
     return this.discard(expired);
   }
 
+  #stopping(): UploadRefusedError {
+    return new UploadRefusedError(
+      503,
+      { code: 'upload.stopping', params: {} },
+      'kb serve is stopping: start it again and upload again',
+    );
+  }
+
   #tooLarge(bytes: number | null): UploadRefusedError {
     const size = bytes === null ? 'over' : `${(bytes / MIB).toFixed(1)} MiB, over`;
     return new UploadRefusedError(
       413,
+      { code: 'upload.too-large', params: { limitMiB: this.#maxFileBytes / MIB } },
       `the file is ${size} the ${this.#maxFileBytes / MIB} MiB a file uploaded here may be (the library would not index it): split it, or add it with "kb ingest" on this machine`,
     );
   }
@@ -220,17 +251,23 @@ export class UploadStaging {
     switch (error.code) {
       case 'ENOSPC':
       case 'EDQUOT':
-        return new UploadRefusedError(507, `the disk holding ${this.#dir} is full: free space, then upload again`);
+        return new UploadRefusedError(
+          507,
+          { code: 'upload.disk-full', params: { folder: this.#dir } },
+          `the disk holding ${this.#dir} is full: free space, then upload again`,
+        );
       case 'EACCES':
       case 'EPERM':
       case 'EROFS':
         return new UploadRefusedError(
           500,
+          { code: 'upload.no-permission', params: { folder: this.#dir } },
           `no permission to write in ${this.#dir}: fix the folder's permissions, then upload again`,
         );
       default:
         return new UploadRefusedError(
           500,
+          { code: 'upload.store-failed', params: { folder: this.#dir, detail: error.message } },
           `the upload could not be stored in ${this.#dir} (${error.message}): upload again`,
         );
     }

@@ -1,5 +1,6 @@
 // `kb serve --library <file> [--port N] [--renderer <dir>]`: opens (or creates) the library, serves the built
 // renderer and EngineApi on 127.0.0.1, prints the URL with its token, and runs until Ctrl-C / SIGTERM.
+import { KbError } from '../../shared/errors.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createEngine, EngineService, type EngineLogger } from '../engine/index.ts';
@@ -25,7 +26,12 @@ export interface ServeValues {
 }
 
 /** A mistake in the command line: the caller prints it and exits with 2. */
-export class ServeUsageError extends Error {}
+export class ServeUsageError extends KbError {
+  constructor(message: string) {
+    super('serve.usage', message, { detail: message });
+    this.name = 'ServeUsageError';
+  }
+}
 
 export function appVersion(): string {
   try {

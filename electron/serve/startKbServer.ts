@@ -16,8 +16,10 @@ import { contentTypeOf } from '../../shared/contentTypes.ts';
 import { jsonTransport } from '../../shared/rpc/jsonTransport.ts';
 import type { RpcTransport } from '../../shared/rpc/rpcProtocol.ts';
 import { serveRpc } from '../../shared/rpc/serveRpc.ts';
+import { toWireError } from '../../shared/errors.ts';
 import {
   MAX_UPLOAD_FILE_BYTES,
+  UPLOAD_ERROR_HEADER,
   UPLOAD_PATH,
   WEB_BRIDGE_CONTRACT,
   type StagedFile,
@@ -284,8 +286,13 @@ export async function startKbServer(options: KbServerOptions): Promise<KbServer>
         })
         .end(body);
     } catch (error) {
-      if (error instanceof UploadRefusedError) refuse(request, response, error.status, error.message);
-      else refuse(request, response, 500, `the upload could not be stored: ${(error as Error).message}`);
+      // The refusal's code and params beside the English body, so that the page words it in its language.
+      const wire = toWireError(error);
+      const codeHeader = {
+        [UPLOAD_ERROR_HEADER]: encodeURIComponent(JSON.stringify({ code: wire.code, params: wire.params })),
+      };
+      if (error instanceof UploadRefusedError) refuse(request, response, error.status, error.message, codeHeader);
+      else refuse(request, response, 500, `the upload could not be stored: ${wire.message}`, codeHeader);
     }
   }
 

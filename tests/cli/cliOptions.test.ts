@@ -2,6 +2,7 @@
 // the command and what it does take), `kb <command> --help` prints that command's help, an unknown command is
 // refused with a suggestion when one is close. The commands to check are read from their own declarations
 // (KB_COMMANDS), so a new command is covered without touching this file. The real `kb`, in its own process.
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ import { IngestInputError } from '../../electron/engine/ingest/walkInputs.ts';
 import { LlmBackendError } from '../../electron/engine/llm/LlmBackendError.ts';
 import { ModelFileError } from '../../electron/engine/llm/ModelFileError.ts';
 import { LibraryError, storageError } from '../../electron/engine/store/openLibraryDatabase.ts';
+import { fromWireError, KbError } from '../../shared/errors.ts';
 import { runKb, sha256File, tempDir, type KbRun } from '../reliability/helpers.ts';
 
 const COMMANDS = everyCommand(KB_COMMANDS);
@@ -289,6 +291,23 @@ describe('kb: each command takes its own options', () => {
       expectOneLineRefusal(serveUsage, 'kb: --port must be a port number (0-65535), got "99999"');
     }, 30_000);
 
+    it('--verbose prints the refusal’s code and params under its sentence', async () => {
+      const nowhere = path.join(dir, 'nowhere.kb.sqlite');
+      const [missingLibrary, usage] = await Promise.all([
+        runKb(['docs', '--library', nowhere, '--verbose']),
+        runKb(['ask', '--library', library, '--mode', 'maybe', '--verbose']),
+      ]);
+      expect(missingLibrary.code).toBe(ExitCode.usage);
+      expect(missingLibrary.stderr).toContain(`kb: no library at ${nowhere}`);
+      expect(missingLibrary.stderr).toContain(
+        `\nkb: error code library.not-found ${JSON.stringify({ file: nowhere })} (user)\n`,
+      );
+      expect(usage.code).toBe(ExitCode.usage);
+      expect(usage.stderr).toContain(
+        'kb: error code cli.usage {"detail":"--mode must be exact or generate, got \\"maybe\\""}',
+      );
+    }, 30_000);
+
     it.skipIf(process.getuid?.() !== 0)(
       'a read-only library (as nobody): a write says so with exit 2, the library named from --library=<file>',
       async () => {
@@ -326,30 +345,61 @@ describe('kb: each command takes its own options', () => {
       expect(debug.stderr).toMatch(/^kb: ENOENT: .*\nError: ENOENT: .*\n {4}at /);
     }, 30_000);
 
-    it('one function decides: the classes and codes a person can fix are 2, anything else 1', async () => {
+    it('one function decides by the error kind: what a person can fix is 2, anything else 1', () => {
       const fixable: unknown[] = [
         new UsageError('x'),
-        new LibraryError('corrupt', 'x'),
+        new LibraryError({ code: 'library.corrupt', params: { file: 'x', detail: 'x' } }, 'x'),
         new IngestInputError('x'),
-        new EmbeddingModelError('x'),
-        new ModelFileError('not-gguf', 'x.gguf', 'x'),
-        new LlmBackendError('x'),
+        new EmbeddingModelError({ code: 'embedding.model-invalid', params: { folder: 'x', missing: 'x' } }, 'x'),
+        new ModelFileError({ code: 'model-file.not-gguf', params: { file: 'x.gguf' } }, 'x'),
+        new LlmBackendError({ code: 'llm.backend-failed', params: { backend: 'cuda', detail: 'x' } }, 'x'),
+        new KbError('service.refused', 'x', { detail: 'x' }),
+        // From another process: its kind travels with it.
+        fromWireError({
+          name: 'LibraryError',
+          code: 'library.read-only',
+          params: { file: 'x' },
+          message: 'x',
+          kind: 'user',
+        }),
         storageError(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }), 'x.kb.sqlite'),
         Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' }),
         Object.assign(new Error('file is not a database'), { code: 'SQLITE_NOTADB' }),
         Object.assign(new TypeError("Unknown option '--x'"), { code: 'ERR_PARSE_ARGS_UNKNOWN_OPTION' }),
       ];
-      for (const error of fixable) expect(await exitCodeFor(error), String(error)).toBe(ExitCode.usage);
+      for (const error of fixable) expect(exitCodeFor(error), String(error)).toBe(ExitCode.usage);
       for (const error of [
         new Error('x'),
+        new KbError('internal', 'x', {}, 'internal'),
+        fromWireError({ name: 'TypeError', code: 'internal', params: {}, message: 'x', kind: 'internal' }),
+        fromWireError({ what: 'malformed' }),
         Object.assign(new Error('x'), { code: 'ENOENT' }),
         Object.assign(new Error('x'), { code: 'SQLITE_BUSY' }),
         'a string',
         null,
         { code: 7 },
       ]) {
-        expect(await exitCodeFor(error), String(error)).toBe(ExitCode.failed);
+        expect(exitCodeFor(error), String(error)).toBe(ExitCode.failed);
       }
+    });
+
+    it('decides without loading the engine (kb --help and a usage error stay fast)', () => {
+      // better-sqlite3 is the engine's first native module: CommonJS, so it shows in require.cache once loaded.
+      const script = `
+        const { createRequire } = await import('node:module');
+        const require = createRequire(import.meta.url);
+        const { exitCodeFor } = await import('./electron/cli/exitCodeFor.ts');
+        const { UsageError } = await import('./electron/cli/UsageError.ts');
+        const code = exitCodeFor(new UsageError('x'));
+        const loaded = Object.keys(require.cache).some((file) => file.includes('better-sqlite3'));
+        const sqlite = (await import('better-sqlite3'), Object.keys(require.cache).some((f) => f.includes('better-sqlite3')));
+        console.log(JSON.stringify({ code, loaded, sqlite }));`;
+      const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        encoding: 'utf8',
+        cwd: path.resolve(import.meta.dirname, '../..'),
+      });
+      // sqlite: true shows the check itself sees a loaded engine module.
+      expect(JSON.parse(out)).toEqual({ code: ExitCode.usage, loaded: false, sqlite: true });
     });
   });
 });

@@ -13,6 +13,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  truncateSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -232,7 +233,8 @@ describe('the renderer against kb serve', () => {
         await pdfHit.locator('button').click();
         await page.getByTestId('pdf-unavailable').waitFor();
         expect(await page.getByTestId('pdf-unavailable').textContent()).toMatch(
-          /^无法显示原文页面（.*not there any more.*）/,
+          // Worded from its code (service.original-missing) in Chinese; the engine's English before the codes.
+          /^无法显示原文页面（.*(已不在原处（被移动或删除）|not there any more).*）/,
         );
         expect(await page.getByTestId('passage-quote').textContent()).toContain('应对登录的用户进行身份标识和鉴别');
         expect(await page.getByTestId('passage-view-toggle').count()).toBe(0);
@@ -307,7 +309,8 @@ describe('the renderer against kb serve', () => {
     await page.getByTestId('llm-path').fill(path.join(CORPUS, 'GBT22239-2019_基本要求.pdf'));
     await page.getByTestId('llm-load').click();
     await page.getByTestId('llm-error').waitFor();
-    expect(await page.getByTestId('llm-error').textContent()).toContain('not a GGUF model file');
+    // Worded in the page's language from its code (model-file.not-gguf); English before the codes.
+    expect(await page.getByTestId('llm-error').textContent()).toMatch(/不是 GGUF 模型文件|not a GGUF model file/);
     expect(await page.getByTestId('llm-architecture').textContent()).toBe('llama');
     await page.getByTestId('llm-path').fill(STORIES);
   });
@@ -433,5 +436,27 @@ describe('the renderer against kb serve', () => {
       page.off('console', onConsole);
       page.off('response', onResponse);
     }
+  });
+
+  it('words a refused upload and a failed document in Chinese, from their codes', async () => {
+    await page.getByTestId('nav-library').click();
+    // Sparse: 101 MiB on paper, nothing on the disk; the page refuses it before sending (upload.file-too-large).
+    const big = path.join(dir, '超大文件.pdf');
+    writeFileSync(big, '');
+    truncateSync(big, 101 * 1024 * 1024);
+    await page.getByTestId('file-input').setInputFiles([big]);
+    await expect
+      .poll(() => page.getByTestId('library-error').textContent())
+      .toBe(
+        '添加文件失败，这批文件都没有加入资料库：“超大文件.pdf”有 101 MiB，超过了此处单个文件上限 100 MiB：请拆分它，或在服务器上用 kb ingest 导入',
+      );
+    // A damaged PDF fails alone; its row says why in Chinese (parse.corrupt), the engine's detail in its tooltip.
+    const damaged = path.join(dir, '损坏的制度.pdf');
+    writeFileSync(damaged, `%PDF-1.7\n${'not really a PDF '.repeat(64)}`);
+    await page.getByTestId('file-input').setInputFiles([damaged]);
+    await expect.poll(() => page.getByTestId('ingest-done').textContent(), { timeout: 60_000 }).toContain('1 个失败');
+    const row = page.locator('[data-testid="document-list"] tbody tr').filter({ hasText: '损坏的制度.pdf' });
+    expect(await row.getByTestId('document-error').textContent()).toBe('文件已损坏，或内容与扩展名不符');
+    expect(await row.getByTestId('document-error').getAttribute('title')).toMatch(/PDF/);
   });
 });

@@ -100,10 +100,13 @@ describe('EngineService: the local LLM', () => {
       name: 'ModelFileError',
       message: expect.stringMatching(/not a GGUF model file/),
     });
-    await expect(service.loadLlm(head, LOAD)).rejects.toMatchObject({ name: 'ModelFileError', code: 'truncated' });
+    await expect(service.loadLlm(head, LOAD)).rejects.toMatchObject({
+      name: 'ModelFileError',
+      code: 'model-file.truncated',
+    });
     await expect(service.loadLlm(path.join(dir, 'missing.gguf'), LOAD)).rejects.toMatchObject({
       name: 'ModelFileError',
-      code: 'not-found',
+      code: 'model-file.not-found',
     });
     const status = await service.modelStatus();
     expect(status.llm).toMatchObject({ state: 'error', path: path.join(dir, 'missing.gguf') });
@@ -131,7 +134,10 @@ describe('EngineService: the local LLM', () => {
       name: 'ModelFileError',
       message: expect.stringMatching(/not a GGUF model file/),
     });
-    await expect(service.inspectLlm(dir)).rejects.toMatchObject({ name: 'ModelFileError', code: 'not-a-file' });
+    await expect(service.inspectLlm(dir)).rejects.toMatchObject({
+      name: 'ModelFileError',
+      code: 'model-file.not-a-file',
+    });
   });
 
   it('loads stories260K after reading its metadata: architecture, size, quantisation, fit, backend', async () => {

@@ -139,7 +139,9 @@ describe('openLibraryDatabase', () => {
       throw new Error('expected a refusal');
     })();
     expect(error).toBeInstanceOf(LibraryError);
-    expect(error.code).toBe('newer-version');
+    expect(error.reason).toBe('newer-version');
+    expect(error.code).toBe('library.newer-version');
+    expect(error.params).toEqual({ file, version: LATEST_SCHEMA_VERSION + 1, supported: LATEST_SCHEMA_VERSION });
     expect(error.message).toMatch(/newer version/);
     const check = new Database(file, { readonly: true });
     expect(check.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION + 1);

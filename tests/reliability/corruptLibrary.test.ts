@@ -13,7 +13,7 @@ import { CORPUS, runKb, sha256File, tempDir, TOKENIZER_DIR } from './helpers.ts'
 interface BadLibrary {
   name: string;
   make: (file: string, good: Buffer) => void;
-  code: LibraryError['code'];
+  reason: LibraryError['reason'];
   message: RegExp;
 }
 
@@ -24,19 +24,19 @@ const BAD_LIBRARIES: BadLibrary[] = [
     name: 'random bytes behind a SQLite header',
     make: (file) =>
       writeFileSync(file, Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), randomBytes(64 * 1024)])),
-    code: 'corrupt',
+    reason: 'corrupt',
     message: /is damaged \(file is not a database\); restore it from a backup$/,
   },
   {
     name: 'a library truncated to half',
     make: (file, good) => writeFileSync(file, good.subarray(0, Math.floor(good.length / 2 / PAGE) * PAGE + 100)),
-    code: 'corrupt',
+    reason: 'corrupt',
     message: /is damaged \(.*\)[;:] restore it from a backup/,
   },
   {
     name: 'a library truncated to its first page',
     make: (file, good) => writeFileSync(file, good.subarray(0, PAGE)),
-    code: 'corrupt',
+    reason: 'corrupt',
     message: /is damaged \(.*\)[;:] restore it from a backup/,
   },
   {
@@ -46,13 +46,13 @@ const BAD_LIBRARIES: BadLibrary[] = [
       randomBytes(2 * PAGE).copy(damaged, 6 * PAGE);
       writeFileSync(file, damaged);
     },
-    code: 'corrupt',
+    reason: 'corrupt',
     message: /is damaged \(.+\): restore it from a backup; the file was not changed$/,
   },
   {
     name: 'a text file named .kb.sqlite',
     make: (file) => writeFileSync(file, '这不是数据库 — just notes\n'),
-    code: 'not-a-library',
+    reason: 'not-a-library',
     message: /is not a library: it is not a SQLite database \(left untouched\)$/,
   },
   {
@@ -62,7 +62,7 @@ const BAD_LIBRARIES: BadLibrary[] = [
       db.exec("CREATE TABLE contacts (name TEXT); INSERT INTO contacts VALUES ('张三');");
       db.close();
     },
-    code: 'not-a-library',
+    reason: 'not-a-library',
     message: /is not a library: it is a SQLite database of another application \(left untouched\)$/,
   },
   {
@@ -74,7 +74,7 @@ const BAD_LIBRARIES: BadLibrary[] = [
       db.exec('CREATE TABLE future (x)');
       db.close();
     },
-    code: 'newer-version',
+    reason: 'newer-version',
     message:
       /was written by a newer version of this app \(schema 99, .*\): update the app to open it; the file was not changed$/,
   },
@@ -104,7 +104,7 @@ describe('a library file that is damaged or not a library', () => {
 
   it.each(BAD_LIBRARIES)(
     '$name: refused by the engine with a clear message, untouched',
-    async ({ name, make, code, message }) => {
+    async ({ name, make, reason, message }) => {
       const file = path.join(dir, `${name.replace(/\W+/g, '-')}.kb.sqlite`);
       make(file, good);
       const before = sha256File(file);
@@ -114,7 +114,10 @@ describe('a library file that is damaged or not a library', () => {
           (e: unknown) => e,
         );
         expect(error, `${name} (create: ${create}) should be refused`).toBeInstanceOf(LibraryError);
-        expect((error as LibraryError).code).toBe(code);
+        expect((error as LibraryError).reason).toBe(reason);
+        // Its code is worded by the faces; the file is in its params for the sentence.
+        expect((error as LibraryError).code).toBe(`library.${reason}`);
+        expect((error as LibraryError).params.file).toBe(file);
         expect((error as LibraryError).message).toContain(file);
         expect((error as LibraryError).message).toMatch(message);
         expect((error as LibraryError).message).not.toContain('\n');

@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobDone } from '../../shared/engineApi.ts';
 import type { RpcResponse } from '../e2e/rpcSocket.ts';
-import { MAX_UPLOAD_FILE_BYTES, UPLOAD_PATH, type StagedUpload } from '../../shared/webUpload.ts';
+import { MAX_UPLOAD_FILE_BYTES, UPLOAD_ERROR_HEADER, UPLOAD_PATH, type StagedUpload } from '../../shared/webUpload.ts';
 import { connectRpc, jobDoneIn, type RpcSocket } from '../e2e/rpcSocket.ts';
 import { CORPUS, servedUrl, spawnKb, tempDir, type KbRun } from './helpers.ts';
 
@@ -65,6 +65,8 @@ describe('kb serve: streamed uploads', () => {
     ms: number;
     /** Bytes the client had written to the socket (headers included) when the answer came. */
     sentBytes: number;
+    /** A refusal's code and params (its UPLOAD_ERROR_HEADER), for the page to word; null without one. */
+    refusal: { code: string; params: Record<string, unknown> } | null;
   }
 
   /** PUTs a body (a buffer, a stream, or `declared` bytes announced and only some sent) with chosen headers. */
@@ -93,8 +95,10 @@ describe('kb serve: streamed uploads', () => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (text: string) => (body += text));
+        const header = res.headers[UPLOAD_ERROR_HEADER.toLowerCase()];
+        const refusal = typeof header === 'string' ? (JSON.parse(decodeURIComponent(header)) as Put['refusal']) : null;
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body, ms: performance.now() - started, sentBytes: sent }),
+          resolve({ status: res.statusCode ?? 0, body, ms: performance.now() - started, sentBytes: sent, refusal }),
         );
         res.on('error', reject);
       });
@@ -151,6 +155,8 @@ describe('kb serve: streamed uploads', () => {
     const reply = await put({ headers: { 'Content-Length': String(1024 * MIB) } });
     expect(reply.status).toBe(413);
     expect(reply.body).toMatch(/1024\.0 MiB, over the 100 MiB a file uploaded here may be .*kb ingest/);
+    // With its code and params, so the page words it in its language.
+    expect(reply.refusal).toEqual({ code: 'upload.too-large', params: { limitMiB: 100 } });
     expect(reply.ms).toBeLessThan(2_000);
     // A client that asks first (Expect: 100-continue) is told without sending a byte.
     const asked = await put({

@@ -122,13 +122,16 @@ describe('the page store: a job that ends before its reply arrives', () => {
   it("files that cannot be added: the page says so in its language, around the engine's reason", async () => {
     // pathForFile is '' here: a dropped item with no file on this disk, refused before the engine is asked.
     await store.getState().uploadFiles([new File(['# 制度'], '制度.md')]);
+    // The page's own refusal is worded from its code (desktop.no-path), in the page's language.
     expect(store.getState().libraryError).toMatch(
-      /^添加文件失败，这批文件都没有加入资料库：a dropped item has no file on this disk/,
+      /^添加文件失败，这批文件都没有加入资料库：拖入的项目不是本机磁盘上的文件/,
     );
     // setLanguage also sets the page's lang attribute: there is no page here.
     store.setState({ language: 'en' });
     await store.getState().uploadFiles([new File(['# 制度'], '制度.md')]);
-    expect(store.getState().libraryError).toMatch(/^Adding files failed; none of this batch was added: a dropped item/);
+    expect(store.getState().libraryError).toMatch(
+      /^Adding files failed; none of this batch was added: a dropped item/i,
+    );
     store.setState({ language: 'zh' });
   });
 });

@@ -3,6 +3,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { workerFileUrl } from '../workerFile.ts';
 import { Worker } from 'node:worker_threads';
+import type { ErrorProblem } from '../../../shared/errorCodes.ts';
+import { KbError } from '../../../shared/errors.ts';
 import type { EmbeddingWorkerData, EmbeddingWorkerRequest, EmbeddingWorkerResponse } from './embeddingWorker.ts';
 
 /** Turns text into unit vectors for the vector index. */
@@ -18,9 +20,9 @@ export interface Embedder {
 }
 
 /** An embedding model folder that cannot be used. */
-export class EmbeddingModelError extends Error {
-  constructor(message: string) {
-    super(message);
+export class EmbeddingModelError extends KbError {
+  constructor(problem: ErrorProblem<'embedding.model-invalid' | 'embedding.model-load-failed'>, message: string) {
+    super(problem.code, message, problem.params);
     this.name = 'EmbeddingModelError';
   }
 }
@@ -109,6 +111,7 @@ export class TransformersEmbedder implements Embedder {
     if (!weights) missing.push(path.join('onnx', 'model.onnx'));
     if (missing.length > 0 || !weights) {
       throw new EmbeddingModelError(
+        { code: 'embedding.model-invalid', params: { folder: dir, missing: missing.join(', ') } },
         `${dir} is not a transformers.js embedding model folder: missing ${missing.join(', ')} ` +
           '(expected the ONNX export of e.g. bge-small-zh-v1.5: config.json, tokenizer.json, onnx/model.onnx or onnx/model_quantized.onnx)',
       );
@@ -133,12 +136,21 @@ export class TransformersEmbedder implements Embedder {
         else
           reject(
             new EmbeddingModelError(
+              {
+                code: 'embedding.model-load-failed',
+                params: { folder: dir, detail: 'error' in message ? message.error : 'unknown error' },
+              },
               `cannot load the embedding model in ${dir}: ${'error' in message ? message.error : 'unknown error'}`,
             ),
           );
       });
       worker.once('error', (error) =>
-        reject(new EmbeddingModelError(`cannot load the embedding model in ${dir}: ${error.message}`)),
+        reject(
+          new EmbeddingModelError(
+            { code: 'embedding.model-load-failed', params: { folder: dir, detail: error.message } },
+            `cannot load the embedding model in ${dir}: ${error.message}`,
+          ),
+        ),
       );
     }).catch(async (error: unknown) => {
       await worker.terminate();

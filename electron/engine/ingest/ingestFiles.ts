@@ -235,11 +235,13 @@ export async function ingestFiles(
       // delete the version already indexed, and the next run would skip it as "failed before" even after space was
       // freed (before: exit 0, every later file "could not be indexed: database or disk is full"). The run stops.
       const storage = storageError(error, store.file);
-      if (storage?.code === 'storage' || storage?.code === 'read-only') throw storage;
+      if (storage?.reason === 'storage' || storage?.reason === 'read-only') throw storage;
       const failure: FailedFile =
-        error instanceof ParseError || error instanceof ParseWorkerCrash
-          ? { path: file.path, code: error.code, reason: error.message }
-          : { path: file.path, code: 'internal', reason: describeUnexpected(error) };
+        error instanceof ParseError
+          ? { path: file.path, code: error.reason, reason: error.message }
+          : error instanceof ParseWorkerCrash
+            ? { path: file.path, code: error.code, reason: error.message }
+            : { path: file.path, code: 'internal', reason: describeUnexpected(error) };
       summary.failed.push(failure);
       store.writeFailedDocument({
         ...failure,

@@ -120,7 +120,7 @@ port.on('message', async (request: ParseWorkerRequest) => {
   } catch (error) {
     const failure: ParseWorkerFailure =
       error instanceof ParseError
-        ? { kind: 'parse', code: error.code, message: error.message }
+        ? { kind: 'parse', code: error.reason, message: error.message }
         : { kind: 'error', message: (error as Error).message ?? String(error), errno: errnoOf(error) };
     result = { ok: false, failure };
   }

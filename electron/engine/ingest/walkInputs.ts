@@ -1,5 +1,6 @@
 import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
+import { KbError } from '../../../shared/errors.ts';
 import type { SkippedFile } from '../../../shared/types.ts';
 
 export interface WalkedFile {
@@ -56,9 +57,9 @@ const UNSUPPORTED_HINTS: Record<string, string> = {
 };
 
 /** Thrown when an input path itself cannot be used (does not exist): a mistake in the request, not a file to skip. */
-export class IngestInputError extends Error {
-  constructor(message: string) {
-    super(message);
+export class IngestInputError extends KbError {
+  constructor(input: string) {
+    super('ingest.input-not-found', `no such file or folder: ${input}`, { path: input });
     this.name = 'IngestInputError';
   }
 }
@@ -174,7 +175,7 @@ export async function walkInputs(inputs: string[], options: WalkOptions = {}): P
     try {
       stats = await fs.stat(absolute);
     } catch {
-      throw new IngestInputError(`no such file or folder: ${input}`);
+      throw new IngestInputError(input);
     }
     if (stats.isDirectory()) {
       folders.push(absolute);

@@ -127,6 +127,8 @@ function toHistory(messages: readonly ChatMessage[]): ChatHistoryItem[] {
   return history;
 }
 
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true || (error instanceof Error && error.name === 'AbortError');
 }
@@ -172,6 +174,7 @@ export class LlamaModelHost implements ChatModel {
       const which = gpu === 'cpu' ? 'CPU' : gpu;
       const hint = BACKEND_HINTS[gpu];
       throw new LlmBackendError(
+        { code: 'llm.backend-failed', params: { backend: String(which), detail: errorText(error) } },
         `llama.cpp could not start on the ${which} backend: ${error instanceof Error ? error.message : String(error)}. ` +
           `${hint ? `${hint}. ` : ''}The app uses node-llama-cpp's prebuilt binaries only; choose GPU "auto" or "CPU".`,
         { cause: error },
@@ -181,6 +184,10 @@ export class LlamaModelHost implements ChatModel {
       // node-llama-cpp falls back quietly (e.g. 'metal' on Linux gives the CPU): a backend chosen by name must be real.
       await llama.dispose();
       throw new LlmBackendError(
+        {
+          code: 'llm.backend-fallback',
+          params: { backend: String(gpu), actual: llama.gpu === false ? 'CPU' : String(llama.gpu) },
+        },
         `The ${gpu} backend was asked for, but llama.cpp started on ${llama.gpu === false ? 'the CPU' : llama.gpu} instead: ` +
           `${BACKEND_HINTS[gpu] ? `${BACKEND_HINTS[gpu]}. ` : ''}Choose GPU "auto" or "CPU".`,
       );
@@ -333,8 +340,7 @@ export class LlamaModelHost implements ChatModel {
     const { info, insights } = await inspectGgufFile(file, this.#llama);
     if (!info.supportedByLlamaCpp) {
       throw new ModelFileError(
-        'unsupported-architecture',
-        info.file,
+        { code: 'model-file.unsupported-architecture', params: { file: info.file, architecture: info.architecture } },
         `${info.file} is a "${info.architecture}" model, an architecture the llama.cpp in this app (release ` +
           `${this.#llama.llamaCppRelease.release}) does not know. Choose a GGUF of a supported model (ChatGLM3-6B is ` +
           '"chatglm"), or update the app.',
@@ -362,8 +368,7 @@ export class LlamaModelHost implements ChatModel {
     } catch (error) {
       if (isAbort(error, options.signal)) throw error;
       throw new ModelFileError(
-        'load-failed',
-        info.file,
+        { code: 'model-file.load-failed', params: { file: info.file, detail: errorText(error) } },
         `llama.cpp could not load ${info.file}: ${error instanceof Error ? error.message : String(error)}. Memory estimate: ` +
           `${fit.summary} If the file is damaged, copy it again.`,
         { cause: error },
@@ -378,8 +383,7 @@ export class LlamaModelHost implements ChatModel {
       await model.dispose();
       if (isAbort(error, options.signal)) throw error;
       throw new ModelFileError(
-        'load-failed',
-        info.file,
+        { code: 'model-file.context-failed', params: { file: info.file, contextSize, detail: errorText(error) } },
         `The model loaded but its ${contextSize}-token context could not be allocated: ` +
           `${error instanceof Error ? error.message : String(error)}. Use a smaller context size or fewer GPU layers. ${fit.summary}`,
         { cause: error },

@@ -49,8 +49,7 @@ export async function inspectGgufFile(file: string, llama?: Llama): Promise<Insp
     const stats = await stat(absolute);
     if (!stats.isFile()) {
       throw new ModelFileError(
-        'not-a-file',
-        absolute,
+        { code: 'model-file.not-a-file', params: { file: absolute } },
         `${absolute} is a folder, not a model file. Choose the .gguf file itself.`,
       );
     }
@@ -59,15 +58,13 @@ export async function inspectGgufFile(file: string, llama?: Llama): Promise<Insp
     if (error instanceof ModelFileError) throw error;
     if (errorCode(error) === 'ENOENT') {
       throw new ModelFileError(
-        'not-found',
-        absolute,
+        { code: 'model-file.not-found', params: { file: absolute } },
         `No model file at ${absolute}. Check the path, or import the .gguf file again.`,
         { cause: error },
       );
     }
     throw new ModelFileError(
-      'unreadable',
-      absolute,
+      { code: 'model-file.unreadable', params: { file: absolute, detail: errorCode(error) ?? String(error) } },
       `Cannot read ${absolute} (${errorCode(error) ?? String(error)}). Check that the file exists and that you may read it.`,
       { cause: error },
     );
@@ -75,8 +72,7 @@ export async function inspectGgufFile(file: string, llama?: Llama): Promise<Insp
 
   if (sizeBytes === 0) {
     throw new ModelFileError(
-      'truncated',
-      absolute,
+      { code: 'model-file.truncated', params: { file: absolute } },
       `${absolute} is empty (0 bytes). Copy or download the model file again.`,
     );
   }
@@ -97,8 +93,7 @@ export async function inspectGgufFile(file: string, llama?: Llama): Promise<Insp
       (error.constructor.name === 'InvalidGgufMagicError' || error.message.startsWith('Invalid GGUF magic'))
     ) {
       throw new ModelFileError(
-        'not-gguf',
-        absolute,
+        { code: 'model-file.not-gguf', params: { file: absolute } },
         `${absolute} is not a GGUF model file (it does not begin with "GGUF"). Choose a .gguf file made for llama.cpp ` +
           '(for example chatglm3-6b.Q4_0.gguf); PyTorch or safetensors weights must be converted to GGUF first.',
         { cause: error },
@@ -106,15 +101,13 @@ export async function inspectGgufFile(file: string, llama?: Llama): Promise<Insp
     }
     if (code === 'EACCES' || code === 'EPERM' || code === 'EISDIR') {
       throw new ModelFileError(
-        'unreadable',
-        absolute,
+        { code: 'model-file.unreadable', params: { file: absolute, detail: code } },
         `Cannot read ${absolute} (${code}). Check that you may read the file.`,
         { cause: error },
       );
     }
     throw new ModelFileError(
-      'truncated',
-      absolute,
+      { code: 'model-file.truncated', params: { file: absolute } },
       `${absolute} looks like a GGUF file but its header cannot be read (${error instanceof Error ? error.message : String(error)}): ` +
         'the file is incomplete or damaged. Copy or download it again.',
       { cause: error },
@@ -125,8 +118,7 @@ export async function inspectGgufFile(file: string, llama?: Llama): Promise<Insp
   const headerEnd = fileInfo.infoEndOffset ?? 0;
   if (headerEnd > sizeBytes || !fileInfo.metadata.general?.architecture) {
     throw new ModelFileError(
-      'truncated',
-      absolute,
+      { code: 'model-file.truncated', params: { file: absolute } },
       `${absolute} is cut short: it holds ${formatBytes(sizeBytes)}, less than its own header. The copy or download was ` +
         'interrupted: copy the model file again.',
     );
@@ -137,8 +129,7 @@ export async function inspectGgufFile(file: string, llama?: Llama): Promise<Insp
     insights = await GgufInsights.from(fileInfo, llama);
   } catch (error) {
     throw new ModelFileError(
-      'not-gguf',
-      absolute,
+      { code: 'model-file.not-gguf', params: { file: absolute } },
       `${absolute} has a GGUF header that llama.cpp cannot make sense of (${error instanceof Error ? error.message : String(error)}). ` +
         'The file is damaged or was written by an incompatible tool: convert the model again with a current llama.cpp.',
       { cause: error },
@@ -148,8 +139,7 @@ export async function inspectGgufFile(file: string, llama?: Llama): Promise<Insp
   const neededBytes = headerEnd + insights.modelSize;
   if (neededBytes > sizeBytes) {
     throw new ModelFileError(
-      'truncated',
-      absolute,
+      { code: 'model-file.truncated', params: { file: absolute } },
       `${absolute} is incomplete: it holds ${sizeBytes.toLocaleString('en-US')} of the at least ` +
         `${neededBytes.toLocaleString('en-US')} bytes its header describes. ` +
         'The copy or download was interrupted: copy the model file again.',

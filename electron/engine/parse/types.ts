@@ -3,6 +3,7 @@
 // format-independent (header/footer removal, line joining, heading detection by clause
 // number, chunking) happens after, in one place.
 
+import { KbError } from '../../../shared/errors.ts';
 import type { DocumentType } from '../../../shared/types.ts';
 
 /** Formats the engine can index (one name for it, defined with the DTOs). Detected from content first, extension second. */
@@ -53,12 +54,13 @@ export type ParseFailureCode =
   | 'unsupported' // a format the engine does not read
   | 'too-large'; // over a size or decompressed-size limit
 
-export class ParseError extends Error {
-  readonly code: ParseFailureCode;
-  constructor(code: ParseFailureCode, message: string) {
-    super(message);
+/** A file that cannot be indexed: code 'parse.<reason>', and the short reason a FailedFile carries. */
+export class ParseError extends KbError {
+  readonly reason: ParseFailureCode;
+  constructor(reason: ParseFailureCode, message: string) {
+    super(`parse.${reason}`, message);
     this.name = 'ParseError';
-    this.code = code;
+    this.reason = reason;
   }
 }
 

@@ -139,10 +139,14 @@ export class EngineService implements EngineApi {
       case 'read':
         return read.file;
       case 'not-in-library':
-        throw new ServiceError(`document ${documentId} is not in this library any more`);
+        throw new ServiceError(`document ${documentId} is not in this library any more`, {
+          code: 'service.document-not-found',
+          params: { documentId },
+        });
       case 'file-gone':
         throw new ServiceError(
           `${read.path} is not there any more (moved or deleted): re-scan its folder, or add the file again`,
+          { code: 'service.original-missing', params: { file: read.path } },
         );
       case 'too-large':
         throw new ServiceError(
@@ -158,9 +162,17 @@ export class EngineService implements EngineApi {
   }
 
   async removeDocument(documentId: number): Promise<void> {
-    if (this.#jobs.busy) throw new ServiceError('documents cannot be removed while an ingestion is running');
+    if (this.#jobs.busy)
+      throw new ServiceError('documents cannot be removed while an ingestion is running', {
+        code: 'service.job-running',
+        params: {},
+      });
     const document = this.#library.removeDocument(documentId);
-    if (!document) throw new ServiceError(`no document ${documentId} in this library`);
+    if (!document)
+      throw new ServiceError(`no document ${documentId} in this library`, {
+        code: 'service.document-not-found',
+        params: { documentId },
+      });
     await this.#uploads.deleteCopy(document.path);
   }
 
@@ -174,13 +186,20 @@ export class EngineService implements EngineApi {
   }
 
   async removeSynonym(id: number): Promise<ThesaurusInfo> {
-    if (!this.#library.removeSynonym(id)) throw new ServiceError(`no thesaurus entry ${id} in this library`);
+    if (!this.#library.removeSynonym(id))
+      throw new ServiceError(`no thesaurus entry ${id} in this library`, {
+        code: 'service.synonym-not-found',
+        params: { id },
+      });
     return this.#library.thesaurusInfo();
   }
 
   async setDocumentProfile(documentId: number, changes: DocumentProfileChanges): Promise<DocumentInfo> {
     if (!this.#library.setDocumentProfile(documentId, changes))
-      throw new ServiceError(`no document ${documentId} in this library`);
+      throw new ServiceError(`no document ${documentId} in this library`, {
+        code: 'service.document-not-found',
+        params: { documentId },
+      });
     return this.#library.listDocuments().find((d) => d.id === documentId)!;
   }
 
@@ -236,13 +255,21 @@ export class EngineService implements EngineApi {
 
   async exportConversation(conversationId: number): Promise<string> {
     const entries = this.#library.history(conversationId);
-    if (entries.length === 0) throw new ServiceError(`no conversation ${conversationId} in this library`);
+    if (entries.length === 0)
+      throw new ServiceError(`no conversation ${conversationId} in this library`, {
+        code: 'service.conversation-not-found',
+        params: { conversationId },
+      });
     return formatConversationMarkdown(this.#library.file, entries, new Date().toISOString());
   }
 
   async passageContext(ref: PassageRef): Promise<PassageContext> {
     const context = this.#library.passageContext(ref, CONTEXT_CHARS);
-    if (!context) throw new ServiceError(`document ${ref.documentId} is not in this library any more`);
+    if (!context)
+      throw new ServiceError(`document ${ref.documentId} is not in this library any more`, {
+        code: 'service.document-not-found',
+        params: { documentId: ref.documentId },
+      });
     return context;
   }
 

@@ -93,6 +93,9 @@ export class LibraryJobs {
 
   #refuseWhenBusy(): void {
     if (this.#jobs.busy)
-      throw new ServiceError('an ingestion or embedding is already running: wait for it to finish or cancel it');
+      throw new ServiceError('an ingestion or embedding is already running: wait for it to finish or cancel it', {
+        code: 'service.job-running',
+        params: {},
+      });
   }
 }

@@ -85,7 +85,10 @@ export class LocalLlm {
   ): Promise<T> {
     const host = this.#host;
     if (!host?.loaded)
-      throw new ServiceError(`generated answers need a local LLM: ${this.#engine ? NO_LLM_LOADED : NO_LLM_HERE}`);
+      throw new ServiceError(`generated answers need a local LLM: ${this.#engine ? NO_LLM_LOADED : NO_LLM_HERE}`, {
+        code: this.#engine ? 'service.no-llm-loaded' : 'service.no-llm-here',
+        params: {},
+      });
     return this.#jobs.run(
       'answer',
       (signal, id) => write(host, signal, (text) => this.#emit({ jobId: id, type: 'token', kind: 'answer', text })),
@@ -96,7 +99,7 @@ export class LocalLlm {
   /** A .gguf file's metadata and whether it fits, nothing loaded (llama.cpp is started). */
   async inspect(file: string): Promise<LlmInspection> {
     const engine = this.#engine;
-    if (!engine) throw new ServiceError(NO_LLM_HERE);
+    if (!engine) throw new ServiceError(NO_LLM_HERE, { code: 'service.no-llm-here', params: {} });
     const resolved = path.resolve(file);
     // The header alone first: a missing or broken file is refused without starting llama.cpp.
     await engine.readModelInfo(resolved);
@@ -112,14 +115,17 @@ export class LocalLlm {
    */
   load(file: string, options: LoadLlmOptions = {}): Promise<LlmModelStatus> {
     const engine = this.#engine;
-    if (!engine) return Promise.reject(new ServiceError(NO_LLM_HERE));
+    if (!engine) return Promise.reject(new ServiceError(NO_LLM_HERE, { code: 'service.no-llm-here', params: {} }));
     return this.#jobs.run(
       'llmLoad',
       (signal, jobId) =>
         this.#exclusive(async () => {
           signal.throwIfAborted();
           if (this.#jobs.running('answer'))
-            throw new ServiceError('an answer is being written: wait for it or cancel it before changing the model');
+            throw new ServiceError('an answer is being written: wait for it or cancel it before changing the model', {
+              code: 'service.answer-being-written',
+              params: {},
+            });
           const resolved = path.resolve(file);
           let info: GgufModelInfo | null = null;
           try {
@@ -158,7 +164,10 @@ export class LocalLlm {
   unload(): Promise<LlmModelStatus> {
     return this.#exclusive(async () => {
       if (this.#jobs.running('answer'))
-        throw new ServiceError('an answer is being written: wait for it or cancel it before unloading the model');
+        throw new ServiceError('an answer is being written: wait for it or cancel it before unloading the model', {
+          code: 'service.answer-being-written',
+          params: {},
+        });
       await this.#host?.unload();
       this.#lastFailure = null;
       return this.status();

@@ -1,7 +1,13 @@
-/** A person-readable refusal (wrong state, unknown id): sent to the caller as is. */
-export class ServiceError extends Error {
-  constructor(message: string) {
-    super(message);
+import type { CodesOf, ErrorProblem } from '../../../shared/errorCodes.ts';
+import { KbError } from '../../../shared/errors.ts';
+
+/**
+ * A person-readable refusal (wrong state, unknown id). Without a problem of its own it is 'service.refused', worded
+ * from its message.
+ */
+export class ServiceError extends KbError {
+  constructor(message: string, problem?: ErrorProblem<CodesOf<'service' | 'upload'>>) {
+    super(problem?.code ?? 'service.refused', message, problem?.params ?? { detail: message });
     this.name = 'ServiceError';
   }
 }

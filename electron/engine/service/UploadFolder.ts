@@ -110,7 +110,10 @@ export class UploadFolder {
     // One batch at a time: a second one written beside the first could not start its ingestion, and the rollback
     // of one must not remove what the other wrote.
     if (this.#jobs.busy || this.#writing)
-      throw new ServiceError('an ingestion is already running: wait for it to finish or cancel it');
+      throw new ServiceError('an ingestion is already running: wait for it to finish or cancel it', {
+        code: 'service.job-running',
+        params: {},
+      });
     // Each folder of a relative name is cleaned like a file name, so the target stays under the upload folder.
     const targets = files.map((file) => file.name.split('/').map(safeUploadName));
     const seen = new Map<string, string>();

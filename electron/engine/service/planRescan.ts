@@ -18,9 +18,16 @@ export function planRescan(sources: SourceInfo[], paths?: string[]): RescanPlan 
   const known = new Map(sources.map((source) => [source.path, source]));
   const unknown = (paths ?? []).find((p) => !known.has(p));
   if (unknown !== undefined)
-    throw new ServiceError(`${unknown} is not a source of this library: add it as a folder or file instead`);
+    throw new ServiceError(`${unknown} is not a source of this library: add it as a folder or file instead`, {
+      code: 'service.not-a-source',
+      params: { path: unknown },
+    });
   const chosen = paths ? [...new Set(paths)].map((p) => known.get(p)!) : sources;
-  if (chosen.length === 0) throw new ServiceError('this library has no sources yet: add a folder or files first');
+  if (chosen.length === 0)
+    throw new ServiceError('this library has no sources yet: add a folder or files first', {
+      code: 'service.no-sources',
+      params: {},
+    });
   const present = chosen.filter((source) => source.kind !== 'missing').map((source) => source.path);
   // A source that is not there (moved, deleted, an unplugged drive) is reported, and its documents stay.
   const missing = chosen

@@ -91,6 +91,7 @@ interface DocumentRow {
   mtime_ms: number;
   content_hash: string | null;
   status: DocumentStatus;
+  error_code: string | null;
   error: string | null;
   page_count: number | null;
   encoding: string | null;
@@ -227,7 +228,8 @@ export class LibraryStore {
         "SELECT id, path FROM documents WHERE status != 'removed' AND substr(path, 1, length(@prefix)) = @prefix",
       ),
       listDocuments: db.prepare<[], DocumentRow>(`
-        SELECT d.id, d.path, d.type, d.title, d.size_bytes, d.mtime_ms, d.content_hash, d.status, d.error, d.page_count,
+        SELECT d.id, d.path, d.type, d.title, d.size_bytes, d.mtime_ms, d.content_hash, d.status, d.error_code, d.error,
+               d.page_count,
                d.encoding, d.indexed_at, d.profile, d.profile_override,
                (SELECT count(*) FROM chunks c WHERE c.document_id = d.id) AS chunk_count
         FROM documents d WHERE d.status != 'removed' ORDER BY d.path`),
@@ -471,6 +473,7 @@ export class LibraryStore {
       sizeBytes: row.size_bytes,
       contentHash: row.content_hash,
       status: row.status,
+      errorCode: row.error_code,
       error: row.error,
       chunkCount: row.chunk_count,
       pageCount: row.page_count,

@@ -3,6 +3,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations/index.ts';
+import type { CodesOf, ErrorProblem } from '../../../shared/errorCodes.ts';
+import { KbError } from '../../../shared/errors.ts';
 
 // 'KBL1' as a big-endian int: marks a SQLite file as one of our libraries (PRAGMA application_id).
 export const LIBRARY_APPLICATION_ID = 0x4b424c31;
@@ -14,16 +16,32 @@ const SQLITE_HEADER = 'SQLite format 3\0';
  */
 const FULL_CHECK_MAX_BYTES = 256 * 1024 * 1024;
 
-export type LibraryErrorCode =
+/** What is wrong with a library, in one word (the code says it more finely, with the facts in its params). */
+export type LibraryErrorReason =
   'not-found' | 'not-a-library' | 'newer-version' | 'corrupt' | 'unreadable' | 'read-only' | 'storage';
 
+const REASON_OF: Record<CodesOf<'library'>, LibraryErrorReason> = {
+  'library.not-found': 'not-found',
+  'library.not-a-library': 'not-a-library',
+  'library.newer-version': 'newer-version',
+  'library.corrupt': 'corrupt',
+  'library.unreadable': 'unreadable',
+  'library.read-only': 'read-only',
+  'library.read-only-needs-upgrade': 'read-only',
+  'library.read-only-folder': 'read-only',
+  'library.disk-full': 'storage',
+  'library.io-error': 'storage',
+  'library.ingest-running': 'unreadable',
+  'library.no-conversation': 'not-found',
+};
+
 /** A library file that cannot be used. The message says which file, why, and what to do. */
-export class LibraryError extends Error {
-  readonly code: LibraryErrorCode;
-  constructor(code: LibraryErrorCode, message: string) {
-    super(message);
+export class LibraryError extends KbError {
+  readonly reason: LibraryErrorReason;
+  constructor(problem: ErrorProblem<CodesOf<'library'>>, message: string) {
+    super(problem.code, message, problem.params);
     this.name = 'LibraryError';
-    this.code = code;
+    this.reason = REASON_OF[problem.code];
   }
 }
 
@@ -59,7 +77,7 @@ export function openLibraryDatabase(file: string, options: OpenLibraryOptions = 
   const exists = existsSync(file);
   if (!exists && !options.create) {
     throw new LibraryError(
-      'not-found',
+      { code: 'library.not-found', params: { file } },
       `no library at ${file}: create one with "kb ingest <folder> --library ${file}"`,
     );
   }
@@ -70,10 +88,16 @@ export function openLibraryDatabase(file: string, options: OpenLibraryOptions = 
       size = statSync(file).size;
       header = size > 0 ? readHeader(file) : '';
     } catch (error) {
-      throw new LibraryError('unreadable', `cannot read library ${file}: ${(error as Error).message}`);
+      throw new LibraryError(
+        { code: 'library.unreadable', params: { file, detail: (error as Error).message } },
+        `cannot read library ${file}: ${(error as Error).message}`,
+      );
     }
     if (size > 0 && header !== SQLITE_HEADER) {
-      throw new LibraryError('not-a-library', `${file} is not a library: it is not a SQLite database (left untouched)`);
+      throw new LibraryError(
+        { code: 'library.not-a-library', params: { file } },
+        `${file} is not a library: it is not a SQLite database (left untouched)`,
+      );
     }
   }
 
@@ -85,14 +109,20 @@ export function openLibraryDatabase(file: string, options: OpenLibraryOptions = 
     try {
       mkdirSync(path.dirname(file), { recursive: true });
     } catch (error) {
-      throw new LibraryError('unreadable', `cannot create the folder of library ${file}: ${(error as Error).message}`);
+      throw new LibraryError(
+        { code: 'library.unreadable', params: { file, detail: (error as Error).message } },
+        `cannot create the folder of library ${file}: ${(error as Error).message}`,
+      );
     }
   }
   let db: Database.Database;
   try {
     db = new Database(file, { readonly, fileMustExist: !options.create });
   } catch (error) {
-    throw new LibraryError('unreadable', `cannot open library ${file}: ${(error as Error).message}`);
+    throw new LibraryError(
+      { code: 'library.unreadable', params: { file, detail: (error as Error).message } },
+      `cannot open library ${file}: ${(error as Error).message}`,
+    );
   }
   // First: a second process (the app beside a CLI run, two creating the same new library) waits for the writer
   // instead of failing at once — the checks and migrations below already need it.
@@ -110,24 +140,27 @@ export function openLibraryDatabase(file: string, options: OpenLibraryOptions = 
       const tableCount = (db.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number }).n;
       if (applicationId !== 0 || userVersion !== 0 || tableCount > 0) {
         throw new LibraryError(
-          'not-a-library',
+          { code: 'library.not-a-library', params: { file } },
           `${file} is not a library: it is a SQLite database of another application (left untouched)`,
         );
       }
       if (readonly) {
-        throw new LibraryError('not-a-library', `${file} is an empty database, not a library yet`);
+        throw new LibraryError(
+          { code: 'library.not-a-library', params: { file } },
+          `${file} is an empty database, not a library yet`,
+        );
       }
     }
     if (userVersion > LATEST_SCHEMA_VERSION) {
       throw new LibraryError(
-        'newer-version',
+        { code: 'library.newer-version', params: { file, version: userVersion, supported: LATEST_SCHEMA_VERSION } },
         `${file} was written by a newer version of this app (schema ${userVersion}, this app knows up to ` +
           `${LATEST_SCHEMA_VERSION}): update the app to open it; the file was not changed`,
       );
     }
     if (readonly && userVersion < LATEST_SCHEMA_VERSION) {
       throw new LibraryError(
-        'read-only',
+        { code: 'library.read-only-needs-upgrade', params: { file } },
         `${file} was written by an older version of this app and must be updated before it can be read, but it is read-only: make it writable (or copy it to a folder you can write) and open it again; the file was not changed`,
       );
     }
@@ -141,9 +174,10 @@ export function openLibraryDatabase(file: string, options: OpenLibraryOptions = 
           .flatMap((row) => row.split('\n'))
           .filter((line) => line.trim() !== '' && !line.startsWith('***'));
         const more = problems.length > 1 ? ` and ${problems.length - 1} more` : '';
+        const detail = `${problems[0] ?? 'unknown problem'}${more}`;
         throw new LibraryError(
-          'corrupt',
-          `${file} is damaged (${problems[0] ?? 'unknown problem'}${more}): restore it from a backup; the file was not changed`,
+          { code: 'library.corrupt', params: { file, detail } },
+          `${file} is damaged (${detail}): restore it from a backup; the file was not changed`,
         );
       }
     }
@@ -166,12 +200,15 @@ export function openLibraryDatabase(file: string, options: OpenLibraryOptions = 
     if (error instanceof LibraryError) throw error;
     if ((error as { code?: unknown }).code === 'SQLITE_READONLY_DIRECTORY') {
       throw new LibraryError(
-        'read-only',
+        { code: 'library.read-only-folder', params: { file } },
         `${file} is in a folder this user cannot write: SQLite keeps a small index file (-shm) beside a library to read it, and cannot make one there; copy the library to a folder you can write (or make this one writable)`,
       );
     }
     if (isSqliteCorruption(error)) {
-      throw new LibraryError('corrupt', `${file} is damaged (${(error as Error).message}); restore it from a backup`);
+      throw new LibraryError(
+        { code: 'library.corrupt', params: { file, detail: (error as Error).message } },
+        `${file} is damaged (${(error as Error).message}); restore it from a backup`,
+      );
     }
     throw error;
   }
@@ -207,7 +244,7 @@ function isWritable(file: string): boolean {
 /** What a write to a read-only library says (an open read-only library, or SQLite's SQLITE_READONLY). */
 export function readOnlyLibraryError(file: string): LibraryError {
   return new LibraryError(
-    'read-only',
+    { code: 'library.read-only', params: { file } },
     `${file} is read-only: searching and asking work, but adding, removing or editing needs a library you can write (make the file and its folder writable, or copy it)`,
   );
 }
@@ -221,14 +258,14 @@ export function storageError(error: unknown, file: string): LibraryError | null 
   const code = String((error as { code?: unknown }).code ?? '');
   if (code.startsWith('SQLITE_FULL') || code === 'ENOSPC') {
     return new LibraryError(
-      'storage',
+      { code: 'library.disk-full', params: { file } },
       `the disk holding ${file} is full: what was indexed before stays in the library; free some space and run it again (unchanged files are skipped)`,
     );
   }
   if (code.startsWith('SQLITE_READONLY')) return readOnlyLibraryError(file);
   if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_CANTOPEN') {
     return new LibraryError(
-      'storage',
+      { code: 'library.io-error', params: { file, sqliteCode: code } },
       `reading or writing ${file} failed (${code}): the drive may be failing, full or disconnected; what was saved before is kept`,
     );
   }

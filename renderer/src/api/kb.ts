@@ -8,8 +8,11 @@ import { RPC_PATH } from '../../../shared/rpc/engineRpc.ts';
 import { jsonTransport } from '../../../shared/rpc/jsonTransport.ts';
 import { createRpcClient, type RpcClient } from '../../../shared/rpc/RpcClient.ts';
 import { unwrapOutcome, type RpcTransport } from '../../../shared/rpc/rpcProtocol.ts';
+import type { ErrorProblem } from '../../../shared/errorCodes.ts';
+import { fromWireError, isWireError, KbError, type ErrorKind } from '../../../shared/errors.ts';
 import {
   MAX_UPLOAD_FILE_BYTES,
+  UPLOAD_ERROR_HEADER,
   UPLOAD_PATH,
   WEB_BRIDGE_CONTRACT,
   type StagedFile,
@@ -55,10 +58,15 @@ declare global {
   }
 }
 
-/** A call the engine refused or that failed; `message` is written for a person. */
-export class KbCallError extends Error {
-  constructor(name: string, message: string) {
-    super(message);
+/**
+ * A refusal of this page's own (nothing to add, a file too large, no path, kb serve unreachable): `code` and `params`
+ * for describeError to word, `message` in English. `cause`, when set, is the refusal it reports (a PUT's), worded
+ * into its `detail`. Refusals of the engine arrive as RemoteError (shared/errors.ts), with the engine's code.
+ */
+export class KbCallError extends KbError {
+  constructor(name: string, problem: ErrorProblem, message: string, options?: { cause?: unknown; kind?: ErrorKind }) {
+    super(problem.code, message, problem.params, options?.kind ?? 'user');
+    if (options && 'cause' in options) this.cause = options.cause;
     this.name = name;
   }
 }
@@ -90,7 +98,13 @@ function openWebSocket(url: string): Promise<WebSocket> {
     socket.addEventListener(
       'error',
       () =>
-        reject(new Error('cannot reach kb serve: is it running, and is the token in this address the one it printed?')),
+        reject(
+          new KbCallError(
+            'Unreachable',
+            { code: 'serve.unreachable', params: {} },
+            'cannot reach kb serve: is it running, and is the token in this address the one it printed?',
+          ),
+        ),
       { once: true },
     );
   });
@@ -146,13 +160,25 @@ type Upload = { file: File; name: string };
  */
 async function upload(rpc: ServeClient, files: Upload[], options: JobOptions = {}): Promise<JobStarted> {
   if (files.length === 0)
-    throw new KbCallError('NothingToAdd', 'nothing to add: the folder holds no files (hidden files are left out)');
+    throw new KbCallError(
+      'NothingToAdd',
+      { code: 'upload.nothing-to-add', params: {} },
+      'nothing to add: the folder holds no files (hidden files are left out)',
+    );
   // Said before anything is sent: the server would refuse it (413), after the earlier files of the batch went up.
   const tooLarge = files.find(({ file }) => file.size > MAX_UPLOAD_FILE_BYTES);
   if (tooLarge) {
     const mib = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MiB`;
     throw new KbCallError(
       'UploadTooLarge',
+      {
+        code: 'upload.file-too-large',
+        params: {
+          name: tooLarge.name,
+          sizeMiB: Math.round(tooLarge.file.size / 1024 / 1024),
+          limitMiB: Math.round(MAX_UPLOAD_FILE_BYTES / 1024 / 1024),
+        },
+      },
       `"${tooLarge.name}" is ${mib(tooLarge.file.size)}, over the ${mib(MAX_UPLOAD_FILE_BYTES)} a file may be here: split it, or add it with "kb ingest" on the server`,
     );
   }
@@ -171,15 +197,36 @@ async function upload(rpc: ServeClient, files: Upload[], options: JobOptions = {
     } catch {
       throw new KbCallError(
         'Disconnected',
+        { code: 'upload.not-sent', params: { name } },
         `"${name}" could not be sent: is kb serve still running? Restart it and reload this page`,
       );
     }
     const text = await response.text();
-    if (!response.ok)
-      throw new KbCallError('UploadRefused', `"${name}" was not uploaded: ${text || `HTTP ${response.status}`}`);
+    if (!response.ok) {
+      const detail = text || `HTTP ${response.status}`;
+      throw new KbCallError(
+        'UploadRefused',
+        { code: 'upload.refused', params: { name, detail } },
+        `"${name}" was not uploaded: ${detail}`,
+        { cause: uploadRefusal(response, detail) },
+      );
+    }
     staged.push({ name, uploadId: (JSON.parse(text) as StagedUpload).uploadId });
   }
   return rpc.commitUploads(staged, options);
+}
+
+/** The server's refusal of a PUT, by its code header (see UPLOAD_ERROR_HEADER); undefined from an old server. */
+function uploadRefusal(response: Response, message: string): KbError | undefined {
+  const header = response.headers.get(UPLOAD_ERROR_HEADER);
+  if (!header) return undefined;
+  try {
+    const { code, params } = JSON.parse(decodeURIComponent(header)) as { code?: unknown; params?: unknown };
+    const wire = { name: 'UploadRefusedError', code, params, message, kind: 'user' };
+    return isWireError(wire) ? fromWireError(wire) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function droppedEntries(data: DataTransfer): FileSystemEntry[] {
@@ -261,7 +308,11 @@ function ingestByPath(
   const paths = files.map((file) => bridge.pathForFile(file));
   if (paths.some((p) => p === ''))
     return Promise.reject(
-      new KbCallError('NoPath', 'a dropped item has no file on this disk: drop files or folders from the file manager'),
+      new KbCallError(
+        'NoPath',
+        { code: 'desktop.no-path', params: {} },
+        'a dropped item has no file on this disk: drop files or folders from the file manager',
+      ),
     );
   return engine.ingestPaths(paths, options);
 }
@@ -270,12 +321,18 @@ function ingestByPath(
 export async function connectKb(): Promise<KbClient> {
   if (window.kb) {
     if (typeof window.kb.libraryInfo !== 'function')
-      throw new Error('this build of the desktop app does not connect the engine: reinstall the app');
+      throw new KbCallError(
+        'NoEngine',
+        { code: 'desktop.no-engine', params: {} },
+        'this build of the desktop app does not connect the engine: reinstall the app',
+      );
     return desktopClient(window.kb);
   }
   const token = new URLSearchParams(window.location.search).get('token');
   if (!token) {
-    throw new Error(
+    throw new KbCallError(
+      'NoToken',
+      { code: 'serve.no-token', params: {} },
       'this page is not connected to a library: open it from the Offline KB app, or use the address (with its token) that "kb serve" printed',
     );
   }

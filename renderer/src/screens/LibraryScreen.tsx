@@ -7,6 +7,7 @@ import {
 } from '../../../shared/types.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { documentTypeKey } from '../components/documentTypeLabel.ts';
+import { describeError, describeFailedFile, describeSkippedFile } from '../describeError.ts';
 import { baseName } from '../components/pageLabel.ts';
 import { formatDuration, type MessageKey } from '../i18n.ts';
 import { useAppStore } from '../store/appStore.ts';
@@ -191,7 +192,7 @@ function IngestStatus() {
       {s && !s.cancelled ? <progress max={100} value={100} /> : null}
       <span>
         {lastJob.error
-          ? t('ingestFailed', { error: lastJob.error.message })
+          ? t('ingestFailed', { error: describeError(lastJob.error, language) })
           : s?.cancelled
             ? t('ingestCancelled')
             : t('ingestDone', {
@@ -204,8 +205,8 @@ function IngestStatus() {
       {s && s.skipped.length > 0 ? (
         <ul className="reasons">
           {s.skipped.map((f) => (
-            <li key={f.path}>
-              {baseName(f.path)}: {f.detail}
+            <li key={f.path} title={f.detail}>
+              {baseName(f.path)}: {describeSkippedFile(f.reason, f.detail, language)}
             </li>
           ))}
         </ul>
@@ -346,6 +347,7 @@ function ProfileEditor({ document, onDone }: { document: DocumentInfo; onDone: (
 }
 
 function DocumentList() {
+  const language = useAppStore((s) => s.language);
   const t = useT();
   const documents = useAppStore((s) => s.documents);
   const remove = useAppStore((s) => s.removeDocument);
@@ -391,7 +393,11 @@ function DocumentList() {
               </div>
               {d.status === 'indexed' ? <ProfileLine document={d} /> : null}
               {editing === d.id ? <ProfileEditor document={d} onDone={() => setEditing(null)} /> : null}
-              {d.error ? <div className="error">{d.error}</div> : null}
+              {d.error ? (
+                <div className="error" title={d.error} data-testid="document-error">
+                  {describeFailedFile(d.errorCode, d.error, language)}
+                </div>
+              ) : null}
               {originalError?.id === d.id ? (
                 <div className="error" data-testid="original-error">
                   {originalError.message}

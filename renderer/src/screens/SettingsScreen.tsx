@@ -6,6 +6,7 @@ import {
   type LlmModelStatus,
   type LoadLlmOptions,
 } from '../../../shared/engineApi.ts';
+import { describeError } from '../describeError.ts';
 import { useAppStore } from '../store/appStore.ts';
 import { useT } from '../useT.ts';
 
@@ -308,6 +309,7 @@ function LlmSettings() {
 }
 
 function EmbeddingSettings() {
+  const language = useAppStore((s) => s.language);
   const t = useT();
   const semantic = useAppStore((s) => s.models?.embedding ?? s.info?.semantic ?? null);
   const job = useAppStore((s) => s.embeddingJob);
@@ -393,7 +395,7 @@ function EmbeddingSettings() {
         {done ? (
           <p className={done.error ? 'error' : 'muted'} data-testid="embedding-done">
             {done.error
-              ? t('embeddingFailed', { error: done.error.message })
+              ? t('embeddingFailed', { error: describeError(done.error, language) })
               : t('embeddingFinished', { embedded: done.embedded ?? 0 })}
           </p>
         ) : null}

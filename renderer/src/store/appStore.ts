@@ -27,6 +27,7 @@ import type {
 } from '../../../shared/types.ts';
 import type { ChooseKind } from '../../../shared/desktopBridge.ts';
 import { connectKb, type KbClient } from '../api/kb.ts';
+import { describeError } from '../describeError.ts';
 import { translate, type Language, type MessageKey } from '../i18n.ts';
 
 export type Screen = 'library' | 'chat' | 'search' | 'history' | 'settings';
@@ -190,8 +191,6 @@ function savedLanguage(): Language {
   }
 }
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 /**
  * The id of a job the page starts (crypto.randomUUID needs a secure context; 127.0.0.1 and app:// are). Chosen
  * here, before the call: the job's events, which travel apart from the reply and may come first, find it.
@@ -257,7 +256,7 @@ const createConnectionSlice: Slice<ConnectionSlice> = (set, get) => ({
       set({ client, connectionError: null });
       await Promise.all([get().refreshInfo(), get().refreshDocuments(), get().refreshModels()]);
     } catch (error) {
-      set({ connectionError: message(error) });
+      set({ connectionError: describeError(error, get().language) });
     }
   },
   refreshInfo: async () => {
@@ -297,7 +296,9 @@ const createLibrarySlice: Slice<LibrarySlice> = (set, get) => {
       // Refused: the job never started, and no `done` will come.
       set({
         ...(get().job?.jobId === jobId ? { job: null } : {}),
-        libraryError: failed ? translate(get().language, failed, { error: message(error) }) : message(error),
+        libraryError: failed
+          ? translate(get().language, failed, { error: describeError(error, get().language) })
+          : describeError(error, get().language),
       });
     }
   };
@@ -326,7 +327,7 @@ const createLibrarySlice: Slice<LibrarySlice> = (set, get) => {
         const paths = await client.choose('sources');
         if (paths.length > 0) await startJob((c, options) => c.ingestPaths(paths, options));
       } catch (error) {
-        set({ libraryError: message(error) });
+        set({ libraryError: describeError(error, get().language) });
       }
     },
     rescan: (sourcePath) =>
@@ -338,7 +339,7 @@ const createLibrarySlice: Slice<LibrarySlice> = (set, get) => {
         await client.showOriginal(documentId);
         return null;
       } catch (error) {
-        return message(error);
+        return describeError(error, get().language);
       }
     },
     cancelIngest: async () => {
@@ -353,7 +354,7 @@ const createLibrarySlice: Slice<LibrarySlice> = (set, get) => {
         set({ documents: get().documents.map((d) => (d.id === documentId ? updated : d)) });
         return null;
       } catch (error) {
-        return message(error);
+        return describeError(error, get().language);
       }
     },
     removeDocument: async (documentId) => {
@@ -363,7 +364,7 @@ const createLibrarySlice: Slice<LibrarySlice> = (set, get) => {
         await client.removeDocument(documentId);
         await Promise.all([get().refreshDocuments(), get().refreshInfo()]);
       } catch (error) {
-        set({ libraryError: message(error) });
+        set({ libraryError: describeError(error, get().language) });
       }
     },
   };
@@ -397,7 +398,7 @@ const createChatSlice: Slice<ChatSlice> = (set, get) => ({
       });
       exchange = { question, reply, error: null };
     } catch (error) {
-      exchange = { question, reply: null, error: message(error) };
+      exchange = { question, reply: null, error: describeError(error, get().language) };
     }
     set({ asking: false, streaming: null, exchanges: [...get().exchanges, exchange], history: null });
   },
@@ -416,7 +417,12 @@ const createChatSlice: Slice<ChatSlice> = (set, get) => ({
       passage = await client.passageContext(ref);
       set({ passage, passageError: null, passageFile: null, passageFileError: null });
     } catch (error) {
-      set({ passage: null, passageError: message(error), passageFile: null, passageFileError: null });
+      set({
+        passage: null,
+        passageError: describeError(error, get().language),
+        passageFile: null,
+        passageFileError: null,
+      });
       return;
     }
     // A PDF passage is shown on its page: the file itself, once per opening (the text view needs nothing more).
@@ -426,7 +432,7 @@ const createChatSlice: Slice<ChatSlice> = (set, get) => ({
       // Closed or replaced meanwhile: the bytes are not kept.
       if (get().passage === passage) set({ passageFile: file });
     } catch (error) {
-      if (get().passage === passage) set({ passageFileError: message(error) });
+      if (get().passage === passage) set({ passageFileError: describeError(error, get().language) });
     }
   },
   closePassage: () => set({ passage: null, passageError: null, passageFile: null, passageFileError: null }),
@@ -444,7 +450,7 @@ const createSearchSlice: Slice<SearchSlice> = (set, get) => ({
     try {
       set({ hits: await client.search(query, { k: 20 }), searching: false });
     } catch (error) {
-      set({ hits: null, searching: false, searchError: message(error) });
+      set({ hits: null, searching: false, searchError: describeError(error, get().language) });
     }
   },
 });
@@ -458,7 +464,7 @@ const createHistorySlice: Slice<HistorySlice> = (set, get) => ({
     try {
       set({ history: await client.history(), historyError: null });
     } catch (error) {
-      set({ historyError: message(error) });
+      set({ historyError: describeError(error, get().language) });
     }
   },
   exportConversation: async (conversationId) => {
@@ -467,7 +473,7 @@ const createHistorySlice: Slice<HistorySlice> = (set, get) => ({
     try {
       return await client.exportConversation(conversationId);
     } catch (error) {
-      set({ historyError: message(error) });
+      set({ historyError: describeError(error, get().language) });
       return null;
     }
   },
@@ -489,7 +495,7 @@ const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
     try {
       set({ llmInspection: await client.inspectLlm(path.trim()) });
     } catch (error) {
-      set({ llmInspectError: message(error) });
+      set({ llmInspectError: describeError(error, get().language) });
     }
     set({ llmInspecting: false });
     // Checking starts llama.cpp: the GPU it found can be shown now.
@@ -501,7 +507,11 @@ const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
     try {
       return (await client.choose(kind))[0] ?? null;
     } catch (error) {
-      set(kind === 'llmFile' ? { llmError: message(error) } : { embeddingError: message(error) });
+      set(
+        kind === 'llmFile'
+          ? { llmError: describeError(error, get().language) }
+          : { embeddingError: describeError(error, get().language) },
+      );
       return null;
     }
   },
@@ -514,7 +524,7 @@ const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
     try {
       set({ models: await client.modelStatus() });
     } catch (error) {
-      set({ llmError: message(error) });
+      set({ llmError: describeError(error, get().language) });
     }
   },
   loadLlm: async (path, options) => {
@@ -525,7 +535,7 @@ const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
     try {
       await client.loadLlm(path.trim(), { ...options, jobId });
     } catch (error) {
-      set({ llmError: message(error) });
+      set({ llmError: describeError(error, get().language) });
     }
     set({ llmBusy: false, llmLoadProgress: null, llmLoadJobId: null });
     await Promise.all([get().refreshModels(), get().refreshInfo()]);
@@ -542,7 +552,7 @@ const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
       await client.unloadLlm();
       set({ mode: 'exact' });
     } catch (error) {
-      set({ llmError: message(error) });
+      set({ llmError: describeError(error, get().language) });
     }
     set({ llmBusy: false });
     await Promise.all([get().refreshModels(), get().refreshInfo()]);
@@ -557,7 +567,10 @@ const createModelsSlice: Slice<ModelsSlice> = (set, get) => ({
     try {
       await client.setEmbeddingModel(dir.trim(), { jobId });
     } catch (error) {
-      set({ ...(get().embeddingJob?.jobId === jobId ? { embeddingJob: null } : {}), embeddingError: message(error) });
+      set({
+        ...(get().embeddingJob?.jobId === jobId ? { embeddingJob: null } : {}),
+        embeddingError: describeError(error, get().language),
+      });
     }
   },
   cancelEmbedding: async () => {
@@ -575,7 +588,7 @@ const createThesaurusSlice: Slice<ThesaurusSlice> = (set, get) => ({
     try {
       set({ thesaurus: await client.thesaurus(), thesaurusError: null });
     } catch (error) {
-      set({ thesaurusError: message(error) });
+      set({ thesaurusError: describeError(error, get().language) });
     }
   },
   addSynonym: async (ask, means) => {
@@ -585,7 +598,7 @@ const createThesaurusSlice: Slice<ThesaurusSlice> = (set, get) => ({
       set({ thesaurus: await client.addSynonym(ask, means), thesaurusError: null });
       return true;
     } catch (error) {
-      set({ thesaurusError: message(error) });
+      set({ thesaurusError: describeError(error, get().language) });
       return false;
     }
   },
@@ -595,7 +608,7 @@ const createThesaurusSlice: Slice<ThesaurusSlice> = (set, get) => ({
     try {
       set({ thesaurus: await client.removeSynonym(id), thesaurusError: null });
     } catch (error) {
-      set({ thesaurusError: message(error) });
+      set({ thesaurusError: describeError(error, get().language) });
     }
   },
 });

@@ -282,9 +282,10 @@ export async function parseErrorOf(fn: () => unknown): Promise<{ code: string; m
   try {
     await fn();
   } catch (error) {
-    const e = error as { name?: string; code?: string; message: string };
-    if (e.name !== 'ParseError' || typeof e.code !== 'string') throw error;
-    return { code: e.code, message: e.message };
+    // `code` here is the short reason ('empty'); the error's own code is 'parse.<reason>'.
+    const e = error as { name?: string; code?: string; reason?: string; message: string };
+    if (e.name !== 'ParseError' || typeof e.reason !== 'string' || e.code !== `parse.${e.reason}`) throw error;
+    return { code: e.reason, message: e.message };
   }
   throw new Error('expected a ParseError, but parsing succeeded');
 }

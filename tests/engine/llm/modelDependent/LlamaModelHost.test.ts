@@ -79,12 +79,20 @@ describe('LlamaModelHost', () => {
     );
     writeFileSync(unknown, bytes);
 
-    await expect(host.load(text, { threads: 1 })).rejects.toMatchObject({ name: 'ModelFileError', code: 'not-gguf' });
-    await expect(host.load(head, { threads: 1 })).rejects.toMatchObject({ code: 'truncated' });
-    await expect(host.load(path.join(dir, 'nope.gguf'), { threads: 1 })).rejects.toMatchObject({ code: 'not-found' });
+    await expect(host.load(text, { threads: 1 })).rejects.toMatchObject({
+      name: 'ModelFileError',
+      reason: 'not-gguf',
+      code: 'model-file.not-gguf',
+    });
+    await expect(host.load(head, { threads: 1 })).rejects.toMatchObject({ reason: 'truncated' });
+    await expect(host.load(path.join(dir, 'nope.gguf'), { threads: 1 })).rejects.toMatchObject({ reason: 'not-found' });
     const error = await host.load(unknown, { threads: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelFileError);
-    expect((error as ModelFileError).code).toBe('unsupported-architecture');
+    expect(error).toMatchObject({
+      reason: 'unsupported-architecture',
+      code: 'model-file.unsupported-architecture',
+      params: { file: unknown, architecture: 'zzzzz' },
+    });
     expect((error as ModelFileError).message).toMatch(/"zzzzz" model, an architecture .* does not know/);
     expect(host.loaded?.info.fileName).toBe('stories260K.gguf');
   });

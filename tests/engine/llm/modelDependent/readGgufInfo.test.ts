@@ -44,7 +44,7 @@ describe('readGgufInfo', () => {
     const file = path.join(dir, 'notes.gguf');
     writeFileSync(file, '这不是模型文件，只是一段文字。\n');
     const error = await refusal(file);
-    expect(error.code).toBe('not-gguf');
+    expect(error).toMatchObject({ reason: 'not-gguf', code: 'model-file.not-gguf', params: { file } });
     expect(error.message).toContain(file);
     expect(error.message).toMatch(/not a GGUF model file.*convert/s);
   });
@@ -53,7 +53,7 @@ describe('readGgufInfo', () => {
     const file = path.join(dir, 'head.gguf');
     writeFileSync(file, readFileSync(STORIES_MODEL).subarray(0, 1000));
     const error = await refusal(file);
-    expect(error.code).toBe('truncated');
+    expect(error).toMatchObject({ reason: 'truncated', code: 'model-file.truncated', params: { file } });
     expect(error.message).toMatch(/cut short.*copy the model file again/s);
   });
 
@@ -62,20 +62,20 @@ describe('readGgufInfo', () => {
     const bytes = readFileSync(STORIES_MODEL);
     writeFileSync(file, bytes.subarray(0, bytes.length - 64 * 1024));
     const error = await refusal(file);
-    expect(error.code).toBe('truncated');
+    expect(error).toMatchObject({ reason: 'truncated', code: 'model-file.truncated', params: { file } });
     expect(error.message).toMatch(
       /incomplete: it holds 1,119,840 of the at least 1,1\d\d,\d{3} bytes its header describes/,
     );
   });
 
   it('refuses a missing path, an empty file and a folder with their own reasons', async () => {
-    expect((await refusal(path.join(dir, 'missing.gguf'))).code).toBe('not-found');
+    expect((await refusal(path.join(dir, 'missing.gguf'))).code).toBe('model-file.not-found');
     const empty = path.join(dir, 'empty.gguf');
     writeFileSync(empty, '');
-    expect((await refusal(empty)).code).toBe('truncated');
+    expect((await refusal(empty)).code).toBe('model-file.truncated');
     const folder = path.join(dir, 'folder.gguf');
     mkdirSync(folder);
-    expect((await refusal(folder)).code).toBe('not-a-file');
+    expect((await refusal(folder)).code).toBe('model-file.not-a-file');
   });
 
   it('reports an architecture this llama.cpp does not know', async () => {
