@@ -24,7 +24,7 @@ export async function parseSource(
   const type = detectDocumentType(bytes, fileName);
   switch (type) {
     case 'pdf':
-      return parsePdf(bytes);
+      return parsePdf(bytes, options);
     case 'docx':
       return parseDocx(bytes, options);
     case 'doc':
