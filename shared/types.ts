@@ -5,7 +5,7 @@ export type DocumentStatus = 'pending' | 'indexed' | 'failed' | 'removed';
 
 /** The formats the engine reads; .et (WPS) is read as 'xls', a .wps saved in Word's format as 'doc'. */
 export type DocumentType =
-  'pdf' | 'docx' | 'doc' | 'markdown' | 'text' | 'html' | 'csv' | 'xlsx' | 'xls' | 'ods' | 'pptx' | 'ofd';
+  'pdf' | 'docx' | 'doc' | 'markdown' | 'text' | 'html' | 'csv' | 'xlsx' | 'xls' | 'ods' | 'pptx' | 'ofd' | 'image';
 
 /**
  * What a document is: for a standard, its number and year; its title; its kind; the sector and region it is written

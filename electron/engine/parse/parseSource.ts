@@ -3,6 +3,7 @@ import { parseCsv } from './parseCsv.ts';
 import { parseDoc } from './parseDoc.ts';
 import { parseDocx } from './parseDocx.ts';
 import { parseHtml } from './parseHtml.ts';
+import { parseImage } from './parseImage.ts';
 import { parseMarkdown } from './parseMarkdown.ts';
 import { parseOfd } from './parseOfd.ts';
 import { parsePdf } from './parsePdf.ts';
@@ -45,5 +46,7 @@ export async function parseSource(
       return parseMarkdown(bytes);
     case 'text':
       return parseText(bytes);
+    case 'image':
+      return parseImage(bytes, options);
   }
 }

@@ -28,6 +28,8 @@ export function documentTypeKey(type: DocumentType): MessageKey {
       return 'typePptx';
     case 'ofd':
       return 'typeOfd';
+    case 'image':
+      return 'typeImage';
     default:
       return type satisfies never;
   }

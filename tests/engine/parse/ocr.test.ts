@@ -154,3 +154,20 @@ describe('OCR of image-only pages', () => {
     );
   });
 });
+
+describe('OCR of an image file', () => {
+  it('reads a .png as one page of OCR lines', async () => {
+    const parsed = await parseSource(new Uint8Array(pagePng), 'scan.png');
+    expect(parsed.type).toBe('image');
+    expect(parsed.pageCount).toBe(1);
+    expect(parsed.lines.every((l) => l.ocr === true && l.page === 1)).toBe(true);
+    expect(hanAccuracy(pageText, parsed.lines.map((l) => l.text).join('\n'))).toBeGreaterThanOrEqual(0.97);
+  });
+});
+
+describe('OCR refusals', () => {
+  it('a damaged .png is corrupt', async () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Uint8Array(100)]);
+    await expect(parseSource(png, 'broken.png')).rejects.toMatchObject({ code: 'corrupt' });
+  });
+});
