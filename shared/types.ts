@@ -150,6 +150,8 @@ export interface IngestProgress {
   filesPerSecond: number;
   /** Estimated milliseconds left, null until it can be estimated. */
   etaMs: number | null;
+  /** While the current file's image-only pages are read by OCR (~4 s a page): pages done of those it will read ("OCR 第 3/12 页"). */
+  ocrPages?: { done: number; total: number };
 }
 
 export interface LibraryStats {

@@ -6,8 +6,9 @@ import path from 'node:path';
 import { PDFParse } from 'pdf-parse';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createEngine } from '../../../electron/engine/index.ts';
 import { parseSource } from '../../../electron/engine/parse/parseSource.ts';
-import { CORPUS } from '../helpers.ts';
+import { CORPUS, tempDir, TOKENIZER_DIR } from '../helpers.ts';
 
 const SOURCE = path.join(CORPUS, 'mlps-office/GBT22239-2019_基本要求.pdf');
 const PAGE = 12;
@@ -169,5 +170,36 @@ describe('OCR refusals', () => {
   it('a damaged .png is corrupt', async () => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Uint8Array(100)]);
     await expect(parseSource(png, 'broken.png')).rejects.toMatchObject({ code: 'corrupt' });
+  });
+});
+
+describe('OCR in ingestion', () => {
+  it('indexes a scanned PDF and a .png through the parse workers, reports OCR pages, and search finds them', async () => {
+    const temp = tempDir();
+    const engine = await createEngine({ tokenizerDir: TOKENIZER_DIR });
+    try {
+      const root = path.join(temp.dir, 'docs');
+      fs.mkdirSync(root);
+      fs.writeFileSync(path.join(root, 'scan.pdf'), makePdf([{ jpeg: pageJpeg }]));
+      fs.writeFileSync(path.join(root, 'scan.png'), pagePng);
+      const library = await engine.openLibrary(path.join(temp.dir, 'ocr.kb.sqlite'), { create: true });
+      const ocrPages: Array<{ file: string; done: number; total: number }> = [];
+      const summary = await library.ingest([root], {
+        onProgress: (p) => {
+          if (p.ocrPages) ocrPages.push({ file: path.basename(p.currentFile ?? ''), ...p.ocrPages });
+        },
+      });
+      expect(summary.failed).toEqual([]);
+      expect(summary.indexed).toBe(2);
+      expect(ocrPages).toContainEqual({ file: 'scan.pdf', done: 1, total: 1 });
+      expect(ocrPages).toContainEqual({ file: 'scan.png', done: 1, total: 1 });
+      const hits = await library.search('云计算基础设施位于中国境内');
+      const files = new Set(hits.map((h) => path.basename(h.documentPath)));
+      expect(files).toEqual(new Set(['scan.pdf', 'scan.png']));
+      expect(hits.every((h) => h.pageStart === 1)).toBe(true);
+    } finally {
+      await engine.dispose();
+      temp.cleanup();
+    }
   });
 });
