@@ -5,7 +5,7 @@ export type DocumentStatus = 'pending' | 'indexed' | 'failed' | 'removed';
 
 /** The formats the engine reads; .et (WPS) is read as 'xls', a .wps saved in Word's format as 'doc'. */
 export type DocumentType =
-  'pdf' | 'docx' | 'doc' | 'markdown' | 'text' | 'html' | 'csv' | 'xlsx' | 'xls' | 'ods' | 'pptx' | 'ofd' | 'image';
+  'pdf' | 'docx' | 'doc' | 'markdown' | 'text' | 'html' | 'csv' | 'xlsx' | 'xls' | 'ods' | 'pptx' | 'ofd';
 
 /**
  * What a document is: for a standard, its number and year; its title; its kind; the sector and region it is written
@@ -150,8 +150,6 @@ export interface IngestProgress {
   filesPerSecond: number;
   /** Estimated milliseconds left, null until it can be estimated. */
   etaMs: number | null;
-  /** While the current file's image-only pages are read by OCR (~4 s a page): pages done of those it will read ("OCR 第 3/12 页"). */
-  ocrPages?: { done: number; total: number };
 }
 
 export interface LibraryStats {

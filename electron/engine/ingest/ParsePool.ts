@@ -60,7 +60,6 @@ interface Task {
   reject: (error: unknown) => void;
   signal: AbortSignal | undefined;
   onAbort: () => void;
-  onOcrProgress: ((done: number, total: number) => void) | undefined;
 }
 
 interface PoolWorker {
@@ -106,7 +105,6 @@ export class ParsePool {
     tokenizer: TokenCounterRecipe,
     options: PrepareOptions,
     signal?: AbortSignal,
-    onOcrProgress?: (done: number, total: number) => void,
   ): Promise<PreparedDocument> {
     if (this.#disposed) return Promise.reject(new Error('the parse pool has been disposed'));
     if (signal?.aborted) return Promise.reject(signal.reason);
@@ -125,7 +123,6 @@ export class ParsePool {
         reject,
         signal,
         onAbort: () => this.#abort(task),
-        onOcrProgress,
       };
       signal?.addEventListener('abort', task.onAbort, { once: true });
       this.#queue.push(task);
@@ -188,10 +185,6 @@ export class ParsePool {
       }
       const task = holder.task;
       if (!task || task.request.id !== message.id) return;
-      if ('ocrProgress' in message) {
-        task.onOcrProgress?.(message.ocrProgress.done, message.ocrProgress.total);
-        return;
-      }
       holder.task = null;
       this.#settle(task);
       if (message.ok) {

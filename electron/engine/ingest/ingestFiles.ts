@@ -34,8 +34,6 @@ export interface IngestOptions {
   maxChunkTokens?: number;
   /** Refuse ZIP-based documents (.docx, .xlsx, .ods, .pptx, .ofd) whose XML inflates beyond this, and larger .xls files. Defaults to the parsers' 16 MiB. */
   maxDecompressedBytes?: number;
-  /** OCR at most this many image-only pages per file (scanned PDF pages, images); 0 turns OCR off. Defaults to DEFAULT_OCR_PAGE_CAP (50). */
-  ocrPageCap?: number;
   /**
    * Stops the run; what was committed stays. A file being parsed in a worker is abandoned at once (the worker is
    * terminated); parsed inline, after its parse.
@@ -108,7 +106,7 @@ export async function ingestFiles(
   };
   const bytesTotal = walk.files.reduce((sum, file) => sum + file.sizeBytes, 0);
   let bytesDone = 0;
-  const report = (filesDone: number, currentFile: string | null, ocrPages?: { done: number; total: number }): void => {
+  const report = (filesDone: number, currentFile: string | null): void => {
     if (!options.onProgress) return;
     const seconds = (performance.now() - started) / 1000;
     const rate = seconds > 0 ? filesDone / seconds : 0;
@@ -122,7 +120,6 @@ export async function ingestFiles(
       filesPerSecond: rate,
       // By bytes rather than files: one 80-page PDF takes longer than ten notes.
       etaMs: filesDone > 0 && bytesRate > 0 ? ((bytesTotal - bytesDone) / bytesRate) * 1000 : null,
-      ...(ocrPages ? { ocrPages } : {}),
     });
   };
 
@@ -192,18 +189,11 @@ export async function ingestFiles(
       const prepareOptions = {
         maxDecompressedBytes: options.maxDecompressedBytes,
         maxChunkTokens: options.maxChunkTokens,
-        ocrPageCap: options.ocrPageCap,
       };
-      const onOcrProgress = (done: number, total: number): void => report(index, file.path, { done, total });
       const prepared =
         pool && recipe
-          ? await pool.prepare(bytes, file.path, recipe, prepareOptions, options.signal, onOcrProgress)
-          : await prepareDocument(
-              bytes,
-              file.path,
-              { tokenCounter, segmenter, onOcrProgress, ...(options.signal ? { signal: options.signal } : {}) },
-              prepareOptions,
-            );
+          ? await pool.prepare(bytes, file.path, recipe, prepareOptions, options.signal)
+          : await prepareDocument(bytes, file.path, { tokenCounter, segmenter }, prepareOptions);
       const { chunks } = prepared;
       // Embedded before the transaction (it is slow and async); written inside it, with the chunks.
       const vectors = embedding

@@ -3,7 +3,7 @@
 // ingested. Started by ParsePool; one document at a time. Messages: ParseWorkerRequest in, ParseWorkerResponse out.
 // The offline guarantee holds here as in the main thread: Node runs the parent's --require preloads (the network-deny
 // preload of the tests) in every worker, and offlineEnvironment.ts set the process's environment before any worker
-// started. OCR (parse/ocrImage.ts) loads onnxruntime here, one page at a time; a cancel terminates the worker.
+// started. Nothing here loads onnxruntime.
 import '../offlineEnvironment.ts';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -32,8 +32,6 @@ export type ParseWorkerFailure =
 
 export type ParseWorkerResponse =
   | { ready: true }
-  /** Before each OCR page of the document `id` and after the last. */
-  | { id: number; ocrProgress: { done: number; total: number } }
   | {
       id: number;
       ok: true;
@@ -115,12 +113,7 @@ port.on('message', async (request: ParseWorkerRequest) => {
     const document = await prepareDocument(
       request.bytes,
       request.filePath,
-      {
-        tokenCounter: tokenCounter(request.tokenizer),
-        segmenter,
-        onOcrProgress: (done, total) =>
-          port.postMessage({ id: request.id, ocrProgress: { done, total } } satisfies ParseWorkerResponse),
-      },
+      { tokenCounter: tokenCounter(request.tokenizer), segmenter },
       request.options,
     );
     result = { ok: true, document, chunkTextsElided: elideChunkTexts(document) };

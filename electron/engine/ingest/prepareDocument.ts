@@ -32,28 +32,16 @@ export interface PrepareOptions {
   maxChunkTokens?: number;
   /** Refuse ZIP-based documents (.docx, .xlsx, .ods, .pptx, .ofd) whose XML inflates beyond this, and larger .xls files. Defaults to the parsers' own limit. */
   maxDecompressedBytes?: number;
-  /** OCR at most this many image-only pages of the file (0: none). Defaults to the parsers' DEFAULT_OCR_PAGE_CAP. */
-  ocrPageCap?: number;
 }
 
 /** Prepares one file's bytes. Throws ParseError (with its code) when the file cannot be indexed. */
 export async function prepareDocument(
   bytes: Uint8Array,
   filePath: string,
-  tools: {
-    tokenCounter: TokenCounter;
-    segmenter: ChineseSegmenter;
-    onOcrProgress?: (done: number, total: number) => void;
-    signal?: AbortSignal;
-  },
+  tools: { tokenCounter: TokenCounter; segmenter: ChineseSegmenter },
   options: PrepareOptions = {},
 ): Promise<PreparedDocument> {
-  const parsed = await parseSource(bytes, filePath, {
-    ...(options.maxDecompressedBytes !== undefined ? { maxDecompressedBytes: options.maxDecompressedBytes } : {}),
-    ...(options.ocrPageCap !== undefined ? { ocrPageCap: options.ocrPageCap } : {}),
-    ...(tools.onOcrProgress ? { onOcrProgress: tools.onOcrProgress } : {}),
-    ...(tools.signal ? { signal: tools.signal } : {}),
-  });
+  const parsed = await parseSource(bytes, filePath, { maxDecompressedBytes: options.maxDecompressedBytes });
   const structured = structureDocument(parsed);
   const chunks = chunkDocument(structured, tools.tokenCounter, { maxTokens: options.maxChunkTokens });
   if (chunks.length === 0) {

@@ -45,11 +45,6 @@ export const SUPPORTED_EXTENSIONS = new Set([
   '.html',
   '.htm',
   '.csv',
-  '.png',
-  '.jpg',
-  '.jpeg',
-  '.tif',
-  '.tiff',
 ]);
 
 const UNSUPPORTED_HINTS: Record<string, string> = {

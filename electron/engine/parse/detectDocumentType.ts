@@ -30,18 +30,14 @@ const BINARY_EXTENSIONS: Readonly<Record<string, string>> = {
   '.ofd': 'an OFD document (a ZIP archive)',
 };
 
-/** Images read by OCR (parse/parseImage.ts): PNG, JPEG, TIFF (little- and big-endian). */
-const IMAGE_MAGIC: ReadonlyArray<readonly number[]> = [
-  [0x89, 0x50, 0x4e, 0x47],
-  [0xff, 0xd8, 0xff],
-  [0x49, 0x49, 0x2a, 0x00],
-  [0x4d, 0x4d, 0x00, 0x2a],
-];
-
 /** Binary formats recognisable by their first bytes, for a message better than "binary content". */
 const MAGIC: ReadonlyArray<{ bytes: readonly number[]; what: string }> = [
+  { bytes: [0x89, 0x50, 0x4e, 0x47], what: 'PNG image' },
+  { bytes: [0xff, 0xd8, 0xff], what: 'JPEG image' },
   { bytes: [0x47, 0x49, 0x46, 0x38, 0x37, 0x61], what: 'GIF image' },
   { bytes: [0x47, 0x49, 0x46, 0x38, 0x39, 0x61], what: 'GIF image' },
+  { bytes: [0x49, 0x49, 0x2a, 0x00], what: 'TIFF image' },
+  { bytes: [0x4d, 0x4d, 0x00, 0x2a], what: 'TIFF image' },
   { bytes: [0x1f, 0x8b], what: 'gzip archive' },
   { bytes: [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07], what: 'RAR archive' },
   { bytes: [0x37, 0x7a, 0xbc, 0xaf], what: '7-Zip archive' },
@@ -72,7 +68,6 @@ export function detectDocumentType(bytes: Uint8Array, fileName: string): Documen
   if (bytes.length === 0) throw new ParseError('empty', 'empty file: nothing to index');
 
   if (pdfHeaderOffset(bytes) >= 0) return 'pdf';
-  if (IMAGE_MAGIC.some((magic) => startsWith(bytes, magic))) return 'image';
 
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) {
     return zipDocumentType(bytes, ext);

@@ -3,9 +3,8 @@ import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { PDFParse } from 'pdf-parse';
 import { foldCjkCompatibility, looksTraditionalChinese } from './foldCjkCompatibility.ts';
-import { ocrImage, ocrSourceLines } from './ocrImage.ts';
-import { DEFAULT_OCR_PAGE_CAP, ParseError } from './types.ts';
-import type { ParseOptions, ParsedSource, SourceLine } from './types.ts';
+import { ParseError } from './types.ts';
+import type { ParsedSource, SourceLine } from './types.ts';
 
 let pdfjsAssets: { cMapUrl: string; standardFontDataUrl: string } | undefined;
 
@@ -69,12 +68,9 @@ export function checkPdfStreams(bytes: Uint8Array): void {
 /**
  * PDF via pdf-parse (pdf.js): one SourceLine per extracted text line, each with its 1-based `page`.
  * Lines come from the page layout (`layoutWrapped: true`).
- * Pages without a text layer are rendered (pdf.js on @napi-rs/canvas, at OCR_DPI) and read by OCR, one at a time, up
- * to `options.ocrPageCap` of them: their lines are marked `ocr` and keep their page; a PDF mixing text pages and
- * scanned pages gets both.
- * Errors: password → 'encrypted'; damaged or truncated → 'corrupt'; no text even after OCR (or OCR off) → 'no-text-layer'.
+ * Errors: password → 'encrypted'; damaged or truncated → 'corrupt'; pages without any text → 'no-text-layer'.
  */
-export async function parsePdf(bytes: Uint8Array, options: ParseOptions = {}): Promise<ParsedSource> {
+export async function parsePdf(bytes: Uint8Array): Promise<ParsedSource> {
   if (!hasEofMarker(bytes)) {
     throw new ParseError(
       'corrupt',
@@ -96,14 +92,8 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions = {}): P
 
     const pages = result.pages.map((p) => ({ num: p.num, text: p.text }));
     const traditional = looksTraditionalChinese(pages.map((p) => p.text).join('\n'));
-    const ocrPages = await ocrImageOnlyPages(parser, pages, options);
     const lines: SourceLine[] = [];
     for (const page of pages) {
-      const ocrLines = ocrPages.get(page.num);
-      if (ocrLines) {
-        lines.push(...ocrLines);
-        continue;
-      }
       const text = foldCjkCompatibility(page.text, traditional);
       for (const raw of text.split(/\r\n|\r|\n/)) {
         // pdf-parse puts a tab between text runs separated by a wide horizontal gap (table cells, TOC leaders).
@@ -114,12 +104,7 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions = {}): P
     }
     if (lines.length === 0) {
       if (pageCount === 0) throw new ParseError('empty', 'empty PDF: it has no pages');
-      throw new ParseError(
-        'no-text-layer',
-        (options.ocrPageCap ?? DEFAULT_OCR_PAGE_CAP) === 0
-          ? 'no extractable text (scanned document?) and OCR is turned off'
-          : 'no extractable text: OCR found no text on its pages either',
-      );
+      throw new ParseError('no-text-layer', 'no extractable text (scanned document?) — OCR is not supported yet');
     }
     const parsed: ParsedSource = { type: 'pdf', lines, pageCount, layoutWrapped: true };
     // Metadata is optional: a damaged outline or info dictionary must not cost us the text.
@@ -132,35 +117,6 @@ export async function parsePdf(bytes: Uint8Array, options: ParseOptions = {}): P
   } finally {
     await parser.destroy().catch(() => undefined);
   }
-}
-
-/** Resolution scanned pages are rendered at for OCR: PP-OCR reads 150–200 dpi body text well; more costs memory. */
-export const OCR_DPI = 200;
-
-/** OCR of the pages with no text at all, the first `ocrPageCap` of them, one at a time; page number → its lines. */
-async function ocrImageOnlyPages(
-  parser: PDFParse,
-  pages: ReadonlyArray<{ num: number; text: string }>,
-  options: ParseOptions,
-): Promise<Map<number, SourceLine[]>> {
-  const cap = options.ocrPageCap ?? DEFAULT_OCR_PAGE_CAP;
-  const todo = pages.filter((p) => p.text.trim() === '').slice(0, Math.max(0, cap));
-  const out = new Map<number, SourceLine[]>();
-  for (const [i, page] of todo.entries()) {
-    options.signal?.throwIfAborted();
-    options.onOcrProgress?.(i, todo.length);
-    const shot = await parser.getScreenshot({
-      partial: [page.num],
-      scale: OCR_DPI / 72,
-      imageBuffer: true,
-      imageDataUrl: false,
-    });
-    const png = shot.pages[0]?.data;
-    if (!png) continue;
-    out.set(page.num, ocrSourceLines(await ocrImage(png), page.num));
-  }
-  if (todo.length > 0) options.onOcrProgress?.(todo.length, todo.length);
-  return out;
 }
 
 /** A PDF ends with %%EOF (possibly followed by a little whitespace or junk); its absence means truncation. */

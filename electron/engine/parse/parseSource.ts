@@ -3,7 +3,6 @@ import { parseCsv } from './parseCsv.ts';
 import { parseDoc } from './parseDoc.ts';
 import { parseDocx } from './parseDocx.ts';
 import { parseHtml } from './parseHtml.ts';
-import { parseImage } from './parseImage.ts';
 import { parseMarkdown } from './parseMarkdown.ts';
 import { parseOfd } from './parseOfd.ts';
 import { parsePdf } from './parsePdf.ts';
@@ -25,7 +24,7 @@ export async function parseSource(
   const type = detectDocumentType(bytes, fileName);
   switch (type) {
     case 'pdf':
-      return parsePdf(bytes, options);
+      return parsePdf(bytes);
     case 'docx':
       return parseDocx(bytes, options);
     case 'doc':
@@ -46,7 +45,5 @@ export async function parseSource(
       return parseMarkdown(bytes);
     case 'text':
       return parseText(bytes);
-    case 'image':
-      return parseImage(bytes, options);
   }
 }

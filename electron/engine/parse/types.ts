@@ -27,8 +27,6 @@ export interface SourceLine {
    * next line; a table's rows are chunked apart from the prose around them.
    */
   tableRow?: boolean;
-  /** Read by OCR from a page image (a scanned PDF page, an image file), not from a text layer. */
-  ocr?: boolean;
 }
 
 export interface ParsedSource {
@@ -69,13 +67,4 @@ export class ParseError extends KbError {
 export interface ParseOptions {
   /** Refuse a ZIP-based document (.docx, .xlsx, .ods, .pptx, .ofd) whose XML parts inflate to more than this many bytes, and an .xls larger than it. Defaults to 16 MiB. */
   maxDecompressedBytes?: number;
-  /** OCR at most this many image-only pages of one file (PDF pages without text, an image's frames). Defaults to DEFAULT_OCR_PAGE_CAP; 0 turns OCR off. */
-  ocrPageCap?: number;
-  /** Called before each OCR page: `done` pages of `total` are read. */
-  onOcrProgress?: (done: number, total: number) => void;
-  /** Stops OCR between pages (the parse then fails with the signal's reason). */
-  signal?: AbortSignal;
 }
-
-/** Image-only pages OCR'd per file unless ParseOptions.ocrPageCap says otherwise (~4 s a page on 2 cores). */
-export const DEFAULT_OCR_PAGE_CAP = 50;

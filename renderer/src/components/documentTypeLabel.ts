@@ -28,8 +28,6 @@ export function documentTypeKey(type: DocumentType): MessageKey {
       return 'typePptx';
     case 'ofd':
       return 'typeOfd';
-    case 'image':
-      return 'typeImage';
     default:
       return type satisfies never;
   }

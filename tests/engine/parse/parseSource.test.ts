@@ -53,11 +53,10 @@ describe('detectDocumentType / parseSource', () => {
   });
 
   it('refuses binary content as unsupported "binary content, not text"', async () => {
-    // PNG, JPEG and TIFF are read by OCR (ocr.test.ts); GIF is not.
-    const gif = concat(new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61]), new Uint8Array(100));
+    const png = concat(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), new Uint8Array(100));
     for (const [bytes, name] of [
-      [gif, 'image.gif'],
-      [gif, 'image.txt'],
+      [png, 'image.png'],
+      [png, 'image.txt'],
       [concat(utf8('abc'), new Uint8Array([0, 1, 2, 0, 0, 3, 0xff, 0])), 'data.bin'],
     ] as const) {
       const e = await parseErrorOf(() => parseSource(bytes, name));
