@@ -95,9 +95,7 @@ function wholeClause(store: LibraryStore, hit: SearchHit): Omit<Citation, 'n'> {
   const charEnd = parts.length ? parts[parts.length - 1]!.charEnd : hit.charEnd;
   const pages = parts.flatMap((p) => [p.pageStart, p.pageEnd]).filter((p): p is number => p !== null);
   return {
-    documentId: hit.documentId,
-    documentPath: hit.documentPath,
-    documentTitle: hit.documentTitle,
+    ...citationOf(hit),
     headingPath,
     page: pages.length ? Math.min(...pages) : hit.pageStart,
     pageEnd: pages.length ? Math.max(...pages) : hit.pageEnd,
@@ -105,9 +103,6 @@ function wholeClause(store: LibraryStore, hit: SearchHit): Omit<Citation, 'n'> {
     charEnd,
     quote: parts.length > 1 ? store.documentSlice(hit.documentId, charStart, charEnd) : hit.text,
     chunkIds: parts.length ? parts.map((p) => p.chunkId) : [hit.chunkId],
-    standard: hit.standard,
-    level: hit.level,
-    alsoIn: hit.alsoIn,
   };
 }
 
